@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+// What every command handler gets: paths, output styles, the (lazy) connection, its arguments.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+#include <boost/program_options/options_description.hpp>
+#include <boost/program_options/variables_map.hpp>
+
+#include "client/render/style.hpp"
+#include "client/rpc_client.hpp"
+#include "common/paths.hpp"
+
+namespace bgo::client {
+
+// A command-line usage error: printed argparse-style on stderr, exit 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Context {
+ public:
+  Context(Paths paths, bool autostart);
+
+  const Paths& paths() const { return paths_; }
+  // Colour for one-line messages on stdout / stderr (TTY and no NO_COLOR).
+  const Style& out() const { return out_; }
+  const Style& err() const { return err_; }
+  bool stdout_tty() const { return stdout_tty_; }
+  bool stdin_tty() const { return stdin_tty_; }
+
+  // The connection to bgod, started on first use. nullptr when no daemon answers and
+  // auto-start is off (then read-only commands fall back to the files).
+  Connection* connection();
+  // Like connection(), but reports why it failed on stderr (exit 1 for the caller).
+  Connection* require_connection();
+  bool autostart() const { return autostart_; }
+
+  // Sends a request; on error prints the daemon's message (with ❌) on stderr and returns
+  // nullopt.
+  std::optional<boost::json::value> call(std::string_view method, boost::json::value params);
+
+  // Messages.
+  void say(std::string_view line) const;   // stdout + '\n'
+  void fail(std::string_view line) const;  // stderr + '\n'
+  std::string red_x() const;               // {red:❌} for stderr
+
+  std::string invocation = "bgo";  // for usage lines: "bgo start"
+
+ private:
+  Paths paths_;
+  Style out_, err_;
+  bool stdout_tty_ = false, stdin_tty_ = false;
+  bool autostart_ = true;
+  bool tried_ = false;
+  std::optional<Connection> conn_;
+  std::optional<Error> connect_error_;
+};
+
+// Parsed command line of one subcommand.
+struct Args {
+  boost::program_options::variables_map vm;
+  std::vector<std::string> positionals;
+  std::vector<std::string> rest;  // after `--` (or, for start, everything after the name)
+  bool has(const char* key) const { return vm.count(key) != 0; }
+};
+
+// Parses `tokens` against `options`. Options may stand anywhere before `--`. With
+// `remainder_after_first` (start), when there is no `--`, every token after the first
+// positional belongs to `rest`. Throws UsageError.
+Args parse_args(const std::vector<std::string>& tokens,
+                const boost::program_options::options_description& options,
+                bool remainder_after_first = false);
+
+struct Command {
+  std::string_view name;
+  std::vector<std::string_view> aliases;
+  std::string_view summary;
+  std::function<int(Context&, const std::vector<std::string>&)> run;
+};
+const std::vector<Command>& command_registry();
+
+// Shared printers (spec §3.1, §3.4).
+void print_started(Context& ctx, const boost::json::value& start_result);
+void print_start_error(Context& ctx, const Error& error, const std::string& name);
+// Validates a name; prints the original's message and returns false when invalid.
+bool check_name(Context& ctx, const std::string& name);
+std::string client_cwd();
+std::vector<std::string> client_env();
+
+// Command entry points (client/commands/*.cpp).
+int cmd_start(Context&, const std::vector<std::string>&);
+int run_start(Context& ctx, const std::string& name, std::vector<std::string> command,
+              std::optional<std::string> cwd, bool watch, boost::json::object extra);
+int cmd_stop(Context&, const std::vector<std::string>&);
+int cmd_restart(Context&, const std::vector<std::string>&);
+int cmd_watch(Context&, const std::vector<std::string>&);
+int cmd_unwatch(Context&, const std::vector<std::string>&);
+int cmd_restart_stopped(Context&, const std::vector<std::string>&);
+int cmd_restart_last(Context&, const std::vector<std::string>&);
+int cmd_status(Context&, const std::vector<std::string>&);
+int show_detail(Context& ctx, const std::string& name, bool single_token);
+int cmd_logs(Context&, const std::vector<std::string>&);
+int cmd_follow(Context&, const std::vector<std::string>&);
+int cmd_clean(Context&, const std::vector<std::string>&);
+int cmd_resurrect(Context&, const std::vector<std::string>&);
+int cmd_delete(Context&, const std::vector<std::string>&);
+int cmd_autostart(Context&, const std::vector<std::string>&);
+int cmd_daemon(Context&, const std::vector<std::string>&);
+int cmd_flush(Context&, const std::vector<std::string>&);
+
+}  // namespace bgo::client

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+// bgo daemon {status,stop,start} (spec Appendix D #11).
+#include <csignal>
+#include <fcntl.h>
+#include <iostream>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <boost/program_options.hpp>
+
+#include "client/autostart.hpp"
+#include "client/command.hpp"
+#include "client/commands/common.hpp"
+#include "proto/python_json.hpp"
+
+namespace bgo::client {
+
+namespace json = boost::json;
+namespace po = boost::program_options;
+
+namespace {
+
+void on_alarm(int) {}
+
+// Waits until bgod has exited: its flock on bgod.lock is released by the kernel when the
+// process dies, so a blocking flock (bounded by an alarm) wakes exactly then.
+bool wait_lock_free(const Paths& paths, std::chrono::seconds timeout) {
+  auto fd = open_fd(paths.lock(), O_RDWR);
+  if (!fd) return true;
+  struct sigaction sa {};
+  sa.sa_handler = on_alarm;
+  ::sigaction(SIGALRM, &sa, nullptr);
+  ::alarm(static_cast<unsigned>(timeout.count()));
+  const bool ok = ::flock(fd->get(), LOCK_EX) == 0;
+  ::alarm(0);
+  if (ok) ::flock(fd->get(), LOCK_UN);
+  return ok;
+}
+
+std::string format_uptime(int64_t s) {
+  char buf[64];
+  if (s >= 86400) {
+    std::snprintf(buf, sizeof buf, "%lldd %02lldh %02lldm", static_cast<long long>(s / 86400),
+                  static_cast<long long>(s / 3600 % 24), static_cast<long long>(s / 60 % 60));
+  } else if (s >= 3600) {
+    std::snprintf(buf, sizeof buf, "%lldh %02lldm %02llds", static_cast<long long>(s / 3600),
+                  static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
+  } else {
+    std::snprintf(buf, sizeof buf, "%lldm %02llds", static_cast<long long>(s / 60),
+                  static_cast<long long>(s % 60));
+  }
+  return buf;
+}
+
+}  // namespace
+
+int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
+  po::options_description o("Options");
+  o.add_options()("help,h", "show this help")("json", "status as JSON")(
+      "keep-children", "stop: leave the processes running for the next bgod to adopt");
+  auto args = parse_or_help(ctx, tokens, o, "{status | stop | start}");
+  if (!args) return 0;
+  if (args->positionals.size() != 1)
+    throw UsageError("the following arguments are required: action (status, stop, start)");
+  const std::string action =
+      check_choice(args->positionals[0], "action", {"status", "stop", "start"});
+  if (action == "start") {
+    auto c = connect_or_start(ctx.paths(), Autostart::yes);
+    if (!c) {
+      ctx.fail(ctx.red_x() + " " + c.error().message);
+      return 1;
+    }
+    auto r = c->call("hello", json::object{});
+    if (!r) {
+      ctx.fail(ctx.red_x() + " " + r.error().message);
+      return 1;
+    }
+    ctx.say("bgod is running (PID: " + json::serialize(r->as_object().at("pid")) + ")");
+    return 0;
+  }
+  auto conn = connect_or_start(ctx.paths(), Autostart::no);
+  if (!conn) {
+    if (conn.error().detail != "absent") {
+      ctx.fail(ctx.red_x() + " " + conn.error().message);
+      return 1;
+    }
+    if (action == "stop") {
+      ctx.say("bgod is not running");
+      return 0;
+    }
+    if (args->has("json")) {
+      std::cout << proto::python_json_dumps(
+                       json::object{{"running", false}, {"socket", ctx.paths().socket().string()}},
+                       2)
+                << "\n";
+    } else {
+      ctx.say("bgod is not running");
+    }
+    return 3;
+  }
+  if (action == "stop") {
+    auto r = conn->call("daemon.stop", json::object{{"keep_children", args->has("keep-children")}});
+    if (!r) {
+      ctx.fail(ctx.red_x() + " " + r.error().message);
+      return 1;
+    }
+    const std::string pid = json::serialize(r->as_object().at("pid"));
+    // bgod closes every connection last, after its children are stopped; then it exits.
+    const auto grace = std::chrono::seconds(15);
+    if (!conn->wait_closed(std::chrono::duration_cast<std::chrono::milliseconds>(grace)) ||
+        !wait_lock_free(ctx.paths(), std::chrono::seconds(5))) {
+      ctx.fail(ctx.red_x() + " bgod (PID: " + pid + ") did not stop in time");
+      return 1;
+    }
+    ctx.say("🛑 bgod stopped (PID: " + pid + ")");
+    return 0;
+  }
+  auto r = conn->call("daemon.status", json::object{});
+  if (!r) {
+    ctx.fail(ctx.red_x() + " " + r.error().message);
+    return 1;
+  }
+  json::object st = r->as_object();
+  st["running"] = true;
+  if (args->has("json")) {
+    std::cout << proto::python_json_dumps(st, 2) << "\n";
+    return 0;
+  }
+  ctx.say("bgod is running");
+  ctx.say("  PID:       " + json::serialize(st.at("pid")));
+  ctx.say("  Version:   " + std::string(st.at("version").as_string()));
+  ctx.say("  Uptime:    " + format_uptime(st.at("uptime_seconds").as_int64()));
+  ctx.say("  Socket:    " + std::string(st.at("socket").as_string()));
+  ctx.say("  Processes: " + json::serialize(st.at("processes")) + " (" +
+          json::serialize(st.at("online")) + " online)");
+  return 0;
+}
+
+}  // namespace bgo::client

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+// resurrect, restart-stopped, restart-last (spec §3.4–§3.6, §3.14).
+#include <boost/json.hpp>
+#include <boost/program_options.hpp>
+
+#include "client/command.hpp"
+#include "client/commands/common.hpp"
+#include "client/render/menu.hpp"
+#include "proto/jsonrpc.hpp"
+
+namespace bgo::client {
+
+namespace json = boost::json;
+namespace po = boost::program_options;
+
+namespace {
+
+std::string joined(const json::array& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + std::string(n.as_string());
+  return out;
+}
+
+// Prints each start's lines and the summary; returns the exit code.
+int report(Context& ctx, const json::object& result, std::string_view verb_ing,
+           std::string_view verb_ed) {
+  const json::array& items = result.at("items").as_array();
+  ctx.say("🔄 " + std::string(verb_ing) + " " + std::to_string(items.size()) + " process(es)...");
+  size_t failed = 0;
+  for (const auto& item : items) {
+    const json::object& o = item.as_object();
+    const std::string name(o.at("name").as_string());
+    if (o.at("ok").as_bool()) {
+      print_started(ctx, o.at("result"));
+      continue;
+    }
+    ++failed;
+    const json::object& e = o.at("error").as_object();
+    proto::RpcError rpc{static_cast<int>(e.at("code").as_int64()),
+                        std::string(e.at("message").as_string()), nullptr};
+    print_start_error(ctx, proto::from_rpc_error(rpc), name);
+  }
+  if (failed > 0) {
+    ctx.say("\n⚠️  " + std::to_string(failed) + "/" + std::to_string(items.size()) +
+            " process(es) failed to start");
+    return 1;
+  }
+  ctx.say("\n✅ All " + std::to_string(items.size()) + " process(es) " + std::string(verb_ed));
+  return 0;
+}
+
+std::string joined_command(const json::value& cmd) {
+  std::string out;
+  for (const auto& a : cmd.as_array()) out += (out.empty() ? "" : " ") + std::string(a.as_string());
+  return out;
+}
+
+int restart_menu_or_all(Context& ctx, const Args& args, std::string_view order,
+                        std::string_view method, std::string_view title_prefix) {
+  auto c = ctx.call("candidates", json::object{{"order", order}});
+  if (!c) return 1;
+  const json::object& co = c->as_object();
+  if (co.at("registered").as_int64() == 0) {
+    ctx.say("No processes registered.");
+    return 0;
+  }
+  const json::array& candidates = co.at("candidates").as_array();
+  if (candidates.empty()) {
+    ctx.say("No stopped processes to restart.");
+    return 0;
+  }
+  json::array names;
+  if (args.has("all")) {
+    for (const auto& cand : candidates) names.push_back(cand.as_object().at("name"));
+  } else {
+    if (!ctx.stdin_tty() || !ctx.stdout_tty()) {
+      ctx.fail(ctx.red_x() +
+               " No terminal for the selection menu: name the processes or pass --all");
+      return 1;
+    }
+    std::vector<std::string> labels;
+    for (const auto& cand : candidates) {
+      const json::object& o = cand.as_object();
+      std::string when =
+          o.at("stopped_at").is_string()   ? std::string(o.at("stopped_at").as_string())
+          : o.at("started_at").is_string() ? std::string(o.at("started_at").as_string())
+                                           : "";
+      labels.push_back(
+          menu_label(o.at("name").as_string(), when, joined_command(o.at("command")), ctx.out()));
+    }
+    const std::string title =
+        paint(ctx.out(), Color::bold,
+              std::string(title_prefix) + std::to_string(candidates.size()) + " available):");
+    auto picked = run_menu(title, labels, ctx.out());
+    if (!picked) {
+      ctx.say("Cancelled.");
+      return 0;
+    }
+    if (picked->empty()) {
+      ctx.say("Nothing selected.");
+      return 0;
+    }
+    for (size_t i : *picked) names.push_back(candidates[i].as_object().at("name"));
+  }
+  json::array env;
+  for (auto& e : client_env()) env.emplace_back(e);
+  auto r = ctx.call(method, json::object{{"names", names}, {"env", std::move(env)}});
+  if (!r) return 1;
+  return report(ctx, r->as_object(), "Restarting", "restarted");
+}
+
+}  // namespace
+
+int cmd_resurrect(Context& ctx, const std::vector<std::string>& tokens) {
+  po::options_description o("Options");
+  o.add_options()("help,h", "show this help");
+  auto args = parse_or_help(ctx, tokens, o, "");
+  if (!args) return 0;
+  no_positionals(*args);
+  auto c = ctx.call("candidates", json::object{{"order", "file"}});
+  if (!c) return 1;
+  if (c->as_object().at("registered").as_int64() == 0) {
+    ctx.say("No processes registered.");
+    return 0;
+  }
+  json::array env;
+  for (auto& e : client_env()) env.emplace_back(e);
+  auto r = ctx.call("resurrect", json::object{{"env", std::move(env)}});
+  if (!r) return 1;
+  if (r->as_object().at("items").as_array().empty()) {
+    ctx.say("No processes to resurrect (all running, stopped, or disabled).");
+    return 0;
+  }
+  return report(ctx, r->as_object(), "Resurrecting", "resurrected");
+}
+
+int cmd_restart_stopped(Context& ctx, const std::vector<std::string>& tokens) {
+  po::options_description o("Options");
+  o.add_options()("help,h", "show this help")("all,a",
+                                              "Restart all stopped processes without prompting");
+  auto args = parse_or_help(ctx, tokens, o, "[NAMES...]");
+  if (!args) return 0;
+  if (args->positionals.empty()) {
+    return restart_menu_or_all(ctx, *args, "file", "restart_stopped",
+                               "Select stopped processes to restart (");
+  }
+  for (const auto& n : args->positionals) {
+    if (!check_name(ctx, n)) return 1;
+  }
+  auto c = ctx.call("candidates", json::object{{"order", "file"}});
+  if (!c) return 1;
+  if (c->as_object().at("registered").as_int64() == 0) {
+    ctx.say("No processes registered.");
+    return 0;
+  }
+  json::array names, env;
+  for (const auto& n : args->positionals) names.emplace_back(n);
+  for (auto& e : client_env()) env.emplace_back(e);
+  Connection* conn = ctx.require_connection();
+  if (conn == nullptr) return 1;
+  auto r = conn->call("restart_stopped", json::object{{"names", names}, {"env", std::move(env)}});
+  if (!r) {
+    ctx.fail(ctx.red_x() + " " + r.error().message);
+    return 1;
+  }
+  const json::object& ro = r->as_object();
+  if (!ro.at("skipped").as_array().empty()) {
+    ctx.say(paint(ctx.out(), Color::yellow, "⚠️") +
+            "  Skipping (already running): " + joined(ro.at("skipped").as_array()));
+  }
+  if (ro.at("items").as_array().empty()) {
+    ctx.say("Nothing to restart.");
+    return 0;
+  }
+  return report(ctx, ro, "Restarting", "restarted");
+}
+
+int cmd_restart_last(Context& ctx, const std::vector<std::string>& tokens) {
+  po::options_description o("Options");
+  o.add_options()("help,h", "show this help")(
+      "all,a", "Restart all not-running processes (most recent first)");
+  auto args = parse_or_help(ctx, tokens, o, "");
+  if (!args) return 0;
+  no_positionals(*args);
+  return restart_menu_or_all(ctx, *args, "recent", "restart_last",
+                             "Select processes to restart (most recent first, ");
+}
+
+}  // namespace bgo::client

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+// The explicit command table (no static-initialiser registration).
+#include "client/command.hpp"
+
+namespace bgo::client {
+
+const std::vector<Command>& command_registry() {
+  static const std::vector<Command> k_commands = {
+      {"start", {"open"}, "Start a process", cmd_start},
+      {"stop", {"kill"}, "Stop a process", cmd_stop},
+      {"restart", {}, "Restart a process", cmd_restart},
+      {"watch", {}, "Attach a watcher to an existing running process", cmd_watch},
+      {"unwatch", {}, "Detach watcher from a process (keeps proc running)", cmd_unwatch},
+      {"restart-stopped", {}, "Restart stopped processes", cmd_restart_stopped},
+      {"restart-last", {}, "Restart processes ordered by most recent", cmd_restart_last},
+      {"status", {"ls", "list"}, "Show process status", cmd_status},
+      {"logs", {}, "View process logs", cmd_logs},
+      {"follow", {"tail"}, "Follow logs (shorthand for logs -f)", cmd_follow},
+      {"flush", {}, "Empty the logs of one or every process", cmd_flush},
+      {"clean", {}, "Remove stopped processes from list", cmd_clean},
+      {"resurrect", {}, "Restart all processes that were running before shutdown", cmd_resurrect},
+      {"delete", {"rm"}, "Delete a process completely", cmd_delete},
+      {"autostart", {}, "Per-process autostart policy", cmd_autostart},
+      {"daemon", {}, "Control bgod itself", cmd_daemon},
+  };
+  return k_commands;
+}
+
+}  // namespace bgo::client

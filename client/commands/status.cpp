@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+// status / ls / list, the detail view and --json (spec §3.9, §6).
+#include <csignal>
+#include <iostream>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <boost/program_options.hpp>
+
+#include "client/command.hpp"
+#include "client/commands/common.hpp"
+#include "client/offline.hpp"
+#include "client/render/detail.hpp"
+#include "client/render/style.hpp"
+#include "client/render/table.hpp"
+#include "proto/python_json.hpp"
+
+namespace bgo::client {
+
+namespace json = boost::json;
+namespace po = boost::program_options;
+
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+void on_sigint(int) { g_interrupted = 1; }
+
+int terminal_columns() {
+  if (const char* c = std::getenv("COLUMNS"); c != nullptr) {
+    const int v = std::atoi(c);
+    if (v > 0) return v;
+  }
+  winsize ws{};
+  if (::ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 80;
+}
+
+json::object json_row(const json::object& full) {
+  // Exactly the original's keys (spec §6.7), whatever else bgod sends.
+  static const char* keys[] = {"name",   "pid",     "status", "cpu",        "mem",
+                               "uptime", "command", "cwd",    "started_at", "watch"};
+  json::object o;
+  for (const char* k : keys) {
+    const json::value* v = full.if_contains(k);
+    o[k] = v ? *v : json::value(nullptr);
+  }
+  return o;
+}
+
+void note_offline(Context& ctx) {
+  ctx.fail(paint(ctx.err(), Color::yellow, "⚠️") +
+           "  bgod is not running: showing the recorded state from " +
+           ctx.paths().procs_dir().string());
+}
+
+struct Listing {
+  std::vector<json::object> rows;
+  std::vector<std::string> broken;
+  bool daemon = true;
+};
+
+std::optional<Listing> fetch(Context& ctx) {
+  Listing out;
+  Connection* conn = ctx.connection();
+  if (conn == nullptr) {
+    if (ctx.autostart()) {
+      ctx.require_connection();
+      return std::nullopt;
+    }
+    OfflineState st = read_offline_state(ctx.paths());
+    out.rows = std::move(st.rows);
+    out.broken = std::move(st.broken);
+    out.daemon = false;
+    note_offline(ctx);
+    return out;
+  }
+  auto r = conn->call("list", json::object{});
+  if (!r) {
+    ctx.fail(ctx.red_x() + " " + r.error().message);
+    return std::nullopt;
+  }
+  for (auto& row : r->as_object().at("processes").as_array()) out.rows.push_back(row.as_object());
+  for (auto& b : r->as_object().at("broken").as_array()) {
+    out.broken.push_back(std::string(b.as_object().at("file").as_string()) + ": " +
+                         std::string(b.as_object().at("error").as_string()));
+  }
+  return out;
+}
+
+std::optional<json::object> fetch_detail(Context& ctx, const std::string& name, bool& daemon,
+                                         bool& missing) {
+  missing = false;
+  Connection* conn = ctx.connection();
+  if (conn == nullptr) {
+    if (ctx.autostart()) {
+      ctx.require_connection();
+      return std::nullopt;
+    }
+    daemon = false;
+    auto d = read_offline_detail(ctx.paths(), name);
+    note_offline(ctx);
+    if (!d) missing = true;
+    return d;
+  }
+  daemon = true;
+  auto r = conn->call("get", json::object{{"name", name}});
+  if (!r) {
+    if (r.error().code == Errc::no_such_process) {
+      missing = true;
+    } else {
+      ctx.fail(ctx.red_x() + " " + r.error().message);
+    }
+    return std::nullopt;
+  }
+  return r->as_object();
+}
+
+void warn_broken(Context& ctx, const std::vector<std::string>& broken) {
+  for (const auto& b : broken) {
+    ctx.fail(paint(ctx.err(), Color::yellow, "⚠️") + "  broken state file skipped: " + b);
+  }
+}
+
+int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
+  const int64_t every = std::max<int64_t>(1, interval == 0 ? 2 : interval);
+  std::signal(SIGINT, on_sigint);
+  std::signal(SIGTERM, on_sigint);
+  const bool tty = ctx.stdout_tty();
+  Connection* conn = ctx.connection();
+  // Redraw at once when a process changes state, and every interval for CPU and uptime.
+  if (conn != nullptr) (void)conn->call("subscribe", json::object{});
+  bool first = true;
+  while (!g_interrupted) {
+    auto listing = fetch(ctx);
+    if (!listing) return 1;
+    const Style style = resolve_style(level, process_env(), tty);
+    std::string frame = listing->rows.empty() ? render_empty_registry(true)
+                                              : render_table(listing->rows, style,
+                                                             terminal_columns(), listing->daemon);
+    frame += paint(style, Color::gray,
+                   "\nRefreshing every " + std::to_string(every) + "s. Ctrl-C to exit.") +
+             "\n";
+    if (tty) {
+      // Redraw in place: home, each line cleared to its end, then clear below. No scrolling.
+      std::string out = first ? "\x1b[2J\x1b[H" : "\x1b[H";
+      size_t pos = 0;
+      while (pos < frame.size()) {
+        const size_t nl = frame.find('\n', pos);
+        const size_t end = nl == std::string::npos ? frame.size() : nl;
+        out.append(frame, pos, end - pos);
+        out += "\x1b[K";
+        if (nl == std::string::npos) break;
+        out += "\n";
+        pos = nl + 1;
+      }
+      out += "\x1b[J";
+      std::cout << out << std::flush;
+    } else {
+      std::cout << frame << std::flush;
+    }
+    first = false;
+    if (conn == nullptr) {
+      for (int64_t i = 0; i < every * 10 && !g_interrupted; ++i) ::usleep(100000);
+      continue;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(every);
+    while (!g_interrupted) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      bool closed = false;
+      auto n = conn->next_notification(left, closed);
+      if (closed) {
+        ctx.fail(ctx.red_x() + " bgod closed the connection");
+        return 1;
+      }
+      if (n) break;  // something changed: redraw now
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int show_detail(Context& ctx, const std::string& name, bool single_token) {
+  bool daemon = true, missing = false;
+  auto d = fetch_detail(ctx, name, daemon, missing);
+  if (!d) {
+    if (!missing) return 1;
+    if (single_token) {
+      ctx.fail(ctx.red_x() + " Unknown command or process: '" + name + "'");
+      ctx.fail("   Run " + paint(ctx.err(), Color::bold, "bgo --help") + " for usage, or " +
+               paint(ctx.err(), Color::bold, "bgo start " + name + " -- <command>") +
+               " to start a new process.");
+    } else {
+      ctx.fail(ctx.red_x() + " No process named '" + name + "' found");
+    }
+    return 1;
+  }
+  const Style style{Level::normal, ctx.out().color};
+  std::cout << render_detail(*d, style, daemon) << std::flush;
+  return 0;
+}
+
+int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
+  po::options_description o("Options");
+  o.add_options()("help,h", "show this help")("watch,w", "Watch mode (auto-refresh)")(
+      "interval", po::value<int64_t>(), "Refresh interval in seconds for --watch (default: 2)")(
+      "json", "Output as JSON (machine-readable, no colors)")(
+      "plain", "Force plain rendering (no color, ASCII only)")(
+      "fancy", "Force fancy rendering (Unicode box-drawing)");
+  auto args = parse_or_help(ctx, tokens, o, "[NAME]");
+  if (!args) return 0;
+  if (args->has("plain") && args->has("fancy"))
+    throw UsageError("argument --fancy: not allowed with argument --plain");
+  if (args->positionals.size() > 1)
+    throw UsageError("unrecognized arguments: " + args->positionals[1]);
+  std::optional<Level> level;
+  if (args->has("plain")) level = Level::plain;
+  if (args->has("fancy")) level = Level::fancy;
+  std::optional<std::string> name;
+  if (!args->positionals.empty()) {
+    name = args->positionals[0];
+    if (!check_name(ctx, *name)) return 1;
+  }
+  if (args->has("json")) {
+    if (name) {
+      bool daemon = true, missing = false;
+      auto d = fetch_detail(ctx, *name, daemon, missing);
+      if (!d) {
+        if (!missing) return 1;
+        std::cout << proto::python_json_compact(
+                         json::object{{"error", "no process named '" + *name + "'"}})
+                  << "\n";
+        return 1;
+      }
+      std::cout << proto::python_json_dumps(json_row(*d), 2) << "\n";
+      return 0;
+    }
+    auto listing = fetch(ctx);
+    if (!listing) return 1;
+    warn_broken(ctx, listing->broken);
+    json::array rows;
+    for (auto& r : listing->rows) rows.push_back(json_row(r));
+    std::cout << proto::python_json_dumps(rows, 2) << "\n";
+    return 0;
+  }
+  if (args->has("watch"))
+    return watch_loop(ctx, level, args->has("interval") ? args->vm["interval"].as<int64_t>() : 2);
+  if (name) return show_detail(ctx, *name, false);
+  auto listing = fetch(ctx);
+  if (!listing) return 1;
+  warn_broken(ctx, listing->broken);
+  if (listing->rows.empty()) {
+    std::cout << render_empty_registry(false) << std::flush;
+    return 0;
+  }
+  const Style style = resolve_style(level, process_env(), ctx.stdout_tty());
+  std::cout << render_table(listing->rows, style, terminal_columns(), listing->daemon)
+            << std::flush;
+  return 0;
+}
+
+}  // namespace bgo::client

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+// The interactive multi-select of restart-stopped / restart-last (spec §3.14, TTY mode).
+#include "client/render/menu.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <poll.h>
+#include <termios.h>
+#include <unistd.h>
+#include <utility>
+
+#include "client/render/text.hpp"
+
+namespace bgo::client {
+namespace {
+
+constexpr char k_escape = '\x1b';
+constexpr char k_ctrl_c = '\x03';
+constexpr int k_escape_timeout_ms = 50;
+constexpr std::size_t k_label_name_width = 20;
+constexpr std::size_t k_label_time_chars = 19;
+constexpr std::size_t k_label_command_chars = 60;
+
+// The first `count` code points of `s`.
+std::string_view take_code_points(std::string_view s, std::size_t count) {
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < count && pos < s.size(); ++i) next_code_point(s, pos);
+  return s.substr(0, pos);
+}
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void on_sigint(int /*signo*/) { g_interrupted = 1; }
+
+void write_stdout(std::string_view text) {
+  // A short write to the terminal leaves a garbled frame at worst; the next one repaints it.
+  (void)std::fwrite(text.data(), 1, text.size(), stdout);
+  (void)std::fflush(stdout);
+}
+
+// Puts fd 0 in cbreak mode and routes SIGINT to a flag for its lifetime. SIGINT stays blocked
+// except inside ppoll(), so a Ctrl-C can never slip in between checking the flag and waiting.
+class TerminalSession {
+ public:
+  explicit TerminalSession(const termios& saved) : saved_(saved) {
+    termios raw = saved;
+    raw.c_lflag &= ~static_cast<tcflag_t>(ICANON | ECHO);
+    raw.c_cc[VMIN] = 1;
+    raw.c_cc[VTIME] = 0;
+    (void)::tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);  // a failure leaves a usable, echoing tty
+
+    g_interrupted = 0;
+    struct sigaction action {};
+    action.sa_handler = on_sigint;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, &saved_action_);  // no SA_RESTART: ppoll must see EINTR
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    ::pthread_sigmask(SIG_BLOCK, &block, &saved_mask_);
+    wait_mask_ = saved_mask_;
+    sigdelset(&wait_mask_, SIGINT);
+  }
+
+  TerminalSession(const TerminalSession&) = delete;
+  TerminalSession& operator=(const TerminalSession&) = delete;
+
+  ~TerminalSession() {
+    (void)::tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_);  // nothing better to do on failure
+    // Unblock first so a pending SIGINT lands in our handler, then put the old one back.
+    ::pthread_sigmask(SIG_SETMASK, &saved_mask_, nullptr);
+    ::sigaction(SIGINT, &saved_action_, nullptr);
+    write_stdout("\n");
+  }
+
+  enum class Read { byte, timeout, cancelled };
+
+  // Waits for one byte, at most `timeout_ms` when it is non-negative.
+  Read read_byte(char& byte, int timeout_ms) {
+    for (;;) {
+      if (g_interrupted != 0) return Read::cancelled;
+      pollfd fd{.fd = STDIN_FILENO, .events = POLLIN, .revents = 0};
+      timespec limit{.tv_sec = 0, .tv_nsec = static_cast<long>(timeout_ms) * 1'000'000L};
+      const int ready = ::ppoll(&fd, 1, timeout_ms < 0 ? nullptr : &limit, &wait_mask_);
+      if (ready < 0) {
+        if (errno == EINTR) continue;
+        return Read::cancelled;
+      }
+      if (ready == 0) return Read::timeout;
+      const ssize_t n = ::read(STDIN_FILENO, &byte, 1);
+      if (n == 1) return Read::byte;
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      return Read::cancelled;  // end of input or a read error
+    }
+  }
+
+ private:
+  termios saved_;
+  struct sigaction saved_action_ {};
+  sigset_t saved_mask_{};
+  sigset_t wait_mask_{};
+};
+
+}  // namespace
+
+std::optional<MenuKey> MenuKeyDecoder::feed(char byte) {
+  switch (state_) {
+    case State::escape:
+      state_ = byte == '[' ? State::csi : State::ground;
+      return state_ == State::csi ? std::nullopt : std::optional{MenuKey::ignore};
+    case State::csi:
+      state_ = State::ground;
+      if (byte == 'A') return MenuKey::up;
+      if (byte == 'B') return MenuKey::down;
+      return MenuKey::ignore;
+    case State::ground:
+      break;
+  }
+  switch (byte) {
+    case k_escape:
+      state_ = State::escape;
+      return std::nullopt;
+    case ' ':
+      return MenuKey::toggle;
+    case 'a':
+    case 'A':
+      return MenuKey::toggle_all;
+    case '\r':
+    case '\n':
+      return MenuKey::confirm;
+    case 'q':
+    case 'Q':
+    case k_ctrl_c:
+      return MenuKey::cancel;
+    default:
+      return MenuKey::ignore;
+  }
+}
+
+MenuKey MenuKeyDecoder::on_escape_timeout() {
+  state_ = State::ground;
+  return MenuKey::cancel;
+}
+
+MenuState::MenuState(std::string title, std::vector<std::string> labels)
+    : title_(std::move(title)), labels_(std::move(labels)), selected_(labels_.size(), false) {}
+
+MenuOutcome MenuState::on_key(MenuKey key) {
+  const std::size_t n = labels_.size();
+  switch (key) {
+    case MenuKey::up:
+      if (n > 0) cursor_ = (cursor_ + n - 1) % n;
+      return MenuOutcome::keep_going;
+    case MenuKey::down:
+      if (n > 0) cursor_ = (cursor_ + 1) % n;
+      return MenuOutcome::keep_going;
+    case MenuKey::toggle:
+      if (n > 0) selected_[cursor_] = !selected_[cursor_];
+      return MenuOutcome::keep_going;
+    case MenuKey::toggle_all: {
+      const bool all = std::all_of(selected_.begin(), selected_.end(), [](bool s) { return s; });
+      std::fill(selected_.begin(), selected_.end(), !all);
+      return MenuOutcome::keep_going;
+    }
+    case MenuKey::confirm:
+      return MenuOutcome::confirm;
+    case MenuKey::cancel:
+      return MenuOutcome::cancel;
+    case MenuKey::ignore:
+      return MenuOutcome::keep_going;
+  }
+  return MenuOutcome::keep_going;
+}
+
+std::string MenuState::render(const Style& style, bool first_draw) const {
+  std::string out = first_draw ? "" : "\x1b[" + std::to_string(labels_.size() + 3) + "A";
+  out += "\x1b[J";
+  out += title_ + "\n";
+  out += paint(style, Color::gray,
+               "  \u2191/\u2193 move \u00b7 space toggle \u00b7 a all \u00b7 enter confirm "
+               "\u00b7 q cancel") +
+         "\n";
+  for (std::size_t i = 0; i < labels_.size(); ++i) {
+    const std::string box = selected_[i] ? paint(style, Color::green, "[x]") : "[ ]";
+    out += (i == cursor_ ? paint(style, Color::blue, "\u25b6 ") : "    ") + box + " " + labels_[i] +
+           "\n";
+  }
+  const auto count = std::count(selected_.begin(), selected_.end(), true);
+  out += paint(style, Color::gray, "  (" + std::to_string(count) + " selected)") + "\n";
+  return out;
+}
+
+std::vector<std::size_t> MenuState::selected() const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < selected_.size(); ++i) {
+    if (selected_[i]) out.push_back(i);
+  }
+  return out;
+}
+
+std::optional<std::vector<std::size_t>> run_menu(std::string title, std::vector<std::string> labels,
+                                                 const Style& style) {
+  termios saved{};
+  if (::tcgetattr(STDIN_FILENO, &saved) != 0) return std::nullopt;
+  MenuState state(std::move(title), std::move(labels));
+  MenuKeyDecoder decoder;
+  TerminalSession session(saved);
+  write_stdout(state.render(style, true));
+  for (;;) {
+    char byte = 0;
+    // Only the byte after ESC is timed: a lone ESC is the user pressing Escape.
+    const int timeout = decoder.awaiting_escape() ? k_escape_timeout_ms : -1;
+    std::optional<MenuKey> key;
+    switch (session.read_byte(byte, timeout)) {
+      case TerminalSession::Read::byte:
+        key = decoder.feed(byte);
+        break;
+      case TerminalSession::Read::timeout:
+        key = decoder.on_escape_timeout();
+        break;
+      case TerminalSession::Read::cancelled:
+        return std::nullopt;
+    }
+    if (!key) continue;
+    switch (state.on_key(*key)) {
+      case MenuOutcome::confirm:
+        return state.selected();
+      case MenuOutcome::cancel:
+        return std::nullopt;
+      case MenuOutcome::keep_going:
+        break;
+    }
+    if (*key != MenuKey::ignore && *key != MenuKey::confirm) {
+      write_stdout(state.render(style, false));
+    }
+  }
+}
+
+std::string menu_label(std::string_view name, std::string_view timestamp, std::string_view command,
+                       const Style& style) {
+  const std::string_view stamp =
+      timestamp.empty() ? std::string_view{"?"} : take_code_points(timestamp, k_label_time_chars);
+  return pad_right(name, k_label_name_width) + " " + paint(style, Color::gray, stamp) + "  " +
+         std::string{take_code_points(command, k_label_command_chars)};
+}
+
+}  // namespace bgo::client

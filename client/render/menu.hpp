@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// The interactive multi-select of restart-stopped / restart-last (spec §3.14, TTY mode).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/render/style.hpp"
+
+namespace bgo::client {
+
+enum class MenuKey { up, down, toggle, toggle_all, confirm, cancel, ignore };
+
+enum class MenuOutcome { keep_going, confirm, cancel };
+
+// Turns input bytes into keys: `ESC [ A` up, `ESC [ B` down (other `ESC [ x` ignored), space
+// toggle, a/A all, '\r'/'\n' confirm, q/Q/0x03 cancel. After a lone ESC the caller waits at
+// most 50 ms for the next byte and calls on_escape_timeout() if none came (that cancels).
+class MenuKeyDecoder {
+ public:
+  // The key completed by `byte`, or nullopt while inside an escape sequence.
+  std::optional<MenuKey> feed(char byte);
+  // True right after an ESC byte: the next read must be the timed one.
+  bool awaiting_escape() const { return state_ == State::escape; }
+  MenuKey on_escape_timeout();
+
+ private:
+  enum class State { ground, escape, csi };
+  State state_ = State::ground;
+};
+
+// Cursor and selection of the menu; pure, so every key and every frame is unit-testable.
+class MenuState {
+ public:
+  MenuState(std::string title, std::vector<std::string> labels);
+
+  // Up/down wrap around; toggle flips the current row; toggle_all selects all unless all are
+  // selected, in which case it clears all. With no options, moves and toggles do nothing.
+  MenuOutcome on_key(MenuKey key);
+
+  // One frame: title, gray help line, one line per option, gray "(<k> selected)" line, each
+  // ending in '\n'. The first frame starts with `ESC[J`; later ones with `ESC[<n+3>A ESC[J`
+  // to overwrite the previous frame.
+  std::string render(const Style& style, bool first_draw) const;
+
+  // Indices of the selected options in display order.
+  std::vector<std::size_t> selected() const;
+  std::size_t cursor() const { return cursor_; }
+
+ private:
+  std::string title_;
+  std::vector<std::string> labels_;
+  std::vector<bool> selected_;
+  std::size_t cursor_ = 0;
+};
+
+// Runs the menu on the controlling terminal: cbreak mode on fd 0 (signals stay enabled),
+// frames written to stdout. Returns the selected indices (possibly empty) on Enter, nullopt on
+// cancel (q, Ctrl-C byte or SIGINT, lone ESC, end of input) or when fd 0 is not a terminal.
+// Restores the terminal and prints a newline on every path. Blocks on user input.
+std::optional<std::vector<std::size_t>> run_menu(std::string title, std::vector<std::string> labels,
+                                                 const Style& style);
+
+// One option label: `name` padded to 20 columns, a space, the first 19 characters of
+// `timestamp` (or "?" when empty) in gray, two spaces, the first 60 characters of `command`.
+std::string menu_label(std::string_view name, std::string_view timestamp, std::string_view command,
+                       const Style& style);
+
+}  // namespace bgo::client

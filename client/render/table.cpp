@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+// The `bgo status` table (spec §6.3 with the §12.2 #19 defects fixed) and its WATCH cell.
+#include "client/render/table.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+#include <boost/json.hpp>
+
+#include "client/render/json_dump.hpp"
+#include "client/render/text.hpp"
+
+namespace bgo::client {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::size_t k_columns = 8;  // NAME .. COMMAND
+constexpr std::size_t k_command = k_columns - 1;
+constexpr std::size_t k_separators = k_columns - 1;  // one space between cells
+constexpr std::size_t k_fancy_border = 4;            // "┃ " and " ┃"
+constexpr std::size_t k_min_command = 20;
+constexpr std::array<std::string_view, k_columns> k_headers = {
+    "NAME", "STATUS", "PID", "CPU", "MEM", "UPTIME", "WATCH", "COMMAND"};
+// Minimum widths of NAME, STATUS, PID, CPU, MEM, UPTIME, WATCH (spec §6.3).
+constexpr std::array<std::size_t, k_command> k_min_widths = {12, 0, 8, 6, 6, 12, 12};
+
+std::string str_or(const json::object& o, std::string_view key, std::string_view fallback) {
+  const json::value* v = o.if_contains(key);
+  return v ? python_str(*v) : std::string{fallback};
+}
+
+std::string join_command(const json::object& row) {
+  const json::value* command = row.if_contains("command");
+  if (command == nullptr || !command->is_array()) return {};
+  std::string out;
+  bool first = true;
+  for (const auto& arg : command->get_array()) {
+    if (!first) out += ' ';
+    first = false;
+    out += python_str(arg);
+  }
+  return out;
+}
+
+std::string repeat(std::string_view glyph, std::size_t count) {
+  std::string out;
+  out.reserve(glyph.size() * count);
+  for (std::size_t i = 0; i < count; ++i) out += glyph;
+  return out;
+}
+
+// One data row's cells before padding; the command is the untruncated argv text.
+struct RowCells {
+  std::array<std::string, k_columns> cells;
+  bool online = false;
+};
+
+RowCells make_cells(const json::object& row, const Style& style, bool daemon_running) {
+  const Glyphs& g = glyphs(style.level);
+  RowCells out;
+  const json::value* status = row.if_contains("status");
+  out.online = status != nullptr && status->is_string() && status->get_string() == "online";
+  out.cells[0] = str_or(row, "name", "");
+  const json::value* watch = row.if_contains("watch");
+  out.cells[6] = watch_cell(watch ? *watch : json::value{}, style, daemon_running);
+  out.cells[7] = join_command(row);
+  if (out.online) {
+    out.cells[1] = paint(style, Color::green, g.online);
+    out.cells[2] = paint(style, Color::gray, str_or(row, "pid", "None"));
+    out.cells[3] = str_or(row, "cpu", "-");
+    out.cells[4] = str_or(row, "mem", "-");
+    out.cells[5] = str_or(row, "uptime", "-");
+  } else {
+    out.cells[1] = paint(style, Color::red, g.stopped);
+    out.cells[2] = out.cells[3] = out.cells[4] = out.cells[5] = "-";
+  }
+  return out;
+}
+
+std::string join_line(const std::array<std::string, k_columns>& cells,
+                      const std::array<std::size_t, k_columns>& widths, bool pad_command) {
+  std::string line;
+  for (std::size_t i = 0; i < k_columns; ++i) {
+    if (i > 0) line += ' ';
+    line += (i < k_command || pad_command) ? pad_right(cells[i], widths[i]) : cells[i];
+  }
+  return line;
+}
+
+std::string errored_footer(const std::vector<const json::object*>& errored, const Style& style) {
+  const Glyphs& g = glyphs(style.level);
+  std::string out = "\n";
+  out += paint(style, Color::red,
+               std::string{g.errored} + " " + std::to_string(errored.size()) + " errored:");
+  out += '\n';
+  for (const json::object* row : errored) {
+    const std::string name = str_or(*row, "name", "");
+    const json::object& watch = row->at("watch").get_object();
+    out += "   ";
+    out += paint(style, Color::red, name);
+    out += " ";
+    out += g.dash;
+    out += " ";
+    out += str_or(watch, "error_reason", "unknown");
+    out += "\n     ";
+    out += paint(style, Color::gray, "bgo logs " + name + " --watcher   |   bgo restart " + name);
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string watch_cell(const json::value& watch, const Style& style, bool daemon_running) {
+  const Glyphs& g = glyphs(style.level);
+  if (!watch.is_object() || watch.get_object().empty()) return std::string{g.watch_none};
+  const json::object& block = watch.get_object();
+  if (const json::value* enabled = block.if_contains("enabled");
+      enabled && !python_truthy(*enabled)) {
+    return std::string{g.watch_none};
+  }
+  if (const json::value* errored = block.if_contains("errored");
+      errored && python_truthy(*errored)) {
+    return paint(style, Color::red, std::string{g.errored} + " errored");
+  }
+  // With bgod running it is the watcher itself (Appendix D #2), so watcher_pid is meaningless.
+  if (!daemon_running) {
+    const json::value* pid = block.if_contains("watcher_pid");
+    if (pid == nullptr || !python_truthy(*pid)) {
+      return paint(style, Color::yellow, std::string{g.watcher_dead} + " no watcher");
+    }
+  }
+  return paint(style, Color::green, std::string{g.watching} + " " + str_or(block, "restarts", "0"));
+}
+
+std::string render_table(const std::vector<json::object>& rows, const Style& style, int columns,
+                         bool daemon_running) {
+  const Glyphs& g = glyphs(style.level);
+  const bool fancy = style.level == Level::fancy;
+
+  std::vector<const json::object*> sorted;
+  sorted.reserve(rows.size());
+  for (const auto& row : rows) sorted.push_back(&row);
+  // Byte order of UTF-8 is code-point order.
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+    return str_or(*a, "name", "") < str_or(*b, "name", "");
+  });
+
+  std::vector<RowCells> cells;
+  cells.reserve(sorted.size());
+  for (const auto* row : sorted) cells.push_back(make_cells(*row, style, daemon_running));
+
+  // Every fixed column fits its header and its widest cell plus one space of air; STATUS is
+  // sized by both status glyphs, whichever rows are present.
+  std::array<std::size_t, k_columns> widths{};
+  for (std::size_t i = 0; i < k_command; ++i) {
+    std::size_t widest = visible_width(k_headers[i]);
+    if (i == 1) widest = std::max({widest, visible_width(g.online), visible_width(g.stopped)});
+    for (const auto& row : cells) widest = std::max(widest, visible_width(row.cells[i]));
+    widths[i] = std::max(k_min_widths[i], widest + 1);
+  }
+  std::size_t fixed = 0;
+  for (std::size_t i = 0; i < k_command; ++i) fixed += widths[i];
+  const std::size_t overhead = fixed + k_separators + (fancy ? k_fancy_border : 0);
+  const auto total = static_cast<std::size_t>(std::max(columns, 0));
+  widths[k_command] = std::max(k_min_command, total > overhead ? total - overhead : 0);
+  const std::size_t row_width = fixed + k_separators + widths[k_command];
+
+  std::array<std::string, k_columns> header;
+  for (std::size_t i = 0; i < k_columns; ++i) {
+    header[i] = paint(style, Color::bold, pad_right(k_headers[i], widths[i]));
+  }
+
+  std::vector<std::string> lines;
+  lines.push_back(join_line(header, widths, true));
+  for (auto& row : cells) {
+    row.cells[k_command] = truncate(row.cells[k_command], static_cast<int>(widths[k_command]));
+    if (!row.online) row.cells[k_command] = paint(style, Color::gray, row.cells[k_command]);
+    lines.push_back(join_line(row.cells, widths, fancy));
+  }
+
+  std::string out;
+  if (fancy) {
+    const std::string rule = repeat(g.hline, row_width + 2);
+    const auto border = [&](std::string_view left, std::string_view right) {
+      return paint(style, Color::gray, std::string{left} + rule + std::string{right}) + "\n";
+    };
+    const auto framed = [&](const std::string& line) {
+      return std::string{g.vline} + " " + line + " " + std::string{g.vline} + "\n";
+    };
+    out += border(g.tl, g.tr);
+    out += framed(lines[0]);
+    out += border(g.tright, g.tleft);
+    for (std::size_t i = 1; i < lines.size(); ++i) out += framed(lines[i]);
+    out += border(g.bl, g.br);
+  } else {
+    const std::string rule = paint(style, Color::gray, repeat(g.hline, row_width)) + "\n";
+    out += lines[0] + "\n" + rule;
+    for (std::size_t i = 1; i < lines.size(); ++i) out += lines[i] + "\n";
+    out += rule;
+  }
+
+  const auto online = static_cast<std::size_t>(
+      std::count_if(cells.begin(), cells.end(), [](const RowCells& c) { return c.online; }));
+  out += "Total: " + std::to_string(cells.size()) + " | " + paint(style, Color::green, g.online) +
+         ": " + std::to_string(online) + " | " + paint(style, Color::red, g.stopped) + ": " +
+         std::to_string(cells.size() - online) + "\n";
+
+  // Listed whether or not the block is still enabled (spec §6.3).
+  std::vector<const json::object*> errored;
+  for (const auto* row : sorted) {
+    const json::value* watch = row->if_contains("watch");
+    if (watch == nullptr || !watch->is_object()) continue;
+    const json::value* flag = watch->get_object().if_contains("errored");
+    if (flag != nullptr && python_truthy(*flag)) errored.push_back(row);
+  }
+  if (!errored.empty()) out += errored_footer(errored, style);
+  return out;
+}
+
+std::string render_empty_registry(bool watch_mode) {
+  std::string out =
+      "No processes registered.\n"
+      "Usage: bgo start <n> -- <command> [args...]\n";
+  if (!watch_mode) out += "       bgo <command> [args...]\n";
+  return out;
+}
+
+}  // namespace bgo::client

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+// Display-width arithmetic for terminal text: ANSI-aware width, padding, truncation, sizes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bgo::client {
+
+// Decodes the UTF-8 code point at `pos` and advances `pos` past it. A malformed byte decodes
+// as U+FFFD and advances by one. Precondition: `pos < s.size()`.
+char32_t next_code_point(std::string_view s, std::size_t& pos);
+
+// Columns a terminal uses for `cp`: 2 for East-Asian wide/fullwidth and emoji presentation
+// characters, 0 for combining marks, zero-width characters, variation selectors and controls,
+// 1 otherwise. A fixed table, independent of the locale.
+int code_point_width(char32_t cp);
+
+// Length of the ANSI SGR sequence (`ESC [ digits/semicolons m`) starting at `pos`, or 0.
+std::size_t sgr_length(std::string_view s, std::size_t pos);
+
+// Display width of `s` with SGR sequences skipped.
+std::size_t visible_width(std::string_view s);
+
+// `s` followed by spaces up to display width `width`; never truncates.
+std::string pad_right(std::string_view s, std::size_t width);
+
+// Spaces then `s` up to display width `width`; never truncates.
+std::string pad_left(std::string_view s, std::size_t width);
+
+// Spec §6.4 [L], counting display columns: `width <= 0` -> ""; `width <= 3` -> the first
+// `width` characters of "..."; fits -> `s`; else the longest prefix of at most `width - 3`
+// columns (SGR sequences copied whole) + "..." + `ESC[0m` if the last copied SGR left a colour
+// open.
+std::string truncate(std::string_view s, int width);
+
+// Spec §6.6: "512B", "1.0KB", "3.4MB", ... (one decimal; KB, MB, GB, TB).
+std::string human_size(std::uint64_t bytes);
+
+}  // namespace bgo::client

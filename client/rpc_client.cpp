@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+// Connection.
+#include "client/rpc_client.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+namespace bgo::client {
+
+namespace json = boost::json;
+
+Result<Connection> Connection::connect(const std::string& socket_path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (socket_path.size() >= sizeof addr.sun_path) {
+    return make_error(Errc::invalid_params, "socket path too long: " + socket_path, "other");
+  }
+  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) return make_error(Errc::io_error, errno_message("socket", errno), "other");
+  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+    const int err = errno;
+    const bool absent = err == ENOENT || err == ECONNREFUSED;
+    return make_error(Errc::io_error, errno_message("cannot connect to " + socket_path, err),
+                      absent ? "absent" : "other");
+  }
+  return Connection(std::move(fd));
+}
+
+std::optional<std::string> Connection::read_line(std::optional<std::chrono::milliseconds> timeout,
+                                                 bool& closed) {
+  closed = false;
+  const auto deadline = timeout ? std::chrono::steady_clock::now() + *timeout
+                                : std::chrono::steady_clock::time_point::max();
+  for (;;) {
+    if (auto line = decoder_.next_line()) return line;
+    int wait_ms = -1;
+    if (timeout) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      wait_ms = static_cast<int>(left.count());
+    }
+    pollfd p{fd_.get(), POLLIN, 0};
+    const int rc = ::poll(&p, 1, wait_ms);
+    if (rc < 0 && errno == EINTR) return std::nullopt;  // a signal (Ctrl-C) wakes the caller
+    if (rc == 0) return std::nullopt;
+    char buf[64 * 1024];
+    const ssize_t n = ::read(fd_.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) return std::nullopt;
+    if (n <= 0) {
+      closed = true;
+      return std::nullopt;
+    }
+    decoder_.feed(std::string_view(buf, static_cast<size_t>(n)));
+  }
+}
+
+Result<json::value> Connection::call(std::string_view method, json::value params,
+                                     std::chrono::milliseconds timeout) {
+  const int64_t id = next_id_++;
+  const std::string line = proto::request_line(id, method, params);
+  std::string_view rest = line;
+  while (!rest.empty()) {
+    const ssize_t n = ::send(fd_.get(), rest.data(), rest.size(), MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return make_error(Errc::io_error, errno_message("cannot talk to bgod", errno));
+    }
+    rest.remove_prefix(static_cast<size_t>(n));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    bool closed = false;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return make_error(Errc::io_error, "bgod did not answer in time");
+    auto text = read_line(left, closed);
+    if (closed) return make_error(Errc::io_error, "bgod closed the connection");
+    if (!text) continue;
+    proto::Reply reply = proto::parse_reply(*text);
+    if (reply.is_notification) {
+      notifications_.push_back(std::move(reply));
+      continue;
+    }
+    if (!(reply.id.is_int64() && reply.id.as_int64() == id)) {
+      if (reply.id.is_null() && !reply.ok) return proto::from_rpc_error(reply.error);
+      continue;
+    }
+    if (reply.ok) return std::move(reply.result);
+    return proto::from_rpc_error(reply.error);
+  }
+}
+
+std::optional<proto::Reply> Connection::next_notification(
+    std::optional<std::chrono::milliseconds> timeout, bool& closed) {
+  closed = false;
+  if (!notifications_.empty()) {
+    proto::Reply r = std::move(notifications_.front());
+    notifications_.pop_front();
+    return r;
+  }
+  for (;;) {
+    auto text = read_line(timeout, closed);
+    if (!text) return std::nullopt;
+    proto::Reply reply = proto::parse_reply(*text);
+    if (reply.is_notification) return reply;
+  }
+}
+
+bool Connection::wait_closed(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    bool closed = false;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    (void)read_line(left, closed);  // anything still arriving is irrelevant now
+    if (closed) return true;
+  }
+}
+
+}  // namespace bgo::client

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+// A blocking JSON-RPC connection to bgod (the client is a short-lived CLI, so blocking is fine).
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include <boost/json/value.hpp>
+
+#include "common/errors.hpp"
+#include "common/unique_fd.hpp"
+#include "proto/framing.hpp"
+#include "proto/jsonrpc.hpp"
+
+namespace bgo::client {
+
+class Connection {
+ public:
+  // Connects to the socket. On failure the error's detail is the errno name class:
+  // "absent" (ENOENT/ECONNREFUSED: no daemon) or "other".
+  static Result<Connection> connect(const std::string& socket_path);
+
+  // Sends one request and waits for its reply; notifications that arrive meanwhile are queued.
+  // A transport failure is Errc::io_error ("bgod closed the connection").
+  Result<boost::json::value> call(std::string_view method, boost::json::value params,
+                                  std::chrono::milliseconds timeout = std::chrono::minutes(10));
+
+  // The next notification, waiting at most `timeout` (nullopt on timeout). Sets `closed` when
+  // the daemon hung up.
+  std::optional<proto::Reply> next_notification(std::optional<std::chrono::milliseconds> timeout,
+                                                bool& closed);
+  // Blocks until bgod closes the connection (or `timeout`). True when it did.
+  bool wait_closed(std::chrono::milliseconds timeout);
+  int fd() const { return fd_.get(); }
+
+ private:
+  explicit Connection(UniqueFd fd) : fd_(std::move(fd)) {}
+  // Reads one line, waiting at most `timeout`; nullopt on timeout, "" never (empty lines skipped).
+  std::optional<std::string> read_line(std::optional<std::chrono::milliseconds> timeout,
+                                       bool& closed);
+
+  UniqueFd fd_;
+  proto::LineDecoder decoder_;
+  std::deque<proto::Reply> notifications_;
+  int64_t next_id_ = 1;
+};
+
+}  // namespace bgo::client

@@ -1,0 +1,10 @@
+# BGO_SANITIZE=address,undefined instruments every target (compile and link).
+set(BGO_SANITIZE "" CACHE STRING "Comma-separated sanitizers, e.g. address,undefined")
+if(BGO_SANITIZE)
+  add_compile_options(-fsanitize=${BGO_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${BGO_SANITIZE})
+endif()
+option(BGO_ASIO_HANDLER_TRACKING "Define BOOST_ASIO_ENABLE_HANDLER_TRACKING" OFF)
+if(BGO_ASIO_HANDLER_TRACKING)
+  add_compile_definitions(BOOST_ASIO_ENABLE_HANDLER_TRACKING)
+endif()

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// write_file_atomically().
+#include "common/atomic_file.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string>
+#include <unistd.h>
+
+#include "common/unique_fd.hpp"
+
+namespace bgo {
+
+namespace {
+
+Result<void> write_all(int fd, std::string_view content) {
+  while (!content.empty()) {
+    const ssize_t n = ::write(fd, content.data(), content.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return make_error(Errc::io_error, errno_message("write", errno));
+    }
+    content.remove_prefix(static_cast<size_t>(n));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> write_file_atomically(const std::filesystem::path& target, std::string_view content,
+                                   SyncDir sync_dir) {
+  const std::filesystem::path dir = target.parent_path();
+  std::string tmp = (dir / (target.stem().string() + ".XXXXXX")).string();
+  const int raw = ::mkostemp(tmp.data(), O_CLOEXEC);
+  if (raw < 0) return make_error(Errc::io_error, errno_message("cannot create " + tmp, errno));
+  UniqueFd fd(raw);
+  // mkostemp cannot take a suffix portably; rename the temp to end in .tmp so that a crash
+  // leaves nothing that matches *.json or the random prefix of another save.
+  const std::string tmp_final = tmp + ".tmp";
+  if (::rename(tmp.c_str(), tmp_final.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return make_error(Errc::io_error, errno_message("rename " + tmp, err));
+  }
+  auto fail = [&](std::string what, int err) -> Result<void> {
+    ::unlink(tmp_final.c_str());
+    return make_error(Errc::io_error, errno_message(what, err));
+  };
+  if (auto r = write_all(fd.get(), content); !r) {
+    ::unlink(tmp_final.c_str());
+    return r;
+  }
+  if (::fsync(fd.get()) != 0) return fail("fsync " + tmp_final, errno);
+  fd.reset();
+  if (::rename(tmp_final.c_str(), target.c_str()) != 0) {
+    return fail("rename to " + target.string(), errno);
+  }
+  if (sync_dir == SyncDir::yes) {
+    // The rename is durable only once the folder entry is on disk.
+    if (auto dfd = open_fd(dir, O_RDONLY | O_DIRECTORY)) ::fsync(dfd->get());
+  }
+  return {};
+}
+
+}  // namespace bgo

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+// Crash-safe whole-file replacement: temp file in the same folder, fsync, rename, fsync folder.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+#include "common/errors.hpp"
+
+namespace bgo {
+
+// Replaces `target` with `content` so that a reader (or a crash at any point) sees either the
+// old file or the new one, never a mix. The temp file is `<stem>.<random>.tmp` (never `*.json`)
+// created 0600 and removed on every failure path.
+enum class SyncDir { yes, no };
+Result<void> write_file_atomically(const std::filesystem::path& target, std::string_view content,
+                                   SyncDir sync_dir = SyncDir::yes);
+
+}  // namespace bgo

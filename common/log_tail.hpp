@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// Bounded reads of the end of a log file: the last N lines, and the stderr tail.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace bgo {
+
+// Size of the backwards reads done by `tail_lines` (spec Appendix B).
+inline constexpr std::size_t k_tail_chunk_bytes = 8192;
+
+// Default window of `stderr_tail` (spec §5.6).
+inline constexpr std::size_t k_stderr_tail_bytes = 2048;
+
+struct TailResult {
+  std::string text;        // the last lines, `\n`-terminated except possibly the final one
+  bool truncated = false;  // the file holds more lines than were asked for
+};
+
+// The last `n` lines of the file at `path` (spec §7.2 [L]); `n` <= 0 means the whole file.
+// Reads backwards in `k_tail_chunk_bytes` chunks until more than `n` line ends are seen or the
+// start is reached, so the cost depends on `n`, not on the file's size. `\r\n` and a lone `\r`
+// both end a line and come out as `\n`; a final line without a line end is kept as is. Bytes
+// are passed through undecoded. Blocking file I/O: for the client or small bounded reads only.
+// Returns nullopt when the file cannot be opened or read (missing, a directory, no permission,
+// or truncated while being read).
+[[nodiscard]] std::optional<TailResult> tail_lines(const std::filesystem::path& path, long n);
+
+// The stderr tail stored as `watch.last_stderr_tail` (spec §5.6): the last `window` bytes of
+// the file at `path`; if the file is longer than `window` and that chunk holds a newline,
+// everything up to and including the first newline is dropped (a partial line); ill-formed
+// UTF-8 becomes U+FFFD; leading and trailing ASCII whitespace is stripped. A missing or
+// unreadable file yields an empty string. Blocking file I/O of at most `window` bytes.
+[[nodiscard]] std::string stderr_tail(const std::filesystem::path& path,
+                                      std::size_t window = k_stderr_tail_bytes);
+
+}  // namespace bgo

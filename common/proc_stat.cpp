@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+// /proc parsing. Small bounded reads; no process is ever spawned for this.
+#include "common/proc_stat.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <string_view>
+#include <unistd.h>
+
+#include "common/time_format.hpp"
+#include "common/unique_fd.hpp"
+
+namespace bgo {
+
+namespace {
+
+// Reads at most `cap` bytes of a /proc file in one go.
+std::optional<std::string> read_small(const char* path, size_t cap = 4096) {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  UniqueFd owner(fd);
+  std::string buf(cap, '\0');
+  const ssize_t n = ::read(fd, buf.data(), cap);
+  if (n <= 0) return std::nullopt;
+  buf.resize(static_cast<size_t>(n));
+  return buf;
+}
+
+long ticks_per_second() {
+  static const long hz = ::sysconf(_SC_CLK_TCK);
+  return hz > 0 ? hz : 100;
+}
+
+uint64_t mem_total_kib() {
+  static const uint64_t total = [] {
+    auto text = read_small("/proc/meminfo", 256);
+    if (!text) return uint64_t{0};
+    return static_cast<uint64_t>(
+        std::strtoull(text->c_str() + std::strlen("MemTotal:"), nullptr, 10));
+  }();
+  return total;
+}
+
+std::string format_etime(uint64_t seconds) {
+  const uint64_t days = seconds / 86400, hours = seconds / 3600 % 24;
+  const uint64_t minutes = seconds / 60 % 60, secs = seconds % 60;
+  char buf[64];
+  if (days > 0) {
+    std::snprintf(buf, sizeof buf, "%llu-%02llu:%02llu:%02llu",
+                  static_cast<unsigned long long>(days), static_cast<unsigned long long>(hours),
+                  static_cast<unsigned long long>(minutes), static_cast<unsigned long long>(secs));
+  } else if (hours > 0) {
+    std::snprintf(buf, sizeof buf, "%02llu:%02llu:%02llu", static_cast<unsigned long long>(hours),
+                  static_cast<unsigned long long>(minutes), static_cast<unsigned long long>(secs));
+  } else {
+    std::snprintf(buf, sizeof buf, "%02llu:%02llu", static_cast<unsigned long long>(minutes),
+                  static_cast<unsigned long long>(secs));
+  }
+  return buf;
+}
+
+}  // namespace
+
+std::optional<ProcStat> read_proc_stat(pid_t pid) {
+  if (pid <= 0) return std::nullopt;
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+  auto text = read_small(path, 1024);
+  if (!text) return std::nullopt;
+  // The command name may contain spaces and parentheses: fields start after the LAST ')'.
+  const size_t close = text->rfind(')');
+  if (close == std::string::npos || close + 2 >= text->size()) return std::nullopt;
+  ProcStat st;
+  st.state = (*text)[close + 2];
+  const char* p = text->c_str() + close + 2;
+  // Field 3 is the state; walk to fields 14, 15 (utime, stime), 22 (starttime), 24 (rss).
+  int field = 3;
+  uint64_t utime = 0, stime = 0;
+  while (*p != '\0') {
+    while (*p == ' ') ++p;
+    if (*p == '\0') break;
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(p, &end, 10);
+    if (field == 14) utime = v;
+    if (field == 15) stime = v;
+    if (field == 22) st.start_ticks = v;
+    if (field == 24) {
+      st.rss_pages = v;
+      break;
+    }
+    while (*p != ' ' && *p != '\0') ++p;
+    ++field;
+  }
+  st.cpu_ticks = utime + stime;
+  return st;
+}
+
+bool is_alive(pid_t pid, std::optional<uint64_t> start_ticks) {
+  const auto st = read_proc_stat(pid);
+  if (!st || st->state == 'Z' || st->state == 'X') return false;
+  return !start_ticks || *start_ticks == st->start_ticks;
+}
+
+double uptime_seconds() {
+  auto text = read_small("/proc/uptime", 128);
+  return text ? std::strtod(text->c_str(), nullptr) : 0.0;
+}
+
+UsageText usage_text(pid_t pid) {
+  UsageText out;
+  const auto st = read_proc_stat(pid);
+  if (!st || st->state == 'Z') return out;
+  const double hz = static_cast<double>(ticks_per_second());
+  const double elapsed = uptime_seconds() - static_cast<double>(st->start_ticks) / hz;
+  char buf[32];
+  const double cpu =
+      elapsed > 0 ? 100.0 * (static_cast<double>(st->cpu_ticks) / hz) / elapsed : 0.0;
+  std::snprintf(buf, sizeof buf, "%.1f", cpu);
+  out.cpu = buf;
+  if (const uint64_t total = mem_total_kib(); total > 0) {
+    const double rss_kib =
+        static_cast<double>(st->rss_pages) * (static_cast<double>(::getpagesize()) / 1024.0);
+    std::snprintf(buf, sizeof buf, "%.1f", 100.0 * rss_kib / static_cast<double>(total));
+    out.mem = buf;
+  }
+  out.uptime = format_etime(elapsed > 0 ? static_cast<uint64_t>(elapsed) : 0);
+  return out;
+}
+
+std::string lstart_from_ticks(uint64_t start_ticks) {
+  using namespace std::chrono;
+  const double since_start =
+      uptime_seconds() - static_cast<double>(start_ticks) / static_cast<double>(ticks_per_second());
+  const auto started =
+      system_clock::now() - duration_cast<system_clock::duration>(duration<double>(since_start));
+  return lstart_text(time_point_cast<seconds>(started));
+}
+
+}  // namespace bgo

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// Reads /proc for liveness, identity (start ticks) and the CPU/MEM/uptime columns.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+
+namespace bgo {
+
+struct ProcStat {
+  char state = '?';          // R S D Z T ...
+  uint64_t start_ticks = 0;  // field 22: start time since boot, in clock ticks
+  uint64_t cpu_ticks = 0;    // utime + stime
+  uint64_t rss_pages = 0;    // field 24
+};
+
+// Parses /proc/<pid>/stat; nullopt if the process does not exist (or cannot be read).
+std::optional<ProcStat> read_proc_stat(pid_t pid);
+
+// True iff `pid` exists, is not a zombie, and (when given) started at `start_ticks`.
+bool is_alive(pid_t pid, std::optional<uint64_t> start_ticks = std::nullopt);
+
+// The `ps` columns for one process, computed like procps does: %cpu = cpu time / elapsed,
+// %mem = rss / MemTotal, etime = [[dd-]hh:]mm:ss. Each is "-" when unknown.
+struct UsageText {
+  std::string cpu = "-";
+  std::string mem = "-";
+  std::string uptime = "-";
+};
+UsageText usage_text(pid_t pid);
+
+// The original's pid_start text (`ps -o lstart=`) for a start time in ticks since boot.
+std::string lstart_from_ticks(uint64_t start_ticks);
+
+// Seconds since boot, from /proc/uptime.
+double uptime_seconds();
+
+}  // namespace bgo

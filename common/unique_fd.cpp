@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// UniqueFd and the descriptor factories.
+#include "common/unique_fd.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace bgo {
+
+void UniqueFd::reset(int fd) {
+  if (fd_ >= 0) ::close(fd_);  // close errors are not actionable here
+  fd_ = fd;
+}
+
+std::string errno_message(std::string_view what, int err) {
+  return std::string(what) + ": " + std::strerror(err);
+}
+
+Result<UniqueFd> open_fd(const std::filesystem::path& path, int flags, int mode) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+  if (fd < 0) return make_error(Errc::io_error, errno_message(path.string(), errno));
+  return UniqueFd(fd);
+}
+
+Result<Pipe> make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    return make_error(Errc::io_error, errno_message("pipe2", errno));
+  Pipe pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+  const int flags = ::fcntl(pipe.read.get(), F_GETFL);
+  ::fcntl(pipe.read.get(), F_SETFL, flags | O_NONBLOCK);
+  return pipe;
+}
+
+}  // namespace bgo

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+// What the supervisor needs from the outside world. Implemented in daemon/os (production) and
+// tests/support (fakes). No Asio, no JSON, no syscalls here.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/errors.hpp"
+#include "common/paths.hpp"
+#include "common/proc_stat.hpp"
+#include "common/process_record.hpp"
+
+namespace bgo::daemon {
+
+struct SpawnRequest {
+  std::string name;               // output goes to this name's logs
+  std::vector<std::string> argv;  // argv[0] already resolved
+  std::vector<std::string> env;   // the complete "K=V" list
+  std::string cwd;
+  LogOptions logs;
+};
+
+struct Spawned {
+  pid_t pid = 0;
+  uint64_t start_ticks = 0;
+};
+
+// Processes. Exits and end-of-output come back as Supervisor::on_exit / on_output_closed.
+class ProcessPort {
+ public:
+  virtual ~ProcessPort() = default;
+  // Starts the child as leader of a new session with stdout/stderr captured into its logs.
+  // Errors: Errc::spawn_failed with detail "not_found", "permission" or "other".
+  [[nodiscard]] virtual Result<Spawned> spawn(const SpawnRequest& request) = 0;
+  // Resolves argv[0] like `which` with the PATH of `env` (spec §4.1) and checks that `cwd` is a
+  // directory. Errors: spawn_failed ("Command not found: x"), invalid_params (bad cwd).
+  [[nodiscard]] virtual Result<std::vector<std::string>> resolve(
+      const std::vector<std::string>& command, const std::vector<std::string>& env,
+      const std::string& cwd) = 0;
+  // Signals the process group led by `pid`. The caller guarantees it is not yet reaped.
+  virtual void signal_group(pid_t pid, int sig) = 0;
+  // Watches a process bgod did not spawn (left by an earlier bgod) for its exit. False if it
+  // is gone or is not the process that started at `start_ticks`.
+  // Its output pipes are re-attached to `name`'s logs when they are still open.
+  [[nodiscard]] virtual bool adopt(pid_t pid, uint64_t start_ticks, const std::string& name,
+                                   const LogOptions& logs) = 0;
+  // CPU, memory and uptime text for a live process.
+  virtual UsageText usage(pid_t pid) = 0;
+  // True iff a process is alive with that identity (for files written by another bgo).
+  virtual bool alive(pid_t pid, std::optional<uint64_t> start_ticks) = 0;
+  virtual std::string lstart(uint64_t start_ticks) = 0;
+};
+
+// State files.
+class StorePort {
+ public:
+  virtual ~StorePort() = default;
+  virtual void save(const ProcessRecord& record) = 0;
+  virtual void remove(std::string_view name) = 0;
+};
+
+// Log files.
+class LogPort {
+ public:
+  virtual ~LogPort() = default;
+  virtual void append_marker(std::string_view name, std::string_view marker) = 0;
+  virtual void watcher_line(std::string_view name, std::string_view message) = 0;
+  virtual std::string stderr_tail(std::string_view name) = 0;
+  virtual void remove_logs(std::string_view name) = 0;
+};
+
+class Timer {
+ public:
+  virtual ~Timer() = default;
+  // Replaces any earlier arming.
+  virtual void arm(Clock::time_point deadline, std::function<void()> fn) = 0;
+  virtual void cancel() = 0;
+};
+
+class TimerFactory {
+ public:
+  virtual ~TimerFactory() = default;
+  virtual std::unique_ptr<Timer> make_timer() = 0;
+};
+
+// A state change, for subscribers (docs/protocol.md "Events").
+struct ProcessEvent {
+  std::string kind;  // spawned exited restart_scheduled errored stopped deleted
+  std::string name;
+  std::optional<int64_t> pid;
+  std::optional<int64_t> exit_code;
+  std::optional<int64_t> exit_signal;
+  std::optional<int64_t> delay_ms;
+  std::string reason;
+};
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void on_process_event(const ProcessEvent& event) = 0;
+};
+
+}  // namespace bgo::daemon

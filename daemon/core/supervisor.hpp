@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+// Owns every supervised process by name: start, stop, restart, delete, watch policy, exits.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <unordered_map>
+#include <vector>
+
+#include "common/exit_status.hpp"
+#include "daemon/core/child.hpp"
+#include "daemon/core/ports.hpp"
+
+namespace bgo::daemon {
+
+struct StartParams {
+  std::string name;
+  std::vector<std::string> command;
+  std::string cwd;               // absolute
+  std::vector<std::string> env;  // complete "K=V" list
+  bool watch = false;            // fresh watch block (spec §5.2)
+  std::optional<int64_t> interval;
+  std::optional<int64_t> min_uptime;
+  std::optional<std::string> on_fast_crash;
+  std::optional<std::string> autostart;
+  std::optional<LogOptions> logs;
+};
+
+struct StartOutcome {
+  std::string name;
+  pid_t pid = 0;
+  std::optional<WatchBlock> watch;  // set when the process is watched
+};
+using StartDone = std::function<void(Result<StartOutcome>)>;
+
+struct StopOutcome {
+  bool was_running = false;
+  pid_t pid = 0;
+};
+using StopDone = std::function<void(Result<StopOutcome>)>;
+
+struct RestartOutcome {
+  bool was_running = false;
+  Result<StartOutcome> start = make_error(Errc::internal, "not started");
+};
+
+struct BatchItem {
+  std::string name;
+  Result<StartOutcome> result = make_error(Errc::internal, "not started");
+};
+struct BatchOutcome {
+  std::vector<std::string> skipped;  // already running
+  std::vector<BatchItem> items;      // in target order
+};
+using BatchDone = std::function<void(Result<BatchOutcome>)>;
+
+struct Snapshot {
+  const ProcessRecord* record = nullptr;
+  bool online = false;
+  UsageText usage;
+};
+
+struct WatchOverrides {
+  std::optional<int64_t> interval;
+  std::optional<int64_t> min_uptime;
+  std::optional<std::string> on_fast_crash;
+};
+
+struct BrokenState {
+  std::string file;  // file name inside procs/
+  std::string error;
+};
+
+enum class CandidateOrder { file, recent };
+
+struct SupervisorSettings {
+  std::chrono::milliseconds start_probe{100};    // spec Appendix D #8
+  std::chrono::milliseconds stop_timeout{5000};  // SIGTERM -> SIGKILL grace
+  std::chrono::milliseconds output_drain{250};   // wait for EOF after reap (descendants)
+  LogOptions default_logs;
+};
+
+class Supervisor {
+ public:
+  Supervisor(ProcessPort& processes, StorePort& store, LogPort& logs, TimerFactory& timers,
+             Clock& clock, EventSink& events, SupervisorSettings settings);
+  ~Supervisor();
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
+
+  // Startup: takes the loaded records, adopts those still alive, records the dead ones.
+  void load(std::vector<ProcessRecord> records, std::vector<BrokenState> broken);
+  // Starts every resurrect candidate (spec §3.6, Appendix D #10) in the background.
+  void resurrect_on_boot();
+
+  void start(StartParams params, StartDone done);
+  void stop(const std::string& name, bool force, std::chrono::milliseconds timeout, StopDone done);
+  void restart(const std::string& name, bool reset_counters, std::vector<std::string> env,
+               std::function<void(Result<RestartOutcome>)> done);
+  void remove(const std::string& name, bool keep_logs, std::function<void(Result<bool>)> done);
+  std::vector<std::string> clean();
+  void resurrect(std::vector<std::string> env, BatchDone done);
+  // restart-stopped (names or all) and restart-last (all, recent order).
+  void restart_many(std::vector<std::string> names, CandidateOrder order,
+                    std::vector<std::string> env, BatchDone done);
+  std::vector<std::string> candidates(CandidateOrder order) const;
+
+  Result<WatchBlock> watch(const std::string& name, const WatchOverrides& overrides, bool reset);
+  Result<bool> unwatch(const std::string& name);  // false: was not watched
+  Result<std::string> set_autostart(const std::string& name, const std::string& policy);
+
+  std::vector<Snapshot> list() const;  // sorted by name
+  Result<Snapshot> get(const std::string& name) const;
+  const std::vector<BrokenState>& broken() const { return broken_; }
+  size_t size() const { return children_.size(); }
+  size_t online_count() const;
+
+  // Stops every child (unless `keep_children`), then calls `done`.
+  void shutdown(bool keep_children, std::function<void()> done);
+
+  // Events from the OS adapters.
+  void on_exit(pid_t pid, const ExitStatus& status);
+  void on_output_closed(pid_t pid);
+
+ private:
+  Child* find(const std::string& name);
+  const Child* find(const std::string& name) const;
+  std::vector<Child*> file_order();
+  Result<StartOutcome> spawn_child(Child& child, std::string_view marker_tag);
+  void finish_exit(Child& child);
+  void handle_crash(Child& child, bool probe_pending);
+  void watch_restart(const std::string& name);
+  void become_errored(Child& child, const std::string& reason);
+  void request_stop(Child& child, const std::string& reason, bool force,
+                    std::chrono::milliseconds timeout);
+  void start_from_record(const std::string& name, std::vector<std::string> env, StartDone done);
+  void run_batch(std::vector<std::string> targets, std::vector<std::string> env,
+                 std::vector<std::string> skipped, BatchDone done);
+  void save(Child& child);
+  void emit(const Child& child, std::string kind, std::string reason = {},
+            std::optional<int64_t> delay_ms = std::nullopt);
+  bool is_candidate_for_resurrect(const Child& child) const;
+  void forget_pid(Child& child);
+
+  ProcessPort& processes_;
+  StorePort& store_;
+  LogPort& logs_;
+  TimerFactory& timers_;
+  Clock& clock_;
+  EventSink& events_;
+  SupervisorSettings settings_;
+  std::map<std::string, std::unique_ptr<Child>> children_;
+  std::unordered_map<pid_t, std::string> by_pid_;
+  std::vector<BrokenState> broken_;
+  bool shutting_down_ = false;
+};
+
+}  // namespace bgo::daemon

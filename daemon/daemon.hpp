@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+// The composition root: lock, loop, wiring, ordered shutdown.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "common/process_record.hpp"
+
+namespace bgo::daemon {
+
+struct DaemonConfig {
+  std::chrono::milliseconds stop_timeout{5000};
+  LogOptions default_logs;
+};
+
+// Runs bgod until it is told to stop. Returns the process exit code. Throws only before the
+// loop runs (bad home, bind failure).
+int run_daemon(const DaemonConfig& config);
+
+}  // namespace bgo::daemon

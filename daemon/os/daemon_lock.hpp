@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// Proof of being the one bgod of a home: flock on bgod.lock held for life, pid in bgod.pid.
+#pragma once
+
+#include <optional>
+
+#include "common/paths.hpp"
+#include "common/unique_fd.hpp"
+
+namespace bgo::daemon {
+
+class DaemonLock {
+ public:
+  // Takes the lock without waiting. nullopt (with `holder` set when known) if another bgod
+  // holds it; throws on I/O errors.
+  static std::optional<DaemonLock> try_acquire(const Paths& paths);
+  DaemonLock(DaemonLock&&) = default;
+  DaemonLock& operator=(DaemonLock&&) = default;
+  ~DaemonLock();
+  void write_pid_file() const;
+
+ private:
+  DaemonLock(Paths paths, UniqueFd fd) : paths_(std::move(paths)), fd_(std::move(fd)) {}
+  Paths paths_;
+  UniqueFd fd_;
+};
+
+}  // namespace bgo::daemon

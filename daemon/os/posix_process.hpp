@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+// ProcessPort on Linux: posix_spawn into a new session, pidfd watching for adopted processes.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+
+#include "common/exit_status.hpp"
+#include "daemon/core/ports.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace bgo::daemon {
+
+class LogSink;
+
+class PosixProcess final : public ProcessPort {
+ public:
+  using ExitFn = std::function<void(pid_t, const ExitStatus&)>;
+  PosixProcess(boost::asio::io_context& io, LogSink& logs, ExitFn on_adopted_exit);
+  ~PosixProcess() override;
+
+  Result<std::vector<std::string>> resolve(const std::vector<std::string>& command,
+                                           const std::vector<std::string>& env,
+                                           const std::string& cwd) override;
+  Result<Spawned> spawn(const SpawnRequest& request) override;
+  void signal_group(pid_t pid, int sig) override;
+  bool adopt(pid_t pid, uint64_t start_ticks, const std::string& name,
+             const LogOptions& logs) override;
+  UsageText usage(pid_t pid) override { return usage_text(pid); }
+  bool alive(pid_t pid, std::optional<uint64_t> start_ticks) override {
+    return is_alive(pid, start_ticks);
+  }
+  std::string lstart(uint64_t start_ticks) override { return lstart_from_ticks(start_ticks); }
+
+ private:
+  struct Watched;
+  boost::asio::io_context& io_;
+  LogSink& logs_;
+  ExitFn on_adopted_exit_;
+  std::map<pid_t, std::unique_ptr<Watched>> adopted_;
+};
+
+}  // namespace bgo::daemon

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// What the RPC handlers may use; wired by daemon.cpp.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "common/paths.hpp"
+
+namespace bgo::daemon {
+
+class Supervisor;
+class Dispatcher;
+class EventHub;
+
+struct Services {
+  Supervisor& supervisor;
+  EventHub& events;
+  Paths paths;
+  std::function<void(std::string_view name)> flush_logs;
+  std::function<void(bool keep_children)> shutdown;
+  std::chrono::steady_clock::time_point started_at;
+  std::chrono::milliseconds stop_timeout;
+};
+
+// Fills the method table (docs/protocol.md lists every method).
+void register_handlers(Dispatcher& dispatcher, Services& services);
+
+}  // namespace bgo::daemon

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+// JSON-RPC 2.0 envelopes.
+#include "proto/jsonrpc.hpp"
+
+#include <boost/json.hpp>
+
+#include "proto/error_codes.hpp"
+
+namespace bgo::proto {
+
+namespace json = boost::json;
+
+namespace {
+std::string line_of(const json::object& o) {
+  std::string out = json::serialize(o);
+  out.push_back('\n');
+  return out;
+}
+}  // namespace
+
+std::string request_line(const json::value& id, std::string_view method,
+                         const json::value& params) {
+  json::object o{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}};
+  if (!params.is_null()) o["params"] = params;
+  return line_of(o);
+}
+
+std::string response_line(const json::value& id, const json::value& result) {
+  return line_of(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"result", result}});
+}
+
+std::string error_line(const json::value& id, const RpcError& error) {
+  json::object err{{"code", error.code}, {"message", error.message}};
+  if (!error.data.is_null()) err["data"] = error.data;
+  return line_of(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(err)}});
+}
+
+std::string notification_line(std::string_view method, const json::value& params) {
+  return line_of(json::object{{"jsonrpc", "2.0"}, {"method", method}, {"params", params}});
+}
+
+Reply parse_reply(std::string_view line) {
+  Reply reply;
+  json::error_code ec;
+  json::value v = json::parse(line, ec);
+  if (ec || !v.is_object()) {
+    reply.error = RpcError{k_parse_error, "unparsable reply from bgod", nullptr};
+    return reply;
+  }
+  json::object& o = v.as_object();
+  if (const json::value* m = o.if_contains("method"); m != nullptr && m->is_string()) {
+    reply.is_notification = true;
+    reply.method = std::string(m->as_string());
+    if (const json::value* p = o.if_contains("params")) reply.params = *p;
+    return reply;
+  }
+  if (const json::value* id = o.if_contains("id")) reply.id = *id;
+  if (json::value* r = o.if_contains("result")) {
+    reply.ok = true;
+    reply.result = std::move(*r);
+    return reply;
+  }
+  if (const json::value* e = o.if_contains("error"); e != nullptr && e->is_object()) {
+    const json::object& eo = e->as_object();
+    const json::value* code = eo.if_contains("code");
+    const json::value* msg = eo.if_contains("message");
+    reply.error.code =
+        code != nullptr && code->is_int64() ? static_cast<int>(code->as_int64()) : k_internal_error;
+    reply.error.message = msg != nullptr && msg->is_string() ? std::string(msg->as_string()) : "";
+    if (const json::value* d = eo.if_contains("data")) reply.error.data = *d;
+    return reply;
+  }
+  reply.error = RpcError{k_parse_error, "reply has neither result nor error", nullptr};
+  return reply;
+}
+
+RpcError to_rpc_error(const Error& error) {
+  json::object data{{"kind", to_string(error.code)}};
+  if (!error.detail.empty()) data["detail"] = error.detail;
+  return RpcError{rpc_code(error.code), error.message, std::move(data)};
+}
+
+Error from_rpc_error(const RpcError& error) {
+  Error out{errc_from_rpc_code(error.code).value_or(Errc::internal), error.message, {}};
+  if (error.data.is_object()) {
+    if (const json::value* d = error.data.as_object().if_contains("detail");
+        d != nullptr && d->is_string()) {
+      out.detail = std::string(d->as_string());
+    }
+  }
+  return out;
+}
+
+}  // namespace bgo::proto

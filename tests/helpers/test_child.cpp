@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+// A deterministic child for integration tests. Flags, applied in order of meaning:
+//   --lines N        print "line 1".."line N" to stdout (then continue)
+//   --stderr TEXT    print TEXT and a newline to stderr
+//   --env NAME       print "NAME=<value>" of that variable to stdout
+//   --cwd            print "cwd=<dir>" to stdout
+//   --grandchild     fork a child that sleeps forever in the same process group, print its pid
+//                    as "grandchild=<pid>"
+//   --ignore-term    ignore SIGTERM
+//   --after MS       wait MS milliseconds before exiting (default: forever)
+//   --exit N         exit code (default 0) once --after has elapsed
+//   --flood N        write N numbered lines "seq <i>" as fast as possible, then continue
+//   --echo-stdin     (unused) reserved
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <signal.h>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+int main(int argc, char** argv) {
+  long after_ms = -1;
+  int exit_code = 0;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--lines") {
+      const long n = std::atol(next());
+      for (long k = 1; k <= n; ++k) std::printf("line %ld\n", k);
+      std::fflush(stdout);
+    } else if (a == "--flood") {
+      const long n = std::atol(next());
+      for (long k = 1; k <= n; ++k) std::printf("seq %ld\n", k);
+      std::fflush(stdout);
+    } else if (a == "--stderr") {
+      std::fprintf(stderr, "%s\n", next());
+      std::fflush(stderr);
+    } else if (a == "--env") {
+      const char* name = next();
+      const char* v = std::getenv(name);
+      std::printf("%s=%s\n", name, v ? v : "");
+      std::fflush(stdout);
+    } else if (a == "--cwd") {
+      char buf[4096];
+      std::printf("cwd=%s\n", getcwd(buf, sizeof buf) ? buf : "?");
+      std::fflush(stdout);
+    } else if (a == "--grandchild") {
+      const pid_t pid = fork();
+      if (pid == 0) {
+        for (;;) pause();
+      }
+      std::printf("grandchild=%d\n", static_cast<int>(pid));
+      std::fflush(stdout);
+    } else if (a == "--ignore-term") {
+      signal(SIGTERM, SIG_IGN);
+    } else if (a == "--after") {
+      after_ms = std::atol(next());
+    } else if (a == "--exit") {
+      exit_code = std::atoi(next());
+    }
+  }
+  if (after_ms < 0) {
+    for (;;) pause();
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(after_ms));
+  return exit_code;
+}

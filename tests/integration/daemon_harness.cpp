@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+// DaemonTest.
+#include "tests/integration/daemon_harness.hpp"
+
+#include <fcntl.h>
+#include <fstream>
+#include <iostream>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sstream>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+extern char** environ;
+
+namespace bgo::test {
+
+namespace json = boost::json;
+
+std::string bin(const std::string& name) { return std::string(BGO_BIN_DIR) + "/" + name; }
+
+bool pid_alive(pid_t pid) {
+  if (pid <= 0) return false;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = text.rfind(')');
+  if (close == std::string::npos || close + 2 >= text.size()) return false;
+  return text[close + 2] != 'Z' && text[close + 2] != 'X';
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void DaemonTest::SetUp() {
+  char tmpl[] = "/tmp/bgo-test-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  home_ = std::filesystem::path(tmpl) / "home";
+}
+
+void DaemonTest::TearDown() {
+  const pid_t daemon = daemon_pid();
+  if (daemon > 0 && pid_alive(daemon)) bgo({"daemon", "stop"});
+  if (daemon > 0 && pid_alive(daemon)) ::kill(daemon, SIGKILL);
+  // Everything a test started, by pid: recorded children (their groups) and extras.
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(home_ / "procs", ec)) {
+    if (e.path().extension() != ".json") continue;
+    json::error_code jec;
+    auto v = json::parse(read_file(e.path()), jec);
+    if (jec || !v.is_object()) continue;
+    if (const auto* pid = v.as_object().if_contains("pid");
+        pid && pid->is_int64() && pid->as_int64() > 1) {
+      const pid_t p = static_cast<pid_t>(pid->as_int64());
+      if (pid_alive(p)) {
+        ::kill(-p, SIGKILL);
+        ::kill(p, SIGKILL);
+      }
+    }
+  }
+  for (pid_t p : extra_pids_) {
+    if (pid_alive(p)) ::kill(p, SIGKILL);
+  }
+  if (HasFailure()) {
+    std::cerr << "---- bgod.log ----\n" << read_file(home_ / "bgod.log") << "------------------\n";
+  }
+  std::filesystem::remove_all(home_.parent_path(), ec);
+}
+
+RunResult DaemonTest::bgo(const std::vector<std::string>& args,
+                          std::map<std::string, std::string> env, const std::string& stdin_text,
+                          const std::string& cwd) {
+  std::map<std::string, std::string> vars;
+  for (char** e = environ; *e; ++e) {
+    std::string kv(*e);
+    const size_t eq = kv.find('=');
+    if (eq != std::string::npos) vars[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  vars["BGO_HOME"] = home_.string();
+  vars.erase("BGO_NO_AUTOSTART");
+  vars.erase("COLUMNS");
+  vars.erase("BGO_TABLE");
+  for (auto& [k, v] : env) vars[k] = v;
+  std::vector<std::string> env_strings;
+  for (auto& [k, v] : vars) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_s{bin("bgo")};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : argv_s) argv.push_back(s.data());
+  argv.push_back(nullptr);
+
+  int in_pipe[2], out_pipe[2], err_pipe[2];
+  EXPECT_EQ(::pipe2(in_pipe, O_CLOEXEC), 0);
+  EXPECT_EQ(::pipe2(out_pipe, O_CLOEXEC), 0);
+  EXPECT_EQ(::pipe2(err_pipe, O_CLOEXEC), 0);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, in_pipe[0], 0);
+  posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+  pid_t pid = 0;
+  const int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(in_pipe[0]);
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  RunResult r;
+  if (rc != 0) {
+    ADD_FAILURE() << "cannot spawn bgo: " << rc;
+    return r;
+  }
+  if (!stdin_text.empty()) {
+    (void)!::write(in_pipe[1], stdin_text.data(), stdin_text.size());
+  }
+  ::close(in_pipe[1]);
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  int open_count = 2;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (open_count > 0 && std::chrono::steady_clock::now() < deadline) {
+    if (::poll(fds, 2, 1000) <= 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
+      char buf[65536];
+      const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+      if (n <= 0) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_count;
+      } else {
+        (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
+      }
+    }
+  }
+  for (auto& f : fds) {
+    if (f.fd >= 0) ::close(f.fd);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+json::value DaemonTest::status_json() {
+  RunResult r = bgo({"status", "--json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  json::error_code ec;
+  json::value v = json::parse(r.out, ec);
+  EXPECT_FALSE(ec) << r.out;
+  return v;
+}
+
+std::optional<json::object> DaemonTest::row(const std::string& name) {
+  json::value v = status_json();
+  if (!v.is_array()) return std::nullopt;
+  for (auto& r : v.as_array()) {
+    if (r.as_object().at("name").as_string() == name) return r.as_object();
+  }
+  return std::nullopt;
+}
+
+json::object DaemonTest::state(const std::string& name) {
+  json::error_code ec;
+  auto v = json::parse(read_file(home_ / "procs" / (name + ".json")), ec);
+  if (ec || !v.is_object()) return {};
+  return v.as_object();
+}
+
+pid_t DaemonTest::daemon_pid() {
+  const std::string text = read_file(home_ / "bgod.pid");
+  return text.empty() ? 0 : static_cast<pid_t>(std::atoi(text.c_str()));
+}
+
+std::vector<std::string> DaemonTest::child(std::vector<std::string> args) {
+  args.insert(args.begin(), bin("bgo_test_child"));
+  return args;
+}
+
+void DaemonTest::start_ok(const std::string& name, std::vector<std::string> child_args,
+                          std::vector<std::string> opts) {
+  std::vector<std::string> args{"start"};
+  args.insert(args.end(), opts.begin(), opts.end());
+  args.push_back(name);
+  args.push_back("--");
+  for (auto& a : child(child_args)) args.push_back(a);
+  RunResult r = bgo(args);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+}
+
+}  // namespace bgo::test

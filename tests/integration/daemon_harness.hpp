@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// Integration harness: a fresh BGO_HOME per test, the real bgo/bgod binaries, and teardown
+// that kills (by pid) everything the test started, even when it fails.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+#include <boost/json/value.hpp>
+#include <gtest/gtest.h>
+
+#include "tests/support/wait_until.hpp"
+
+namespace bgo::test {
+
+struct RunResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string bin(const std::string& name);  // path of a built binary
+bool pid_alive(pid_t pid);                 // exists and is not a zombie
+std::string read_file(const std::filesystem::path& path);
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Runs bgo with `args` in this test's home; `env` adds/overrides variables.
+  RunResult bgo(const std::vector<std::string>& args, std::map<std::string, std::string> env = {},
+                const std::string& stdin_text = "", const std::string& cwd = "");
+  // `bgo status --json` parsed (array).
+  boost::json::value status_json();
+  std::optional<boost::json::object> row(const std::string& name);
+  boost::json::object state(const std::string& name);             // procs/<name>.json
+  pid_t daemon_pid();                                             // from bgod.pid, 0 when absent
+  std::vector<std::string> child(std::vector<std::string> args);  // test_child argv
+  void start_ok(const std::string& name, std::vector<std::string> child_args,
+                std::vector<std::string> opts = {});
+
+  std::filesystem::path home_;
+  std::vector<pid_t> extra_pids_;  // killed in teardown
+};
+
+}  // namespace bgo::test

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages bgo builds with, when any is missing (apt-get update first).
+set -euo pipefail
+packages=(cmake make g++ clang libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
+          libspdlog-dev libgtest-dev python3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "==> build dependencies present"
+  exit 0
+fi
+echo "==> installing missing packages: ${missing[*]}"
+sudo_cmd=""
+if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
+$sudo_cmd apt-get update
+DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y --no-install-recommends "${missing[@]}"
