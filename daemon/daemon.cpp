@@ -26,6 +26,8 @@
 #include "daemon/rpc/event_hub.hpp"
 #include "daemon/rpc/services.hpp"
 
+extern char** environ;
+
 namespace bgo::daemon {
 
 namespace {
@@ -71,6 +73,7 @@ int run_daemon(const DaemonConfig& config) {
   SupervisorSettings settings;
   settings.stop_timeout = config.stop_timeout;
   settings.default_logs = config.default_logs;
+  for (char** e = environ; *e != nullptr; ++e) settings.default_env.emplace_back(*e);
   supervisor = std::make_unique<Supervisor>(processes, store, logs, timers, clock, hub, settings);
 
   auto loaded = store.load_all();
@@ -125,7 +128,8 @@ int run_daemon(const DaemonConfig& config) {
       } else {
         shutdown(false);
       }
-      if (!stopping || sig == SIGCHLD) arm_signals();
+      // Always re-arm: children must still be reaped while the shutdown waits for them.
+      arm_signals();
     });
   };
   arm_signals();

@@ -224,7 +224,9 @@ void Supervisor::start(StartParams params, StartDone done) {
   fresh.autostart = params.autostart
                         ? *params.autostart
                         : (existing ? existing->record.autostart_policy() : "unless-stopped");
-  fresh.env = std::move(params.env);
+  // No environment given (a file from the Python bgo, resurrect at boot, a bare RPC client):
+  // bgod's own environment, never an empty one.
+  fresh.env = params.env.empty() ? settings_.default_env : std::move(params.env);
   if (params.logs) {
     fresh.logs = params.logs;
   } else if (existing && existing->record.logs) {
@@ -267,7 +269,8 @@ void Supervisor::start(StartParams params, StartDone done) {
   };
   child->probe_timer->arm(clock_.now() + settings_.start_probe, [this, name] {
     Child* c = find(name);
-    if (c == nullptr || !c->probe_done) return;
+    // Already reaped and draining: finish_exit() answers with the real outcome.
+    if (c == nullptr || !c->probe_done || c->phase == Phase::exiting) return;
     auto fn = std::move(c->probe_done);
     c->probe_done = nullptr;
     fn(static_cast<pid_t>(c->record.pid.value_or(0)));

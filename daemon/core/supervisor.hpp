@@ -83,6 +83,7 @@ struct SupervisorSettings {
   std::chrono::milliseconds stop_timeout{5000};  // SIGTERM -> SIGKILL grace
   std::chrono::milliseconds output_drain{250};   // wait for EOF after reap (descendants)
   LogOptions default_logs;
+  std::vector<std::string> default_env;  // bgod's environment, for starts that bring none
 };
 
 class Supervisor {

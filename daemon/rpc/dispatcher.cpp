@@ -99,7 +99,11 @@ void Dispatcher::run_one(const json::value& request, const std::shared_ptr<Sessi
     if (is_notification) return reply({});
     return reply(error_text(id, proto::k_method_not_found, "method not found: " + name));
   }
-  auto respond = [id, is_notification, reply](Result<json::value> result) {
+  // A handler answers exactly once, even if it calls respond() and then throws.
+  auto answered = std::make_shared<bool>(false);
+  auto respond = [id, is_notification, reply, answered](Result<json::value> result) {
+    if (*answered) return;
+    *answered = true;
     if (is_notification) return reply({});
     if (result) return reply(proto::response_line(id, *result));
     return reply(proto::error_line(id, proto::to_rpc_error(result.error())));

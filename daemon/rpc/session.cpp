@@ -55,7 +55,7 @@ void Session::read() {
           self->send(proto::error_line(
               nullptr,
               proto::RpcError{proto::k_invalid_request, "request line exceeds 1 MiB", nullptr}));
-          self->closed_ = true;
+          self->close();
           return;
         }
         self->read();
@@ -63,10 +63,16 @@ void Session::read() {
 }
 
 void Session::send(std::string line) {
-  if (closed_ && !writing_ && queue_.empty() && !socket_.is_open()) return;
+  if (closed_) return;
   if (queued_bytes_ + line.size() > k_max_queued_bytes) {
     spdlog::warn("client too slow to read ({} bytes queued): disconnected", queued_bytes_);
-    return close();
+    // Cut it off now: closing the socket aborts the pending write, whose handler then
+    // clears the queue. Waiting for that write to finish is what a slow reader never does.
+    closed_ = true;
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+    if (!writing_) close();
+    return;
   }
   queued_bytes_ += line.size();
   queue_.push_back(std::move(line));
@@ -96,14 +102,17 @@ void Session::write() {
 }
 
 void Session::close() {
-  const bool was_open = socket_.is_open();
   closed_ = true;
-  if (writing_) return;  // finish the queued lines first; write() closes afterwards
-  if (was_open) {
-    boost::system::error_code ignored;
+  // Graceful: the queued lines (e.g. an error reply) go out first; write() calls close() again.
+  if (writing_ && socket_.is_open()) return;
+  boost::system::error_code ignored;
+  if (socket_.is_open()) {
     socket_.shutdown(boost::asio::socket_base::shutdown_both, ignored);
     socket_.close(ignored);
-    idle_.cancel();
+  }
+  idle_.cancel();
+  if (!released_) {
+    released_ = true;
     if (on_closed_) on_closed_(this);
   }
 }

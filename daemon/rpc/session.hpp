@@ -50,7 +50,8 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool closed_ = false;
-  size_t in_flight_ = 0;  // requests not yet answered (a busy session is not idle)
+  bool released_ = false;  // on_closed_ has run
+  size_t in_flight_ = 0;   // requests not yet answered (a busy session is not idle)
   friend class Dispatcher;
 };
 
