@@ -40,6 +40,10 @@ Result<void> spawn_bgod(const Paths& paths) {
   posix_spawn_file_actions_adddup2(&actions, log->get(), 1);
   posix_spawn_file_actions_adddup2(&actions, log->get(), 2);
   posix_spawn_file_actions_addchdir_np(&actions, "/");
+  // bgod outlives this client: a descriptor the caller let us inherit (a shell's pipe, a CI
+  // runner's log fd) would otherwise stay open for bgod's whole life, and whoever waits for
+  // that pipe's end-of-file would wait forever. The lock fd is O_CLOEXEC already.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t empty, all;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <string_view>
 #include <unistd.h>
 
@@ -42,6 +43,17 @@ uint64_t mem_total_kib() {
         std::strtoull(text->c_str() + std::strlen("MemTotal:"), nullptr, 10));
   }();
   return total;
+}
+
+// The "btime" line of /proc/stat; it sits after one "intr" line that can be many KiB long.
+// Not cached: the kernel moves it when the wall clock is stepped, and `ps` reads it afresh.
+uint64_t boot_time_seconds() {
+  std::ifstream in("/proc/stat");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("btime ", 0) == 0) return std::strtoull(line.c_str() + 6, nullptr, 10);
+  }
+  return 0;
 }
 
 std::string format_etime(uint64_t seconds) {
@@ -131,12 +143,13 @@ UsageText usage_text(pid_t pid) {
 }
 
 std::string lstart_from_ticks(uint64_t start_ticks) {
-  using namespace std::chrono;
-  const double since_start =
-      uptime_seconds() - static_cast<double>(start_ticks) / static_cast<double>(ticks_per_second());
-  const auto started =
-      system_clock::now() - duration_cast<system_clock::duration>(duration<double>(since_start));
-  return lstart_text(time_point_cast<seconds>(started));
+  // Exactly as procps computes `ps -o lstart`: boot time (whole seconds, /proc/stat "btime")
+  // plus the start ticks divided in integers. Deriving it from /proc/uptime instead can land
+  // on the neighbouring second, and then a Python-era pid_start no longer matches its process.
+  const uint64_t started =
+      boot_time_seconds() + start_ticks / static_cast<uint64_t>(ticks_per_second());
+  return lstart_text(
+      std::chrono::system_clock::time_point{std::chrono::seconds{static_cast<int64_t>(started)}});
 }
 
 }  // namespace bgo

@@ -74,6 +74,8 @@ class LogPort {
   virtual void watcher_line(std::string_view name, std::string_view message) = 0;
   virtual std::string stderr_tail(std::string_view name) = 0;
   virtual void remove_logs(std::string_view name) = 0;
+  // Closes what `name`'s logs hold open; the files stay. For a process that is forgotten.
+  virtual void release(std::string_view /*name*/) {}
 };
 
 class Timer {

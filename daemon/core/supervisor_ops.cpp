@@ -72,7 +72,11 @@ void Supervisor::remove(const std::string& name, bool keep_logs,
     c->timer->cancel();
     c->probe_timer->cancel();
     store_.remove(name);
-    if (!keep_logs) logs_.remove_logs(name);
+    if (keep_logs) {
+      logs_.release(name);
+    } else {
+      logs_.remove_logs(name);
+    }
     emit(*c, "deleted");
     forget_pid(*c);
     children_.erase(name);
@@ -95,7 +99,9 @@ std::vector<std::string> Supervisor::clean() {
   for (const auto& name : removed) {
     Child* c = find(name);
     c->timer->cancel();
+    c->probe_timer->cancel();
     store_.remove(name);
+    logs_.release(name);
     emit(*c, "deleted");
     children_.erase(name);
   }

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+// /proc probes for the lifecycle tests: open fds, zombie children, the bgods of one home, and
+// running several bgo clients at once.
+#pragma once
+
+#include <algorithm>
+#include <dirent.h>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <string>
+#include <sys/types.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include "tests/integration/daemon_harness.hpp"
+
+namespace bgo::test {
+
+// Numeric entries of /proc/<pid>/<sub> (fd, task, ...). Empty when the process is gone.
+inline std::vector<int> proc_numbers(pid_t pid, const std::string& sub) {
+  std::vector<int> out;
+  std::error_code ec;
+  const auto dir = "/proc/" + std::to_string(pid) + "/" + sub;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string n = e.path().filename().string();
+    if (!n.empty() && n.find_first_not_of("0123456789") == std::string::npos) {
+      out.push_back(std::stoi(n));
+    }
+  }
+  return out;
+}
+
+inline std::vector<int> open_fds(pid_t pid) {
+  auto fds = proc_numbers(pid, "fd");
+  std::sort(fds.begin(), fds.end());
+  return fds;
+}
+
+inline std::string fd_target(pid_t pid, int fd) {
+  std::error_code ec;
+  return std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd),
+                                       ec)
+      .string();
+}
+
+// bgod's descriptors once every client connection it was serving has been closed (the
+// listening socket is its only socket then); empty if that does not happen within 2 s.
+inline std::vector<int> settled_daemon_fds(pid_t daemon) {
+  std::vector<int> fds;
+  wait_until(
+      [&] {
+        fds = open_fds(daemon);
+        return std::count_if(fds.begin(), fds.end(), [&](int fd) {
+                 return fd_target(daemon, fd).rfind("socket:", 0) == 0;
+               }) <= 1;
+      },
+      std::chrono::seconds(2));
+  return fds;
+}
+
+// "State:", "SigIgn:", ... line of /proc/<pid>/status, value only.
+inline std::string status_field(pid_t pid, const std::string& key) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key + ":", 0) == 0) {
+      const size_t v = line.find_first_not_of(" \t", key.size() + 1);
+      return v == std::string::npos ? "" : line.substr(v);
+    }
+  }
+  return {};
+}
+
+struct ProcEntry {
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  char state = '?';
+};
+
+inline std::vector<ProcEntry> all_processes() {
+  std::vector<ProcEntry> out;
+  DIR* d = ::opendir("/proc");
+  if (d == nullptr) return out;
+  while (dirent* e = ::readdir(d)) {
+    const std::string n = e->d_name;
+    if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string text = read_file("/proc/" + n + "/stat");
+    const size_t close = text.rfind(')');
+    if (close == std::string::npos || close + 4 >= text.size()) continue;
+    ProcEntry p;
+    p.pid = std::stoi(n);
+    p.state = text[close + 2];
+    p.ppid = std::atoi(text.c_str() + close + 4);
+    out.push_back(p);
+  }
+  ::closedir(d);
+  return out;
+}
+
+// Children of `parent` that have exited and were not reaped.
+inline std::vector<pid_t> zombie_children(pid_t parent) {
+  std::vector<pid_t> out;
+  for (const auto& p : all_processes()) {
+    if (p.ppid == parent && p.state == 'Z') out.push_back(p.pid);
+  }
+  return out;
+}
+
+// Live bgod processes serving `home` (their environment names it; the binary is ours).
+inline std::vector<pid_t> daemons_for(const std::filesystem::path& home) {
+  std::vector<pid_t> out;
+  const std::string want_env = "BGO_HOME=" + home.string();
+  const std::string want_exe = std::filesystem::weakly_canonical(bin("bgod")).string();
+  for (const auto& p : all_processes()) {
+    if (p.state == 'Z' || p.state == 'X') continue;
+    std::error_code ec;
+    std::string exe =
+        std::filesystem::read_symlink("/proc/" + std::to_string(p.pid) + "/exe", ec).string();
+    if (ec || exe.rfind(want_exe, 0) != 0) continue;
+    const std::string env = read_file("/proc/" + std::to_string(p.pid) + "/environ");
+    size_t pos = 0;
+    while (pos < env.size()) {
+      const size_t end = env.find('\0', pos);
+      const std::string kv = env.substr(pos, end == std::string::npos ? end : end - pos);
+      if (kv == want_env) {
+        out.push_back(p.pid);
+        break;
+      }
+      if (end == std::string::npos) break;
+      pos = end + 1;
+    }
+  }
+  return out;
+}
+
+// Runs `fn(i)` for i in [0, n) on n threads at once and waits for all.
+inline void in_parallel(size_t n, const std::function<void(size_t)>& fn) {
+  std::vector<std::thread> threads;
+  threads.reserve(n);
+  for (size_t i = 0; i < n; ++i) threads.emplace_back([&fn, i] { fn(i); });
+  for (auto& t : threads) t.join();
+}
+
+}  // namespace bgo::test
