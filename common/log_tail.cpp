@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
+#include <limits>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
@@ -86,10 +87,12 @@ bool is_ascii_space(char c) {
 
 }  // namespace
 
-std::optional<TailResult> tail_lines(const std::filesystem::path& path, long n) {
+std::optional<TailResult> tail_lines(const std::filesystem::path& path, long n,
+                                     std::size_t max_bytes) {
   const ReadOnlyFile file{path};
   const std::optional<std::size_t> size = file.size();
   if (!size) return std::nullopt;
+  if (n <= 0 && max_bytes > 0) n = std::numeric_limits<long>::max();
   if (n <= 0) {
     std::string whole;
     if (!file.read_at(0, *size, whole) || whole.size() != *size) return std::nullopt;
@@ -99,8 +102,9 @@ std::optional<TailResult> tail_lines(const std::filesystem::path& path, long n) 
   std::vector<std::string> chunks;  // read from the end backwards; together [pos, *size)
   std::size_t pos = *size;
   long line_ends = 0;
-  while (pos > 0 && line_ends <= n) {
-    const std::size_t length = std::min(pos, k_tail_chunk_bytes);
+  while (pos > 0 && line_ends <= n && (max_bytes == 0 || *size - pos < max_bytes)) {
+    std::size_t length = std::min(pos, k_tail_chunk_bytes);
+    if (max_bytes > 0) length = std::min(length, max_bytes - (*size - pos));
     std::string chunk;
     // A short read means the file shrank under us (logs are append-only, so someone
     // truncated it); the bytes would not line up with what we have, so report a failed read.
@@ -116,8 +120,8 @@ std::optional<TailResult> tail_lines(const std::filesystem::path& path, long n) 
   const std::string text = normalise_newlines(buffer);
   std::size_t begin = 0;
   if (pos > 0) {
-    // We stopped after more than n line ends: the first one closes a line that starts in the
-    // unread part, so that partial line is dropped.
+    // We stopped after more than n line ends (or at max_bytes): the first one closes a line
+    // that may start in the unread part, so that line is dropped.
     begin = text.find('\n') + 1;
   }
   // Walk back over at most n line starts. The line ending just before `keep_from` has its
@@ -132,6 +136,24 @@ std::optional<TailResult> tail_lines(const std::filesystem::path& path, long n) 
     keep_from = start;
   }
   return TailResult{text.substr(keep_from), pos > 0 || keep_from > begin};
+}
+
+std::optional<TailResult> tail_log(const std::filesystem::path& path, long n,
+                                   std::size_t max_bytes) {
+  std::optional<TailResult> current = tail_lines(path, n, max_bytes);
+  if (n <= 0 || (current && current->truncated)) return current;
+  const std::size_t have_bytes = current ? current->text.size() : 0;
+  if (max_bytes > 0 && have_bytes >= max_bytes) return current;
+  const long have = current ? count_line_ends(current->text, '\0') +
+                                  (current->text.empty() || current->text.back() == '\n' ? 0 : 1)
+                            : 0;
+  if (have >= n) return current;
+  std::optional<TailResult> older =
+      tail_lines(path.string() + ".1", n - have, max_bytes > 0 ? max_bytes - have_bytes : 0);
+  if (!older || older->text.empty()) return current;
+  // Rotation happens at line ends, so the two texts join as they stood in one file.
+  older->text += current ? current->text : std::string();
+  return older;
 }
 
 std::string stderr_tail(const std::filesystem::path& path, std::size_t window) {

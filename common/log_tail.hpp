@@ -27,7 +27,18 @@ struct TailResult {
 // are passed through undecoded. Blocking file I/O: for the client or small bounded reads only.
 // Returns nullopt when the file cannot be opened or read (missing, a directory, no permission,
 // or truncated while being read).
-[[nodiscard]] std::optional<TailResult> tail_lines(const std::filesystem::path& path, long n);
+// `max_bytes` > 0 bounds the bytes read from the end (bgod answers from its loop, and a file
+// of one endless line would otherwise be read whole): when it stops the read before `n` lines,
+// the lines after the first line end in the window are returned (the window itself when it
+// holds no line end) with `truncated` set. `n` <= 0 then means "as much as fits".
+[[nodiscard]] std::optional<TailResult> tail_lines(const std::filesystem::path& path, long n,
+                                                   std::size_t max_bytes = 0);
+
+// `tail_lines` of a log that bgod rotates: when the file at `path` holds fewer than `n` lines
+// (it was rotated a moment ago), the rest come from the end of `path.1`. Nullopt only when
+// neither file can be read. `n` <= 0 reads the current file alone, as `tail_lines` does.
+[[nodiscard]] std::optional<TailResult> tail_log(const std::filesystem::path& path, long n,
+                                                 std::size_t max_bytes = 0);
 
 // The stderr tail stored as `watch.last_stderr_tail` (spec §5.6): the last `window` bytes of
 // the file at `path`; if the file is longer than `window` and that chunk holds a newline,

@@ -103,7 +103,8 @@ int run_daemon(const DaemonConfig& config) {
                     [&](std::string_view name) { logs.flush(name); },
                     shutdown,
                     std::chrono::steady_clock::now(),
-                    config.stop_timeout};
+                    config.stop_timeout,
+                    config.default_logs};
   register_handlers(dispatcher, services);
   server = std::make_unique<ControlServer>(io, *lock, *paths, dispatcher, hub, listen_fd);
   lock->write_pid_file();

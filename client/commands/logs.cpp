@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: MIT
-// logs, follow/tail, flush (spec §7; follow streams from bgod, no `tail -f`).
+// logs, follow/tail, flush (spec §7). The static view reads the files from their end; follow
+// streams from bgod (no `tail -f`, no polling).
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <fcntl.h>
 #include <iostream>
+#include <map>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
@@ -9,6 +17,7 @@
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
 #include "common/log_tail.hpp"
+#include "common/unique_fd.hpp"
 
 namespace bgo::client {
 
@@ -26,168 +35,251 @@ std::string stream_of(const Args& args, bool allow_watcher) {
   return "stdout";
 }
 
-struct Tail {
-  bool exists = false;
-  std::string text;
-  bool truncated = false;
-  std::string path;
-};
+LogStream log_stream(std::string_view stream) {
+  return stream == "watcher"  ? LogStream::watcher
+         : stream == "stderr" ? LogStream::err
+                              : LogStream::out;
+}
 
-// From bgod, or from the file itself when no bgod runs and auto-start is off.
-std::optional<Tail> read_tail(Context& ctx, const std::string& name, const std::string& stream,
-                              int64_t lines) {
-  Tail t;
+std::string rule() {
+  std::string line;
+  for (int i = 0; i < 50; ++i) line += "─";
+  return line;
+}
+
+// Whether `name` is registered: bgod says so, or (no bgod, BGO_NO_AUTOSTART) its state file.
+bool registered(Context& ctx, const std::string& name) {
   Connection* conn = ctx.connection();
   if (conn == nullptr) {
     if (ctx.autostart()) {
-      ctx.require_connection();
-      return std::nullopt;
+      ctx.require_connection();  // says why bgod could not be reached
+      return false;
     }
+    ctx.fail(paint(ctx.err(), Color::yellow, "⚠️") +
+             "  bgod is not running: showing the log files in " + ctx.paths().logs_dir().string());
     if (!std::filesystem::exists(ctx.paths().state_file(name))) {
       ctx.fail(ctx.red_x() + " No process named '" + name + "' found");
-      return std::nullopt;
+      return false;
     }
-    const LogStream s = stream == "watcher"  ? LogStream::watcher
-                        : stream == "stderr" ? LogStream::err
-                                             : LogStream::out;
-    t.path = ctx.paths().log_file(name, s).string();
-    std::error_code ec;
-    if (std::filesystem::file_size(t.path, ec) == 0 || ec) return t;
-    auto r = tail_lines(t.path, static_cast<long>(lines));
-    if (!r) return t;
-    t.exists = true;
-    t.text = r->text;
-    t.truncated = r->truncated;
-    return t;
+    return true;
   }
-  auto r = conn->call("logs", json::object{{"name", name}, {"stream", stream}, {"lines", lines}});
+  auto r = conn->call("get", json::object{{"name", name}});
   if (!r) {
     ctx.fail(ctx.red_x() + " " + r.error().message);
-    return std::nullopt;
+    return false;
   }
-  const json::object& o = r->as_object();
-  t.exists = o.at("exists").as_bool();
-  t.path = std::string(o.at("path").as_string());
-  if (t.exists) {
-    t.text = std::string(o.at("text").as_string());
-    t.truncated = o.at("truncated").as_bool();
-  }
-  return t;
+  return true;
 }
 
-int follow(Context& ctx, const std::string& name, const std::string& stream, bool only_one,
+bool non_empty(const std::filesystem::path& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && st.st_size > 0;
+}
+
+// Copies the whole file to stdout with `\r\n` and a lone `\r` turned into `\n`, in chunks
+// (a log may be far larger than memory). False when it cannot be opened.
+bool print_whole(const std::filesystem::path& path) {
+  auto fd = open_fd(path, O_RDONLY);
+  if (!fd) return false;
+  std::string in(1 << 20, '\0'), out;
+  bool after_cr = false;
+  for (;;) {
+    const ssize_t n = ::read(fd->get(), in.data(), in.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.clear();
+    for (ssize_t i = 0; i < n; ++i) {
+      const char c = in[static_cast<size_t>(i)];
+      if (c == '\n' && after_cr) {
+        after_cr = false;  // the '\n' of "\r\n": already written as the '\r'
+        continue;
+      }
+      after_cr = c == '\r';
+      out += after_cr ? '\n' : c;
+    }
+    std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
+  }
+  return true;
+}
+
+// Prints the last `n` lines (`n` <= 0: all) of one log. Returns false when the file vanished.
+bool print_tail(const std::filesystem::path& path, int64_t n, bool notice) {
+  if (n <= 0) return print_whole(path);
+  auto t = tail_log(path, static_cast<long>(n));
+  if (!t) return false;
+  if (notice && t->truncated) std::cout << "... (showing last " << n << " lines)\n\n";
+  std::cout << t->text;
+  return true;
+}
+
+int show(Context& ctx, const std::string& name, const std::string& stream, int64_t n,
+         bool with_stderr) {
+  if (!registered(ctx, name)) return 1;
+  const auto path = ctx.paths().log_file(name, log_stream(stream));
+  const std::filesystem::path older = path.string() + ".1";
+  if (!non_empty(path) && !(n > 0 && non_empty(older))) {
+    ctx.say("No " + stream + " logs found for '" + name + "'");
+    return 0;
+  }
+  if (!print_tail(path, n, true)) {
+    ctx.fail(ctx.red_x() + " Log file not found: " + path.string());
+    return 1;
+  }
+  const auto err = ctx.paths().log_file(name, LogStream::err);
+  if (with_stderr && non_empty(err)) {
+    std::cout << "\n" << paint(ctx.out(), Color::gray, "─── stderr ───") << "\n";
+    print_tail(err, n, false);
+  }
+  std::cout << std::flush;
+  return 0;
+}
+
+struct Tail {
+  bool exists = false;
+  std::string text;
+  std::string path;
+};
+
+// Waits for the next `log` notification; nullopt on a signal or when bgod hung up (`closed`).
+std::optional<proto::Reply> next_log(Connection& conn, const sigset_t& unblocked, bool& closed) {
+  // Lines already read (queued during the `follow` call, or buffered) come first.
+  auto n = conn.next_notification(std::chrono::milliseconds(0), closed);
+  if (n) return n;
+  pollfd p{conn.fd(), POLLIN, 0};
+  // SIGINT and SIGTERM are blocked except inside ppoll(): a Ctrl-C can never slip in between
+  // the check of g_stop and the wait.
+  if (::ppoll(&p, 1, nullptr, &unblocked) < 0) return std::nullopt;
+  return conn.next_notification(std::chrono::milliseconds(50), closed);
+}
+
+int follow(Context& ctx, const std::string& name, const std::string& selected, bool only_one,
            int64_t lines) {
   Connection* conn = ctx.require_connection();
   if (conn == nullptr) return 1;
-  std::vector<std::string> streams{stream};
-  if (!only_one && stream == "stdout") streams.push_back("stderr");
-  std::vector<std::pair<std::string, Tail>> tails;
-  for (const auto& s : streams) {
-    auto t = read_tail(ctx, name, s, lines);
-    if (!t) return 1;
-    if (s == stream || t->exists) tails.emplace_back(s, std::move(*t));
-  }
-  const std::string rule(50 * 3, '\0');
-  std::string line;
-  for (int i = 0; i < 50; ++i) line += "─";
-  ctx.say(paint(ctx.out(), Color::gray, line));
-  ctx.say(paint(ctx.out(), Color::yellow, "Following logs for '" + name + "' (Ctrl+C to exit)"));
-  ctx.say(paint(ctx.out(), Color::gray, line));
-  const bool headers = tails.size() > 1;
-  std::string current;
-  for (const auto& [s, t] : tails) {
-    if (headers) std::cout << (current.empty() ? "" : "\n") << "==> " << t.path << " <==\n";
-    current = s;
-    std::cout << t.text;
-  }
-  std::cout << std::flush;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  auto r = conn->call("follow", json::object{{"name", name}});
+  std::vector<std::string> streams{selected};
+  if (!only_one && selected == "stdout") streams.push_back("stderr");
+
+  sigset_t block, unblocked;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &block, &unblocked);
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+
+  // One request returns the last lines and starts the stream at exactly that point.
+  json::array wanted;
+  for (const auto& s : streams) wanted.emplace_back(s);
+  auto r = conn->call(
+      "follow", json::object{{"name", name}, {"lines", lines}, {"streams", std::move(wanted)}});
   if (!r) {
+    ::sigprocmask(SIG_SETMASK, &unblocked, nullptr);
     ctx.fail(ctx.red_x() + " " + r.error().message);
     return 1;
   }
-  while (!g_stop) {
-    bool closed = false;
-    auto n = conn->next_notification(std::nullopt, closed);
-    if (closed) break;
+  std::map<std::string, Tail> tails;
+  for (const auto& v : r->as_object().at("tails").as_array()) {
+    const json::object& o = v.as_object();
+    Tail t;
+    t.exists = o.at("exists").as_bool();
+    t.path = std::string(o.at("path").as_string());
+    if (const auto* text = o.if_contains("text")) t.text = std::string(text->as_string());
+    tails[std::string(o.at("stream").as_string())] = std::move(t);
+  }
+
+  if (!tails[selected].exists) ctx.say("No " + selected + " logs found for '" + name + "'");
+  ctx.say(paint(ctx.out(), Color::gray, rule()));
+  ctx.say(paint(ctx.out(), Color::yellow, "Following logs for '" + name + "' (Ctrl+C to exit)"));
+  ctx.say(paint(ctx.out(), Color::gray, rule()));
+  // As `tail -f`: the selected log, plus the stderr log when it has something; a header
+  // before each file when there are two, and again whenever the output switches file.
+  std::vector<std::string> shown;
+  for (const auto& s : streams) {
+    if (s == selected || tails[s].exists) shown.push_back(s);
+  }
+  std::string current = selected;
+  bool printed = false;
+  for (const auto& s : shown) {
+    if (shown.size() > 1) std::cout << (printed ? "\n" : "") << "==> " << tails[s].path << " <==\n";
+    std::cout << tails[s].text;
+    printed = printed || shown.size() > 1 || !tails[s].text.empty();
+    current = s;
+  }
+  std::cout << std::flush;
+
+  bool closed = false;
+  while (!g_stop && !closed) {
+    auto n = next_log(*conn, unblocked, closed);
     if (!n || n->method != "log" || !n->params.is_object()) continue;
     const json::object& p = n->params.as_object();
     const std::string s(p.at("stream").as_string());
     if (std::find(streams.begin(), streams.end(), s) == streams.end()) continue;
-    if (headers && s != current) {
-      const LogStream ls = s == "stderr" ? LogStream::err : LogStream::out;
-      std::cout << "\n==> " << ctx.paths().log_file(name, ls).string() << " <==\n";
+    if (s != current) {
+      const auto path = tails[s].path.empty() ? ctx.paths().log_file(name, log_stream(s)).string()
+                                              : tails[s].path;
+      std::cout << (printed ? "\n" : "") << "==> " << path << " <==\n";
       current = s;
     }
     const auto& data = p.at("data").as_string();
     std::cout.write(data.data(), static_cast<std::streamsize>(data.size()));
     std::cout.flush();
+    printed = true;
   }
-  ctx.say(paint(ctx.out(), Color::gray, "\n[stopped following]"));
-  return 0;
-}
-
-po::options_description log_options(bool with_watcher, int default_lines) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help")("follow,f", "Follow log output")(
-      "lines,n", po::value<int64_t>()->default_value(default_lines), "Number of lines")(
-      "stdout", "Show only stdout")("stderr", "Show only stderr");
-  if (with_watcher) o.add_options()("watcher", "Show the watcher log (restart events, errors)");
-  return o;
+  ::sigprocmask(SIG_SETMASK, &unblocked, nullptr);
+  if (g_stop) {
+    ctx.say(paint(ctx.out(), Color::gray, "\n[stopped following]"));
+    return 0;
+  }
+  ctx.fail(ctx.red_x() + " bgod closed the connection (it stopped, or this terminal could not " +
+           "keep up with the output)");
+  return 1;
 }
 
 }  // namespace
 
 int cmd_logs(Context& ctx, const std::vector<std::string>& tokens) {
-  auto o = log_options(true, 50);
-  auto args = parse_or_help(ctx, tokens, o, "NAME");
+  CommandLine spec = command_line("logs", "View process logs");
+  spec.options.add_options()("follow,f", "Follow log output")(
+      "lines,n", po::value<int64_t>()->default_value(50), "Number of lines (default: 50)")(
+      "stdout", "Show only stdout")("stderr", "Show only stderr")(
+      "watcher", "Show the watcher log (restart events, errors)");
+  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = one_name(*args);
+  const std::string name = args->positionals[0];
   if (!check_name(ctx, name)) return 1;
   const std::string stream = stream_of(*args, true);
   const int64_t n = args->vm["lines"].as<int64_t>();
   if (args->has("follow")) {
     return follow(ctx, name, stream,
-                  args->has("stdout") || args->has("stderr") || args->has("watcher"),
-                  args->vm["lines"].defaulted() ? 50 : n);
+                  args->has("stdout") || args->has("stderr") || args->has("watcher"), n);
   }
-  auto t = read_tail(ctx, name, stream, n);
-  if (!t) return 1;
-  if (!t->exists) {
-    ctx.say("No " + stream + " logs found for '" + name + "'");
-    return 0;
-  }
-  if (t->truncated) std::cout << "... (showing last " << n << " lines)\n\n";
-  std::cout << t->text;
-  if (stream == "stdout" && !args->has("stdout")) {
-    auto e = read_tail(ctx, name, "stderr", n);
-    if (e && e->exists) {
-      std::cout << "\n" << paint(ctx.out(), Color::gray, "─── stderr ───") << "\n" << e->text;
-    }
-  }
-  std::cout << std::flush;
-  return 0;
+  return show(ctx, name, stream, n, stream == "stdout" && !args->has("stdout"));
 }
 
 int cmd_follow(Context& ctx, const std::vector<std::string>& tokens) {
-  auto o = log_options(false, 10);
-  auto args = parse_or_help(ctx, tokens, o, "NAME");
+  CommandLine spec = command_line("follow", "Follow logs (shorthand for logs -f)");
+  spec.options.add_options()("lines,n", po::value<int64_t>()->default_value(10),
+                             "Initial lines (default: 10)")("stdout", "Show only stdout")(
+      "stderr", "Show only stderr");
+  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = one_name(*args);
+  const std::string name = args->positionals[0];
   if (!check_name(ctx, name)) return 1;
   return follow(ctx, name, stream_of(*args, false), args->has("stdout") || args->has("stderr"),
                 args->vm["lines"].as<int64_t>());
 }
 
 int cmd_flush(Context& ctx, const std::vector<std::string>& tokens) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help");
-  auto args = parse_or_help(ctx, tokens, o, "[NAME]");
+  CommandLine spec = command_line("flush", "Empty the logs of one or every process");
+  spec.positionals = {
+      {"name", Positional::Arity::optional, "Name of the process (default: every process)"}};
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  if (args->positionals.size() > 1)
-    throw UsageError("unrecognized arguments: " + args->positionals[1]);
   json::object p;
   if (!args->positionals.empty()) {
     if (!check_name(ctx, args->positionals[0])) return 1;

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The method table: thin adapters from JSON params to Supervisor calls and back.
+#include <algorithm>
+#include <climits>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -111,7 +114,7 @@ void register_lifecycle(Dispatcher& d, Services& s) {
     const auto files = opt_param_int(c.params, "log_files");
     const bool time = param_bool(c.params, "time");
     if (max_size || files || time) {
-      LogOptions opts;
+      LogOptions opts = s.default_logs;  // bgod's --max-log-size / --log-files
       if (max_size) opts.max_size = static_cast<uint64_t>(std::max<int64_t>(0, *max_size));
       if (files) opts.files = std::max<int64_t>(0, *files);
       opts.timestamps = time;
@@ -259,49 +262,92 @@ void register_queries(Dispatcher& d, Services& s) {
   });
 }
 
+// Text returned in one reply is bounded so that the reply stays far below the 1 MiB frame
+// limit even when every byte needs a six-byte JSON escape; `bgo logs` reads the files itself.
+constexpr size_t k_max_tail_bytes = 128 * 1024;
+
+Result<std::string> registered(Services& s, const json::object& params) {
+  auto name = checked_name(params);
+  if (!name) return name;
+  if (!s.supervisor.get(*name))
+    return make_error(Errc::no_such_process, "No process named '" + *name + "' found");
+  return name;
+}
+
+LogStream stream_param(std::string_view text) {
+  const auto stream = parse_stream(text);
+  if (!stream) throw ParamError("invalid params: 'stream' must be stdout, stderr or watcher");
+  return *stream;
+}
+
+// {"stream", "path", "exists"[, "text", "truncated"]} for the last `lines` of one log
+// (`lines` <= 0: as much as `max_bytes` allows; nullopt: no text, only whether it exists).
+json::object tail_json(const Paths& paths, const std::string& name, LogStream stream,
+                       std::optional<int64_t> lines, size_t max_bytes) {
+  const auto path = paths.log_file(name, stream);
+  json::object o{{"stream", to_string(stream)}, {"path", path.string()}};
+  std::optional<TailResult> tail;
+  if (lines) {
+    tail = tail_log(path, static_cast<long>(std::clamp<int64_t>(*lines, -1, LONG_MAX)), max_bytes);
+    if (tail && tail->text.empty()) tail.reset();  // an empty file counts as none
+  } else if (struct stat st{}; ::stat(path.c_str(), &st) == 0 && st.st_size > 0) {
+    tail = TailResult{"", true};
+  }
+  o["exists"] = tail.has_value();
+  if (tail) {
+    // JSON text must be UTF-8: a byte that is not becomes U+FFFD.
+    o["text"] = replace_invalid_utf8(tail->text);
+    o["truncated"] = tail->truncated;
+  }
+  return o;
+}
+
 void register_logs(Dispatcher& d, Services& s) {
   d.add("logs", [&s](Call& c, Respond respond) {
-    auto name = checked_name(c.params);
+    auto name = registered(s, c.params);
     if (!name) return respond(name.error());
-    if (!s.supervisor.get(*name))
-      return respond(make_error(Errc::no_such_process, "No process named '" + *name + "' found"));
-    const auto stream = parse_stream(opt_param_string(c.params, "stream").value_or("stdout"));
-    if (!stream) throw ParamError("invalid params: 'stream' must be stdout, stderr or watcher");
+    const LogStream stream = stream_param(opt_param_string(c.params, "stream").value_or("stdout"));
     const int64_t lines = opt_param_int(c.params, "lines").value_or(50);
-    const auto path = s.paths.log_file(*name, *stream);
-    json::object o{{"name", *name}, {"stream", to_string(*stream)}, {"path", path.string()}};
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 || st.st_size == 0) {
-      o["exists"] = false;
-      return respond(json::value(std::move(o)));
+    json::object o{{"name", *name}};
+    for (auto& kv : tail_json(s.paths, *name, stream, lines, k_max_tail_bytes)) {
+      o[kv.key()] = kv.value();
     }
-    auto tail = tail_lines(path, lines);
-    o["exists"] = tail.has_value();
-    o["text"] = tail ? tail->text : "";
-    o["truncated"] = tail && tail->truncated;
     respond(json::value(std::move(o)));
   });
   d.add("follow", [&s](Call& c, Respond respond) {
-    auto name = checked_name(c.params);
+    auto name = registered(s, c.params);
     if (!name) return respond(name.error());
-    if (!s.supervisor.get(*name))
-      return respond(make_error(Errc::no_such_process, "No process named '" + *name + "' found"));
+    const auto lines = opt_param_int(c.params, "lines");
+    std::vector<LogStream> streams;
+    for (const auto& text : param_strings(c.params, "streams")) {
+      streams.push_back(stream_param(text));
+    }
+    if (streams.empty()) streams = {LogStream::out, LogStream::err};
+    // bgod writes a chunk to the file and hands it to the followers in the same turn of its
+    // loop, so these tails and the notifications that follow join without a gap or overlap.
+    json::array tails;
+    if (lines) {
+      // As `tail -n`: 0 shows no line, -N the same as N.
+      const int64_t n = *lines < 0 ? -*lines : *lines;
+      for (LogStream stream : streams) {
+        tails.push_back(tail_json(s.paths, *name, stream,
+                                  n == 0 ? std::nullopt : std::optional<int64_t>(n),
+                                  k_max_tail_bytes / streams.size()));
+      }
+    }
     c.session->follows.insert(*name);
-    respond(json::object{{"following", *name}});
+    respond(json::object{{"following", *name}, {"tails", std::move(tails)}});
   });
-  d.add("unfollow", [&s](Call& c, Respond respond) {
+  d.add("unfollow", [](Call& c, Respond respond) {
     const std::string name = valid_name(c.params);
     c.session->follows.erase(name);
-    (void)s;
     respond(json::object{{"following", nullptr}});
   });
   d.add("flush", [&s](Call& c, Respond respond) {
     json::array names;
-    if (auto n = opt_param_string(c.params, "name")) {
-      auto name = checked_name(c.params);
+    if (opt_param_string(c.params, "name")) {
+      auto name = registered(s, c.params);
       if (!name) return respond(name.error());
-      if (!s.supervisor.get(*name))
-        return respond(make_error(Errc::no_such_process, "No process named '" + *name + "' found"));
       s.flush_logs(*name);
       names.emplace_back(*name);
     } else {
@@ -315,9 +361,13 @@ void register_logs(Dispatcher& d, Services& s) {
 }
 
 void register_admin(Dispatcher& d, Services& s) {
-  d.add("hello", [](Call&, Respond respond) {
-    respond(json::object{
-        {"protocol", proto::k_protocol_version}, {"version", BGO_VERSION}, {"pid", ::getpid()}});
+  d.add("hello", [&d](Call&, Respond respond) {
+    json::array methods;
+    for (const auto& m : d.methods()) methods.emplace_back(m);
+    respond(json::object{{"protocol", proto::k_protocol_version},
+                         {"version", BGO_VERSION},
+                         {"pid", ::getpid()},
+                         {"methods", std::move(methods)}});
   });
   d.add("daemon.status", [&s](Call&, Respond respond) {
     const auto up = std::chrono::steady_clock::now() - s.started_at;
@@ -329,7 +379,8 @@ void register_admin(Dispatcher& d, Services& s) {
         {"socket", s.paths.socket().string()},
         {"home", s.paths.home().string()},
         {"processes", s.supervisor.size()},
-        {"online", s.supervisor.online_count()}});
+        {"online", s.supervisor.online_count()},
+        {"connections", s.events.connections()}});
   });
   d.add("daemon.stop", [&s](Call& c, Respond respond) {
     const bool keep = param_bool(c.params, "keep_children");

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/paths.hpp"
+#include "common/process_record.hpp"
 
 namespace bgo::daemon {
 
@@ -22,6 +23,7 @@ struct Services {
   std::function<void(bool keep_children)> shutdown;
   std::chrono::steady_clock::time_point started_at;
   std::chrono::milliseconds stop_timeout;
+  LogOptions default_logs;  // what `start` builds on when it is given some log options
 };
 
 // Fills the method table (docs/protocol.md lists every method).

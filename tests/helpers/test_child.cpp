@@ -11,6 +11,13 @@
 //   --exit N         exit code (default 0) once --after has elapsed
 //   --flood N        write N numbered lines "seq <i>" as fast as possible, then continue
 //   --echo-stdin     (unused) reserved
+//   --err-lines N    print "err 1".."err N" to stderr (then continue)
+//   --final-lines N  print "final 1".."final N" to stdout right before exiting
+//   --tick MS        print "tick 1", "tick 2", ... to stdout every MS milliseconds, until
+//                    --after has elapsed (or forever)
+//   --print-times    print "started=<ns>" now and "exiting=<ns>" just before exiting, in
+//                    steady_clock (CLOCK_MONOTONIC, system-wide) nanoseconds: lets a test or
+//                    bench time an exit and a respawn from the processes themselves
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -21,9 +28,22 @@
 #include <thread>
 #include <unistd.h>
 
+namespace {
+
+long long monotonic_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   long after_ms = -1;
   int exit_code = 0;
+  bool print_times = false;
+  long tick_ms = 0;
+  long final_lines = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : ""; };
@@ -54,6 +74,18 @@ int main(int argc, char** argv) {
       }
       std::printf("grandchild=%d\n", static_cast<int>(pid));
       std::fflush(stdout);
+    } else if (a == "--print-times") {
+      print_times = true;
+      std::printf("started=%lld\n", monotonic_ns());
+      std::fflush(stdout);
+    } else if (a == "--err-lines") {
+      const long n = std::atol(next());
+      for (long k = 1; k <= n; ++k) std::fprintf(stderr, "err %ld\n", k);
+      std::fflush(stderr);
+    } else if (a == "--final-lines") {
+      final_lines = std::atol(next());
+    } else if (a == "--tick") {
+      tick_ms = std::atol(next());
     } else if (a == "--ignore-term") {
       signal(SIGTERM, SIG_IGN);
     } else if (a == "--after") {
@@ -62,9 +94,24 @@ int main(int argc, char** argv) {
       exit_code = std::atoi(next());
     }
   }
+  if (tick_ms > 0) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(after_ms);
+    for (long k = 1; after_ms < 0 || std::chrono::steady_clock::now() < deadline; ++k) {
+      std::printf("tick %ld\n", k);
+      std::fflush(stdout);
+      std::this_thread::sleep_for(std::chrono::milliseconds(tick_ms));
+    }
+    after_ms = 0;
+  }
   if (after_ms < 0) {
     for (;;) pause();
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(after_ms));
+  for (long k = 1; k <= final_lines; ++k) std::printf("final %ld\n", k);
+  std::fflush(stdout);
+  if (print_times) {
+    std::printf("exiting=%lld\n", monotonic_ns());
+    std::fflush(stdout);
+  }
   return exit_code;
 }

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+// LogFile: appends with rotation at line boundaries; the `--time` line prefix.
+#include "daemon/os/log_file.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+namespace bgo::daemon {
+
+namespace {
+
+// Rotated copies are contiguous from `.1`; this only bounds a loop over a damaged set.
+constexpr int k_max_rotated_scan = 100000;
+
+std::string rotated(const std::filesystem::path& path, std::int64_t k) {
+  return path.string() + "." + std::to_string(k);
+}
+
+}  // namespace
+
+AppendPlan plan_append(std::uint64_t size, bool at_line_start, std::string_view data,
+                       std::uint64_t max_size) {
+  if (max_size == 0 || size + data.size() <= max_size) return {data.size(), false};
+  // The complete lines that still fit finish this file.
+  const std::uint64_t room = size < max_size ? max_size - size : 0;
+  if (room > 0) {
+    const std::size_t nl = data.rfind('\n', static_cast<std::size_t>(room - 1));
+    if (nl != std::string_view::npos) return {nl + 1, true};
+  }
+  if (size > 0 && at_line_start) return {0, true};
+  // The file ends inside a line (or its first line alone is too long): that line ends here.
+  const std::size_t nl = data.find('\n');
+  if (nl != std::string_view::npos) return {nl + 1, true};
+  // No line end in sight. Keep the line whole unless it has run far past the limit.
+  if (size + data.size() >= 2 * max_size) return {data.size(), true};
+  return {data.size(), false};
+}
+
+void stamp_lines(std::string_view data, std::string_view prefix, bool& at_line_start,
+                 std::string& out) {
+  std::size_t lines = 1;
+  for (const char *p = data.data(), *end = data.data() + data.size();
+       (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))));
+       ++p) {
+    ++lines;
+  }
+  out.reserve(out.size() + data.size() + lines * prefix.size());
+  std::size_t pos = 0;
+  while (pos < data.size()) {
+    if (at_line_start) out.append(prefix);
+    const std::size_t nl = data.find('\n', pos);
+    const std::size_t end = nl == std::string_view::npos ? data.size() : nl + 1;
+    out.append(data.substr(pos, end - pos));
+    at_line_start = nl != std::string_view::npos;
+    pos = end;
+  }
+}
+
+std::string timestamp_prefix() {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  const std::time_t t = system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+LogFile::LogFile(std::filesystem::path path) : path_(std::move(path)) {}
+
+bool LogFile::ensure_open() {
+  if (fd_) return true;
+  // Read-write only so that pread() can see whether the file ends a line.
+  auto fd = open_fd(path_, O_RDWR | O_APPEND | O_CREAT, 0644);
+  if (!fd) {
+    if (!failing_) spdlog::error("cannot open log: {}", fd.error().message);
+    failing_ = true;
+    return false;
+  }
+  struct stat st {};
+  size_ = ::fstat(fd->get(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+  if (size_ > 0) {
+    // Whether the file ends a line decides how the next write is stamped and rotated.
+    char last = '\n';
+    at_line_start_ =
+        ::pread(fd->get(), &last, 1, static_cast<off_t>(size_ - 1)) != 1 || last == '\n';
+  } else {
+    at_line_start_ = true;
+  }
+  fd_ = std::move(*fd);
+  return true;
+}
+
+void LogFile::write_bytes(std::string_view data) {
+  if (data.empty() || !ensure_open()) return;
+  const std::string_view all = data;
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd_.get(), data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (!failing_)
+        spdlog::warn("log write to {} failed: {}", path_.string(), std::strerror(errno));
+      failing_ = true;
+      break;
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  const std::size_t written = all.size() - data.size();
+  if (written == 0) return;
+  failing_ = !data.empty();
+  size_ += written;
+  at_line_start_ = all[written - 1] == '\n';
+}
+
+void LogFile::append(std::string_view data, std::uint64_t max_size, std::int64_t keep) {
+  while (!data.empty()) {
+    if (!ensure_open()) return;
+    const AppendPlan plan = plan_append(size_, at_line_start_, data, max_size);
+    write_bytes(data.substr(0, plan.before));
+    data.remove_prefix(plan.before);
+    if (plan.rotate) rotate(keep);
+  }
+}
+
+void LogFile::rotate(std::int64_t keep) {
+  fd_.reset();
+  if (keep <= 0) {
+    ::unlink(path_.c_str());
+  } else {
+    // Missing copies (fewer rotations than `keep` so far) just fail with ENOENT.
+    for (std::int64_t k = keep - 1; k >= 1; --k) {
+      (void)::rename(rotated(path_, k).c_str(), rotated(path_, k + 1).c_str());
+    }
+    if (::rename(path_.c_str(), rotated(path_, 1).c_str()) != 0) {
+      spdlog::warn("cannot rotate {}: {}", path_.string(), std::strerror(errno));
+    }
+  }
+  size_ = 0;
+  at_line_start_ = true;
+  ensure_open();
+}
+
+void LogFile::remove_rotated() {
+  for (int k = 1; k <= k_max_rotated_scan; ++k) {
+    if (::unlink(rotated(path_, k).c_str()) != 0) break;
+  }
+}
+
+void LogFile::truncate_all() {
+  if (ensure_open() && ::ftruncate(fd_.get(), 0) == 0) {
+    size_ = 0;
+    at_line_start_ = true;
+  }
+  remove_rotated();
+}
+
+void LogFile::remove_all() {
+  fd_.reset();
+  ::unlink(path_.c_str());
+  remove_rotated();
+  size_ = 0;
+  at_line_start_ = true;
+}
+
+void LogFile::reopen() {
+  fd_.reset();
+  ensure_open();
+}
+
+}  // namespace bgo::daemon

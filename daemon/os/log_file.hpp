@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// One stream's log file (NAME.out.log or NAME.err.log): appends, size-based rotation at line
+// boundaries into NAME.*.log.1 .. .N, and the per-line timestamp prefix of `--time`.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "common/unique_fd.hpp"
+
+namespace bgo::daemon {
+
+// How much of `data` to append before rotating. `size` is the file's current size and
+// `at_line_start` whether it ends with a line end (or is empty). Pure, for tests.
+struct AppendPlan {
+  std::size_t before = 0;  // bytes of `data` to append to the current file first
+  bool rotate = false;     // then rotate (and append the rest to the fresh file)
+};
+[[nodiscard]] AppendPlan plan_append(std::uint64_t size, bool at_line_start, std::string_view data,
+                                     std::uint64_t max_size);
+
+// Appends `data` to `out` with `prefix` at the start of every line. `at_line_start` says
+// whether the first byte of `data` starts a line and is updated for the next call.
+void stamp_lines(std::string_view data, std::string_view prefix, bool& at_line_start,
+                 std::string& out);
+
+// `2025-03-01T10:15:42.123Z ` for now (UTC, milliseconds, one trailing space).
+[[nodiscard]] std::string timestamp_prefix();
+
+class LogFile {
+ public:
+  explicit LogFile(std::filesystem::path path);
+
+  // Appends `data`, rotating at a line boundary whenever the file would grow past
+  // `max_size` (0 = never): the file is renamed to `.1` (older copies shift up, `.keep` is
+  // the last kept; `keep` <= 0 deletes it instead) and a fresh one is started. A line is never
+  // split across two files, except one that alone runs past twice `max_size`; so a line that
+  // was already begun below the limit ends in the same file, which may pass `max_size` by it.
+  void append(std::string_view data, std::uint64_t max_size, std::int64_t keep);
+  // Empties the file (creating it when missing) and deletes its rotated copies.
+  void truncate_all();
+  // Deletes the file and its rotated copies (and closes it).
+  void remove_all();
+  // Closes and re-opens the file (after SIGHUP or an outside rotation).
+  void reopen();
+
+  const std::filesystem::path& path() const { return path_; }
+  bool at_line_start() const { return at_line_start_; }
+
+ private:
+  bool ensure_open();
+  void write_bytes(std::string_view data);
+  void rotate(std::int64_t keep);
+  void remove_rotated();
+
+  std::filesystem::path path_;
+  UniqueFd fd_;
+  std::uint64_t size_ = 0;
+  bool at_line_start_ = true;
+  bool failing_ = false;  // a write failed: warn once until one succeeds again
+};
+
+}  // namespace bgo::daemon
