@@ -227,6 +227,7 @@ void Supervisor::start(StartParams params, StartDone done) {
   // No environment given (a file from the Python bgo, resurrect at boot, a bare RPC client):
   // bgod's own environment, never an empty one.
   fresh.env = params.env.empty() ? settings_.default_env : std::move(params.env);
+  if (params.keep_unknown_keys && existing) fresh.extra = existing->record.extra;
   if (params.logs) {
     fresh.logs = params.logs;
   } else if (existing && existing->record.logs) {

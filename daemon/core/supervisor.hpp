@@ -29,6 +29,9 @@ struct StartParams {
   std::optional<std::string> on_fast_crash;
   std::optional<std::string> autostart;
   std::optional<LogOptions> logs;
+  // Restart paths (restart, resurrect, restart-stopped/last): state-file keys bgod does not
+  // know survive, as they do every other load-modify-save. A plain `start` writes afresh.
+  bool keep_unknown_keys = false;
 };
 
 struct StartOutcome {

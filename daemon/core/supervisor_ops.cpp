@@ -27,6 +27,7 @@ void Supervisor::start_from_record(const std::string& name, std::vector<std::str
   // Python bgo have none, so they get the environment of whoever asks.
   params.env = r.env ? *r.env : std::move(env);
   params.autostart = r.autostart_policy();
+  params.keep_unknown_keys = true;
   start(std::move(params), std::move(done));
 }
 
