@@ -9,6 +9,8 @@ namespace bgo::proto {
 
 namespace {
 
+// Every Errc exactly once. Application codes are never reused for another meaning: a new
+// situation gets a new code (docs/protocol.md, "Versioning").
 constexpr std::array<std::pair<Errc, int>, 10> k_table{{
     {Errc::internal, k_internal_error},
     {Errc::invalid_params, k_invalid_params},
@@ -36,6 +38,21 @@ std::optional<Errc> errc_from_rpc_code(int code) {
     if (rpc == code) return errc;
   }
   return std::nullopt;
+}
+
+std::string_view rpc_kind(int code) {
+  switch (code) {
+    case k_parse_error:
+      return "parse_error";
+    case k_invalid_request:
+      return "invalid_request";
+    case k_method_not_found:
+      return "method_not_found";
+    default:
+      break;
+  }
+  if (auto errc = errc_from_rpc_code(code)) return to_string(*errc);
+  return "internal";
 }
 
 }  // namespace bgo::proto

@@ -2,28 +2,51 @@
 // LineDecoder.
 #include "proto/framing.hpp"
 
+#include <cstring>
+
 namespace bgo::proto {
+
+void LineDecoder::feed(std::string_view bytes) {
+  if (overflowed_) return;
+  // Compact before growing: the consumed prefix is dropped once, not once per line.
+  if (head_ > 0 && (head_ == buffer_.size() || head_ >= buffer_.size() / 2)) {
+    buffer_.erase(0, head_);
+    scanned_ -= head_;
+    head_ = 0;
+  }
+  buffer_.append(bytes);
+}
+
+void LineDecoder::poison() {
+  overflowed_ = true;
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  head_ = scanned_ = 0;
+}
 
 std::optional<std::string> LineDecoder::next_line() {
   if (overflowed_) return std::nullopt;
-  const size_t pos = buffer_.find('\n', scanned_);
-  if (pos == std::string::npos) {
+  const char* begin = buffer_.data() + head_;
+  const size_t avail = buffer_.size() - head_;
+  const size_t from = scanned_ - head_;
+  const void* nl = from < avail ? std::memchr(begin + from, '\n', avail - from) : nullptr;
+  if (nl == nullptr) {
     scanned_ = buffer_.size();
-    if (buffer_.size() > k_max_frame_bytes) {
-      overflowed_ = true;
-      buffer_.clear();
-      buffer_.shrink_to_fit();
-    }
+    if (avail > max_line_) poison();
     return std::nullopt;
   }
-  if (pos > k_max_frame_bytes) {
-    overflowed_ = true;
+  const size_t len = static_cast<size_t>(static_cast<const char*>(nl) - begin);
+  if (len > max_line_) {
+    poison();
+    return std::nullopt;
+  }
+  std::string line(begin, len);
+  head_ += len + 1;
+  scanned_ = head_;
+  if (head_ == buffer_.size()) {
     buffer_.clear();
-    return std::nullopt;
+    head_ = scanned_ = 0;
   }
-  std::string line = buffer_.substr(0, pos);
-  buffer_.erase(0, pos + 1);
-  scanned_ = 0;
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }

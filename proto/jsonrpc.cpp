@@ -2,17 +2,24 @@
 // JSON-RPC 2.0 envelopes.
 #include "proto/jsonrpc.hpp"
 
+#include <cmath>
+
 #include <boost/json.hpp>
 
 #include "proto/error_codes.hpp"
+#include "proto/utf8_repair.hpp"
 
 namespace bgo::proto {
 
 namespace json = boost::json;
 
 namespace {
-std::string line_of(const json::object& o) {
+// Lines bgod sends are repaired; a request is sent as given (bgod rejects ill-formed UTF-8
+// with -32700 rather than silently altering, say, a program argument).
+enum class Repair { yes, no };
+std::string line_of(const json::object& o, Repair repair = Repair::yes) {
   std::string out = json::serialize(o);
+  if (repair == Repair::yes) repair_utf8(out);
   out.push_back('\n');
   return out;
 }
@@ -22,7 +29,7 @@ std::string request_line(const json::value& id, std::string_view method,
                          const json::value& params) {
   json::object o{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}};
   if (!params.is_null()) o["params"] = params;
-  return line_of(o);
+  return line_of(o, Repair::no);
 }
 
 std::string response_line(const json::value& id, const json::value& result) {
@@ -72,6 +79,17 @@ Reply parse_reply(std::string_view line) {
   }
   reply.error = RpcError{k_parse_error, "reply has neither result nor error", nullptr};
   return reply;
+}
+
+bool is_valid_id(const json::value& id) {
+  if (id.is_double()) return std::isfinite(id.get_double());
+  return id.is_string() || id.is_int64() || id.is_uint64() || id.is_null();
+}
+
+RpcError protocol_error(int code, std::string message, json::object extra) {
+  json::object data{{"kind", rpc_kind(code)}};
+  for (auto& member : extra) data[member.key()] = std::move(member.value());
+  return RpcError{code, std::move(message), std::move(data)};
 }
 
 RpcError to_rpc_error(const Error& error) {

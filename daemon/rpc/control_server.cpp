@@ -2,6 +2,10 @@
 // ControlServer.
 #include "daemon/rpc/control_server.hpp"
 
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <string>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,24 +14,54 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/rpc/event_hub.hpp"
-#include "daemon/rpc/session.hpp"
 
 namespace bgo::daemon {
 
 using boost::asio::local::stream_protocol;
 
+namespace {
+
+std::optional<double> positive_env(const char* name) {
+  const char* text = std::getenv(name);
+  if (text == nullptr || *text == '\0') return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(text, &end);
+  if (end == text || *end != '\0' || !std::isfinite(v) || v <= 0) {
+    spdlog::warn("ignoring {}={}: not a positive number", name, text);
+    return std::nullopt;
+  }
+  return v;
+}
+
+}  // namespace
+
+ServerLimits ServerLimits::from_environment() {
+  ServerLimits limits;
+  if (auto n = positive_env("BGO_MAX_CONNECTIONS"); n && *n >= 1) {
+    limits.max_connections = static_cast<size_t>(std::min(*n, 1e6));
+  }
+  if (auto s = positive_env("BGO_IDLE_TIMEOUT")) {
+    limits.session.idle_timeout =
+        std::chrono::milliseconds(static_cast<int64_t>(std::ceil(std::min(*s, 1e9) * 1000)));
+  }
+  return limits;
+}
+
 ControlServer::ControlServer(boost::asio::io_context& io, const DaemonLock&, const Paths& paths,
-                             Dispatcher& dispatcher, EventHub& hub, int inherited_fd)
-    : acceptor_(io), dispatcher_(dispatcher), hub_(hub) {
+                             Dispatcher& dispatcher, EventHub& hub, int inherited_fd,
+                             ServerLimits limits)
+    : acceptor_(io), retry_(io), dispatcher_(dispatcher), hub_(hub), limits_(limits) {
   if (inherited_fd >= 0) {
     acceptor_.assign(stream_protocol(), inherited_fd);
     return;
   }
   const std::string path = paths.socket().string();
-  // We hold bgod.lock, so whatever socket is there belongs to a dead daemon.
+  // We hold bgod.lock, so whatever socket is there belongs to a dead daemon. The home is 0700
+  // and ours, so nobody else can create a file between this unlink and the bind.
   ::unlink(path.c_str());
   acceptor_.open(stream_protocol());
-  // Bind with a restrictive umask so there is no window where the socket is 0755.
+  // Bind with a restrictive umask so the socket is born 0600: there is no window in which it
+  // is more open. (bgod has one thread, so the process-wide umask cannot leak elsewhere.)
   const mode_t old = ::umask(0177);
   boost::system::error_code ec;
   acceptor_.bind(stream_protocol::endpoint(path), ec);
@@ -42,6 +76,7 @@ void ControlServer::start() { accept(); }
 void ControlServer::stop() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  retry_.cancel();
 }
 
 void ControlServer::accept() {
@@ -49,28 +84,59 @@ void ControlServer::accept() {
       [this](const boost::system::error_code& ec, stream_protocol::socket socket) {
         if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
         if (!ec) {
-          ucred cred{};
-          socklen_t len = sizeof cred;
-          if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
-              cred.uid != ::getuid()) {
-            spdlog::warn("refused a connection from uid {}", cred.uid);
-            boost::system::error_code ignored;
-            socket.close(ignored);
-          } else if (hub_.connections() >= k_max_connections) {
-            spdlog::warn("connection cap ({}) reached: refusing a client", k_max_connections);
-            boost::system::error_code ignored;
-            socket.close(ignored);
-          } else {
-            auto session = std::make_shared<Session>(std::move(socket), dispatcher_,
-                                                     [this](Session* s) { hub_.remove(s); });
-            hub_.add(session);
-            session->start();
-          }
-        } else {
-          spdlog::warn("accept: {}", ec.message());
+          on_accepted(std::move(socket));
+          return accept();
         }
+        if (ec.value() == EMFILE || ec.value() == ENFILE || ec.value() == ENOBUFS ||
+            ec.value() == ENOMEM) {
+          // The pending connection stays queued and the listening socket stays readable, so
+          // accepting again at once would spin. Free a descriptor by evicting a session; with
+          // nothing to evict, try again a little later.
+          if (evict_one("out of file descriptors")) return accept();
+          spdlog::warn("accept: {}; retrying in 100 ms", ec.message());
+          retry_.expires_after(std::chrono::milliseconds(100));
+          retry_.async_wait([this](const boost::system::error_code& tec) {
+            if (!tec && acceptor_.is_open()) accept();
+          });
+          return;
+        }
+        spdlog::warn("accept: {}", ec.message());  // e.g. ECONNABORTED: that client is gone
         accept();
       });
+}
+
+void ControlServer::on_accepted(stream_protocol::socket socket) {
+  // The socket file is 0600, but permissions can be loosened (chmod, a socket unit's
+  // SocketMode): the kernel's record of the peer's uid is what decides.
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
+      cred.uid != ::getuid()) {
+    spdlog::warn("refused a connection from uid {} (pid {})", cred.uid, cred.pid);
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  while (hub_.connections() >= limits_.max_connections) {
+    if (!evict_one("connection cap reached")) break;
+  }
+  auto session = std::make_shared<Session>(std::move(socket), dispatcher_, limits_.session,
+                                           [this](Session* s) { hub_.remove(s); });
+  hub_.add(session);
+  session->start();
+}
+
+bool ControlServer::evict_one(const char* why) {
+  auto victim = hub_.pick_victim();
+  if (!victim) return false;
+  spdlog::warn("{}: closing the connection idle longest ({} ms idle, {} request(s) pending{})", why,
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - victim->last_active())
+                   .count(),
+               victim->in_flight(), victim->subscribed() ? ", subscribed" : "");
+  victim->close();
+  hub_.remove(victim.get());  // its posted removal is then a no-op
+  return true;
 }
 
 }  // namespace bgo::daemon

@@ -2,12 +2,14 @@
 // JSON-RPC 2.0 dispatch: envelope checks, batches, the method table, the exception firewall.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -19,27 +21,40 @@ namespace bgo::daemon {
 
 class Session;
 
-// Thrown by parameter readers; becomes -32602 naming the parameter.
+// Thrown by parameter readers and handlers; becomes -32602 with data {"kind":
+// "invalid_params", "param": <param>}. The one-argument form takes the parameter's name from
+// a message of the form "invalid params: '<param>' ...".
 struct ParamError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit ParamError(const std::string& message);
+  ParamError(std::string param_name, const std::string& message);
+  std::string param;  // may be empty
 };
 
+// A handler answers through Respond exactly once (later calls are logged and dropped), at
+// once or from a completion handler. It may throw ParamError or any std::exception before it
+// has answered: the dispatcher turns that into -32602 / -32603.
 using Respond = std::function<void(Result<boost::json::value>)>;
 struct Call {
   const boost::json::object& params;
-  std::shared_ptr<Session> session;
+  std::shared_ptr<Session> session;  // null when dispatching without a connection (fuzzing)
 };
 using Handler = std::function<void(Call&, Respond)>;
+
+// Receives what one request line owes its sender, exactly once, when every request in it has
+// been answered: the response text ('\n'-terminated), or "" when nothing is owed (a
+// notification, a batch of notifications). Never called for a request that is never answered.
+using LineDone = std::function<void(std::string)>;
 
 class Dispatcher {
  public:
   void add(std::string method, Handler handler);
-  // Handles one request line (a request, a notification or a batch) from `session`.
-  void handle_line(std::string_view line, const std::shared_ptr<Session>& session);
+  // Handles one line (a request, a notification or a batch; blank lines are the caller's
+  // business). Never throws. `session` may be null.
+  void handle_line(std::string_view line, const std::shared_ptr<Session>& session, LineDone done);
+  // The registered method names, sorted.
+  std::vector<std::string> methods() const;
 
  private:
-  // Runs one request object; `reply(line_or_empty)` gets the response text ("" for a
-  // notification, which gets no response).
   void run_one(const boost::json::value& request, const std::shared_ptr<Session>& session,
                std::function<void(std::string)> reply);
   std::map<std::string, Handler, std::less<>> methods_;

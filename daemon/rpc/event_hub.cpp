@@ -2,26 +2,51 @@
 // EventHub.
 #include "daemon/rpc/event_hub.hpp"
 
+#include <tuple>
+
 #include <boost/json.hpp>
 
 #include "daemon/rpc/session.hpp"
 #include "proto/jsonrpc.hpp"
+#include "proto/utf8_repair.hpp"
 
 namespace bgo::daemon {
 
 namespace json = boost::json;
+
+// Sessions never leave sessions_ while it is being iterated: Session::close() posts its
+// removal instead of calling remove() directly, so the loops below may close sessions
+// (a slow subscriber is cut off inside send()) without copying the set.
 
 void EventHub::remove(Session* session) {
   std::erase_if(sessions_, [session](const auto& s) { return s.get() == session; });
 }
 
 void EventHub::close_all() {
-  auto copy = sessions_;
-  for (const auto& s : copy) s->close();
+  auto copy = std::move(sessions_);
   sessions_.clear();
+  for (const auto& s : copy) s->close();
+}
+
+std::shared_ptr<Session> EventHub::pick_victim() const {
+  std::shared_ptr<Session> best;
+  auto rank = [](const Session& s) {
+    const int busy = s.in_flight() > 0 ? 2 : s.subscribed() ? 1 : 0;
+    return std::make_tuple(busy, s.last_active());
+  };
+  for (const auto& s : sessions_) {
+    if (s->closed()) continue;
+    if (!best || rank(*s) < rank(*best)) best = s;
+  }
+  return best;
 }
 
 void EventHub::on_process_event(const ProcessEvent& event) {
+  if (event.kind == "deleted") {
+    for (auto stream : {LogStream::out, LogStream::err}) {
+      partial_.erase(event.name + '\0' + std::string(to_string(stream)));
+    }
+  }
   json::object params{{"kind", event.kind}, {"name", event.name}};
   if (event.pid) params["pid"] = *event.pid;
   if (event.kind == "exited" || event.kind == "stopped") {
@@ -32,7 +57,7 @@ void EventHub::on_process_event(const ProcessEvent& event) {
   if (event.delay_ms) params["delay_ms"] = *event.delay_ms;
   if (!event.reason.empty()) params["reason"] = event.reason;
   std::string line;
-  for (const auto& s : std::unordered_set<std::shared_ptr<Session>>(sessions_)) {
+  for (const auto& s : sessions_) {
     if (!s->events || s->closed()) continue;
     if (line.empty()) line = proto::notification_line("event", params);
     s->send(line);
@@ -40,16 +65,36 @@ void EventHub::on_process_event(const ProcessEvent& event) {
 }
 
 void EventHub::on_output(const std::string& name, LogStream stream, std::string_view data) {
-  std::string line;
-  for (const auto& s : std::unordered_set<std::shared_ptr<Session>>(sessions_)) {
-    if (s->closed() || s->follows.count(name) == 0) continue;
-    if (line.empty()) {
-      line = proto::notification_line(
-          "log", json::object{{"name", name},
-                              {"stream", to_string(stream)},
-                              {"data", json::string(data.data(), data.size())}});
+  auto follows = [&name](const std::shared_ptr<Session>& s) {
+    return !s->closed() && s->follows.count(name) != 0;
+  };
+  const std::string key = name + '\0' + std::string(to_string(stream));
+  bool any = false;
+  for (const auto& s : sessions_) {
+    if (follows(s)) {
+      any = true;
+      break;
     }
-    s->send(line);
+  }
+  if (!any) {
+    partial_.erase(key);
+    return;
+  }
+  std::string text;
+  if (auto it = partial_.find(key); it != partial_.end()) {
+    text = std::move(it->second);
+    partial_.erase(it);
+  }
+  text.append(data);
+  if (const size_t keep = proto::incomplete_utf8_tail(text); keep > 0) {
+    partial_.emplace(key, text.substr(text.size() - keep));
+    text.resize(text.size() - keep);
+  }
+  if (text.empty()) return;
+  const std::string line = proto::notification_line(
+      "log", json::object{{"name", name}, {"stream", to_string(stream)}, {"data", text}});
+  for (const auto& s : sessions_) {
+    if (follows(s)) s->send(line);
   }
 }
 

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
-// Fans process events and followed log output out to subscribed sessions.
+// The open sessions: fans process events and followed log output out to them, and picks the
+// one to evict when the connection cap is reached.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 
 #include "common/paths.hpp"
@@ -17,14 +20,22 @@ class EventHub final : public EventSink {
  public:
   void add(const std::shared_ptr<Session>& session) { sessions_.insert(session); }
   void remove(Session* session);
+  // `event` notifications to every subscribed session.
   void on_process_event(const ProcessEvent& event) override;
+  // `log` notifications to every session following `name`. A multi-byte UTF-8 sequence cut
+  // at the end of `data` is held back until the next chunk of the same stream completes it.
   void on_output(const std::string& name, LogStream stream, std::string_view data);
   size_t connections() const { return sessions_.size(); }
+  // The session to close to make room for a new one: the longest-idle session that neither
+  // waits for a response nor is subscribed/following; failing that the longest-idle
+  // subscriber; failing that the longest-idle of all. Null when there are no open sessions.
+  std::shared_ptr<Session> pick_victim() const;
   void close_all();
 
  private:
   std::unordered_set<std::shared_ptr<Session>> sessions_;
-  size_t followers_ = 0;
+  // Held-back bytes of an incomplete UTF-8 sequence, by "<name>\0<stream>".
+  std::map<std::string, std::string, std::less<>> partial_;
 };
 
 }  // namespace bgo::daemon

@@ -2,7 +2,11 @@
 // Session.
 #include "daemon/rpc/session.hpp"
 
+#include <vector>
+
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/json/object.hpp>
 #include <spdlog/spdlog.h>
 
 #include "daemon/rpc/dispatcher.hpp"
@@ -11,110 +15,192 @@
 
 namespace bgo::daemon {
 
+namespace {
+// One async_write takes at most this much of the queue, so many small responses cost one
+// syscall instead of one each.
+constexpr size_t k_gather_lines = 64;
+constexpr size_t k_gather_bytes = 256 * 1024;
+}  // namespace
+
 Session::Session(boost::asio::local::stream_protocol::socket socket, Dispatcher& dispatcher,
-                 std::function<void(Session*)> on_closed)
+                 SessionLimits limits, std::function<void(Session*)> on_closed)
     : socket_(std::move(socket)),
       idle_(socket_.get_executor()),
       dispatcher_(dispatcher),
-      on_closed_(std::move(on_closed)) {
-  last_active = std::chrono::steady_clock::now();
-}
+      limits_(limits),
+      on_closed_(std::move(on_closed)),
+      decoder_(limits.max_line_bytes),
+      last_active_(std::chrono::steady_clock::now()) {}
 
 void Session::start() {
-  arm_idle();
+  arm_idle(last_active_ + limits_.idle_timeout);
   read();
 }
 
-void Session::arm_idle() {
-  idle_.expires_after(k_idle_timeout);
-  idle_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-    if (ec || self->closed_) return;
-    const bool busy = self->events || !self->follows.empty() || self->in_flight_ > 0;
-    if (!busy && std::chrono::steady_clock::now() - self->last_active >= k_idle_timeout) {
-      return self->close();
-    }
-    self->arm_idle();
-  });
-}
+// ---- reading ---------------------------------------------------------------------------------
 
 void Session::read() {
+  if (state_ != State::open || reading_ || paused_) return;
+  reading_ = true;
   socket_.async_read_some(
       boost::asio::buffer(buffer_),
       [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
-        if (self->closed_) return;
+        self->reading_ = false;
+        if (self->state_ == State::closed) return;
+        if (ec == boost::asio::error::eof) {
+          // The peer may have only shut down its sending side: answer what it asked, then
+          // close (a subscriber keeps receiving until a write fails).
+          self->state_ = State::draining;
+          return self->finish_if_done();
+        }
         if (ec) return self->close();
-        self->last_active = std::chrono::steady_clock::now();
-        self->decoder_.feed(std::string_view(self->buffer_.data(), n));
-        while (auto line = self->decoder_.next_line()) {
-          if (line->find_first_not_of(" \t\r") == std::string::npos) continue;
-          self->dispatcher_.handle_line(*line, self);
-          if (self->closed_) return;
-        }
-        if (self->decoder_.overflowed()) {
-          // The stream cannot be re-synchronised: answer, then hang up once it is written.
-          self->send(proto::error_line(
-              nullptr,
-              proto::RpcError{proto::k_invalid_request, "request line exceeds 1 MiB", nullptr}));
-          self->close();
-          return;
-        }
-        self->read();
+        self->on_read(n);
       });
 }
 
+void Session::on_read(size_t n) {
+  last_active_ = std::chrono::steady_clock::now();
+  decoder_.feed(std::string_view(buffer_.data(), n));
+  handle_lines();
+  read();
+}
+
+void Session::handle_lines() {
+  while (state_ == State::open) {
+    if (over_bound()) {
+      // The client sends requests faster than it reads responses: stop reading (the kernel
+      // buffer then pushes back on it) until half the queue has been written.
+      paused_ = true;
+      return;
+    }
+    auto line = decoder_.next_line();
+    if (!line) break;
+    if (line->find_first_not_of(" \t\r") == std::string::npos) continue;
+    ++in_flight_;
+    dispatcher_.handle_line(*line, shared_from_this(),
+                            [self = shared_from_this()](std::string text) {
+                              --self->in_flight_;
+                              if (!text.empty()) return self->respond(std::move(text));
+                              self->finish_if_done();
+                            });
+  }
+  if (state_ == State::open && decoder_.overflowed()) {
+    // The stream cannot be re-synchronised: answer, then hang up once that is written.
+    state_ = State::draining;
+    close_on_flush_ = true;
+    respond(proto::error_line(
+        nullptr, proto::protocol_error(proto::k_invalid_request,
+                                       "invalid request: line exceeds " +
+                                           std::to_string(limits_.max_line_bytes) +
+                                           " bytes; closing the connection",
+                                       boost::json::object{{"limit", limits_.max_line_bytes}})));
+  }
+}
+
+// ---- writing ---------------------------------------------------------------------------------
+
 void Session::send(std::string line) {
-  if (closed_) return;
-  if (queued_bytes_ + line.size() > k_max_queued_bytes) {
+  if (state_ == State::closed || close_on_flush_) return;
+  if (queued_bytes_ + line.size() > limits_.max_queued_bytes) {
     spdlog::warn("client too slow to read ({} bytes queued): disconnected", queued_bytes_);
-    // Cut it off now: closing the socket aborts the pending write, whose handler then
-    // clears the queue. Waiting for that write to finish is what a slow reader never does.
-    closed_ = true;
-    boost::system::error_code ignored;
-    socket_.close(ignored);
-    if (!writing_) close();
-    return;
+    return close();
   }
   queued_bytes_ += line.size();
   queue_.push_back(std::move(line));
-  if (!writing_) write();
+  write();
+}
+
+void Session::respond(std::string line) {
+  if (state_ == State::closed) return;
+  queued_bytes_ += line.size();
+  queue_.push_back(std::move(line));
+  write();
 }
 
 void Session::write() {
-  if (queue_.empty()) {
-    writing_ = false;
-    if (closed_) close();
-    return;
+  if (writing_count_ > 0 || state_ == State::closed) return;
+  if (queue_.empty()) return finish_if_done();
+  std::vector<boost::asio::const_buffer> buffers;
+  size_t bytes = 0;
+  for (const auto& line : queue_) {
+    if (buffers.size() == k_gather_lines || (bytes > 0 && bytes + line.size() > k_gather_bytes))
+      break;
+    buffers.push_back(boost::asio::buffer(line));
+    bytes += line.size();
   }
-  writing_ = true;
+  writing_count_ = buffers.size();
+  // deque::push_back never moves existing elements, so the buffers stay valid while more
+  // lines are queued behind them.
   boost::asio::async_write(
-      socket_, boost::asio::buffer(queue_.front()),
-      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
-        self->queued_bytes_ -= self->queue_.front().size();
-        self->queue_.pop_front();
-        if (ec) {
+      socket_, buffers, [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+        for (size_t i = 0; i < self->writing_count_; ++i) {
+          self->queued_bytes_ -= self->queue_.front().size();
+          self->queue_.pop_front();
+        }
+        self->writing_count_ = 0;
+        if (self->state_ == State::closed) {
           self->queue_.clear();
           self->queued_bytes_ = 0;
-          self->writing_ = false;
-          return self->close();
+          return;
+        }
+        if (ec) return self->close();
+        self->last_active_ = std::chrono::steady_clock::now();
+        if (self->paused_ && self->queued_bytes_ <= self->limits_.max_queued_bytes / 2) {
+          self->paused_ = false;
+          self->handle_lines();
+          self->read();
         }
         self->write();
       });
 }
 
+// ---- ending ----------------------------------------------------------------------------------
+
+void Session::finish_if_done() {
+  if (state_ != State::draining || writing_count_ > 0 || !queue_.empty()) return;
+  if (close_on_flush_ || (in_flight_ == 0 && !subscribed())) close();
+}
+
 void Session::close() {
-  closed_ = true;
-  // Graceful: the queued lines (e.g. an error reply) go out first; write() calls close() again.
-  if (writing_ && socket_.is_open()) return;
+  if (state_ == State::closed) return;
+  state_ = State::closed;
   boost::system::error_code ignored;
-  if (socket_.is_open()) {
-    socket_.shutdown(boost::asio::socket_base::shutdown_both, ignored);
-    socket_.close(ignored);
-  }
+  socket_.shutdown(boost::asio::socket_base::shutdown_both, ignored);
+  socket_.close(ignored);  // pending reads and writes complete with operation_aborted
   idle_.cancel();
-  if (!released_) {
-    released_ = true;
-    if (on_closed_) on_closed_(this);
+  if (writing_count_ == 0) {
+    queue_.clear();
+    queued_bytes_ = 0;
   }
+  if (on_closed_) {
+    boost::asio::post(socket_.get_executor(),
+                      [self = shared_from_this(), cb = std::move(on_closed_)] { cb(self.get()); });
+    on_closed_ = nullptr;
+  }
+}
+
+// ---- idleness --------------------------------------------------------------------------------
+
+void Session::arm_idle(std::chrono::steady_clock::time_point deadline) {
+  idle_.expires_at(deadline);
+  idle_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) self->on_idle_timer();
+  });
+}
+
+void Session::on_idle_timer() {
+  if (state_ == State::closed) return;
+  const auto now = std::chrono::steady_clock::now();
+  // Waiting for our own answer, or a quiet subscriber: not the client's idleness.
+  if (in_flight_ > 0 || (subscribed() && queue_.empty())) {
+    return arm_idle(now + limits_.idle_timeout);
+  }
+  if (now - last_active_ >= limits_.idle_timeout) {
+    spdlog::info("closing a connection idle for {} ms",
+                 std::chrono::duration_cast<std::chrono::milliseconds>(now - last_active_).count());
+    return close();
+  }
+  arm_idle(last_active_ + limits_.idle_timeout);
 }
 
 }  // namespace bgo::daemon
