@@ -8,10 +8,12 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/program_options.hpp>
 
 #include "daemon/daemon.hpp"
+#include "daemon/os/pipe_keeper.hpp"
 
 namespace {
 
@@ -44,6 +46,10 @@ std::optional<uint64_t> parse_size(const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Internal mode, started by bgod itself (daemon/os/pipe_keeper.hpp); not a user option.
+  if (argc == 2 && std::string_view(argv[1]) == "--keep-pipes") {
+    return bgo::daemon::run_pipe_keeper();
+  }
   namespace po = boost::program_options;
   bgo::daemon::DaemonConfig config;
   po::options_description opts("Usage: bgod [options]\n\nThe bgo supervisor daemon. Options");

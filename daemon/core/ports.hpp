@@ -56,6 +56,8 @@ class ProcessPort {
   // True iff a process is alive with that identity (for files written by another bgo).
   virtual bool alive(pid_t pid, std::optional<uint64_t> start_ticks) = 0;
   virtual std::string lstart(uint64_t start_ticks) = 0;
+  // The argv of a live process (/proc/PID/cmdline); empty when unknown.
+  virtual std::vector<std::string> command_line(pid_t /*pid*/) { return {}; }
 };
 
 // State files.

@@ -43,6 +43,13 @@ std::string two_decimals(double seconds) {
   return buf;
 }
 
+// True when `argv` (a live process's) ends with the recorded `command`.
+bool runs_command(const std::vector<std::string>& argv, const std::vector<std::string>& command) {
+  return !command.empty() && argv.size() >= command.size() &&
+         std::equal(command.begin(), command.end(),
+                    argv.end() - static_cast<std::ptrdiff_t>(command.size()));
+}
+
 WatchSettings settings_of(const WatchBlock& w) {
   WatchSettings s;
   s.interval = std::chrono::seconds(w.interval);
@@ -130,10 +137,14 @@ void Supervisor::load(std::vector<ProcessRecord> records, std::vector<BrokenStat
       const auto pid = static_cast<pid_t>(*r.pid);
       std::optional<uint64_t> ticks = r.start_ticks;
       bool same = ticks && processes_.alive(pid, ticks);
-      if (!ticks && r.pid_start && processes_.alive(pid, std::nullopt)) {
-        // A file from the Python bgo: its identity token is the lstart text.
+      if (!ticks && processes_.alive(pid, std::nullopt)) {
+        // A file from the Python bgo: its identity token is the lstart text; a 0.2 file has
+        // none, so its process must at least still run the recorded command (the tail of
+        // its argv: a script's interpreter comes first). Adopting a stranger would mean
+        // signalling it later; starting a second copy is the lesser risk.
         if (auto st = read_proc_stat(pid);
-            st && processes_.lstart(st->start_ticks) == *r.pid_start) {
+            st && (r.pid_start ? processes_.lstart(st->start_ticks) == *r.pid_start
+                               : runs_command(processes_.command_line(pid), r.command))) {
           ticks = st->start_ticks;
           same = true;
         }
@@ -182,6 +193,8 @@ void Supervisor::resurrect_on_boot() {
 // ---- start ----------------------------------------------------------------------------------
 
 void Supervisor::start(StartParams params, StartDone done) {
+  // A restart whose stop completed during shutdown must not leave a new child behind.
+  if (shutting_down_) return done(make_error(Errc::invalid_state, "bgod is shutting down"));
   Child* existing = find(params.name);
   if (existing != nullptr && existing->phase != Phase::stopped &&
       existing->phase != Phase::backoff) {
@@ -350,12 +363,14 @@ void Supervisor::finish_exit(Child& child) {
   child.pid = 0;
   const bool probe_pending = static_cast<bool>(child.probe_done);
   if (!child.stop_reason.empty()) {
+    // A restart's stop is the user's (the new start overwrites the record at once).
+    const std::string reason = child.stop_reason == "restart" ? "user" : child.stop_reason;
     r.status = "stopped";
-    r.stop_reason = child.stop_reason;
-    if (child.stop_reason == "user") r.stopped_at = iso_utc(clock_.wall_now());
+    r.stop_reason = reason;
+    if (reason == "user") r.stopped_at = iso_utc(clock_.wall_now());
     child.phase = Phase::stopped;
     save(child);
-    emit(child, "stopped", child.stop_reason);
+    emit(child, "stopped", reason);
     if (probe_pending) {
       child.probe_timer->cancel();
       auto fn = std::move(child.probe_done);
@@ -509,7 +524,10 @@ void Supervisor::shutdown(bool keep_children, std::function<void()> done) {
     if (keep_children || !(child->online() || child->phase == Phase::exiting)) continue;
     ++*remaining;
     child->stop_waiters.push_back(one_done);
-    request_stop(*child, "daemon", false, settings_.stop_timeout);
+    // A stop the user asked for stays the user's (no resurrect at the next start); one
+    // that was half of a restart becomes the daemon's, so the next bgod starts it again.
+    const bool user_stop = child->phase == Phase::stopping && child->stop_reason == "user";
+    request_stop(*child, user_stop ? "user" : "daemon", false, settings_.stop_timeout);
   }
   one_done();
 }

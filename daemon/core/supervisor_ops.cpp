@@ -60,7 +60,7 @@ void Supervisor::restart(const std::string& name, bool reset_counters, std::vect
     return then_start(false);
   }
   child->stop_waiters.push_back([then_start]() mutable { then_start(true); });
-  request_stop(*child, "user", false, settings_.stop_timeout);
+  request_stop(*child, "restart", false, settings_.stop_timeout);
 }
 
 void Supervisor::remove(const std::string& name, bool keep_logs,

@@ -2,6 +2,7 @@
 // PosixProcess.
 #include "daemon/os/posix_process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -140,10 +141,28 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   }
   out->write.reset();
   err->write.reset();
+  keeper_.keep({out->read.get(), err->read.get()});
   Spawned spawned{pid, 0};
   if (auto st = read_proc_stat(pid)) spawned.start_ticks = st->start_ticks;
   logs_.attach(request.name, pid, std::move(out->read), std::move(err->read), request.logs);
   return spawned;
+}
+
+std::vector<std::string> PosixProcess::command_line(pid_t pid) {
+  std::vector<std::string> argv;
+  auto fd = open_fd("/proc/" + std::to_string(pid) + "/cmdline", O_RDONLY);
+  if (!fd) return argv;
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd->get(), buf, sizeof buf)) > 0 && text.size() < 256 * 1024;) {
+    text.append(buf, static_cast<size_t>(n));
+  }
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t end = std::min(text.find('\0', begin), text.size());
+    argv.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return argv;
 }
 
 void PosixProcess::signal_group(pid_t pid, int sig) {
@@ -175,7 +194,11 @@ bool PosixProcess::adopt(pid_t pid, uint64_t start_ticks, const std::string& nam
   adopted_[pid] = std::move(watched);
   UniqueFd out = reopen_pipe(pid, 1);
   UniqueFd err = reopen_pipe(pid, 2);
-  if (out || err) logs_.attach(name, pid, std::move(out), std::move(err), logs);
+  if (out || err) {
+    // This bgod's keeper takes over from the previous one (which lets go once they exit).
+    keeper_.keep({out.get(), err.get()});
+    logs_.attach(name, pid, std::move(out), std::move(err), logs);
+  }
   return true;
 }
 

@@ -8,6 +8,7 @@
 
 #include "common/exit_status.hpp"
 #include "daemon/core/ports.hpp"
+#include "daemon/os/pipe_keeper.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -35,6 +36,7 @@ class PosixProcess final : public ProcessPort {
     return is_alive(pid, start_ticks);
   }
   std::string lstart(uint64_t start_ticks) override { return lstart_from_ticks(start_ticks); }
+  std::vector<std::string> command_line(pid_t pid) override;
 
  private:
   struct Watched;
@@ -42,6 +44,7 @@ class PosixProcess final : public ProcessPort {
   LogSink& logs_;
   ExitFn on_adopted_exit_;
   std::map<pid_t, std::unique_ptr<Watched>> adopted_;
+  PipeKeeper keeper_;  // holds every child's pipes too, in case bgod dies before the child
 };
 
 }  // namespace bgo::daemon

@@ -96,6 +96,29 @@ std::string ps_lstart(pid_t pid) {
   return out;
 }
 
+// Write system calls made so far by `pid` (/proc/<pid>/io "syscw"); 0 when unreadable.
+uint64_t writes_of(pid_t pid) {
+  const std::string text = read_file("/proc/" + std::to_string(pid) + "/io");
+  const size_t at = text.find("syscw: ");
+  return at == std::string::npos ? 0 : std::stoull(text.substr(at + 7));
+}
+
+// The N of each "tick N" line in a log, in order.
+std::vector<long> ticks_in(const std::string& log) {
+  std::vector<long> out;
+  for (size_t at = log.find("\ntick "); at != std::string::npos; at = log.find("\ntick ", at + 1)) {
+    out.push_back(std::atol(log.c_str() + at + 6));
+  }
+  return out;
+}
+
+bool contiguous_from_one(const std::vector<long>& ticks) {
+  for (size_t i = 0; i < ticks.size(); ++i) {
+    if (ticks[i] != static_cast<long>(i) + 1) return false;
+  }
+  return true;
+}
+
 uint64_t start_ticks_of(pid_t pid) {
   const std::string text = read_file("/proc/" + std::to_string(pid) + "/stat");
   size_t pos = text.rfind(')') + 2;
@@ -195,6 +218,35 @@ TEST_F(AdoptionTest, KeepChildrenLeavesThemForTheNextDaemon) {
   EXPECT_FALSE(pid_alive(before.at("k1")));
 }
 
+// While no bgod runs (after kill -9, or `daemon stop --keep-children` for an upgrade), a child
+// that writes neither dies of SIGPIPE nor loses a line: bgod's pipe keeper still holds the
+// read ends, and the next bgod re-opens them through /proc/PID/fd and logs what was waiting.
+TEST_F(AdoptionTest, OutputWrittenWhileNoDaemonRunsIsKeptAndLogged) {
+  for (const bool crash : {true, false}) {
+    const std::string name = crash ? "after-crash" : "after-keep";
+    start_ok(name, {"--tick", "20"});
+    const pid_t pid = online_pids().at(name);
+    const auto log = home_ / "logs" / (name + ".out.log");
+    ASSERT_TRUE(wait_until([&] { return ticks_in(read_file(log)).size() >= 2; }));
+    if (crash) {
+      crash_daemon();
+    } else {
+      const pid_t old = daemon_pid();
+      ASSERT_EQ(bgo({"daemon", "stop", "--keep-children"}).code, 0);
+      ASSERT_TRUE(wait_until([&] { return !pid_alive(old); }));
+    }
+    const uint64_t writes = writes_of(pid);
+    ASSERT_TRUE(wait_until([&] { return !pid_alive(pid) || writes_of(pid) >= writes + 3; }));
+    ASSERT_TRUE(pid_alive(pid)) << name << " died writing to a pipe nobody reads";
+    const size_t logged = ticks_in(read_file(log)).size();
+    EXPECT_EQ(online_pids().at(name), pid);  // the next bgod adopts it
+    ASSERT_TRUE(wait_until([&] { return ticks_in(read_file(log)).size() >= logged + 6; }));
+    const auto ticks = ticks_in(read_file(log));
+    EXPECT_TRUE(contiguous_from_one(ticks)) << read_file(log);
+    ASSERT_EQ(bgo({"stop", name}).code, 0);
+  }
+}
+
 // A recorded pid that now belongs to another process (other start time) is never adopted,
 // never signalled; the entry counts as crashed and is started again.
 TEST_F(AdoptionTest, RecycledPidIsNeitherAdoptedNorSignalled) {
@@ -255,6 +307,36 @@ TEST_F(AdoptionTest, ProcessStartedByPythonBgoIsAdopted) {
   EXPECT_EQ(st.at("status").as_string(), "stopped");
   EXPECT_EQ(st.at("stop_reason").as_string(), "user");
   EXPECT_EQ(st.at("extra_tool_key"), (json::array{1, "two"}));
+}
+
+// A 0.2 file has no identity token at all: the process is adopted only if it still runs the
+// recorded command; one that does not is left alone and the entry is started afresh.
+TEST_F(AdoptionTest, PythonZeroTwoFileIsAdoptedOnlyByItsCommandLine) {
+  const pid_t same = spawn_foreign({"--lines", "0"});
+  const pid_t other = spawn_foreign({});
+  ASSERT_TRUE(wait_until([&] { return pid_alive(same) && pid_alive(other); }));
+  auto legacy = [&](const std::string& name, pid_t pid, json::array command) {
+    write_state(name, json::object{{"name", name},
+                                   {"pid", pid},
+                                   {"pgid", pid},
+                                   {"command", std::move(command)},
+                                   {"cwd", "/tmp"},
+                                   {"started_at", "2025-03-01T10:15:42.123456"},
+                                   {"status", "running"}});
+  };
+  legacy("same", same, json::array{bin("bgo_test_child"), "--lines", "0"});
+  legacy("other", other, json::array{bin("bgo_test_child"), "--lines", "1"});
+  const auto same_row = row("same");
+  ASSERT_TRUE(same_row);
+  EXPECT_EQ(same_row->at("pid").as_int64(), same);
+  const auto other_row = row("other");
+  ASSERT_TRUE(other_row);
+  EXPECT_NE(other_row->at("pid").as_int64(), other);  // a fresh copy, resurrected
+  ASSERT_EQ(bgo({"stop", "other"}).code, 0);
+  EXPECT_TRUE(pid_alive(other));
+  ASSERT_EQ(bgo({"stop", "same"}).code, 0);
+  EXPECT_EQ(::waitpid(same, nullptr, 0), same);
+  foreign_.erase(std::find(foreign_.begin(), foreign_.end(), same));
 }
 
 }  // namespace

@@ -468,7 +468,13 @@ TEST_F(DaemonTest, StartCrashCyclesLeakNothing) {
   ASSERT_EQ(bgo({"delete", "--keep-logs", "extra0"}).code, 0);
   ASSERT_EQ(bgo({"delete", "extra1"}).code, 0);
   ASSERT_EQ(bgo({"clean"}).code, 0);
-  EXPECT_EQ(settled_daemon_fds(daemon).size(), fds_idle);
+  // ... plus the one socket to the pipe keeper, started with the first child.
+  const pid_t keeper = keeper_of(daemon);
+  ASSERT_GT(keeper, 0);
+  EXPECT_EQ(settled_daemon_fds(daemon).size(), fds_idle + 1);
+  // The keeper let go of every pipe whose child has exited: stdio and its socket remain.
+  EXPECT_TRUE(wait_until([&] { return open_fds(keeper) == std::vector<int>{0, 1, 2, 3}; }, 2s))
+      << open_fds(keeper).size();
   EXPECT_TRUE(zombie_children(daemon).empty());
 }
 
@@ -493,10 +499,14 @@ TEST_F(DaemonTest, DaemonStopLeavesNoDaemonAndNoSocket) {
   start_ok("a", {});
   const pid_t daemon = daemon_pid();
   ASSERT_GT(daemon, 0);
+  const pid_t keeper = keeper_of(daemon);
+  EXPECT_GT(keeper, 0);
   RunResult r = bgo({"daemon", "stop"});
   ASSERT_EQ(r.code, 0) << r.err;
   // It has exited (its lock is free) once `daemon stop` returns; init reaps it a moment later.
   EXPECT_TRUE(wait_until([&] { return !pid_alive(daemon); }, std::chrono::seconds(2)));
+  // Its pipe keeper follows: bgod is gone and so is every writer of the pipes it held.
+  EXPECT_TRUE(wait_until([&] { return !pid_alive(keeper); }, std::chrono::seconds(2)));
   EXPECT_FALSE(std::filesystem::exists(home_ / "bgo.sock"));
   EXPECT_FALSE(std::filesystem::exists(home_ / "bgod.pid"));
   EXPECT_EQ(state("a").at("stop_reason").as_string(), "daemon");

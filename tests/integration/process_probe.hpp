@@ -46,21 +46,6 @@ inline std::string fd_target(pid_t pid, int fd) {
       .string();
 }
 
-// bgod's descriptors once every client connection it was serving has been closed (the
-// listening socket is its only socket then); empty if that does not happen within 2 s.
-inline std::vector<int> settled_daemon_fds(pid_t daemon) {
-  std::vector<int> fds;
-  wait_until(
-      [&] {
-        fds = open_fds(daemon);
-        return std::count_if(fds.begin(), fds.end(), [&](int fd) {
-                 return fd_target(daemon, fd).rfind("socket:", 0) == 0;
-               }) <= 1;
-      },
-      std::chrono::seconds(2));
-  return fds;
-}
-
 // "State:", "SigIgn:", ... line of /proc/<pid>/status, value only.
 inline std::string status_field(pid_t pid, const std::string& key) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -109,7 +94,43 @@ inline std::vector<pid_t> zombie_children(pid_t parent) {
   return out;
 }
 
-// Live bgod processes serving `home` (their environment names it; the binary is ours).
+inline std::string cmdline_of(pid_t pid) {
+  std::string text = read_file("/proc/" + std::to_string(pid) + "/cmdline");
+  for (char& c : text) {
+    if (c == '\0') c = ' ';
+  }
+  return text;
+}
+
+// The pipe keeper (`bgod --keep-pipes`) that `daemon` started, 0 if none.
+inline pid_t keeper_of(pid_t daemon) {
+  for (const auto& p : all_processes()) {
+    if (p.ppid == daemon && p.state != 'Z' &&
+        cmdline_of(p.pid).find("--keep-pipes") != std::string::npos) {
+      return p.pid;
+    }
+  }
+  return 0;
+}
+
+// bgod's descriptors once every client connection it was serving has been closed (its
+// sockets are then the listening one and the one to its pipe keeper, if it has one).
+inline std::vector<int> settled_daemon_fds(pid_t daemon) {
+  std::vector<int> fds;
+  wait_until(
+      [&] {
+        fds = open_fds(daemon);
+        const auto sockets = std::count_if(fds.begin(), fds.end(), [&](int fd) {
+          return fd_target(daemon, fd).rfind("socket:", 0) == 0;
+        });
+        return sockets <= (keeper_of(daemon) != 0 ? 2 : 1);
+      },
+      std::chrono::seconds(2));
+  return fds;
+}
+
+// Live bgod processes serving `home` (their environment names it; the binary is ours),
+// pipe keepers excepted.
 inline std::vector<pid_t> daemons_for(const std::filesystem::path& home) {
   std::vector<pid_t> out;
   const std::string want_env = "BGO_HOME=" + home.string();
@@ -120,6 +141,7 @@ inline std::vector<pid_t> daemons_for(const std::filesystem::path& home) {
     std::string exe =
         std::filesystem::read_symlink("/proc/" + std::to_string(p.pid) + "/exe", ec).string();
     if (ec || exe.rfind(want_exe, 0) != 0) continue;
+    if (cmdline_of(p.pid).find("--keep-pipes") != std::string::npos) continue;
     const std::string env = read_file("/proc/" + std::to_string(p.pid) + "/environ");
     size_t pos = 0;
     while (pos < env.size()) {

@@ -7,6 +7,7 @@
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -132,6 +133,51 @@ TEST_F(ResurrectTest, SigtermStopsChildrenEscalatesAndExitsZero) {
   EXPECT_EQ(state("stubborn").at("stop_reason").as_string(), "daemon");
   EXPECT_FALSE(std::filesystem::exists(home_ / "bgo.sock"));
   EXPECT_FALSE(std::filesystem::exists(home_ / "bgod.pid"));
+}
+
+// A shutdown that overtakes a stop or a restart keeps what the user meant: the stopped process
+// stays stopped at the next start, the restarted one comes back (and no new child is spawned
+// while bgod is going away).
+TEST_F(ResurrectTest, ShutdownDuringAStopOrARestartKeepsTheUsersIntent) {
+  const pid_t daemon = start_daemon({"--stop-timeout", "1"});
+  start_ok("stopping", {"--grandchild", "--ignore-term"});
+  start_ok("restarting", {"--grandchild", "--ignore-term"});
+  std::map<std::string, pid_t> grandchildren;
+  for (const std::string name : {"stopping", "restarting"}) {
+    const auto log = home_ / "logs" / (name + ".out.log");
+    ASSERT_TRUE(wait_until([&] { return contains(read_file(log), "grandchild="); }));
+    const std::string text = read_file(log);
+    grandchildren[name] = std::atoi(text.c_str() + text.find("grandchild=") + 11);
+    extra_pids_.push_back(grandchildren[name]);
+  }
+  RunResult stop, restart;
+  std::thread users([&] {
+    in_parallel(2, [&](size_t i) {
+      if (i == 0) {
+        stop = bgo({"stop", "stopping", "--timeout", "1"});
+      } else {
+        restart = bgo({"restart", "restarting"});
+      }
+    });
+  });
+  // Their grandchildren die of the SIGTERM: both stops are under way.
+  ASSERT_TRUE(wait_until([&] {
+    return !pid_alive(grandchildren["stopping"]) && !pid_alive(grandchildren["restarting"]);
+  }));
+  ASSERT_EQ(::kill(daemon, SIGTERM), 0);
+  ASSERT_EQ(::waitpid(daemon, nullptr, 0), daemon);
+  users.join();
+  EXPECT_EQ(stop.code, 0) << stop.err;
+  EXPECT_EQ(restart.code, 1) << restart.out;
+  EXPECT_EQ(state("stopping").at("stop_reason").as_string(), "user");
+  EXPECT_EQ(state("restarting").at("stop_reason").as_string(), "daemon");
+  EXPECT_EQ(state("restarting").at("status").as_string(), "stopped");
+  EXPECT_FALSE(pid_alive(static_cast<pid_t>(state("restarting").at("pid").as_int64())));
+
+  const auto after = online_pids();  // the next bgod
+  EXPECT_EQ(after.count("restarting"), 1u);
+  EXPECT_EQ(after.count("stopping"), 0u);
+  EXPECT_EQ(bgo({"stop", "-f", "restarting"}).code, 0);  // it ignores SIGTERM: no 5 s teardown
 }
 
 // A file the Python bgo wrote (no start_ticks, pid_start text, no autostart key, a key of its

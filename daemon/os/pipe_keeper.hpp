@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// Keeps children's output pipes open while no bgod runs, in a small helper process.
+#pragma once
+
+#include <initializer_list>
+#include <sys/types.h>
+
+#include "common/unique_fd.hpp"
+
+namespace bgo::daemon {
+
+// A child writes its stdout/stderr into pipes that bgod reads. If the last reader of a pipe
+// goes away (bgod killed, or stopped with --keep-children for an upgrade), the child's next
+// write raises SIGPIPE and kills it. So bgod hands a second reference to every read end to a
+// keeper process (`bgod --keep-pipes`), which never reads and never signals anything: it only
+// holds the pipes until their writers are gone. While no bgod runs, output waits in the pipe
+// (a writer blocks once it is full, 64 KiB on Linux); the next bgod re-opens the same pipes
+// through /proc/<pid>/fd and logs it. One keeper per bgod; it exits once bgod has gone and
+// every pipe it holds has been closed by its writers.
+class PipeKeeper {
+ public:
+  PipeKeeper() = default;
+  PipeKeeper(const PipeKeeper&) = delete;
+  PipeKeeper& operator=(const PipeKeeper&) = delete;
+
+  // Gives the keeper a reference to each descriptor in `fds` (read ends of a child's pipes;
+  // negative entries are skipped). Starts the keeper on first use, and again if it died.
+  // Never blocks; best effort: a failure is logged, and only costs the protection.
+  void keep(std::initializer_list<int> fds);
+
+  pid_t pid() const { return pid_; }
+
+ private:
+  bool start();
+  bool send(std::initializer_list<int> fds);
+
+  UniqueFd socket_;  // bgod's end of a SOCK_SEQPACKET pair; the keeper has the other as fd 3
+  pid_t pid_ = 0;
+  bool warned_ = false;
+};
+
+// The keeper process (`bgod --keep-pipes`): receives descriptors on fd 3 and holds each until
+// it reports hang-up. Returns its exit code.
+int run_pipe_keeper();
+
+}  // namespace bgo::daemon
