@@ -6,16 +6,12 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <boost/program_options.hpp>
-
 #include "client/autostart.hpp"
 #include "client/command.hpp"
 #include "client/direct_mode.hpp"
 #include "common/name.hpp"
 
 namespace bgo::client {
-
-namespace po = boost::program_options;
 
 namespace {
 
@@ -57,8 +53,11 @@ Commands:
   clean                Remove stopped processes from list
   resurrect            Restart all processes that were running before shutdown
   delete (rm)          Delete a process completely
-  autostart            Per-process autostart policy (set NAME POLICY, show NAME)
+  autostart            Per-process autostart policy (set NAME POLICY, show NAME;
+                       install/uninstall/status = startup/unstartup/startup --status)
   daemon               Control bgod itself (status, stop, start)
+  startup              Start bgod at login via systemd user units (--status [--json])
+  unstartup            Remove the units again (bgod is then started on demand only)
   help                 Show help for a command
 
 Examples:
@@ -88,6 +87,8 @@ Examples:
   bgo resurrect                                  # Restart processes after reboot
   bgo autostart set myapp never                  # Do not bring myapp back at daemon start
   bgo autostart show myapp                       # Show myapp's autostart policy
+  bgo startup                                    # Start bgod (and its processes) at login
+  bgo startup --status                           # Are the systemd units installed and active?
 
 Watch mode (auto-restart on crash):
   bgo start -w myapp -- python3 server.py        # Start with auto-restart
@@ -111,30 +112,65 @@ const Command* find_command(std::string_view name) {
   return nullptr;
 }
 
-int print_help(std::string_view topic) {
-  if (!topic.empty()) {
-    const Command* c = find_command(topic);
-    if (c == nullptr) {
-      std::cerr << "bgo help: unknown command '" << topic << "'\n";
-      return 2;
+// The top-level parser's usage line, argparse style: `usage: bgo [-h] [--version] {start,...} ...`.
+std::string top_usage() {
+  static const std::string choices = [] {
+    std::string list;
+    for (const Command& c : command_registry()) {
+      list += (list.empty() ? "" : ",") + std::string(c.name);
+      for (auto alias : c.aliases) list += "," + std::string(alias);
     }
-    // Each command prints its own option help for -h.
-    Paths paths("/nonexistent");
-    Context ctx(paths, false);
-    ctx.invocation = "bgo " + std::string(c->name);
-    return c->run(ctx, {"--help"});
+    return "{" + list + ",help}";
+  }();
+  CommandLine spec;
+  spec.prog = "bgo";
+  spec.options.add_options()("help,h", "show this help message and exit")(
+      "version", "show bgo's version and exit");
+  spec.positionals = {{choices, Positional::Arity::one, ""},
+                      {"args", Positional::Arity::remainder, ""}};
+  return format_usage(spec, help_width());
+}
+
+int usage_error(const std::string& usage, const std::string& prog, const std::string& message) {
+  std::cout.flush();
+  std::cerr << usage << prog << ": error: " << message << "\n";
+  return 2;
+}
+
+int print_help(const std::vector<std::string>& topics) {
+  if (topics.empty()) {
+    std::cout << k_help;
+    return 0;
   }
-  std::cout << k_help;
-  return 0;
+  const Command* c = find_command(topics.front());
+  if (c == nullptr || topics.size() > 1) {
+    std::string names;
+    for (const Command& cmd : command_registry()) {
+      names += (names.empty() ? "'" : ", '") + std::string(cmd.name) + "'";
+      for (auto alias : cmd.aliases) names += ", '" + std::string(alias) + "'";
+    }
+    const std::string usage = "usage: bgo help [-h] [command]\n";
+    if (c != nullptr) return usage_error(usage, "bgo help", "unrecognized arguments: " + topics[1]);
+    return usage_error(
+        usage, "bgo help",
+        "argument command: invalid choice: '" + topics.front() + "' (choose from " + names + ")");
+  }
+  // Each command prints its own help for -h, without touching bgod or the home directory.
+  Paths paths("/nonexistent");
+  Context ctx(paths, false);
+  ctx.invocation = "bgo " + std::string(c->name);
+  return c->run(ctx, {"--help"});
+}
+
+bool is_prefix_of(std::string_view token, std::string_view option) {
+  return token.size() >= 3 && option.starts_with(token);
 }
 
 int run_direct(Context& ctx, const std::vector<std::string>& args) {
   DirectParse parsed = parse_direct(args, on_path);
   switch (parsed.kind) {
     case DirectParse::Kind::parser_fallthrough:
-      std::cerr << "usage: bgo [-h] [--version] <command> ...\nbgo: error: unrecognized arguments: "
-                << args.front() << "\n";
-      return 2;
+      return usage_error(top_usage(), "bgo", "unrecognized arguments: " + args.front());
     case DirectParse::Kind::usage_error:
       ctx.fail(parsed.usage_message);
       return 1;
@@ -150,57 +186,21 @@ int run_direct(Context& ctx, const std::vector<std::string>& args) {
 
 }  // namespace
 
-Args parse_args(const std::vector<std::string>& tokens, const po::options_description& options,
-                bool remainder_after_first) {
-  Args out;
-  std::vector<std::string> before;
-  size_t i = 0;
-  auto takes_value = [&](const std::string& tok) {
-    if (tok.find('=') != std::string::npos) return false;
-    const bool is_long = tok.starts_with("--");
-    const std::string key = is_long ? tok.substr(2) : tok.substr(1, 1);
-    if (!is_long && tok.size() > 2) return false;  // -n5
-    const po::option_description* d = options.find_nothrow(key, is_long, false, false);
-    return d != nullptr && d->semantic()->max_tokens() > 0;
-  };
-  bool saw_dashdash = std::find(tokens.begin(), tokens.end(), "--") != tokens.end();
-  for (; i < tokens.size(); ++i) {
-    const std::string& tok = tokens[i];
-    if (tok == "--") {
-      out.rest.assign(tokens.begin() + static_cast<long>(i) + 1, tokens.end());
-      break;
-    }
-    if (tok.size() > 1 && tok[0] == '-' && !(tok[1] >= '0' && tok[1] <= '9')) {
-      before.push_back(tok);
-      if (takes_value(tok) && i + 1 < tokens.size()) before.push_back(tokens[++i]);
-      continue;
-    }
-    out.positionals.push_back(tok);
-    if (remainder_after_first && !saw_dashdash) {
-      out.rest.assign(tokens.begin() + static_cast<long>(i) + 1, tokens.end());
-      break;
-    }
-  }
-  try {
-    po::store(po::command_line_parser(before).options(options).run(), out.vm);
-    po::notify(out.vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
-  return out;
-}
-
 int run_cli(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   ::signal(SIGPIPE, SIG_IGN);
   if (args.empty()) return print_help({});
   const std::string& first = args.front();
-  if (first == "-h" || first == "--help") return print_help({});
-  if (first == "--version" || first == "-V") {
+  // argparse accepts any unambiguous prefix of the top-level options too (`--he`, `--vers`).
+  if (first == "-h" || first == "--help" || (args.size() == 1 && is_prefix_of(first, "--help"))) {
+    return print_help({});
+  }
+  if (first == "--version" || first == "-V" ||
+      (args.size() == 1 && is_prefix_of(first, "--version"))) {
     std::cout << "bgo " << BGO_VERSION << "\n";
     return 0;
   }
-  if (first == "help") return print_help(args.size() > 1 ? args[1] : "");
+  if (first == "help") return print_help(std::vector<std::string>(args.begin() + 1, args.end()));
   auto paths = Paths::resolve();
   if (!paths) {
     std::cerr << "❌ " << paths.error().message << "\n";
@@ -208,14 +208,14 @@ int run_cli(int argc, char** argv) {
   }
   Context ctx(*paths, autostart_allowed());
   const Command* command = is_known_command(first) ? find_command(first) : nullptr;
-  if (command == nullptr) return run_direct(ctx, args);
-  ctx.invocation = "bgo " + std::string(command->name);
   try {
+    if (command == nullptr) return run_direct(ctx, args);
+    ctx.invocation = "bgo " + std::string(command->name);
     return command->run(ctx, std::vector<std::string>(args.begin() + 1, args.end()));
   } catch (const UsageError& e) {
-    std::cerr << "usage: " << ctx.invocation << " [-h] ...\n"
-              << ctx.invocation << ": error: " << e.what() << "\n";
-    return 2;
+    const std::string prog = e.prog.empty() ? ctx.invocation : e.prog;
+    const std::string usage = e.usage.empty() ? "usage: " + prog + " [-h] ...\n" : e.usage;
+    return usage_error(usage, prog, e.what());
   }
 }
 

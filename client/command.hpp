@@ -10,19 +10,13 @@
 #include <vector>
 
 #include <boost/json/value.hpp>
-#include <boost/program_options/options_description.hpp>
-#include <boost/program_options/variables_map.hpp>
 
+#include "client/arg_parser.hpp"
 #include "client/render/style.hpp"
 #include "client/rpc_client.hpp"
 #include "common/paths.hpp"
 
 namespace bgo::client {
-
-// A command-line usage error: printed argparse-style on stderr, exit 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 class Context {
  public:
@@ -63,21 +57,6 @@ class Context {
   std::optional<Error> connect_error_;
 };
 
-// Parsed command line of one subcommand.
-struct Args {
-  boost::program_options::variables_map vm;
-  std::vector<std::string> positionals;
-  std::vector<std::string> rest;  // after `--` (or, for start, everything after the name)
-  bool has(const char* key) const { return vm.count(key) != 0; }
-};
-
-// Parses `tokens` against `options`. Options may stand anywhere before `--`. With
-// `remainder_after_first` (start), when there is no `--`, every token after the first
-// positional belongs to `rest`. Throws UsageError.
-Args parse_args(const std::vector<std::string>& tokens,
-                const boost::program_options::options_description& options,
-                bool remainder_after_first = false);
-
 struct Command {
   std::string_view name;
   std::vector<std::string_view> aliases;
@@ -113,6 +92,12 @@ int cmd_resurrect(Context&, const std::vector<std::string>&);
 int cmd_delete(Context&, const std::vector<std::string>&);
 int cmd_autostart(Context&, const std::vector<std::string>&);
 int cmd_daemon(Context&, const std::vector<std::string>&);
+// bgo startup / unstartup (client/commands/startup.cpp); `autostart install|uninstall|status`
+// route to them through cmd_autostart_login.
+int cmd_startup(Context&, const std::vector<std::string>&);
+int cmd_unstartup(Context&, const std::vector<std::string>&);
+int cmd_autostart_login(Context& ctx, const std::string& action,
+                        const std::vector<std::string>& rest);
 int cmd_flush(Context&, const std::vector<std::string>&);
 
 }  // namespace bgo::client

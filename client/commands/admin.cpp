@@ -56,15 +56,18 @@ std::string format_uptime(int64_t s) {
 }  // namespace
 
 int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help")("json", "status as JSON")(
+  CommandLine spec = command_line("daemon", "Control bgod itself");
+  spec.options.add_options()("json", "status as JSON")(
       "keep-children", "stop: leave the processes running for the next bgod to adopt");
-  auto args = parse_or_help(ctx, tokens, o, "{status | stop | start}");
+  spec.positionals = {{"action", Positional::Arity::one,
+                       "status: is bgod running; stop: shut it down; start: start it"}};
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  if (args->positionals.size() != 1)
-    throw UsageError("the following arguments are required: action (status, stop, start)");
-  const std::string action =
-      check_choice(args->positionals[0], "action", {"status", "stop", "start"});
+  const std::string action = args->positionals[0];
+  if (action != "status" && action != "stop" && action != "start") {
+    args->fail("argument action: invalid choice: '" + action +
+               "' (choose from 'status', 'stop', 'start')");
+  }
   if (action == "start") {
     auto c = connect_or_start(ctx.paths(), Autostart::yes);
     if (!c) {

@@ -73,7 +73,8 @@ int restart_menu_or_all(Context& ctx, const Args& args, std::string_view order,
   if (args.has("all")) {
     for (const auto& cand : candidates) names.push_back(cand.as_object().at("name"));
   } else {
-    if (!ctx.stdin_tty() || !ctx.stdout_tty()) {
+    // Appendix D #5: without a terminal on stdin nobody can answer, so ask for names or --all.
+    if (!ctx.stdin_tty()) {
       ctx.fail(ctx.red_x() +
                " No terminal for the selection menu: name the processes or pass --all");
       return 1;
@@ -91,7 +92,10 @@ int restart_menu_or_all(Context& ctx, const Args& args, std::string_view order,
     const std::string title =
         paint(ctx.out(), Color::bold,
               std::string(title_prefix) + std::to_string(candidates.size()) + " available):");
-    auto picked = run_menu(title, labels, ctx.out());
+    // A terminal on stdin but not on stdout (`bgo restart-last | tee x`): the original's
+    // numbered prompt instead of the arrow-key menu.
+    auto picked =
+        ctx.stdout_tty() ? run_menu(title, labels, ctx.out()) : run_numbered_menu(title, labels);
     if (!picked) {
       ctx.say("Cancelled.");
       return 0;
@@ -112,11 +116,10 @@ int restart_menu_or_all(Context& ctx, const Args& args, std::string_view order,
 }  // namespace
 
 int cmd_resurrect(Context& ctx, const std::vector<std::string>& tokens) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help");
-  auto args = parse_or_help(ctx, tokens, o, "");
+  CommandLine spec =
+      command_line("resurrect", "Restart all processes that were running before shutdown");
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  no_positionals(*args);
   auto c = ctx.call("candidates", json::object{{"order", "file"}});
   if (!c) return 1;
   if (c->as_object().at("registered").as_int64() == 0) {
@@ -135,10 +138,11 @@ int cmd_resurrect(Context& ctx, const std::vector<std::string>& tokens) {
 }
 
 int cmd_restart_stopped(Context& ctx, const std::vector<std::string>& tokens) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help")("all,a",
-                                              "Restart all stopped processes without prompting");
-  auto args = parse_or_help(ctx, tokens, o, "[NAMES...]");
+  CommandLine spec = command_line(
+      "restart-stopped", "Restart stopped processes (interactive menu, --all, or by name)");
+  spec.options.add_options()("all,a", "Restart all stopped processes without prompting");
+  spec.positionals = {{"names", Positional::Arity::many, "Specific process names (optional)"}};
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
   if (args->positionals.empty()) {
     return restart_menu_or_all(ctx, *args, "file", "restart_stopped",
@@ -176,12 +180,11 @@ int cmd_restart_stopped(Context& ctx, const std::vector<std::string>& tokens) {
 }
 
 int cmd_restart_last(Context& ctx, const std::vector<std::string>& tokens) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help")(
-      "all,a", "Restart all not-running processes (most recent first)");
-  auto args = parse_or_help(ctx, tokens, o, "");
+  CommandLine spec = command_line(
+      "restart-last", "Restart processes ordered by most recent (interactive menu or --all)");
+  spec.options.add_options()("all,a", "Restart all not-running processes (most recent first)");
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  no_positionals(*args);
   return restart_menu_or_all(ctx, *args, "recent", "restart_last",
                              "Select processes to restart (most recent first, ");
 }

@@ -9,64 +9,70 @@
 
 namespace bgo::client {
 
-std::optional<Args> parse_or_help(Context& ctx, const std::vector<std::string>& tokens,
-                                  const boost::program_options::options_description& options,
-                                  std::string_view usage, bool remainder_after_first) {
-  for (const auto& t : tokens) {
-    if (t == "--") break;
-    if (t == "-h" || t == "--help") {
-      std::cout << "usage: " << ctx.invocation << " [options] " << usage << "\n\n"
-                << options << "\n";
-      return std::nullopt;
-    }
-  }
-  return parse_args(tokens, options, remainder_after_first);
+CommandLine command_line(std::string_view name, std::string_view description) {
+  CommandLine spec;
+  spec.prog = "bgo " + std::string(name);
+  spec.description = description;
+  spec.options.add_options()("help,h", "show this help message and exit");
+  return spec;
 }
 
-std::string one_name(const Args& args) {
-  if (args.positionals.empty()) throw UsageError("the following arguments are required: name");
-  if (args.positionals.size() > 1)
-    throw UsageError("unrecognized arguments: " + args.positionals[1]);
-  if (!args.rest.empty()) throw UsageError("unrecognized arguments: " + args.rest.front());
-  return args.positionals.front();
+std::optional<Args> parse_or_help(const CommandLine& spec, const std::vector<std::string>& tokens) {
+  Args args = parse_command_line(spec, tokens);
+  if (args.help) {
+    std::cout << format_help(spec, help_width()) << std::flush;
+    return std::nullopt;
+  }
+  return args;
+}
+
+std::optional<Args> parse_or_help(Context& ctx, const std::vector<std::string>& tokens,
+                                  const boost::program_options::options_description& options,
+                                  std::string_view /*usage*/) {
+  CommandLine spec;
+  spec.prog = ctx.invocation;
+  spec.options.add(options);
+  spec.positionals = {{"args", Positional::Arity::many, ""}};
+  return parse_or_help(spec, tokens);
 }
 
 void no_positionals(const Args& args) {
-  if (!args.positionals.empty())
-    throw UsageError("unrecognized arguments: " + args.positionals.front());
-}
-
-std::string check_choice(const std::string& value, std::string_view option,
-                         std::initializer_list<std::string_view> choices) {
+  if (args.positionals.empty()) return;
   std::string list;
-  for (auto c : choices) {
-    if (c == value) return value;
-    list += (list.empty() ? "'" : ", '") + std::string(c) + "'";
-  }
-  throw UsageError("argument " + std::string(option) + ": invalid choice: '" + value +
-                   "' (choose from " + list + ")");
+  for (const auto& p : args.positionals) list += (list.empty() ? "" : " ") + p;
+  args.fail("unrecognized arguments: " + list);
 }
 
-int64_t parse_size(const std::string& text) {
+std::string one_name(const Args& args) {
+  if (args.positionals.empty()) args.fail("the following arguments are required: name");
+  if (args.positionals.size() > 1) args.fail("unrecognized arguments: " + args.positionals[1]);
+  return args.positionals.front();
+}
+
+int64_t parse_size(const Args& args, const std::string& text) {
+  const auto bad = [&] {
+    args.fail("argument --max-log-size: invalid size value: '" + text + "'");
+  };
   size_t pos = 0;
   double value = 0;
   try {
     value = std::stod(text, &pos);
   } catch (const std::exception&) {
-    throw UsageError("argument --max-log-size: invalid size: '" + text + "'");
+    bad();
   }
   std::string unit = text.substr(pos);
   for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   double mult = 1;
-  if (unit == "K" || unit == "KB" || unit == "KIB")
+  if (unit == "K" || unit == "KB" || unit == "KIB") {
     mult = 1024;
-  else if (unit == "M" || unit == "MB" || unit == "MIB")
+  } else if (unit == "M" || unit == "MB" || unit == "MIB") {
     mult = 1024.0 * 1024;
-  else if (unit == "G" || unit == "GB" || unit == "GIB")
+  } else if (unit == "G" || unit == "GB" || unit == "GIB") {
     mult = 1024.0 * 1024 * 1024;
-  else if (!unit.empty() && unit != "B")
-    throw UsageError("argument --max-log-size: invalid size: '" + text + "'");
-  if (value < 0) throw UsageError("argument --max-log-size: invalid size: '" + text + "'");
+  } else if (!unit.empty() && unit != "B") {
+    bad();
+  }
+  if (value < 0) bad();
   return static_cast<int64_t>(value * mult);
 }
 

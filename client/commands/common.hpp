@@ -2,25 +2,32 @@
 // Small helpers shared by the command handlers.
 #pragma once
 
-#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "client/command.hpp"
 
 namespace bgo::client {
 
-// Parses; on -h/--help prints usage and options and returns nullopt.
+// A subcommand's command line with argparse's `-h, --help` already declared; `name` is the
+// canonical command name (aliases report under it, as argparse does).
+CommandLine command_line(std::string_view name, std::string_view description);
+
+// Parses; on -h/--help prints the help on stdout and returns nullopt (exit 0).
+std::optional<Args> parse_or_help(const CommandLine& spec, const std::vector<std::string>& tokens);
+
+// The older form, kept for commands that declare only options: any number of positionals,
+// prog = `ctx.invocation`. `no_positionals` rejects them argparse-style.
 std::optional<Args> parse_or_help(Context& ctx, const std::vector<std::string>& tokens,
                                   const boost::program_options::options_description& options,
-                                  std::string_view usage, bool remainder_after_first = false);
-// The single required positional `name` (UsageError otherwise).
-std::string one_name(const Args& args);
+                                  std::string_view usage);
 void no_positionals(const Args& args);
-std::string check_choice(const std::string& value, std::string_view option,
-                         std::initializer_list<std::string_view> choices);
+// The single required positional `name` of the older form (UsageError otherwise).
+std::string one_name(const Args& args);
+
 // "10M", "512K", "1G", "1048576" -> bytes (UsageError on garbage).
-int64_t parse_size(const std::string& text);
+int64_t parse_size(const Args& args, const std::string& text);
 
 }  // namespace bgo::client

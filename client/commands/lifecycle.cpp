@@ -47,40 +47,33 @@ int run_start(Context& ctx, const std::string& name, std::vector<std::string> co
 }
 
 int cmd_start(Context& ctx, const std::vector<std::string>& tokens) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help")("cwd", po::value<std::string>(),
-                                              "Working directory for the process")(
+  CommandLine spec = command_line("start", "Start a process");
+  spec.options.add_options()("cwd", po::value<std::string>(), "Working directory for the process")(
       "watch,w", "Auto-restart this process if it crashes")(
       "interval", po::value<int64_t>(),
-      "Watch poll interval in seconds (default: 3; kept for compatibility)")(
+      "Accepted for compatibility; no effect (bgod sees exits at once)")(
       "min-uptime", po::value<int64_t>(), "Crash threshold in seconds (default: 2)")(
-      "on-fast-crash", po::value<std::string>(),
-      "Fast-crash policy: backoff, stop or retry (default: backoff)")(
-      "autostart", po::value<std::string>(),
-      "always, unless-stopped or never (default: unless-stopped)")(
+      "on-fast-crash", po::value<std::string>()->value_name("{backoff,stop,retry}"),
+      "Fast-crash policy (default: backoff)")(
+      "autostart", po::value<std::string>()->value_name("{always,unless-stopped,never}"),
+      "Autostart policy when bgod starts (default: unless-stopped)")(
       "max-log-size", po::value<std::string>(),
       "Rotate logs at this size, e.g. 10M (default: 10M; 0 = never)")(
       "log-files", po::value<int64_t>(), "Rotated log files kept (default: 5)")(
       "time", "Prefix each log line with an ISO-8601 timestamp");
-  auto args = parse_or_help(ctx, tokens, o, "NAME [-- COMMAND [ARGS...]]", true);
+  spec.positionals = {
+      {"name", Positional::Arity::one, "Name for this process"},
+      {"cmd", Positional::Arity::remainder, "Command to run (use -- before command)"}};
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  if (args->positionals.empty())
-    throw UsageError("the following arguments are required: name, cmd");
-  if (args->positionals.size() > 1)
-    throw UsageError("unrecognized arguments: " + args->positionals[1]);
   json::object extra;
   if (args->has("interval")) extra["interval"] = args->vm["interval"].as<int64_t>();
   if (args->has("min-uptime")) extra["min_uptime"] = args->vm["min-uptime"].as<int64_t>();
-  if (args->has("on-fast-crash")) {
-    extra["on_fast_crash"] = check_choice(args->vm["on-fast-crash"].as<std::string>(),
-                                          "--on-fast-crash", {"backoff", "stop", "retry"});
-  }
-  if (args->has("autostart")) {
-    extra["autostart"] = check_choice(args->vm["autostart"].as<std::string>(), "--autostart",
-                                      {"always", "unless-stopped", "never"});
-  }
+  if (args->has("on-fast-crash"))
+    extra["on_fast_crash"] = args->vm["on-fast-crash"].as<std::string>();
+  if (args->has("autostart")) extra["autostart"] = args->vm["autostart"].as<std::string>();
   if (args->has("max-log-size"))
-    extra["max_log_size"] = parse_size(args->vm["max-log-size"].as<std::string>());
+    extra["max_log_size"] = parse_size(*args, args->vm["max-log-size"].as<std::string>());
   if (args->has("log-files")) extra["log_files"] = args->vm["log-files"].as<int64_t>();
   if (args->has("time")) extra["time"] = true;
   std::optional<std::string> cwd;
@@ -90,12 +83,14 @@ int cmd_start(Context& ctx, const std::vector<std::string>& tokens) {
 }
 
 int cmd_stop(Context& ctx, const std::vector<std::string>& tokens) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help")("force,f", "Force kill (SIGKILL)")(
-      "timeout", po::value<double>(), "Seconds between SIGTERM and SIGKILL (default: 5)");
-  auto args = parse_or_help(ctx, tokens, o, "NAME");
+  CommandLine spec = command_line("stop", "Stop a process");
+  spec.options.add_options()("force,f", "Force kill (SIGKILL)")(
+      "timeout", po::value<double>()->value_name("SECONDS"),
+      "Seconds between SIGTERM and SIGKILL (default: 5)");
+  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = one_name(*args);
+  const std::string name = args->positionals[0];
   if (!check_name(ctx, name)) return 1;
   json::object p{{"name", name}, {"force", args->has("force")}};
   if (args->has("timeout"))
@@ -115,12 +110,13 @@ int cmd_stop(Context& ctx, const std::vector<std::string>& tokens) {
 }
 
 int cmd_restart(Context& ctx, const std::vector<std::string>& tokens) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help")(
-      "reset-counters", "Also zero the watch restart counter (default: preserve)");
-  auto args = parse_or_help(ctx, tokens, o, "NAME");
+  CommandLine spec = command_line("restart", "Restart a process");
+  spec.options.add_options()("reset-counters",
+                             "Also zero the watch restart counter (default: preserve)");
+  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = one_name(*args);
+  const std::string name = args->positionals[0];
   if (!check_name(ctx, name)) return 1;
   Connection* conn = ctx.require_connection();
   if (conn == nullptr) return 1;
@@ -140,12 +136,13 @@ int cmd_restart(Context& ctx, const std::vector<std::string>& tokens) {
 }
 
 int cmd_delete(Context& ctx, const std::vector<std::string>& tokens) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help")("yes,y", "Skip confirmation")(
+  CommandLine spec = command_line("delete", "Delete a process completely");
+  spec.options.add_options()("yes,y", "Skip confirmation")(
       "keep-logs", "Preserve out/err/watcher log files after delete");
-  auto args = parse_or_help(ctx, tokens, o, "NAME");
+  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = one_name(*args);
+  const std::string name = args->positionals[0];
   if (!check_name(ctx, name)) return 1;
   if (!args->has("yes")) {
     auto detail = ctx.call("get", json::object{{"name", name}});
@@ -172,11 +169,9 @@ int cmd_delete(Context& ctx, const std::vector<std::string>& tokens) {
 }
 
 int cmd_clean(Context& ctx, const std::vector<std::string>& tokens) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help");
-  auto args = parse_or_help(ctx, tokens, o, "");
+  CommandLine spec = command_line("clean", "Remove stopped processes from list");
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  no_positionals(*args);
   auto r = ctx.call("clean", json::object{});
   if (!r) return 1;
   const json::array& removed = r->as_object().at("removed").as_array();
@@ -191,24 +186,22 @@ int cmd_clean(Context& ctx, const std::vector<std::string>& tokens) {
 }
 
 int cmd_watch(Context& ctx, const std::vector<std::string>& tokens) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help")(
-      "interval", po::value<int64_t>(),
-      "Poll interval in seconds (default: 3; kept for compatibility)")(
+  CommandLine spec = command_line("watch", "Attach a watcher to an existing running process");
+  spec.options.add_options()("interval", po::value<int64_t>(),
+                             "Accepted for compatibility; no effect (bgod sees exits at once)")(
       "min-uptime", po::value<int64_t>(), "Crash threshold in seconds (default: 2)")(
-      "on-fast-crash", po::value<std::string>(), "Fast-crash policy: backoff, stop or retry")(
+      "on-fast-crash", po::value<std::string>()->value_name("{backoff,stop,retry}"),
+      "Fast-crash policy (default: backoff)")(
       "reset", "Reset watch config to defaults (ignore prior settings)");
-  auto args = parse_or_help(ctx, tokens, o, "NAME");
+  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = one_name(*args);
+  const std::string name = args->positionals[0];
   if (!check_name(ctx, name)) return 1;
   json::object p{{"name", name}, {"reset", args->has("reset")}};
   if (args->has("interval")) p["interval"] = args->vm["interval"].as<int64_t>();
   if (args->has("min-uptime")) p["min_uptime"] = args->vm["min-uptime"].as<int64_t>();
-  if (args->has("on-fast-crash")) {
-    p["on_fast_crash"] = check_choice(args->vm["on-fast-crash"].as<std::string>(),
-                                      "--on-fast-crash", {"backoff", "stop", "retry"});
-  }
+  if (args->has("on-fast-crash")) p["on_fast_crash"] = args->vm["on-fast-crash"].as<std::string>();
   Connection* conn = ctx.require_connection();
   if (conn == nullptr) return 1;
   auto r = conn->call("watch", p);
@@ -229,11 +222,11 @@ int cmd_watch(Context& ctx, const std::vector<std::string>& tokens) {
 }
 
 int cmd_unwatch(Context& ctx, const std::vector<std::string>& tokens) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help");
-  auto args = parse_or_help(ctx, tokens, o, "NAME");
+  CommandLine spec = command_line("unwatch", "Detach watcher from a process (keeps proc running)");
+  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = one_name(*args);
+  const std::string name = args->positionals[0];
   if (!check_name(ctx, name)) return 1;
   auto r = ctx.call("unwatch", json::object{{"name", name}});
   if (!r) return 1;
@@ -246,32 +239,46 @@ int cmd_unwatch(Context& ctx, const std::vector<std::string>& tokens) {
 }
 
 int cmd_autostart(Context& ctx, const std::vector<std::string>& tokens) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help");
-  auto args = parse_or_help(ctx, tokens, o, "{set NAME POLICY | show NAME}");
+  if (tokens.empty() || tokens[0].starts_with("-") || (tokens[0] != "set" && tokens[0] != "show")) {
+    CommandLine spec =
+        command_line("autostart", "Per-process autostart policy, and bgod's own start at login");
+    spec.positionals = {{"action", Positional::Arity::one,
+                         "set NAME POLICY | show NAME | install | uninstall | status"},
+                        {"args", Positional::Arity::many, ""}};
+    auto args = parse_or_help(spec, tokens);
+    if (!args) return 0;
+    args->fail("argument action: invalid choice: '" + args->positionals[0] +
+               "' (choose from 'install', 'uninstall', 'status', 'set', 'show')");
+  }
+  const bool set = tokens[0] == "set";
+  CommandLine spec =
+      command_line(set ? "autostart set" : "autostart show",
+                   set ? "Set a process's autostart policy" : "Show a process's autostart policy");
+  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  if (set) {
+    spec.positionals.push_back(
+        {"policy", Positional::Arity::one, "always, unless-stopped or never"});
+  }
+  auto args = parse_or_help(spec, std::vector<std::string>(tokens.begin() + 1, tokens.end()));
   if (!args) return 0;
-  const auto& pos = args->positionals;
-  if (pos.empty()) throw UsageError("the following arguments are required: action");
-  if (pos[0] == "set") {
-    if (pos.size() != 3)
-      throw UsageError("usage: bgo autostart set NAME {always,unless-stopped,never}");
-    if (!check_name(ctx, pos[1])) return 1;
-    const std::string policy =
-        check_choice(pos[2], "policy", {"always", "unless-stopped", "never"});
-    if (!ctx.call("autostart.set", json::object{{"name", pos[1]}, {"policy", policy}})) return 1;
-    ctx.say(paint(ctx.out(), Color::green, "✅") + " Autostart policy for '" + pos[1] +
-            "' set to '" + policy + "'");
+  const std::string& name = args->positionals[0];
+  if (set) {
+    const std::string& policy = args->positionals[1];
+    if (policy != "always" && policy != "unless-stopped" && policy != "never") {
+      args->fail("argument policy: invalid choice: '" + policy +
+                 "' (choose from 'always', 'unless-stopped', 'never')");
+    }
+    if (!check_name(ctx, name)) return 1;
+    if (!ctx.call("autostart.set", json::object{{"name", name}, {"policy", policy}})) return 1;
+    ctx.say(paint(ctx.out(), Color::green, "✅") + " Autostart policy for '" + name + "' set to '" +
+            policy + "'");
     return 0;
   }
-  if (pos[0] == "show") {
-    if (pos.size() != 2) throw UsageError("usage: bgo autostart show NAME");
-    if (!check_name(ctx, pos[1])) return 1;
-    auto r = ctx.call("autostart.show", json::object{{"name", pos[1]}});
-    if (!r) return 1;
-    ctx.say(pos[1] + ": autostart=" + std::string(r->as_object().at("autostart").as_string()));
-    return 0;
-  }
-  throw UsageError("argument action: invalid choice: '" + pos[0] + "' (choose from 'set', 'show')");
+  if (!check_name(ctx, name)) return 1;
+  auto r = ctx.call("autostart.show", json::object{{"name", name}});
+  if (!r) return 1;
+  ctx.say(name + ": autostart=" + std::string(r->as_object().at("autostart").as_string()));
+  return 0;
 }
 
 }  // namespace bgo::client

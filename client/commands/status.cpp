@@ -205,18 +205,16 @@ int show_detail(Context& ctx, const std::string& name, bool single_token) {
 }
 
 int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
-  po::options_description o("Options");
-  o.add_options()("help,h", "show this help")("watch,w", "Watch mode (auto-refresh)")(
+  CommandLine spec = command_line("status", "Show process status");
+  spec.options.add_options()("watch,w", "Watch mode (auto-refresh)")(
       "interval", po::value<int64_t>(), "Refresh interval in seconds for --watch (default: 2)")(
       "json", "Output as JSON (machine-readable, no colors)")(
       "plain", "Force plain rendering (no color, ASCII only)")(
       "fancy", "Force fancy rendering (Unicode box-drawing)");
-  auto args = parse_or_help(ctx, tokens, o, "[NAME]");
+  spec.exclusive = {{"plain", "fancy"}};
+  spec.positionals = {{"name", Positional::Arity::optional, "Show details for specific process"}};
+  auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  if (args->has("plain") && args->has("fancy"))
-    throw UsageError("argument --fancy: not allowed with argument --plain");
-  if (args->positionals.size() > 1)
-    throw UsageError("unrecognized arguments: " + args->positionals[1]);
   std::optional<Level> level;
   if (args->has("plain")) level = Level::plain;
   if (args->has("fancy")) level = Level::fancy;

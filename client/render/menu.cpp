@@ -238,6 +238,71 @@ std::optional<std::vector<std::size_t>> run_menu(std::string title, std::vector<
   }
 }
 
+std::optional<std::vector<std::size_t>> parse_menu_answer(const std::optional<std::string>& answer,
+                                                          std::size_t count) {
+  if (!answer) return std::nullopt;
+  const std::string_view text(*answer);
+  const auto first = text.find_first_not_of(" \t\r\n\f\v");
+  if (first == std::string_view::npos) return std::nullopt;
+  const auto last = text.find_last_not_of(" \t\r\n\f\v");
+  const std::string_view trimmed = text.substr(first, last - first + 1);
+  std::vector<std::size_t> picked;
+  if (trimmed == "a" || trimmed == "A") {
+    for (std::size_t i = 0; i < count; ++i) picked.push_back(i);
+    return picked;
+  }
+  std::size_t pos = 0;
+  while (pos < trimmed.size()) {
+    const auto start = trimmed.find_first_not_of(", \t\r\n\f\v", pos);
+    if (start == std::string_view::npos) break;
+    auto end = trimmed.find_first_of(", \t\r\n\f\v", start);
+    if (end == std::string_view::npos) end = trimmed.size();
+    std::string_view token = trimmed.substr(start, end - start);
+    pos = end;
+    // Python int(): an optional sign, then digits.
+    bool negative = false;
+    if (!token.empty() && (token.front() == '+' || token.front() == '-')) {
+      negative = token.front() == '-';
+      token.remove_prefix(1);
+    }
+    if (token.empty() || token.size() > 9 ||
+        !std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    const auto k = static_cast<std::size_t>(std::stoul(std::string(token)));
+    if (!negative && k >= 1 && k <= count) picked.push_back(k - 1);
+  }
+  return picked;
+}
+
+std::optional<std::vector<std::size_t>> run_numbered_menu(const std::string& title,
+                                                          const std::vector<std::string>& labels) {
+  std::string out = title + "\n";
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    out += "  " + std::to_string(i + 1) + ") " + labels[i] + "\n";
+  }
+  out += "Enter numbers (comma/space separated), 'a' for all, blank to cancel:\n> ";
+  write_stdout(out);
+  std::string line;
+  std::optional<std::string> answer;
+  // Byte by byte from fd 0, so nothing beyond this line is consumed.
+  for (;;) {
+    char c = 0;
+    const ssize_t n = ::read(STDIN_FILENO, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (!line.empty()) answer = line;
+      break;
+    }
+    if (c == '\n') {
+      answer = line;
+      break;
+    }
+    line += c;
+  }
+  return parse_menu_answer(answer, labels.size());
+}
+
 std::string menu_label(std::string_view name, std::string_view timestamp, std::string_view command,
                        const Style& style) {
   const std::string_view stamp =

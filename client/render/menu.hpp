@@ -64,6 +64,19 @@ class MenuState {
 std::optional<std::vector<std::size_t>> run_menu(std::string title, std::vector<std::string> labels,
                                                  const Style& style);
 
+// The original's non-interactive selection (spec §3.14), used when stdin is a terminal but
+// stdout is not: prints `title`, `  <i>) <label>` for each option, the instruction line and the
+// prompt `> ` on stdout, then reads one line from stdin. Same result convention as run_menu.
+std::optional<std::vector<std::size_t>> run_numbered_menu(const std::string& title,
+                                                          const std::vector<std::string>& labels);
+
+// The answer typed at that prompt, for `count` options: nullopt (cancel) for end of input
+// (`answer` nullopt) or a blank line; every option in order for `a`/`A`; else each token
+// (split on runs of commas and whitespace) that is an integer k with 1 <= k <= count selects
+// option k - 1, in typed order, duplicates kept; other tokens are ignored.
+std::optional<std::vector<std::size_t>> parse_menu_answer(const std::optional<std::string>& answer,
+                                                          std::size_t count);
+
 // One option label: `name` padded to 20 columns, a space, the first 19 characters of
 // `timestamp` (or "?" when empty) in gray, two spaces, the first 60 characters of `command`.
 std::string menu_label(std::string_view name, std::string_view timestamp, std::string_view command,

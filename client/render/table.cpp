@@ -22,6 +22,9 @@ constexpr std::size_t k_command = k_columns - 1;
 constexpr std::size_t k_separators = k_columns - 1;  // one space between cells
 constexpr std::size_t k_fancy_border = 4;            // "┃ " and " ┃"
 constexpr std::size_t k_min_command = 20;
+constexpr std::size_t k_min_command_narrow = 10;
+// Which fixed columns give up their spare width first on a narrow terminal.
+constexpr std::array<std::size_t, 6> k_shrink_order = {5, 6, 2, 3, 4, 0};
 constexpr std::array<std::string_view, k_columns> k_headers = {
     "NAME", "STATUS", "PID", "CPU", "MEM", "UPTIME", "WATCH", "COMMAND"};
 // Minimum widths of NAME, STATUS, PID, CPU, MEM, UPTIME, WATCH (spec §6.3).
@@ -154,20 +157,33 @@ std::string render_table(const std::vector<json::object>& rows, const Style& sty
   for (const auto* row : sorted) cells.push_back(make_cells(*row, style, daemon_running));
 
   // Every fixed column fits its header and its widest cell plus one space of air; STATUS is
-  // sized by both status glyphs, whichever rows are present.
+  // sized by both status glyphs, whichever rows are present. The original's minimum widths
+  // apply while the terminal has room for them.
   std::array<std::size_t, k_columns> widths{};
+  std::array<std::size_t, k_command> fit{};
   for (std::size_t i = 0; i < k_command; ++i) {
     std::size_t widest = visible_width(k_headers[i]);
     if (i == 1) widest = std::max({widest, visible_width(g.online), visible_width(g.stopped)});
     for (const auto& row : cells) widest = std::max(widest, visible_width(row.cells[i]));
-    widths[i] = std::max(k_min_widths[i], widest + 1);
+    fit[i] = widest + 1;
+    widths[i] = std::max(k_min_widths[i], fit[i]);
   }
-  std::size_t fixed = 0;
-  for (std::size_t i = 0; i < k_command; ++i) fixed += widths[i];
-  const std::size_t overhead = fixed + k_separators + (fancy ? k_fancy_border : 0);
   const auto total = static_cast<std::size_t>(std::max(columns, 0));
-  widths[k_command] = std::max(k_min_command, total > overhead ? total - overhead : 0);
-  const std::size_t row_width = fixed + k_separators + widths[k_command];
+  const auto overhead = [&] {
+    std::size_t sum = k_separators + (fancy ? k_fancy_border : 0);
+    for (std::size_t i = 0; i < k_command; ++i) sum += widths[i];
+    return sum;
+  };
+  // A narrow terminal (80 columns) takes the slack out of the fixed columns before the command
+  // column drops below 20, so no line wraps; only then does the command shrink, to 10 at least.
+  std::size_t need = overhead() + k_min_command > total ? overhead() + k_min_command - total : 0;
+  for (std::size_t i : k_shrink_order) {
+    const std::size_t take = std::min(need, widths[i] - fit[i]);
+    widths[i] -= take;
+    need -= take;
+  }
+  widths[k_command] = std::max(k_min_command_narrow, total > overhead() ? total - overhead() : 0);
+  const std::size_t row_width = overhead() - (fancy ? k_fancy_border : 0) + widths[k_command];
 
   std::array<std::string, k_columns> header;
   for (std::size_t i = 0; i < k_columns; ++i) {

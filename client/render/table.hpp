@@ -21,8 +21,10 @@ std::string watch_cell(const boost::json::value& watch, const Style& style, bool
 // The status table for `rows` (spec §6.7 row objects, any order; sorted here by name in
 // code-point order) at terminal width `columns`, including the Total footer and, when any row
 // has `watch.errored`, the errored footer. Every line ends with '\n'. Widths count display
-// columns, rules are exactly as wide as the rows, and a full line is `columns` wide whenever
-// `columns` leaves the command column at least 20 wide.
+// columns and rules are exactly as wide as the rows. The original's minimum column widths
+// (name 12, pid 8, cpu 6, mem 6, uptime 12, watch 12, command 20) apply when they fit; on a
+// narrower terminal the fixed columns shrink to their content first, then the command column
+// (down to 10), so a full line is exactly `columns` wide unless even that cannot fit.
 std::string render_table(const std::vector<boost::json::object>& rows, const Style& style,
                          int columns, bool daemon_running);
 

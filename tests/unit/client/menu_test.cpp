@@ -140,5 +140,24 @@ TEST(MenuLabel, PadsNameAndCutsTimestampAndCommand) {
   EXPECT_EQ(menu_label("a", "t", accents, k_mono), "a                    t  " + expected_accents);
 }
 
+TEST(MenuAnswer, EndOfInputAndBlankCancel) {
+  EXPECT_EQ(parse_menu_answer(std::nullopt, 3), std::nullopt);
+  EXPECT_EQ(parse_menu_answer(std::string{""}, 3), std::nullopt);
+  EXPECT_EQ(parse_menu_answer(std::string{"  \t "}, 3), std::nullopt);
+}
+
+TEST(MenuAnswer, AllSelectsEveryOptionInOrder) {
+  using V = std::vector<std::size_t>;
+  EXPECT_EQ(parse_menu_answer(std::string{"a"}, 3), (V{0, 1, 2}));
+  EXPECT_EQ(parse_menu_answer(std::string{" A "}, 2), (V{0, 1}));
+}
+
+TEST(MenuAnswer, NumbersInTypedOrderDuplicatesKeptJunkIgnored) {
+  using V = std::vector<std::size_t>;
+  EXPECT_EQ(parse_menu_answer(std::string{"3, 1 1,,x 0 4 -1 +2"}, 3), (V{2, 0, 0, 1}));
+  // Only junk: an empty selection, not a cancel ("Nothing selected.").
+  EXPECT_EQ(parse_menu_answer(std::string{"x y"}, 3), V{});
+}
+
 }  // namespace
 }  // namespace bgo::client
