@@ -59,7 +59,17 @@ void Supervisor::restart(const std::string& name, bool reset_counters, std::vect
     child->phase = Phase::stopped;
     return then_start(false);
   }
-  child->stop_waiters.push_back([then_start]() mutable { then_start(true); });
+  child->stop_waiters.push_back([this, name, done, then_start]() mutable {
+    // A `stop` or `delete` that came while it was stopping wins: the last word is the user's.
+    if (const Child* c = find(name); c != nullptr && c->stop_reason == "user") {
+      RestartOutcome outcome;
+      outcome.was_running = true;
+      outcome.start = make_error(Errc::invalid_state,
+                                 "Process '" + name + "' was stopped before it could restart");
+      return done(std::move(outcome));
+    }
+    then_start(true);
+  });
   request_stop(*child, "restart", false, settings_.stop_timeout);
 }
 

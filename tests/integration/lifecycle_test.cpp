@@ -6,6 +6,7 @@
 #include <fstream>
 #include <signal.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -300,6 +301,27 @@ TEST_F(DaemonTest, RestartKeepsCountersUnlessAskedToReset) {
   EXPECT_EQ(row("rc")->at("status").as_string(), "online");
 }
 
+// A stop that arrives while a restart is still stopping the process has the last word.
+TEST_F(DaemonTest, StopDuringRestartWins) {
+  start_ok("both", {"--grandchild", "--ignore-term"});
+  const pid_t grandchild = grandchild_of(home_ / "logs" / "both.out.log");
+  ASSERT_GT(grandchild, 0);
+  extra_pids_.push_back(grandchild);
+  const pid_t pid = row_pid(*row("both"));
+  RunResult restart;
+  std::thread restarter([&] { restart = bgo({"restart", "both"}); });
+  // The grandchild dies of the restart's SIGTERM; the child itself ignores it.
+  ASSERT_TRUE(wait_until([&] { return !pid_alive(grandchild); }));
+  RunResult stop = bgo({"stop", "-f", "both"});
+  restarter.join();
+  EXPECT_EQ(stop.code, 0) << stop.err;
+  EXPECT_EQ(restart.code, 1);
+  EXPECT_TRUE(contains(restart.err, "was stopped before it could restart")) << restart.err;
+  EXPECT_FALSE(pid_alive(pid));
+  EXPECT_EQ(row("both")->at("status").as_string(), "stopped");
+  EXPECT_EQ(state("both").at("stop_reason").as_string(), "user");
+}
+
 TEST_F(DaemonTest, DeleteStopsFirstAndKeepsLogsOnRequest) {
   start_ok("del", {"--lines", "1"});
   const pid_t pid = row_pid(*row("del"));
@@ -473,7 +495,11 @@ TEST_F(DaemonTest, StartCrashCyclesLeakNothing) {
   ASSERT_GT(keeper, 0);
   EXPECT_EQ(settled_daemon_fds(daemon).size(), fds_idle + 1);
   // The keeper let go of every pipe whose child has exited: stdio and its socket remain.
-  EXPECT_TRUE(wait_until([&] { return open_fds(keeper) == std::vector<int>{0, 1, 2, 3}; }, 2s))
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return open_fds(keeper) == std::vector<int>{0, 1, 2, 3};
+      },
+      2s))
       << open_fds(keeper).size();
   EXPECT_TRUE(zombie_children(daemon).empty());
 }
