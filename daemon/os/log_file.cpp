@@ -81,8 +81,9 @@ LogFile::LogFile(std::filesystem::path path) : path_(std::move(path)) {}
 
 bool LogFile::ensure_open() {
   if (fd_) return true;
-  // Read-write only so that pread() can see whether the file ends a line.
-  auto fd = open_fd(path_, O_RDWR | O_APPEND | O_CREAT, 0644);
+  // No O_APPEND: splice(2) refuses such a file. bgod is the only writer and writes at size_
+  // (an outside truncation is picked up by reopen(), i.e. SIGHUP, or done with `bgo flush`).
+  auto fd = open_fd(path_, O_RDWR | O_CREAT, 0644);
   if (!fd) {
     if (!failing_) spdlog::error("cannot open log: {}", fd.error().message);
     failing_ = true;
@@ -90,27 +91,34 @@ bool LogFile::ensure_open() {
   }
   struct stat st {};
   size_ = ::fstat(fd->get(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-  if (size_ > 0) {
-    // Whether the file ends a line decides how the next write is stamped and rotated.
-    char last = '\n';
-    at_line_start_ =
-        ::pread(fd->get(), &last, 1, static_cast<off_t>(size_ - 1)) != 1 || last == '\n';
-  } else {
-    at_line_start_ = true;
-  }
   fd_ = std::move(*fd);
+  last_byte_unknown_ = size_ > 0;
+  at_line_start_ = true;
   return true;
+}
+
+bool LogFile::at_line_start() {
+  if (last_byte_unknown_ && fd_) {
+    char last = '\n';
+    at_line_start_ = size_ == 0 ||
+                     ::pread(fd_.get(), &last, 1, static_cast<off_t>(size_ - 1)) != 1 ||
+                     last == '\n';
+    last_byte_unknown_ = false;
+  }
+  return at_line_start_;
 }
 
 void LogFile::write_bytes(std::string_view data) {
   if (data.empty() || !ensure_open()) return;
   const std::string_view all = data;
   while (!data.empty()) {
-    const ssize_t n = ::write(fd_.get(), data.data(), data.size());
+    const ssize_t n = ::pwrite(fd_.get(), data.data(), data.size(),
+                               static_cast<off_t>(size_ + (all.size() - data.size())));
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (!failing_)
+      if (!failing_) {
         spdlog::warn("log write to {} failed: {}", path_.string(), std::strerror(errno));
+      }
       failing_ = true;
       break;
     }
@@ -121,12 +129,28 @@ void LogFile::write_bytes(std::string_view data) {
   failing_ = !data.empty();
   size_ += written;
   at_line_start_ = all[written - 1] == '\n';
+  last_byte_unknown_ = false;
+}
+
+ssize_t LogFile::splice_from(int pipe_fd, std::size_t max) {
+  if (!ensure_open()) {
+    errno = EINVAL;
+    return -1;
+  }
+  auto offset = static_cast<loff_t>(size_);
+  const ssize_t n = ::splice(pipe_fd, nullptr, fd_.get(), &offset, max, SPLICE_F_NONBLOCK);
+  if (n > 0) {
+    size_ += static_cast<std::uint64_t>(n);
+    last_byte_unknown_ = true;
+    failing_ = false;
+  }
+  return n;
 }
 
 void LogFile::append(std::string_view data, std::uint64_t max_size, std::int64_t keep) {
   while (!data.empty()) {
     if (!ensure_open()) return;
-    const AppendPlan plan = plan_append(size_, at_line_start_, data, max_size);
+    const AppendPlan plan = plan_append(size_, at_line_start(), data, max_size);
     write_bytes(data.substr(0, plan.before));
     data.remove_prefix(plan.before);
     if (plan.rotate) rotate(keep);
@@ -148,6 +172,7 @@ void LogFile::rotate(std::int64_t keep) {
   }
   size_ = 0;
   at_line_start_ = true;
+  last_byte_unknown_ = false;
   ensure_open();
 }
 
@@ -161,6 +186,7 @@ void LogFile::truncate_all() {
   if (ensure_open() && ::ftruncate(fd_.get(), 0) == 0) {
     size_ = 0;
     at_line_start_ = true;
+    last_byte_unknown_ = false;
   }
   remove_rotated();
 }

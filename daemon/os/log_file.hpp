@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 
 #include "common/unique_fd.hpp"
 
@@ -40,6 +41,11 @@ class LogFile {
   // split across two files, except one that alone runs past twice `max_size`; so a line that
   // was already begun below the limit ends in the same file, which may pass `max_size` by it.
   void append(std::string_view data, std::uint64_t max_size, std::int64_t keep);
+  // Moves up to `max` bytes from the pipe `pipe_fd` to the end of the file with splice(2),
+  // without copying them through bgod. The caller has checked that they fit before the
+  // rotation limit. Returns bytes moved, 0 at end of file, or -1 with errno (EAGAIN: the
+  // pipe is empty; EINVAL: this file system cannot splice, use append()).
+  ssize_t splice_from(int pipe_fd, std::size_t max);
   // Empties the file (creating it when missing) and deletes its rotated copies.
   void truncate_all();
   // Deletes the file and its rotated copies (and closes it).
@@ -48,7 +54,9 @@ class LogFile {
   void reopen();
 
   const std::filesystem::path& path() const { return path_; }
-  bool at_line_start() const { return at_line_start_; }
+  std::uint64_t size() const { return size_; }
+  // Whether the file ends with a line end (or is empty).
+  bool at_line_start();
 
  private:
   bool ensure_open();
@@ -58,9 +66,10 @@ class LogFile {
 
   std::filesystem::path path_;
   UniqueFd fd_;
-  std::uint64_t size_ = 0;
+  std::uint64_t size_ = 0;  // also where the next byte goes: bgod is the only writer
   bool at_line_start_ = true;
-  bool failing_ = false;  // a write failed: warn once until one succeeds again
+  bool last_byte_unknown_ = false;  // after a splice: pread() it when it matters
+  bool failing_ = false;            // a write failed: warn once until one succeeds again
 };
 
 }  // namespace bgo::daemon

@@ -2,9 +2,12 @@
 // LogSink: fair pipe draining on the loop into LogFiles, end-of-file reports, followers.
 #include "daemon/os/log_sink.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
@@ -34,6 +37,8 @@ struct LogSink::Reader {
   Writer* writer = nullptr;  // remove_logs() drops a name's readers with its writer
   LogStream stream = LogStream::out;
   pid_t pid = 0;
+  bool can_splice = true;  // false once splice(2) failed for this log's file system
+  bool enlarged = false;
 };
 
 LogSink::LogSink(boost::asio::io_context& io, Paths paths, ClosedFn on_closed)
@@ -86,23 +91,55 @@ void LogSink::on_readable(std::uint64_t id) {
   auto it = readers_.find(id);
   if (it == readers_.end()) return;
   Reader& reader = *it->second;
+  Writer& w = *reader.writer;
+  LogFile& file = w.files[reader.stream == LogStream::err ? 1 : 0];
   const int fd = reader.descriptor.native_handle();
-  for (int turn = 0; turn < k_reads_per_turn; ++turn) {
-    const ssize_t n = ::read(fd, buffer_.get(), k_read_bytes);
-    if (n > 0) {
-      deliver(*reader.writer, reader.stream,
-              std::string_view(buffer_.get(), static_cast<size_t>(n)));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) return arm(id);
-    // End of file (or a read error): every writer of this pipe is gone.
-    const pid_t pid = reader.pid;
-    readers_.erase(it);
-    if (on_closed_) on_closed_(pid);
-    return;
+  int avail = 0;
+  if (::ioctl(fd, FIONREAD, &avail) == 0 && avail >= 64 * 1024 && !reader.enlarged) {
+    // Full at the default size: a chatty child. (Raising it is best effort: past the
+    // per-user pipe quota the kernel refuses, and the pipe simply stays as it is.)
+    reader.enlarged = true;
+    (void)::fcntl(fd, F_SETPIPE_SZ, k_big_pipe_bytes);
   }
-  // A chatty child: let the other pipes and the clients have their turn, then continue.
+  std::size_t want = k_read_bytes;
+  const bool copy = w.opts.timestamps || (on_output_ && (!wanted_ || wanted_(w.name)));
+  if (avail > 0 && !copy && reader.can_splice) {
+    // Bytes that surely belong to the current file go there without being looked at: all
+    // of them when they fit, else all but the window in which the rotation will cut at a
+    // line end, which is read below.
+    const std::uint64_t max = w.opts.max_size;
+    const std::uint64_t room = max == 0 ? UINT64_MAX : max > file.size() ? max - file.size() : 0;
+    std::size_t blind = static_cast<std::size_t>(std::min<std::uint64_t>(
+        static_cast<std::uint64_t>(avail), room >= static_cast<std::uint64_t>(avail) ? room
+                                           : room > k_cut_window ? room - k_cut_window
+                                                                 : 0));
+    blind = std::min(blind, k_read_bytes);
+    if (blind > 0) {
+      const ssize_t n = file.splice_from(fd, blind);
+      if (n > 0) return post_next(id);
+      if (n < 0 && errno == EINVAL) reader.can_splice = false;
+    } else {
+      want = 2 * k_cut_window;
+    }
+  }
+  ssize_t n;
+  do {
+    n = ::read(fd, buffer_.get(), want);
+  } while (n < 0 && errno == EINTR);
+  if (n > 0) {
+    deliver(w, reader.stream, std::string_view(buffer_.get(), static_cast<size_t>(n)));
+    return post_next(id);
+  }
+  if (n < 0 && errno == EAGAIN) return arm(id);
+  // End of file (or a read error): every writer of this pipe is gone.
+  const pid_t pid = reader.pid;
+  readers_.erase(it);
+  if (on_closed_) on_closed_(pid);
+}
+
+void LogSink::post_next(std::uint64_t id) {
+  // Let the other pipes and the clients have their turn, then continue with this one until
+  // it says EAGAIN (the reactor is edge-triggered: only then may we wait for readiness).
   boost::asio::post(io_, [this, id] { on_readable(id); });
 }
 
@@ -146,15 +183,13 @@ std::string LogSink::stderr_tail(std::string_view name) {
 void LogSink::remove_logs(std::string_view name) {
   // Descendants of a deleted process that still hold its pipes lose their reader (EPIPE)
   // rather than re-create the files just deleted.
-  auto it = writers_.find(name);
-  if (it != writers_.end()) {
+  if (auto it = writers_.find(name); it != writers_.end()) {
     const Writer* w = it->second.get();
     std::erase_if(readers_, [w](const auto& kv) { return kv.second->writer == w; });
+    writers_.erase(it);
   }
-  Writer& w = writer(name);
-  w.files[0].remove_all();
-  w.files[1].remove_all();
-  writers_.erase(writers_.find(name));
+  LogFile(paths_.log_file(name, LogStream::out)).remove_all();
+  LogFile(paths_.log_file(name, LogStream::err)).remove_all();
   ::unlink(paths_.log_file(name, LogStream::watcher).c_str());
 }
 

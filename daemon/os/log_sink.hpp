@@ -26,17 +26,29 @@ class LogSink final : public LogPort {
   // Sees every byte appended to a log file (timestamps and start markers included), right
   // after it is written, for followers. Watcher-log lines come as LogStream::watcher.
   using OutputFn = std::function<void(const std::string&, LogStream, std::string_view)>;
+  // Whether anyone wants the output of a name right now (a follower). When nobody does and
+  // no timestamps are added, output goes from the pipe to the file with splice(2), without
+  // passing through bgod's memory.
+  using InterestFn = std::function<bool(const std::string&)>;
 
-  // Bytes read from one pipe per turn of the loop before the others get theirs.
-  static constexpr std::size_t k_read_bytes = 64 * 1024;
-  static constexpr int k_reads_per_turn = 4;
+  // At most this much is taken from one pipe per turn of the loop before the other pipes
+  // and the clients get theirs.
+  static constexpr std::size_t k_read_bytes = 1024 * 1024;
+  // A pipe found full (a child writing faster than 64 KiB per turn) is enlarged to this, so
+  // that it is drained in fewer, larger steps.
+  static constexpr int k_big_pipe_bytes = 1024 * 1024;
+  // Near the rotation limit this much before it is read (not spliced) to find a line end.
+  static constexpr std::size_t k_cut_window = 64 * 1024;
 
   LogSink(boost::asio::io_context& io, Paths paths, ClosedFn on_closed);
   ~LogSink() override;
   LogSink(const LogSink&) = delete;
   LogSink& operator=(const LogSink&) = delete;
 
-  void set_output_listener(OutputFn fn) { on_output_ = std::move(fn); }
+  void set_output_listener(OutputFn fn, InterestFn wanted = {}) {
+    on_output_ = std::move(fn);
+    wanted_ = std::move(wanted);
+  }
 
   // Takes the read ends of a child's pipes (O_NONBLOCK) and drains them until EOF into the
   // logs of `name`, which from now on use `opts`. A missing descriptor is simply skipped.
@@ -63,11 +75,13 @@ class LogSink final : public LogPort {
   void deliver(Writer& w, LogStream stream, std::string_view data);
   void arm(std::uint64_t id);
   void on_readable(std::uint64_t id);
+  void post_next(std::uint64_t id);
 
   boost::asio::io_context& io_;
   Paths paths_;
   ClosedFn on_closed_;
   OutputFn on_output_;
+  InterestFn wanted_;
   std::map<std::string, std::unique_ptr<Writer>, std::less<>> writers_;
   std::map<std::uint64_t, std::unique_ptr<Reader>> readers_;
   std::uint64_t next_reader_id_ = 1;

@@ -64,6 +64,13 @@ void EventHub::on_process_event(const ProcessEvent& event) {
   }
 }
 
+bool EventHub::followed(const std::string& name) const {
+  for (const auto& s : sessions_) {
+    if (!s->closed() && s->follows.count(name) != 0) return true;
+  }
+  return false;
+}
+
 void EventHub::on_output(const std::string& name, LogStream stream, std::string_view data) {
   auto follows = [&name](const std::shared_ptr<Session>& s) {
     return !s->closed() && s->follows.count(name) != 0;

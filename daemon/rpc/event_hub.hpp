@@ -25,6 +25,8 @@ class EventHub final : public EventSink {
   // `log` notifications to every session following `name`. A multi-byte UTF-8 sequence cut
   // at the end of `data` is held back until the next chunk of the same stream completes it.
   void on_output(const std::string& name, LogStream stream, std::string_view data);
+  // Whether some open session follows `name` (LogSink copies output through bgod only then).
+  bool followed(const std::string& name) const;
   size_t connections() const { return sessions_.size(); }
   // The session to close to make room for a new one: the longest-idle session that neither
   // waits for a response nor is subscribed/following; failing that the longest-idle

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -146,6 +147,23 @@ TEST_F(LogFileTest, ContinuesAnExistingFile) {
   file.append(" end\nnext\n", 10, 5);
   EXPECT_EQ(slurp(path.string() + ".1"), "partial end\n");
   EXPECT_EQ(slurp(path), "next\n");
+}
+
+TEST_F(LogFileTest, SplicedBytesCountForTheLineBoundary) {
+  const fs::path path = dir_ / "e.out.log";
+  LogFile file(path);
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  ASSERT_EQ(::write(p[1], "abc", 3), 3);
+  ASSERT_EQ(file.splice_from(p[0], 3), 3);
+  ::close(p[0]);
+  ::close(p[1]);
+  EXPECT_EQ(file.size(), 3u);
+  EXPECT_FALSE(file.at_line_start());  // read back from the file
+  // The spliced line is open: it ends in this file before the rotation.
+  file.append("def\nghi\n", 5, 5);
+  EXPECT_EQ(slurp(path.string() + ".1"), "abcdef\n");
+  EXPECT_EQ(slurp(path), "ghi\n");
 }
 
 }  // namespace
