@@ -17,7 +17,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 bindir="$prefix/bin"
-unitdir="$prefix/lib/systemd/user"
+# Where the systemd user manager looks for packaged units: <prefix>/lib/systemd/user for
+# /usr and /usr/local, ~/.local/share/systemd/user for a --local install.
+if [ "$prefix" = "$HOME/.local" ]; then
+  unitdir="${XDG_DATA_HOME:-$HOME/.local/share}/systemd/user"
+else
+  unitdir="$prefix/lib/systemd/user"
+fi
 if [ "$uninstall" = 1 ]; then
   for f in "$bindir/bgo" "$bindir/bgod" "$unitdir/bgod.service" "$unitdir/bgod.socket"; do
     if [ -e "$f" ]; then echo "removing $f"; rm -f "$f"; fi
@@ -31,12 +37,21 @@ cmake --build build-release -j2 --target bgo bgod
 echo "==> installing into $bindir"
 mkdir -p "$bindir"
 install -m 0755 build-release/bin/bgo build-release/bin/bgod "$bindir/"
-if [ -f systemd/bgod.service ]; then
-  mkdir -p "$unitdir"
-  sed "s#@BGOD@#$bindir/bgod#g" systemd/bgod.service > "$unitdir/bgod.service"
-  [ -f systemd/bgod.socket ] && install -m 0644 systemd/bgod.socket "$unitdir/bgod.socket"
-  echo "installed the systemd user units into $unitdir (not enabled)"
-fi
+# The units, not enabled. ExecStart gets bgod's real path quoted as `bgo startup` writes it
+# (client/systemd_units.cpp): in double quotes, \ and " backslash-escaped, % doubled.
+bgod_path=$(realpath "$bindir/bgod")
+quoted=${bgod_path//\\/\\\\}
+quoted=${quoted//\"/\\\"}
+quoted="\"${quoted//%/%%}\""
+for_sed=${quoted//\\/\\\\}
+for_sed=${for_sed//&/\\&}
+for_sed=${for_sed//#/\\#}
+mkdir -p "$unitdir"
+sed "s#^ExecStart=@BGOD@#ExecStart=$for_sed#" systemd/bgod.service > "$unitdir/bgod.service"
+chmod 0644 "$unitdir/bgod.service"
+install -m 0644 systemd/bgod.socket "$unitdir/bgod.socket"
+echo "installed the systemd user units bgod.service and bgod.socket into $unitdir (not enabled)"
+echo "to start bgod at login: $bindir/bgo startup   (see docs/startup.md)"
 case ":$PATH:" in
   *":$bindir:"*) ;;
   *) echo "note: $bindir is not on your PATH" ;;

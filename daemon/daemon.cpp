@@ -51,7 +51,9 @@ int run_daemon(const DaemonConfig& config) {
     std::fprintf(stderr, "bgod: another bgod is already running for %s\n", paths->home().c_str());
     return 1;
   }
+  // Both take their variables out of the environment before it becomes the children's default.
   const int listen_fd = take_listen_fd();
+  const Notifier notifier = Notifier::from_environment();
   ::signal(SIGPIPE, SIG_IGN);
   raise_fd_limit();
   spdlog::set_pattern("[%Y-%m-%dT%H:%M:%S.%e%z] [%l] %v");
@@ -89,7 +91,10 @@ int run_daemon(const DaemonConfig& config) {
   auto shutdown = [&](bool keep_children) {
     if (stopping) return;
     stopping = true;
-    sd_notify("STOPPING=1");
+    const std::string what =
+        keep_children ? "children kept running"
+                      : "stopping " + std::to_string(supervisor->online_count()) + " process(es)";
+    notifier.send("STOPPING=1\nSTATUS=shutting down: " + what);
     spdlog::info("shutting down ({})",
                  keep_children ? "children kept running" : "stopping children");
     server->stop();
@@ -141,10 +146,16 @@ int run_daemon(const DaemonConfig& config) {
 
   server->start();
   supervisor->resurrect_on_boot();
-  sd_notify("READY=1\nSTATUS=supervising " + std::to_string(supervisor->size()) + " process(es)");
+  // READY only now: the state is loaded, the socket listens (the ControlServer constructor
+  // called listen(), or systemd did) and resurrected children are spawned. A client that
+  // systemd let through is queued in the backlog until io.run() accepts it.
+  notifier.send("READY=1\nSTATUS=supervising " + std::to_string(supervisor->size()) +
+                " process(es), " + std::to_string(supervisor->online_count()) + " running");
   spdlog::info("ready: {} process(es), {} online", supervisor->size(), supervisor->online_count());
   io.run();
-  ::unlink(paths->socket().c_str());
+  // An inherited socket belongs to systemd, which keeps listening on it (the next client
+  // starts bgod again): removing its path would cut every later client off.
+  if (listen_fd < 0) ::unlink(paths->socket().c_str());
   spdlog::info("bgod stopped");
   return 0;
 }

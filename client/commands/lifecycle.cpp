@@ -239,6 +239,12 @@ int cmd_unwatch(Context& ctx, const std::vector<std::string>& tokens) {
 }
 
 int cmd_autostart(Context& ctx, const std::vector<std::string>& tokens) {
+  // The original's login autostart: now bgod's systemd units (bgo startup, docs/startup.md).
+  if (!tokens.empty() &&
+      (tokens[0] == "install" || tokens[0] == "uninstall" || tokens[0] == "status")) {
+    return cmd_autostart_login(ctx, tokens[0],
+                               std::vector<std::string>(tokens.begin() + 1, tokens.end()));
+  }
   if (tokens.empty() || tokens[0].starts_with("-") || (tokens[0] != "set" && tokens[0] != "show")) {
     CommandLine spec =
         command_line("autostart", "Per-process autostart policy, and bgod's own start at login");

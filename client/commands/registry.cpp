@@ -22,6 +22,8 @@ const std::vector<Command>& command_registry() {
       {"delete", {"rm"}, "Delete a process completely", cmd_delete},
       {"autostart", {}, "Per-process autostart policy", cmd_autostart},
       {"daemon", {}, "Control bgod itself", cmd_daemon},
+      {"startup", {}, "Start bgod at login (systemd user units)", cmd_startup},
+      {"unstartup", {}, "Stop starting bgod at login (removes the units)", cmd_unstartup},
   };
   return k_commands;
 }
