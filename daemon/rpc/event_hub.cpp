@@ -43,7 +43,7 @@ std::shared_ptr<Session> EventHub::pick_victim() const {
 
 void EventHub::on_process_event(const ProcessEvent& event) {
   if (event.kind == "deleted") {
-    for (auto stream : {LogStream::out, LogStream::err}) {
+    for (auto stream : {LogStream::out, LogStream::err, LogStream::watcher}) {
       partial_.erase(event.name + '\0' + std::string(to_string(stream)));
     }
   }
