@@ -2,6 +2,7 @@
 // One supervised process as the supervisor tracks it in memory.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -35,7 +36,8 @@ struct Child {
   bool adopted = false;
   int outputs_open = 0;
   Clock::time_point spawned_at{};
-  double last_uptime_s = 0;  // how long the last run lasted, for the watcher log
+  Clock::time_point exited_at{};             // when it was reaped: where its uptime ends
+  std::chrono::milliseconds last_uptime{0};  // how long the last run lasted (watcher log)
   std::optional<ExitStatus> exit;
   std::string stop_reason;             // set when bgod itself asked the process to stop
   std::unique_ptr<Timer> timer;        // kill escalation, output drain or restart backoff

@@ -37,10 +37,11 @@ std::string join(const std::vector<std::string>& argv) {
   return out;
 }
 
-std::string two_decimals(double seconds) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", seconds);
-  return buf;
+// True while bgod watches the process: an enabled block that has not given up.
+bool is_watched(const ProcessRecord& r) { return r.watch && r.watch->enabled && !r.watch->errored; }
+
+std::string watcher_started(int64_t pid) {
+  return "watcher started for pid=" + std::to_string(pid);
 }
 
 // True when `argv` (a live process's) ends with the recorded `command`.
@@ -153,7 +154,15 @@ void Supervisor::load(std::vector<ProcessRecord> records, std::vector<BrokenStat
         child->phase = Phase::running;
         child->adopted = true;
         child->pid = pid;
+        // Uptime counts from the real start (the original's watcher uses `started_at` too),
+        // so the first exit after a bgod restart is judged fast or not correctly.
         child->spawned_at = clock_.now();
+        if (auto started = r.started_at ? parse_iso(*r.started_at) : std::nullopt;
+            started && *started < clock_.wall_now()) {
+          child->spawned_at -=
+              std::chrono::duration_cast<Clock::time_point::duration>(clock_.wall_now() - *started);
+        }
+        if (is_watched(r)) logs_.watcher_line(r.name, watcher_started(pid));
         if (!r.start_ticks) {
           r.start_ticks = ticks;
           store_.save(r);
@@ -272,6 +281,7 @@ void Supervisor::start(StartParams params, StartDone done) {
     }
     return done(spawned.error());
   }
+  if (is_watched(child->record)) logs_.watcher_line(params.name, watcher_started(spawned->pid));
   const std::string name = params.name;
   child->probe_done = [this, name, done = std::move(done)](Result<pid_t> r) {
     if (!r) return done(r.error());
@@ -291,7 +301,8 @@ void Supervisor::start(StartParams params, StartDone done) {
   });
 }
 
-Result<StartOutcome> Supervisor::spawn_child(Child& child, std::string_view marker_tag) {
+Result<StartOutcome> Supervisor::spawn_child(Child& child, std::string_view marker_tag,
+                                             const std::function<void(ProcessRecord&)>& amend) {
   ProcessRecord& r = child.record;
   const auto wall = clock_.wall_now();
   const std::string command_text = join(r.command);
@@ -320,8 +331,10 @@ Result<StartOutcome> Supervisor::spawn_child(Child& child, std::string_view mark
   r.stopped_at.reset();
   r.exit_code.reset();
   r.exit_signal.reset();
-  save(child);
+  if (amend) amend(r);
+  // The event first: saving may wait for the disk, and subscribers read bgod's memory.
   emit(child, "spawned");
+  save(child);
   return StartOutcome{r.name, spawned->pid, r.watch};
 }
 
@@ -333,6 +346,7 @@ void Supervisor::on_exit(pid_t pid, const ExitStatus& status) {
   Child* child = find(it->second);
   if (child == nullptr || child->pid != pid) return;
   child->exit = status;
+  child->exited_at = clock_.now();
   child->phase = Phase::exiting;
   by_pid_.erase(it);
   if (child->adopted) child->outputs_open = 0;
@@ -415,9 +429,10 @@ void Supervisor::handle_crash(Child& child, bool probe_pending) {
     save(child);
     return;
   }
+  // Uptime ends at the reap, not after the output drain.
   const auto uptime =
-      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - child.spawned_at);
-  child.last_uptime_s = std::chrono::duration<double>(uptime).count();
+      std::chrono::duration_cast<std::chrono::milliseconds>(child.exited_at - child.spawned_at);
+  child.last_uptime = uptime;
   const WatchDecision decision = child.tracker.on_exit(settings_of(*r.watch), uptime);
   for (const auto& line : decision.log_lines) logs_.watcher_line(name, line);
   if (decision.kind == WatchDecision::Kind::errored) {
@@ -425,10 +440,16 @@ void Supervisor::handle_crash(Child& child, bool probe_pending) {
     return become_errored(child, decision.reason);
   }
   child.phase = Phase::backoff;
+  if (decision.delay.count() <= 0) {
+    // Restarted in this same turn: the spawn saves the record, so no save (and no wait for
+    // the disk) comes between the exit and the respawn.
+    emit(child, "restart_scheduled", {}, 0);
+    return watch_restart(name);
+  }
   save(child);
   emit(child, "restart_scheduled", {}, decision.delay.count());
-  if (decision.delay.count() <= 0) return watch_restart(name);
-  child.timer->arm(clock_.now() + decision.delay, [this, name] { watch_restart(name); });
+  // Counted from the exit itself, not from when the output drained or the record was saved.
+  child.timer->arm(child.exited_at + decision.delay, [this, name] { watch_restart(name); });
 }
 
 void Supervisor::become_errored(Child& child, const std::string& reason) {
@@ -448,7 +469,10 @@ void Supervisor::become_errored(Child& child, const std::string& reason) {
 void Supervisor::watch_restart(const std::string& name) {
   Child* child = find(name);
   if (child == nullptr || child->phase != Phase::backoff) return;
-  auto spawned = spawn_child(*child, "watch restart");
+  auto spawned = spawn_child(*child, "watch restart", [](ProcessRecord& r) {
+    r.watch->restarts += 1;
+    r.watch->last_restart_at = r.started_at;
+  });
   if (!spawned) {
     const Error& e = spawned.error();
     std::string reason = e.detail == "not_found" ? "command not found: " + child->record.command[0]
@@ -459,13 +483,10 @@ void Supervisor::watch_restart(const std::string& name) {
     child->phase = Phase::stopped;
     return become_errored(*child, reason);
   }
-  WatchBlock& w = *child->record.watch;
-  w.restarts += 1;
-  w.last_restart_at = child->record.started_at;
-  save(*child);
+  const WatchBlock& w = *child->record.watch;
   logs_.watcher_line(name, "restart #" + std::to_string(w.restarts) +
                                " pid=" + std::to_string(spawned->pid) + " (prev uptime " +
-                               two_decimals(child->last_uptime_s) + "s)");
+                               format_uptime(child->last_uptime) + "s)");
 }
 
 // ---- stop -----------------------------------------------------------------------------------
@@ -494,6 +515,12 @@ void Supervisor::stop(const std::string& name, bool force, std::chrono::millisec
   Child* child = find(name);
   if (child == nullptr) {
     return done(make_error(Errc::no_such_process, "No process named '" + name + "' found"));
+  }
+  // Watching ends here; the original's watcher would log this when it noticed.
+  if (is_watched(child->record) && child->phase != Phase::stopped) {
+    logs_.watcher_line(name, child->phase == Phase::backoff
+                                 ? "proc stopped by user during backoff; exiting"
+                                 : "proc manually stopped; exiting");
   }
   if (child->phase == Phase::stopped || child->phase == Phase::backoff) {
     child->timer->cancel();

@@ -135,7 +135,9 @@ class Supervisor {
   Child* find(const std::string& name);
   const Child* find(const std::string& name) const;
   std::vector<Child*> file_order();
-  Result<StartOutcome> spawn_child(Child& child, std::string_view marker_tag);
+  // Spawns `child` from its record; `amend` edits the record before it is saved.
+  Result<StartOutcome> spawn_child(Child& child, std::string_view marker_tag,
+                                   const std::function<void(ProcessRecord&)>& amend = nullptr);
   void finish_exit(Child& child);
   void handle_crash(Child& child, bool probe_pending);
   void watch_restart(const std::string& name);

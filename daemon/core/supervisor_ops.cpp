@@ -197,7 +197,10 @@ Result<WatchBlock> Supervisor::watch(const std::string& name, const WatchOverrid
                                      bool reset) {
   Child* child = find(name);
   if (child == nullptr) return unknown_name(name);
-  if (!child->online()) {
+  // A process waiting for its watch restart (backoff) counts as running: `watch` then only
+  // changes the settings for the next exit and leaves the pending restart as it is.
+  const bool in_backoff = child->phase == Phase::backoff;
+  if (!child->online() && !in_backoff) {
     return make_error(Errc::invalid_state,
                       "Process '" + name + "' is not running. Start it first.");
   }
@@ -217,6 +220,9 @@ Result<WatchBlock> Supervisor::watch(const std::string& name, const WatchOverrid
   child->record.watch = w;
   child->tracker.reset();
   save(*child);
+  if (!in_backoff) {
+    logs_.watcher_line(name, "watcher started for pid=" + std::to_string(child->pid));
+  }
   return w;
 }
 
@@ -225,6 +231,9 @@ Result<bool> Supervisor::unwatch(const std::string& name) {
   if (child == nullptr) return unknown_name(name);
   auto& w = child->record.watch;
   if (!w || !w->enabled) return false;
+  if (!w->errored && (child->online() || child->phase == Phase::backoff)) {
+    logs_.watcher_line(name, "watch disabled; exiting");
+  }
   w->enabled = false;
   w->watcher_pid.reset();
   w->watcher_pgid.reset();

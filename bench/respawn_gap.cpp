@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+// Exit-to-respawn gap of a watched process (issue #4): how long after a watched child exits
+// does bgod have the next one running. Method and results: bench/README.md.
+//
+//   bench_respawn_gap [--restarts N] [--life MS] [--bin-dir DIR]
+//
+// Starts a private bgod (fresh BGO_HOME), subscribes to its events, starts
+// `bgo_test_child --print-times --after MS` with `-w --min-uptime 0` (every exit is a normal
+// one: restarted at once), lets it be restarted N times, and prints the distribution of
+//   event gap:  `exited` event -> `spawned` event, as received by the subscriber;
+//   exit->event: the child's last printf before exit() -> the `spawned` event;
+//   exit->main:  the child's last printf -> the next child's first printf in main();
+//   spawn->main: baseline without bgod, posix_spawn of the same child by the bench -> its
+//                first printf (exec + dynamic loading): exit->main minus this is bgod's share.
+// All three use CLOCK_MONOTONIC (steady_clock), which is system-wide on Linux.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <spawn.h>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+#include "tests/support/event_stream.hpp"
+
+extern char** environ;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int run(const std::vector<std::string>& args, const std::string& home) {
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string_view(*e).rfind("BGO_", 0) != 0) env_strings.emplace_back(*e);
+  }
+  env_strings.push_back("BGO_HOME=" + home);
+  std::vector<char*> envp;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_s = args;
+  std::vector<char*> argv;
+  for (auto& s : argv_s) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) return -1;
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::vector<int64_t> printed(const std::filesystem::path& log, const std::string& key) {
+  std::vector<int64_t> out;
+  std::ifstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(key + "=", 0) == 0) out.push_back(std::stoll(line.substr(key.size() + 1)));
+  }
+  return out;
+}
+
+void report(const char* what, std::vector<double> ms) {
+  if (ms.empty()) {
+    std::printf("%-12s no samples\n", what);
+    return;
+  }
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&](double p) {
+    const size_t i =
+        std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())));
+    return ms[i];
+  };
+  std::printf("%-12s n=%zu  median %.3f ms  p90 %.3f ms  p99 %.3f ms  min %.3f  max %.3f\n", what,
+              ms.size(), pct(0.5), pct(0.9), pct(0.99), ms.front(), ms.back());
+}
+
+double to_ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// Baseline without bgod: posix_spawn of the same child by this process until its main() runs.
+std::vector<double> spawn_to_main(const std::string& child, int runs) {
+  std::vector<double> out;
+  for (int i = 0; i < runs; ++i) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) break;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    std::string a0 = child, a1 = "--print-times", a2 = "--after", a3 = "0";
+    char* argv[] = {a0.data(), a1.data(), a2.data(), a3.data(), nullptr};
+    pid_t pid = 0;
+    const auto before = Clock::now();
+    const int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(fds[1]);
+    std::string text;
+    char buf[256];
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+      text.append(buf, static_cast<size_t>(n));
+    ::close(fds[0]);
+    if (rc != 0) break;
+    ::waitpid(pid, nullptr, 0);
+    const size_t at = text.find("started=");
+    if (at == std::string::npos) continue;
+    const Clock::time_point started{std::chrono::nanoseconds(std::stoll(text.substr(at + 8)))};
+    out.push_back(to_ms(started - before));
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int restarts = 200;
+  int life_ms = 20;
+  std::string bin_dir = BGO_BIN_DIR;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const char* v = i + 1 < argc ? argv[i + 1] : "";
+    if (a == "--restarts") {
+      restarts = std::atoi(v), ++i;
+    } else if (a == "--life") {
+      life_ms = std::atoi(v), ++i;
+    } else if (a == "--bin-dir") {
+      bin_dir = v, ++i;
+    } else {
+      std::fprintf(stderr, "usage: %s [--restarts N] [--life MS] [--bin-dir DIR]\n", argv[0]);
+      return 2;
+    }
+  }
+  char tmpl[] = "/tmp/bgo-bench-XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr) return 1;
+  const std::filesystem::path home = std::filesystem::path(tmpl) / "home";
+  const std::string bgo = bin_dir + "/bgo";
+
+  if (run({bgo, "daemon", "start"}, home) != 0) {
+    std::fprintf(stderr, "cannot start bgod\n");
+    return 1;
+  }
+  int rc = 0;
+  {
+    bgo::test::EventStream events(home / "bgo.sock");
+    if (!events.ok()) {
+      std::fprintf(stderr, "cannot subscribe\n");
+      rc = 1;
+    } else if (run({bgo, "start", "-w", "--min-uptime", "0", "gap", "--",
+                    bin_dir + "/bgo_test_child", "--print-times", "--after",
+                    std::to_string(life_ms)},
+                   home) != 0) {
+      std::fprintf(stderr, "cannot start the child\n");
+      rc = 1;
+    } else {
+      // restarts + 1 spawns: the first start and N watch restarts.
+      const bool done = events.wait_for_count(
+          "spawned", static_cast<size_t>(restarts) + 1,
+          std::chrono::milliseconds(static_cast<int64_t>(restarts) * (life_ms + 500) + 10000));
+      if (!done) {
+        std::fprintf(stderr, "timed out waiting for %d restarts\n", restarts);
+        rc = 1;
+      }
+    }
+    run({bgo, "stop", "gap"}, home);
+    if (rc == 0) {
+      // Pair every `exited` with the `spawned` that follows it.
+      std::vector<Clock::time_point> exited_at, spawned_at;
+      for (const auto& e : events.events()) {
+        if (e.kind() == "exited") exited_at.push_back(e.at);
+        if (e.kind() == "spawned") spawned_at.push_back(e.at);
+      }
+      const auto log = home / "logs" / "gap.out.log";
+      const std::vector<int64_t> exits = printed(log, "exiting");
+      const std::vector<int64_t> starts = printed(log, "started");
+      std::vector<double> event_gap, exit_to_event, exit_to_main;
+      for (size_t k = 0; k < static_cast<size_t>(restarts); ++k) {
+        if (k + 1 < spawned_at.size() && k < exited_at.size())
+          event_gap.push_back(to_ms(spawned_at[k + 1] - exited_at[k]));
+        if (k + 1 < spawned_at.size() && k < exits.size()) {
+          const Clock::time_point exit_time{std::chrono::nanoseconds(exits[k])};
+          exit_to_event.push_back(to_ms(spawned_at[k + 1] - exit_time));
+        }
+        if (k + 1 < starts.size() && k < exits.size())
+          exit_to_main.push_back(static_cast<double>(starts[k + 1] - exits[k]) / 1e6);
+      }
+      std::printf("respawn gap over %d watch restarts (child lives %d ms, --min-uptime 0)\n",
+                  restarts, life_ms);
+      report("event gap", event_gap);
+      report("exit->event", exit_to_event);
+      report("exit->main", exit_to_main);
+      report("spawn->main", spawn_to_main(bin_dir + "/bgo_test_child", 100));
+    }
+  }
+  run({bgo, "daemon", "stop"}, home);
+  std::error_code ec;
+  std::filesystem::remove_all(tmpl, ec);
+  return rc;
+}

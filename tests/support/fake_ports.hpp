@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+// In-memory ports for Supervisor unit tests: processes that exist only as recorded spawns,
+// state files in a map, logs as lists of lines, events in a vector.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+#include <utility>
+#include <vector>
+
+#include "daemon/core/ports.hpp"
+
+namespace bgo::test {
+
+// Records spawns and hands out fake pids (1000, 1001, …). Nothing is executed; the test
+// reports exits with Supervisor::on_exit / on_output_closed.
+class FakeProcessPort final : public daemon::ProcessPort {
+ public:
+  Result<daemon::Spawned> spawn(const daemon::SpawnRequest& request) override {
+    spawns.push_back(request);
+    if (fail_next_spawn_) {
+      const std::string detail = *std::exchange(fail_next_spawn_, std::nullopt);
+      return make_error(Errc::spawn_failed, "Failed to start: fake " + detail, detail);
+    }
+    const pid_t pid = next_pid_++;
+    live.insert(pid);
+    return daemon::Spawned{pid, static_cast<uint64_t>(pid) * 10};
+  }
+
+  Result<std::vector<std::string>> resolve(const std::vector<std::string>& command,
+                                           const std::vector<std::string>& /*env*/,
+                                           const std::string& /*cwd*/) override {
+    return command;
+  }
+
+  void signal_group(pid_t pid, int sig) override { signals.emplace_back(pid, sig); }
+
+  bool adopt(pid_t pid, uint64_t start_ticks, const std::string& /*name*/,
+             const LogOptions& /*logs*/) override {
+    return live.count(pid) != 0 && start_ticks == static_cast<uint64_t>(pid) * 10;
+  }
+
+  UsageText usage(pid_t /*pid*/) override { return {}; }
+
+  bool alive(pid_t pid, std::optional<uint64_t> start_ticks) override {
+    return live.count(pid) != 0 &&
+           (!start_ticks || *start_ticks == static_cast<uint64_t>(pid) * 10);
+  }
+
+  std::string lstart(uint64_t start_ticks) override {
+    return "lstart-" + std::to_string(start_ticks);
+  }
+
+  // The next spawn fails with Errc::spawn_failed and this detail ("not_found", …).
+  void fail_next_spawn(std::string detail) { fail_next_spawn_ = std::move(detail); }
+
+  // The pid of the last successful spawn (0 if none).
+  pid_t last_pid() const { return next_pid_ == k_first_pid ? 0 : next_pid_ - 1; }
+  size_t spawn_count() const { return spawns.size(); }
+
+  std::vector<daemon::SpawnRequest> spawns;    // every attempt, failed ones included
+  std::vector<std::pair<pid_t, int>> signals;  // (group leader, signal)
+  std::set<pid_t> live;                        // pids handed out (tests erase at exit)
+
+ private:
+  static constexpr pid_t k_first_pid = 1000;
+  pid_t next_pid_ = k_first_pid;
+  std::optional<std::string> fail_next_spawn_;
+};
+
+// The last saved record per name.
+class FakeStore final : public daemon::StorePort {
+ public:
+  void save(const ProcessRecord& record) override {
+    records[record.name] = record;
+    ++save_count;
+  }
+  void remove(std::string_view name) override {
+    records.erase(std::string(name));
+    removed.emplace_back(name);
+  }
+  const ProcessRecord& at(const std::string& name) const { return records.at(name); }
+  bool has(const std::string& name) const { return records.count(name) != 0; }
+
+  std::map<std::string, ProcessRecord> records;
+  std::vector<std::string> removed;
+  int save_count = 0;
+};
+
+// Log markers and watcher-log messages (without the timestamp the real sink adds).
+class FakeLogs final : public daemon::LogPort {
+ public:
+  void append_marker(std::string_view name, std::string_view marker) override {
+    markers[std::string(name)].emplace_back(marker);
+  }
+  void watcher_line(std::string_view name, std::string_view message) override {
+    watcher[std::string(name)].emplace_back(message);
+  }
+  std::string stderr_tail(std::string_view /*name*/) override { return stderr_tail_text; }
+  void remove_logs(std::string_view name) override {
+    markers.erase(std::string(name));
+    watcher.erase(std::string(name));
+    removed.emplace_back(name);
+  }
+
+  // The watcher log of `name` (empty when none).
+  std::vector<std::string> lines(const std::string& name) const {
+    auto it = watcher.find(name);
+    return it == watcher.end() ? std::vector<std::string>{} : it->second;
+  }
+  // True if some watcher-log line of `name` starts with `prefix`.
+  bool has_line(const std::string& name, std::string_view prefix) const {
+    const auto all = lines(name);
+    return std::any_of(all.begin(), all.end(),
+                       [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
+  }
+
+  std::map<std::string, std::vector<std::string>> markers;
+  std::map<std::string, std::vector<std::string>> watcher;
+  std::vector<std::string> removed;
+  std::string stderr_tail_text;
+};
+
+class FakeEvents final : public daemon::EventSink {
+ public:
+  void on_process_event(const daemon::ProcessEvent& event) override { events.push_back(event); }
+
+  // The kinds in order, e.g. {"spawned", "exited", "restart_scheduled", "spawned"}.
+  std::vector<std::string> kinds() const {
+    std::vector<std::string> out;
+    for (const auto& e : events) out.push_back(e.kind);
+    return out;
+  }
+  size_t count(std::string_view kind) const {
+    return static_cast<size_t>(
+        std::count_if(events.begin(), events.end(), [&](const auto& e) { return e.kind == kind; }));
+  }
+  void clear() { events.clear(); }
+
+  std::vector<daemon::ProcessEvent> events;
+};
+
+}  // namespace bgo::test
