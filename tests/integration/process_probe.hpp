@@ -46,6 +46,13 @@ inline std::string fd_target(pid_t pid, int fd) {
       .string();
 }
 
+// "fd -> target" lines, for failure messages.
+inline std::string describe_fds(pid_t pid) {
+  std::string out;
+  for (int fd : open_fds(pid)) out += std::to_string(fd) + " -> " + fd_target(pid, fd) + "\n";
+  return out;
+}
+
 // "State:", "SigIgn:", ... line of /proc/<pid>/status, value only.
 inline std::string status_field(pid_t pid, const std::string& key) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -113,8 +120,8 @@ inline pid_t keeper_of(pid_t daemon) {
   return 0;
 }
 
-// bgod's descriptors once every client connection it was serving has been closed (its
-// sockets are then the listening one and the one to its pipe keeper, if it has one).
+// bgod's descriptors once it is idle, for a bgod with no child running: no client connection
+// (its sockets are the listening one and the one to its pipe keeper, if any) and no pipe.
 inline std::vector<int> settled_daemon_fds(pid_t daemon) {
   std::vector<int> fds;
   wait_until(
@@ -123,7 +130,10 @@ inline std::vector<int> settled_daemon_fds(pid_t daemon) {
         const auto sockets = std::count_if(fds.begin(), fds.end(), [&](int fd) {
           return fd_target(daemon, fd).rfind("socket:", 0) == 0;
         });
-        return sockets <= (keeper_of(daemon) != 0 ? 2 : 1);
+        const bool pipes = std::any_of(fds.begin(), fds.end(), [&](int fd) {
+          return fd_target(daemon, fd).rfind("pipe:", 0) == 0;
+        });
+        return !pipes && sockets <= (keeper_of(daemon) != 0 ? 2 : 1);
       },
       std::chrono::seconds(2));
   return fds;
