@@ -247,6 +247,28 @@ TEST_F(AdoptionTest, OutputWrittenWhileNoDaemonRunsIsKeptAndLogged) {
   }
 }
 
+// A keeper that was killed is replaced for the children that follow (and bgod reaps it).
+TEST_F(AdoptionTest, KilledPipeKeeperIsReplaced) {
+  start_ok("first", {});
+  const pid_t daemon = daemon_pid();
+  const pid_t keeper = keeper_of(daemon);
+  ASSERT_GT(keeper, 0);
+  ASSERT_EQ(::kill(keeper, SIGKILL), 0);
+  ASSERT_TRUE(wait_until([&] { return !pid_alive(keeper); }));
+  start_ok("second", {"--tick", "20"});
+  const pid_t next = keeper_of(daemon);
+  EXPECT_GT(next, 0);
+  EXPECT_NE(next, keeper);
+  EXPECT_TRUE(wait_until([&] { return zombie_children(daemon).empty(); }, 2s));
+  // The new keeper protects the second child through a bgod crash.
+  const pid_t pid = online_pids().at("second");
+  crash_daemon();
+  const uint64_t writes = writes_of(pid);
+  ASSERT_TRUE(wait_until([&] { return !pid_alive(pid) || writes_of(pid) >= writes + 3; }));
+  EXPECT_TRUE(pid_alive(pid));
+  EXPECT_EQ(online_pids().at("second"), pid);
+}
+
 // A recorded pid that now belongs to another process (other start time) is never adopted,
 // never signalled; the entry counts as crashed and is started again.
 TEST_F(AdoptionTest, RecycledPidIsNeitherAdoptedNorSignalled) {
