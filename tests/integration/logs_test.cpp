@@ -142,12 +142,20 @@ class LogsTest : public DaemonTest {
   }
 };
 
-// The numbers K of the lines "<word> K" in `text`, in order.
+// The numbers K of the whole lines "<word> K" (after an optional --time prefix) in `text`.
 std::vector<long> numbers(const std::string& text, const std::string& word) {
   std::vector<long> out;
-  const std::regex re("(^|\\n)(?:\\S+Z )?" + word + " (\\d+)(?=\\n)");
-  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {
-    out.push_back(std::stol((*it)[2]));
+  size_t pos = 0;
+  for (size_t nl; (nl = text.find('\n', pos)) != std::string::npos; pos = nl + 1) {
+    std::string_view line(text.data() + pos, nl - pos);
+    if (line.size() > 25 && line[23] == 'Z' && line[24] == ' ') line.remove_prefix(25);
+    if (line.size() <= word.size() + 1 || line.substr(0, word.size()) != word ||
+        line[word.size()] != ' ') {
+      continue;
+    }
+    line.remove_prefix(word.size() + 1);
+    if (line.find_first_not_of("0123456789") != std::string_view::npos) continue;
+    out.push_back(std::stol(std::string(line)));
   }
   return out;
 }
