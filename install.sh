@@ -32,7 +32,7 @@ if [ "$uninstall" = 1 ]; then
 fi
 ./tools/deps.sh
 echo "==> building Release in build-release/"
-cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DBGO_WERROR=OFF >/dev/null
 cmake --build build-release -j2 --target bgo bgod
 echo "==> installing into $bindir"
 mkdir -p "$bindir"

@@ -176,18 +176,27 @@ std::string python_float_repr(double d) {
   const auto ndigits = static_cast<int>(digits.size());
   if (decpt <= -4 || decpt > 16) {
     out += digits[0];
-    if (ndigits > 1) out += "." + digits.substr(1);
+    if (ndigits > 1) {
+      // Appends, not `"." + s`: GCC 12 reports a false -Wrestrict on that in Release builds.
+      out += '.';
+      out.append(digits, 1);
+    }
     out += exponent < 0 ? "e-" : "e+";
     const int magnitude = exponent < 0 ? -exponent : exponent;
     if (magnitude < 10) out += '0';
     out += std::to_string(magnitude);
   } else if (decpt <= 0) {
-    out += "0." + std::string(static_cast<std::size_t>(-decpt), '0') + digits;
+    out += "0.";
+    out.append(static_cast<std::size_t>(-decpt), '0');
+    out += digits;
   } else if (decpt >= ndigits) {
-    out += digits + std::string(static_cast<std::size_t>(decpt - ndigits), '0') + ".0";
+    out += digits;
+    out.append(static_cast<std::size_t>(decpt - ndigits), '0');
+    out += ".0";
   } else {
-    out += digits.substr(0, static_cast<std::size_t>(decpt)) + "." +
-           digits.substr(static_cast<std::size_t>(decpt));
+    out.append(digits, 0, static_cast<std::size_t>(decpt));
+    out += '.';
+    out.append(digits, static_cast<std::size_t>(decpt));
   }
   return out;
 }
