@@ -2,6 +2,7 @@
 // status / ls / list, the detail view and --json (spec §3.9, §6).
 #include <csignal>
 #include <iostream>
+#include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "client/render/detail.hpp"
 #include "client/render/style.hpp"
 #include "client/render/table.hpp"
+#include "client/render/text.hpp"
 #include "proto/python_json.hpp"
 
 namespace bgo::client {
@@ -35,6 +37,33 @@ int terminal_columns() {
   winsize ws{};
   if (::ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
   return 80;
+}
+
+// Rows of the terminal on stdout (LINES, else its size); 0 when unknown.
+std::size_t terminal_rows() {
+  if (const char* l = std::getenv("LINES"); l != nullptr && std::atoi(l) > 0) {
+    return static_cast<std::size_t>(std::atoi(l));
+  }
+  winsize ws{};
+  if (::ioctl(1, TIOCGWINSZ, &ws) == 0) return ws.ws_row;
+  return 0;
+}
+
+// Sleeps up to `duration` or until SIGINT/SIGTERM set g_interrupted. The signals are blocked
+// outside ppoll(), so one that arrives just before the wait still ends it at once.
+void sleep_interruptibly(std::chrono::milliseconds duration) {
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &block, &old);
+  if (g_interrupted == 0) {
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(duration);
+    timespec ts{.tv_sec = secs.count(),
+                .tv_nsec = static_cast<long>((duration - secs).count()) * 1'000'000L};
+    ::ppoll(nullptr, 0, &ts, &old);
+  }
+  ::sigprocmask(SIG_SETMASK, &old, nullptr);
 }
 
 json::object json_row(const json::object& full) {
@@ -143,26 +172,18 @@ int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
                    "\nRefreshing every " + std::to_string(every) + "s. Ctrl-C to exit.") +
              "\n";
     if (tty) {
-      // Redraw in place: home, each line cleared to its end, then clear below. No scrolling.
-      std::string out = first ? "\x1b[2J\x1b[H" : "\x1b[H";
-      size_t pos = 0;
-      while (pos < frame.size()) {
-        const size_t nl = frame.find('\n', pos);
-        const size_t end = nl == std::string::npos ? frame.size() : nl;
-        out.append(frame, pos, end - pos);
-        out += "\x1b[K";
-        if (nl == std::string::npos) break;
-        out += "\n";
-        pos = nl + 1;
-      }
-      out += "\x1b[J";
-      std::cout << out << std::flush;
+      // Redraw in place: home, the frame cut to the screen (each line cleared to its end),
+      // then clear below. Nothing wraps and nothing goes below the last row: no scrolling.
+      std::cout << (first ? "\x1b[2J\x1b[H" : "\x1b[H")
+                << fit_to_screen(frame, static_cast<std::size_t>(terminal_columns()),
+                                 terminal_rows())
+                << "\x1b[J" << std::flush;
     } else {
       std::cout << frame << std::flush;
     }
     first = false;
     if (conn == nullptr) {
-      for (int64_t i = 0; i < every * 10 && !g_interrupted; ++i) ::usleep(100000);
+      sleep_interruptibly(std::chrono::seconds(every));
       continue;
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(every);
@@ -179,6 +200,8 @@ int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
       if (n) break;  // something changed: redraw now
     }
   }
+  // The last frame ends without a newline (so it never scrolls); put the prompt below it.
+  if (tty) std::cout << "\n" << std::flush;
   return 0;
 }
 

@@ -22,7 +22,7 @@ constexpr std::size_t k_command = k_columns - 1;
 constexpr std::size_t k_separators = k_columns - 1;  // one space between cells
 constexpr std::size_t k_fancy_border = 4;            // "┃ " and " ┃"
 constexpr std::size_t k_min_command = 20;
-constexpr std::size_t k_min_command_narrow = 10;
+constexpr std::size_t k_min_command_narrow = 5;  // two characters and "..."
 // Which fixed columns give up their spare width first on a narrow terminal.
 constexpr std::array<std::size_t, 6> k_shrink_order = {5, 6, 2, 3, 4, 0};
 constexpr std::array<std::string_view, k_columns> k_headers = {

@@ -24,7 +24,7 @@ std::string watch_cell(const boost::json::value& watch, const Style& style, bool
 // columns and rules are exactly as wide as the rows. The original's minimum column widths
 // (name 12, pid 8, cpu 6, mem 6, uptime 12, watch 12, command 20) apply when they fit; on a
 // narrower terminal the fixed columns shrink to their content first, then the command column
-// (down to 10), so a full line is exactly `columns` wide unless even that cannot fit.
+// (down to 5), so a full line is exactly `columns` wide unless even that cannot fit.
 std::string render_table(const std::vector<boost::json::object>& rows, const Style& style,
                          int columns, bool daemon_running);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <vector>
 
 #include "common/utf8.hpp"
 
@@ -150,6 +151,33 @@ std::string truncate(std::string_view s, int width) {
   const std::string_view params =
       last_sgr.empty() ? std::string_view{} : last_sgr.substr(2, last_sgr.size() - 3);
   if (!last_sgr.empty() && !params.empty() && params != "0") out += "\x1b[0m";
+  return out;
+}
+
+std::string fit_to_screen(std::string_view frame, std::size_t columns, std::size_t rows) {
+  std::vector<std::string_view> lines;
+  std::size_t pos = 0;
+  while (pos < frame.size()) {
+    const std::size_t nl = frame.find('\n', pos);
+    const std::size_t end = nl == std::string_view::npos ? frame.size() : nl;
+    lines.push_back(frame.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  if (rows > 0 && lines.size() > rows) {
+    const std::string_view last = lines.back();
+    lines.resize(rows - 1);
+    lines.push_back(last);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) out += '\n';
+    if (columns > 0 && visible_width(lines[i]) > columns) {
+      out += truncate(lines[i], static_cast<int>(columns));
+    } else {
+      out += lines[i];
+    }
+    out += "\x1b[K";
+  }
   return out;
 }
 

@@ -36,6 +36,13 @@ std::string pad_left(std::string_view s, std::size_t width);
 // open.
 std::string truncate(std::string_view s, int width);
 
+// A frame for a full-screen redraw (`status -w`) that never scrolls a terminal of `columns` x
+// `rows`: each line of `frame` ('\n'-separated; a final '\n' ends the last line) wider than
+// `columns` is cut with truncate(); with more than `rows` lines, the first `rows - 1` and the
+// last one are kept. Every line is followed by `ESC[K` (clear to its end); lines are joined by
+// '\n', with none after the last, so the cursor never moves below the frame.
+std::string fit_to_screen(std::string_view frame, std::size_t columns, std::size_t rows);
+
 // Spec §6.6: "512B", "1.0KB", "3.4MB", ... (one decimal; KB, MB, GB, TB).
 std::string human_size(std::uint64_t bytes);
 

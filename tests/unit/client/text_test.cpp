@@ -107,5 +107,16 @@ TEST(HumanSize, Units) {
   EXPECT_EQ(human_size(2048ULL << 40), "2048.0TB");
 }
 
+TEST(FitToScreen, CutsWideLinesAndClearsEachLine) {
+  EXPECT_EQ(fit_to_screen("abcdefghij\nxy\n", 8, 10), "abcde...\x1b[K\nxy\x1b[K");
+  // Colour survives the cut and is closed.
+  EXPECT_EQ(fit_to_screen("\x1b[31mabcdefghij\x1b[0m\n", 6, 10), "\x1b[31mabc...\x1b[0m\x1b[K");
+}
+
+TEST(FitToScreen, KeepsTheLastLineWhenTooTall) {
+  EXPECT_EQ(fit_to_screen("1\n2\n3\n4\nfooter\n", 80, 3), "1\x1b[K\n2\x1b[K\nfooter\x1b[K");
+  EXPECT_EQ(fit_to_screen("1\n2\n", 80, 0), "1\x1b[K\n2\x1b[K");
+}
+
 }  // namespace
 }  // namespace bgo::client
