@@ -30,6 +30,16 @@ Result<Connection> Connection::connect(const std::string& socket_path) {
     return make_error(Errc::io_error, errno_message("cannot connect to " + socket_path, err),
                       absent ? "absent" : "other");
   }
+  // Talk only to a bgod of our own user: in a home whose permissions were loosened, another
+  // user could have put a socket of theirs in place of bgod's.
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != ::getuid()) {
+    return make_error(Errc::io_error,
+                      socket_path + " belongs to uid " + std::to_string(cred.uid) +
+                          ", not to this user: refusing to use it",
+                      "other");
+  }
   return Connection(std::move(fd));
 }
 
@@ -59,6 +69,10 @@ std::optional<std::string> Connection::read_line(std::optional<std::chrono::mill
       return std::nullopt;
     }
     decoder_.feed(std::string_view(buf, static_cast<size_t>(n)));
+    if (decoder_.overflowed()) {  // a reply over 1 GiB: the stream is unusable
+      closed = true;
+      return std::nullopt;
+    }
   }
 }
 

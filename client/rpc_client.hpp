@@ -42,7 +42,7 @@ class Connection {
                                        bool& closed);
 
   UniqueFd fd_;
-  proto::LineDecoder decoder_;
+  proto::LineDecoder decoder_{proto::k_max_reply_bytes};
   std::deque<proto::Reply> notifications_;
   int64_t next_id_ = 1;
 };

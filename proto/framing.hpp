@@ -11,6 +11,9 @@ namespace bgo::proto {
 
 // The longest request line bgod accepts, not counting its '\n'.
 inline constexpr size_t k_max_frame_bytes = 1024 * 1024;
+// Lines from bgod have no protocol limit (a `list` of thousands of processes is megabytes);
+// a client caps them only to survive a broken peer.
+inline constexpr size_t k_max_reply_bytes = size_t{1} << 30;
 
 // Accumulates bytes and yields complete lines (without the '\n'; a trailing '\r' is dropped).
 // A line longer than `max_line` bytes poisons the decoder: overflowed() stays true and no
