@@ -271,6 +271,24 @@ TEST_F(LogsTest, StaticViewMessages) {
   r = bgo({"logs", "nobody"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("No process named 'nobody' found"), std::string::npos) << r.err;
+  // Without bgod (and not allowed to start one) the files are read directly, with a note.
+  ASSERT_EQ(bgo({"daemon", "stop"}).code, 0);
+  r = bgo({"logs", "quiet", "-n", "1", "--stdout"}, {{"BGO_NO_AUTOSTART", "1"}});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "... (showing last 1 lines)\n\nline 3\n");
+  EXPECT_NE(r.err.find("bgod is not running"), std::string::npos) << r.err;
+  r = bgo({"logs", "nobody"}, {{"BGO_NO_AUTOSTART", "1"}});
+  EXPECT_EQ(r.code, 1);
+}
+
+TEST_F(LogsTest, FollowEndsWithAnErrorWhenBgodGoesAway) {
+  start_ok("gone", {"--lines", "1"});
+  Background follow({bin("bgo"), "follow", "gone"}, home_);
+  extra_pids_.push_back(follow.pid());
+  ASSERT_TRUE(follow.wait_for("line 1\n")) << follow.output();
+  ASSERT_EQ(bgo({"daemon", "stop"}).code, 0);
+  EXPECT_TRUE(follow.wait_for("bgod closed the connection")) << follow.output();
+  EXPECT_EQ(follow.stop(0), 1);
 }
 
 TEST_F(LogsTest, FollowStreamsLinesAcrossRotationAndRestart) {
