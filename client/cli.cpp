@@ -207,6 +207,11 @@ int run_cli(int argc, char** argv) {
     return 1;
   }
   Context ctx(*paths, autostart_allowed());
+  if (first == "tray") {
+    // The Python bgo's Qt tray icon has no counterpart here; never treat it as a process.
+    ctx.fail(ctx.red_x() + " bgo has no tray icon; `bgo status -w` shows the processes live");
+    return 1;
+  }
   const Command* command = is_known_command(first) ? find_command(first) : nullptr;
   try {
     if (command == nullptr) return run_direct(ctx, args);

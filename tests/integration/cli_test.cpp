@@ -312,6 +312,9 @@ TEST_F(CliTest, DirectModeShapes) {
   r = bgo({bin("bgo_test_child")});  // one token never starts anything
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, "❌ invalid process name: '" + bin("bgo_test_child") + "'\n");
+  r = bgo({"tray", "--poll", "5"});  // the original's tray icon: never a process name here
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "❌ bgo has no tray icon; `bgo status -w` shows the processes live\n");
   r = bgo({"-w"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, "Usage: bgo <n> -- <command> [args...]\n");
