@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 #include <utility>
@@ -28,6 +29,13 @@ std::string_view take_code_points(std::string_view s, std::size_t count) {
   std::size_t pos = 0;
   for (std::size_t i = 0; i < count && pos < s.size(); ++i) next_code_point(s, pos);
   return s.substr(0, pos);
+}
+
+// Width of the terminal on stdout, 0 when unknown (then lines are not cut).
+std::size_t terminal_columns() {
+  winsize ws{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) return ws.ws_col;
+  return 0;
 }
 
 volatile std::sig_atomic_t g_interrupted = 0;
@@ -174,21 +182,24 @@ MenuOutcome MenuState::on_key(MenuKey key) {
   return MenuOutcome::keep_going;
 }
 
-std::string MenuState::render(const Style& style, bool first_draw) const {
+std::string MenuState::render(const Style& style, bool first_draw, std::size_t columns) const {
+  const auto line = [columns](const std::string& text) {
+    if (columns == 0 || visible_width(text) <= columns) return text + "\n";
+    return truncate(text, static_cast<int>(columns)) + "\n";
+  };
   std::string out = first_draw ? "" : "\x1b[" + std::to_string(labels_.size() + 3) + "A";
   out += "\x1b[J";
-  out += title_ + "\n";
-  out += paint(style, Color::gray,
-               "  \u2191/\u2193 move \u00b7 space toggle \u00b7 a all \u00b7 enter confirm "
-               "\u00b7 q cancel") +
-         "\n";
+  out += line(title_);
+  out += line(paint(style, Color::gray,
+                    "  \u2191/\u2193 move \u00b7 space toggle \u00b7 a all \u00b7 enter confirm "
+                    "\u00b7 q cancel"));
   for (std::size_t i = 0; i < labels_.size(); ++i) {
     const std::string box = selected_[i] ? paint(style, Color::green, "[x]") : "[ ]";
-    out += (i == cursor_ ? paint(style, Color::blue, "\u25b6 ") : "    ") + box + " " + labels_[i] +
-           "\n";
+    out += line((i == cursor_ ? paint(style, Color::blue, "\u25b6 ") : "    ") + box + " " +
+                labels_[i]);
   }
   const auto count = std::count(selected_.begin(), selected_.end(), true);
-  out += paint(style, Color::gray, "  (" + std::to_string(count) + " selected)") + "\n";
+  out += line(paint(style, Color::gray, "  (" + std::to_string(count) + " selected)"));
   return out;
 }
 
@@ -207,7 +218,7 @@ std::optional<std::vector<std::size_t>> run_menu(std::string title, std::vector<
   MenuState state(std::move(title), std::move(labels));
   MenuKeyDecoder decoder;
   TerminalSession session(saved);
-  write_stdout(state.render(style, true));
+  write_stdout(state.render(style, true, terminal_columns()));
   for (;;) {
     char byte = 0;
     // Only the byte after ESC is timed: a lone ESC is the user pressing Escape.
@@ -233,7 +244,7 @@ std::optional<std::vector<std::size_t>> run_menu(std::string title, std::vector<
         break;
     }
     if (*key != MenuKey::ignore && *key != MenuKey::confirm) {
-      write_stdout(state.render(style, false));
+      write_stdout(state.render(style, false, terminal_columns()));
     }
   }
 }

@@ -43,8 +43,9 @@ class MenuState {
 
   // One frame: title, gray help line, one line per option, gray "(<k> selected)" line, each
   // ending in '\n'. The first frame starts with `ESC[J`; later ones with `ESC[<n+3>A ESC[J`
-  // to overwrite the previous frame.
-  std::string render(const Style& style, bool first_draw) const;
+  // to overwrite the previous frame. With `columns` > 0 every line is cut to that width
+  // (truncate()), so none wraps and the cursor-up count stays right.
+  std::string render(const Style& style, bool first_draw, std::size_t columns = 0) const;
 
   // Indices of the selected options in display order.
   std::vector<std::size_t> selected() const;

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "client/render/text.hpp"
+
 namespace bgo::client {
 namespace {
 
@@ -138,6 +140,23 @@ TEST(MenuLabel, PadsNameAndCutsTimestampAndCommand) {
   std::string expected_accents;
   for (int i = 0; i < 60; ++i) expected_accents += "\u00e9";
   EXPECT_EQ(menu_label("a", "t", accents, k_mono), "a                    t  " + expected_accents);
+}
+
+TEST(MenuState, LinesAreCutToTheTerminalWidth) {
+  MenuState menu("A title longer than twenty", {"alpha", std::string(40, 'x')});
+  std::string frame = menu.render(k_color, true, 20);
+  ASSERT_TRUE(frame.starts_with("\x1b[J"));
+  frame.erase(0, 3);  // not an SGR sequence, so visible_width would count it
+  std::size_t start = 0;
+  int lines = 0;
+  while (start < frame.size()) {
+    const std::size_t end = frame.find('\n', start);
+    EXPECT_LE(visible_width(frame.substr(start, end - start)), 20U) << frame;
+    start = end + 1;
+    ++lines;
+  }
+  EXPECT_EQ(lines, 5);
+  EXPECT_NE(frame.find("    [ ] xxxxxxxxx...\n"), std::string::npos) << frame;
 }
 
 TEST(MenuAnswer, EndOfInputAndBlankCancel) {
