@@ -14,10 +14,10 @@
 #include "client/commands/common.hpp"
 #include "client/offline.hpp"
 #include "client/render/detail.hpp"
+#include "client/render/status_json.hpp"
 #include "client/render/style.hpp"
 #include "client/render/table.hpp"
 #include "client/render/text.hpp"
-#include "proto/python_json.hpp"
 
 namespace bgo::client {
 
@@ -64,18 +64,6 @@ void sleep_interruptibly(std::chrono::milliseconds duration) {
     ::ppoll(nullptr, 0, &ts, &old);
   }
   ::sigprocmask(SIG_SETMASK, &old, nullptr);
-}
-
-json::object json_row(const json::object& full) {
-  // Exactly the original's keys (spec §6.7), whatever else bgod sends.
-  static const char* keys[] = {"name",   "pid",     "status", "cpu",        "mem",
-                               "uptime", "command", "cwd",    "started_at", "watch"};
-  json::object o;
-  for (const char* k : keys) {
-    const json::value* v = full.if_contains(k);
-    o[k] = v ? *v : json::value(nullptr);
-  }
-  return o;
 }
 
 void note_offline(Context& ctx) {
@@ -252,20 +240,16 @@ int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
       auto d = fetch_detail(ctx, *name, daemon, missing);
       if (!d) {
         if (!missing) return 1;
-        std::cout << proto::python_json_compact(
-                         json::object{{"error", "no process named '" + *name + "'"}})
-                  << "\n";
+        std::cout << status_json_error(*name) << std::flush;  // Appendix D #7: stdout, exit 1
         return 1;
       }
-      std::cout << proto::python_json_dumps(json_row(*d), 2) << "\n";
+      std::cout << status_json(*d) << std::flush;
       return 0;
     }
     auto listing = fetch(ctx);
     if (!listing) return 1;
     warn_broken(ctx, listing->broken);
-    json::array rows;
-    for (auto& r : listing->rows) rows.push_back(json_row(r));
-    std::cout << proto::python_json_dumps(rows, 2) << "\n";
+    std::cout << status_json(listing->rows) << std::flush;
     return 0;
   }
   if (args->has("watch"))

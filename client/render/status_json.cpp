@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+// `bgo status --json` output.
+#include "client/render/status_json.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <boost/json.hpp>
+
+#include "proto/python_json.hpp"
+
+namespace bgo::client {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::array<std::string_view, 10> k_row_keys = {
+    "name", "pid", "status", "cpu", "mem", "uptime", "command", "cwd", "started_at", "watch"};
+
+std::string_view name_of(const json::object& row) {
+  const json::value* name = row.if_contains("name");
+  return name != nullptr && name->is_string() ? std::string_view(name->get_string()) : "";
+}
+
+}  // namespace
+
+json::object status_row(const json::object& full) {
+  json::object row;
+  row.reserve(k_row_keys.size());
+  for (const std::string_view key : k_row_keys) {
+    const json::value* v = full.if_contains(key);
+    row[key] = v != nullptr ? *v : json::value(nullptr);
+  }
+  return row;
+}
+
+std::string status_json(const std::vector<json::object>& rows) {
+  std::vector<const json::object*> sorted;
+  sorted.reserve(rows.size());
+  for (const auto& r : rows) sorted.push_back(&r);
+  // Byte order of UTF-8 is code-point order, as Python sorts str.
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto* a, const auto* b) { return name_of(*a) < name_of(*b); });
+  json::array out;
+  out.reserve(sorted.size());
+  for (const auto* r : sorted) out.emplace_back(status_row(*r));
+  return proto::python_json_dumps(out, 2) + "\n";
+}
+
+std::string status_json(const json::object& row) {
+  return proto::python_json_dumps(status_row(row), 2) + "\n";
+}
+
+std::string status_json_error(std::string_view name) {
+  return proto::python_json_compact(
+             json::object{{"error", "no process named '" + std::string(name) + "'"}}) +
+         "\n";
+}
+
+}  // namespace bgo::client

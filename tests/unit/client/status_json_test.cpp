@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// Golden output of `bgo status --json` (spec §6.7): the original's keys, order and layout.
+#include "client/render/status_json.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+namespace bgo::client {
+namespace {
+
+namespace json = boost::json;
+
+// What bgod's `get` answers: the row keys plus detail-only ones, in another order.
+json::object detail_from_bgod() {
+  return json::parse(R"({"pgid": 41301, "logs": {"stdout": null}, "exit_code": null,
+      "watch": {"enabled": true, "interval": 3, "min_uptime": 2, "on_fast_crash": "backoff",
+                "watcher_pid": null, "watcher_pgid": null, "restarts": 0,
+                "last_restart_at": null, "errored": false, "error_reason": null,
+                "last_stderr_tail": null},
+      "name": "api", "status": "online", "pid": 41301, "cpu": "0.3", "mem": "1.2",
+      "uptime": "02:11", "command": ["/usr/bin/node", "server.js"], "cwd": "/srv/caf\u00e9",
+      "started_at": "2025-03-01T10:15:42.123456+00:00", "autostart": "never"})")
+      .as_object();
+}
+
+TEST(StatusJsonGolden, OneRow) {
+  EXPECT_EQ(status_json(detail_from_bgod()),
+            "{\n"
+            "  \"name\": \"api\",\n"
+            "  \"pid\": 41301,\n"
+            "  \"status\": \"online\",\n"
+            "  \"cpu\": \"0.3\",\n"
+            "  \"mem\": \"1.2\",\n"
+            "  \"uptime\": \"02:11\",\n"
+            "  \"command\": [\n"
+            "    \"/usr/bin/node\",\n"
+            "    \"server.js\"\n"
+            "  ],\n"
+            "  \"cwd\": \"/srv/caf\\u00e9\",\n"
+            "  \"started_at\": \"2025-03-01T10:15:42.123456+00:00\",\n"
+            "  \"watch\": {\n"
+            "    \"enabled\": true,\n"
+            "    \"interval\": 3,\n"
+            "    \"min_uptime\": 2,\n"
+            "    \"on_fast_crash\": \"backoff\",\n"
+            "    \"watcher_pid\": null,\n"
+            "    \"watcher_pgid\": null,\n"
+            "    \"restarts\": 0,\n"
+            "    \"last_restart_at\": null,\n"
+            "    \"errored\": false,\n"
+            "    \"error_reason\": null,\n"
+            "    \"last_stderr_tail\": null\n"
+            "  }\n"
+            "}\n");
+}
+
+TEST(StatusJsonGolden, ArraySortedByNameMissingKeysNull) {
+  const std::vector<json::object> rows = {
+      json::parse(R"({"name": "web", "pid": 7, "status": "stopped", "cpu": "-", "mem": "-",
+          "uptime": "-", "command": [], "cwd": null, "started_at": null, "watch": null})")
+          .as_object(),
+      json::parse(R"({"name": "Zeta", "pid": 8})").as_object(),
+  };
+  EXPECT_EQ(status_json(rows),
+            "[\n"
+            "  {\n"
+            "    \"name\": \"Zeta\",\n"
+            "    \"pid\": 8,\n"
+            "    \"status\": null,\n"
+            "    \"cpu\": null,\n"
+            "    \"mem\": null,\n"
+            "    \"uptime\": null,\n"
+            "    \"command\": null,\n"
+            "    \"cwd\": null,\n"
+            "    \"started_at\": null,\n"
+            "    \"watch\": null\n"
+            "  },\n"
+            "  {\n"
+            "    \"name\": \"web\",\n"
+            "    \"pid\": 7,\n"
+            "    \"status\": \"stopped\",\n"
+            "    \"cpu\": \"-\",\n"
+            "    \"mem\": \"-\",\n"
+            "    \"uptime\": \"-\",\n"
+            "    \"command\": [],\n"
+            "    \"cwd\": null,\n"
+            "    \"started_at\": null,\n"
+            "    \"watch\": null\n"
+            "  }\n"
+            "]\n");
+}
+
+TEST(StatusJsonGolden, EmptyAndError) {
+  EXPECT_EQ(status_json(std::vector<json::object>{}), "[]\n");
+  EXPECT_EQ(status_json_error("ghost"), "{\"error\": \"no process named 'ghost'\"}\n");
+}
+
+}  // namespace
+}  // namespace bgo::client
