@@ -90,12 +90,18 @@ class CliTest : public DaemonTest {
 
   RunResult pty(const std::vector<std::string>& args, const std::vector<PtyStep>& steps,
                 std::map<std::string, std::string> env = {}, unsigned short columns = 80) {
+    std::vector<std::string> argv_s{bin("bgo")};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    return pty_argv(argv_s, steps, std::move(env), columns);
+  }
+
+  // Any program (argv[0] a path) on the terminal.
+  RunResult pty_argv(std::vector<std::string> argv_s, const std::vector<PtyStep>& steps,
+                     std::map<std::string, std::string> env = {}, unsigned short columns = 80) {
     std::vector<std::string> env_s = env_strings(env);
     std::vector<char*> envp;
     for (auto& s : env_s) envp.push_back(s.data());
     envp.push_back(nullptr);
-    std::vector<std::string> argv_s{bin("bgo")};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& s : argv_s) argv.push_back(s.data());
     argv.push_back(nullptr);
@@ -856,6 +862,29 @@ TEST_F(CliTest, TerminalMenuRestartsTheSelection) {
   r = pty({"restart-last"}, {{"(0 selected)", "a"}, {"(2 selected)", "\r"}});
   EXPECT_EQ(r.code, 0);
   EXPECT_TRUE(contains(r.out, "All 2 process(es) restarted")) << r.out;
+}
+
+TEST_F(CliTest, NumberedMenuWhenOnlyStdinIsATerminal) {
+  start_ok("live", {});
+  stopped_entry("a");
+  stopped_entry("b");
+  // stdout is a pipe (through cat), stdin the terminal: the original's numbered prompt.
+  const std::string cmd = "'" + bin("bgo") + "' restart-stopped | cat";
+  RunResult r = pty_argv({"/bin/sh", "-c", cmd}, {{"blank to cancel:", "2, 9 x\r"}});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(
+      contains(r.out, "Select stopped processes to restart (2 available):\r\n  1) a        "))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "\r\n  2) b        ")) << r.out;
+  EXPECT_TRUE(contains(r.out,
+                       "Enter numbers (comma/space separated), 'a' for all, blank to "
+                       "cancel:\r\n> "))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "🔄 Restarting 1 process(es)...")) << r.out;
+  EXPECT_EQ(row("b")->at("status").as_string(), "online");
+  EXPECT_EQ(row("a")->at("status").as_string(), "stopped");
+  r = pty_argv({"/bin/sh", "-c", cmd}, {{"> ", "\r"}});
+  EXPECT_TRUE(contains(r.out, "Cancelled.")) << r.out;
 }
 
 TEST_F(CliTest, TerminalDeletePrompt) {
