@@ -223,9 +223,13 @@ class Parser {
         if (!o.choices.empty() &&
             std::find(o.choices.begin(), o.choices.end(), value) == o.choices.end()) {
           std::string list;
-          for (const auto& ch : o.choices) list += (list.empty() ? "'" : ", '") + ch + "'";
+          for (const auto& ch : o.choices) {
+            list += list.empty() ? "'" : ", '";
+            list += ch;
+            list += '\'';
+          }
           fail("argument " + o.display() + ": invalid choice: '" + value + "' (choose from " +
-               list + ")");
+               list.append(")"));
         }
         record(o.long_name, value);
         return false;
@@ -289,8 +293,7 @@ class Parser {
   void assign_positionals(std::vector<std::string> words, Args& args) {
     size_t w = 0;
     std::vector<std::string> missing;
-    for (size_t p = 0; p < spec_.positionals.size(); ++p) {
-      const Positional& pos = spec_.positionals[p];
+    for (const Positional& pos : spec_.positionals) {
       switch (pos.arity) {
         case Positional::Arity::one:
           if (w < words.size()) {
@@ -406,7 +409,7 @@ std::vector<std::string> wrap_text(const std::string& text, int width) {
 
 }  // namespace
 
-void Args::fail(std::string message) const { throw UsageError(std::move(message), usage, prog); }
+void Args::fail(const std::string& message) const { throw UsageError(message, usage, prog); }
 
 Args parse_command_line(const CommandLine& spec, const std::vector<std::string>& tokens) {
   return Parser(spec, tokens).run();
@@ -414,7 +417,9 @@ Args parse_command_line(const CommandLine& spec, const std::vector<std::string>&
 
 int help_width() {
   int columns = 0;
-  if (const char* c = std::getenv("COLUMNS"); c != nullptr) columns = std::atoi(c);
+  if (const char* c = std::getenv("COLUMNS"); c != nullptr) {
+    columns = static_cast<int>(std::strtol(c, nullptr, 10));
+  }
   if (columns <= 0) {
     winsize ws{};
     if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) columns = ws.ws_col;
@@ -430,13 +435,14 @@ std::string format_usage(const CommandLine& spec, int width) {
   for (const auto& o : table) {
     if (std::find(grouped.begin(), grouped.end(), o.long_name) != grouped.end()) continue;
     std::string part = "[" + option_usage_part(o);
-    for (const auto& [a, b] : spec.exclusive) {
-      if (a != o.long_name) continue;
+    for (const auto& pair : spec.exclusive) {
+      if (pair.first != o.long_name) continue;
+      const std::string& partner = pair.second;
       const auto it = std::find_if(table.begin(), table.end(),
-                                   [&](const OptionInfo& t) { return t.long_name == b; });
+                                   [&](const OptionInfo& t) { return t.long_name == partner; });
       if (it == table.end()) continue;
       part += " | " + option_usage_part(*it);
-      grouped.push_back(b);
+      grouped.push_back(partner);
     }
     opt_parts.push_back(part + "]");
   }

@@ -17,10 +17,9 @@ namespace bgo::client {
 // A command-line usage error: printed argparse-style on stderr (`usage` line(s), then
 // `<prog>: error: <what()>`), exit 2.
 struct UsageError : std::runtime_error {
-  UsageError(std::string message, std::string usage_text = {}, std::string prog_name = {})
-      : std::runtime_error(std::move(message)),
-        usage(std::move(usage_text)),
-        prog(std::move(prog_name)) {}
+  explicit UsageError(const std::string& message, std::string usage_text = {},
+                      std::string prog_name = {})
+      : std::runtime_error(message), usage(std::move(usage_text)), prog(std::move(prog_name)) {}
   std::string usage;  // "usage: bgo stop [-h] [-f] name\n"; empty when unknown
   std::string prog;   // "bgo stop"; empty when unknown
 };
@@ -60,7 +59,7 @@ struct Args {
 
   bool has(const char* key) const { return vm.count(key) != 0 && !vm[key].defaulted(); }
   // Throws a UsageError carrying this command's usage line.
-  [[noreturn]] void fail(std::string message) const;
+  [[noreturn]] void fail(const std::string& message) const;
 };
 
 // Parses `tokens` (the words after the subcommand) as argparse would: options anywhere (long

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // resurrect, restart-stopped, restart-last (spec §3.4–§3.6, §3.14).
 #include <boost/json.hpp>
-#include <boost/program_options.hpp>
 
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
@@ -11,7 +10,6 @@
 namespace bgo::client {
 
 namespace json = boost::json;
-namespace po = boost::program_options;
 
 namespace {
 

@@ -31,8 +31,8 @@ void on_sigint(int) { g_interrupted = 1; }
 
 int terminal_columns() {
   if (const char* c = std::getenv("COLUMNS"); c != nullptr) {
-    const int v = std::atoi(c);
-    if (v > 0) return v;
+    const long v = std::strtol(c, nullptr, 10);
+    if (v > 0 && v < 100000) return static_cast<int>(v);
   }
   winsize ws{};
   if (::ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
@@ -41,8 +41,9 @@ int terminal_columns() {
 
 // Rows of the terminal on stdout (LINES, else its size); 0 when unknown.
 std::size_t terminal_rows() {
-  if (const char* l = std::getenv("LINES"); l != nullptr && std::atoi(l) > 0) {
-    return static_cast<std::size_t>(std::atoi(l));
+  if (const char* l = std::getenv("LINES"); l != nullptr) {
+    const long v = std::strtol(l, nullptr, 10);
+    if (v > 0 && v < 100000) return static_cast<std::size_t>(v);
   }
   winsize ws{};
   if (::ioctl(1, TIOCGWINSZ, &ws) == 0) return ws.ws_row;
@@ -142,8 +143,9 @@ void warn_broken(Context& ctx, const std::vector<std::string>& broken) {
 
 int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
   const int64_t every = std::max<int64_t>(1, interval == 0 ? 2 : interval);
-  std::signal(SIGINT, on_sigint);
-  std::signal(SIGTERM, on_sigint);
+  // Ctrl-C ends the loop (exit 0) instead of killing it mid-frame.
+  (void)std::signal(SIGINT, on_sigint);
+  (void)std::signal(SIGTERM, on_sigint);
   const bool tty = ctx.stdout_tty();
   Connection* conn = ctx.connection();
   // Redraw at once when a process changes state, and every interval for CPU and uptime.
