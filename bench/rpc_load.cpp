@@ -8,10 +8,10 @@
 //
 // Starts a private bgod (fresh BGO_HOME), starts P `bgo_test_child --tick MS` (each prints a
 // line every MS ms, so bgod also moves log output meanwhile) over P parallel connections, then
-// opens C connections and releases them together. Each client cycles through hello, list,
-// get <one of the P>, daemon.status; a request's latency is the time from its write to the
-// end of its response line (steady_clock). Prints p50/p90/p99/max per method and overall,
-// throughput, and the number of wrong or missing answers (exit status 1 if any).
+// opens C connections (each answered once) and releases them together. Each client cycles
+// through hello, list, get <one of the P>, daemon.status; a request's latency is the time from
+// its write to the end of its response line (steady_clock). Prints p50/p90/p99/max per method and
+// overall, throughput, and the number of wrong or missing answers (exit status 1 if any).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <latch>
 #include <map>
 #include <poll.h>
 #include <spawn.h>
@@ -220,16 +221,19 @@ int main(int argc, char** argv) {
   std::vector<std::map<std::string, std::vector<double>>> per_client(
       static_cast<size_t>(o.clients));
   std::atomic<int> wrong{0};
-  std::atomic<int> ready{0};
-  std::atomic<bool> go{false};
+  // Every client connects and is answered once (so bgod has accepted it) before the gate
+  // opens; waiting threads block instead of spinning, which would starve bgod of CPU.
+  std::latch ready(o.clients + 1);
+  std::latch go(1);
   std::vector<std::thread> threads;
   for (int t = 0; t < o.clients; ++t) {
     threads.emplace_back([&, t] {
       Connection c(sock);
       auto& samples = per_client[static_cast<size_t>(t)];
-      ++ready;
-      while (!go.load()) std::this_thread::yield();
-      if (!c.ok()) {
+      const bool warm = c.ok() && c.call("hello", {}).is_object();
+      ready.count_down();
+      go.wait();
+      if (!warm) {
         wrong += o.requests;
         return;
       }
@@ -255,9 +259,9 @@ int main(int argc, char** argv) {
       }
     });
   }
-  while (ready.load() < o.clients) std::this_thread::yield();
+  ready.arrive_and_wait();
   const auto start = Clock::now();
-  go = true;
+  go.count_down();
   for (auto& th : threads) th.join();
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
 

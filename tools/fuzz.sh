@@ -36,10 +36,10 @@ run() {  # run <target> <runs> <max_len>
 }
 
 case "${1:-all}" in
-  dispatch) run fuzz_rpc_dispatch "${2:-10000000}" 512 ;;
+  dispatch) run fuzz_rpc_dispatch "${2:-10000000}" 128 ;;
   session) run fuzz_rpc_session "${2:-1000000}" 4096 ;;
   all)
-    run fuzz_rpc_dispatch "${RUNS_DISPATCH:-10000000}" 512
+    run fuzz_rpc_dispatch "${RUNS_DISPATCH:-10000000}" 128
     run fuzz_rpc_session "${RUNS_SESSION:-1000000}" 4096
     ;;
   *) echo "usage: tools/fuzz.sh [dispatch|session|all] [runs]" >&2; exit 2 ;;
