@@ -66,11 +66,9 @@ int run_daemon(const DaemonConfig& config) {
   EventHub hub;
   std::unique_ptr<Supervisor> supervisor;
   LogSink logs(io, *paths, [&](pid_t pid) { supervisor->on_output_closed(pid); });
-  logs.set_output_listener(
-      [&](const std::string& name, LogStream stream, std::string_view data) {
-        hub.on_output(name, stream, data);
-      },
-      [&](const std::string& name) { return hub.followed(name); });
+  logs.set_output_listener([&](const std::string& name, LogStream stream,
+                               std::string_view data) { hub.on_output(name, stream, data); },
+                           [&](const std::string& name) { return hub.followed(name); });
   PosixProcess processes(io, logs,
                          [&](pid_t pid, const ExitStatus& s) { supervisor->on_exit(pid, s); });
   StateStore store(*paths);

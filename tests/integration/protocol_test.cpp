@@ -156,8 +156,8 @@ TEST_F(ProtocolTest, EveryErrorClassAndTheConnectionKeepsWorking) {
   ASSERT_TRUE(c.ok());
   // -32700, id null: bad JSON, invalid UTF-8, nesting deeper than 32.
   for (const std::string& bad : {std::string("hello?"), std::string("{\"a\":"),
-                                std::string("{\"jsonrpc\":\"2.0\",\"method\":\"\xC3(\"}"),
-                                std::string(5000, '[') + std::string(5000, ']')}) {
+                                 std::string("{\"jsonrpc\":\"2.0\",\"method\":\"\xC3(\"}"),
+                                 std::string(5000, '[') + std::string(5000, ']')}) {
     c.send(bad + "\n");
     json::value v = c.next();
     EXPECT_EQ(error_code(v), -32700) << bad.substr(0, 40);
