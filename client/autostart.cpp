@@ -15,6 +15,8 @@
 
 extern char** environ;
 
+#include "common/spawn_attr.hpp"
+
 namespace bgo::client {
 
 namespace {
@@ -44,22 +46,13 @@ Result<void> spawn_bgod(const Paths& paths) {
   // runner's log fd) would otherwise stay open for bgod's whole life, and whoever waits for
   // that pipe's end-of-file would wait forever. The lock fd is O_CLOEXEC already.
   posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t empty, all;
-  sigemptyset(&empty);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attr, &empty);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  const CleanSpawnAttr attr;
   char* argv[] = {const_cast<char*>(program.c_str()), const_cast<char*>("--foreground"), nullptr};
   pid_t pid = 0;
   const int rc = program.find('/') != std::string::npos
-                     ? ::posix_spawn(&pid, argv[0], &actions, &attr, argv, environ)
-                     : ::posix_spawnp(&pid, argv[0], &actions, &attr, argv, environ);
+                     ? ::posix_spawn(&pid, argv[0], &actions, attr.get(), argv, environ)
+                     : ::posix_spawnp(&pid, argv[0], &actions, attr.get(), argv, environ);
   posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
   if (rc != 0)
     return make_error(Errc::spawn_failed, "cannot start bgod: " + std::string(std::strerror(rc)));
   // bgod is in its own session and will be re-parented to init; we never wait for it beyond

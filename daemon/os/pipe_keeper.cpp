@@ -15,6 +15,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/spawn_attr.hpp"
+
 namespace bgo::daemon {
 
 namespace {
@@ -39,23 +41,14 @@ bool PipeKeeper::start() {
   posix_spawn_file_actions_adddup2(&actions, theirs.get(), k_keeper_socket);
   posix_spawn_file_actions_addclosefrom_np(&actions, k_keeper_socket + 1);
   posix_spawn_file_actions_addchdir_np(&actions, "/");
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t empty, all;
-  sigemptyset(&empty);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attr, &empty);
-  posix_spawnattr_setsigdefault(&attr, &all);
   // Its own session: a terminal's hang-up or Ctrl-C aimed at bgod's never reaches it.
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  const CleanSpawnAttr attr;
   // /proc/self/exe is this very binary, even after an upgrade replaced the file on disk.
   char* argv[] = {const_cast<char*>("bgod"), const_cast<char*>("--keep-pipes"), nullptr};
   char* envp[] = {nullptr};
   pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, "/proc/self/exe", &actions, &attr, argv, envp);
+  const int rc = ::posix_spawn(&pid, "/proc/self/exe", &actions, attr.get(), argv, envp);
   posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
   if (rc != 0) {
     spdlog::warn("pipe keeper: cannot start: {}", std::strerror(rc));
     return false;

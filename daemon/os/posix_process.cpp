@@ -16,6 +16,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/spawn_attr.hpp"
 #include "common/unique_fd.hpp"
 #include "daemon/os/log_sink.hpp"
 
@@ -114,21 +115,12 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   // Belt and braces: every bgod descriptor is O_CLOEXEC, but a library's may not be.
   posix_spawn_file_actions_addclosefrom_np(&actions, 3);
 
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t empty, all;
-  sigemptyset(&empty);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attr, &empty);
   // SIG_IGN survives exec (bgod ignores SIGPIPE): reset every signal to its default.
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  const CleanSpawnAttr attr;
 
   pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
+  const int rc = ::posix_spawn(&pid, argv[0], &actions, attr.get(), argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
   if (rc != 0) {
     const std::string& program = request.argv.front();
     if (rc == ENOENT)
