@@ -12,6 +12,7 @@
 #include "client/autostart.hpp"
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
+#include "client/startup_support.hpp"
 #include "proto/python_json.hpp"
 
 namespace bgo::client {
@@ -20,23 +21,6 @@ namespace json = boost::json;
 namespace po = boost::program_options;
 
 namespace {
-
-void on_alarm(int) {}
-
-// Waits until bgod has exited: its flock on bgod.lock is released by the kernel when the
-// process dies, so a blocking flock (bounded by an alarm) wakes exactly then.
-bool wait_lock_free(const Paths& paths, std::chrono::seconds timeout) {
-  auto fd = open_fd(paths.lock(), O_RDWR);
-  if (!fd) return true;
-  struct sigaction sa {};
-  sa.sa_handler = on_alarm;
-  ::sigaction(SIGALRM, &sa, nullptr);
-  ::alarm(static_cast<unsigned>(timeout.count()));
-  const bool ok = ::flock(fd->get(), LOCK_EX) == 0;
-  ::alarm(0);
-  if (ok) ::flock(fd->get(), LOCK_UN);
-  return ok;
-}
 
 std::string format_uptime(int64_t s) {
   char buf[64];
