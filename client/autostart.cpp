@@ -70,7 +70,7 @@ bool autostart_allowed() {
 Result<Connection> connect_or_start(const Paths& paths, Autostart autostart) {
   const std::string socket = paths.socket().string();
   auto conn = Connection::connect(socket);
-  if (conn || conn.error().detail != "absent" || autostart == Autostart::no) return conn;
+  if (conn || !daemon_absent(conn.error()) || autostart == Autostart::no) return conn;
   if (auto r = paths.ensure_dirs(); !r) return r.error();
 
   // Serialise starters: the one holding the lock starts bgod, the others then connect to it.
@@ -78,7 +78,7 @@ Result<Connection> connect_or_start(const Paths& paths, Autostart autostart) {
   if (!lock) return lock.error();
   ::flock(lock->get(), LOCK_EX);
   conn = Connection::connect(socket);
-  if (conn || conn.error().detail != "absent") return conn;
+  if (conn || !daemon_absent(conn.error())) return conn;
   if (auto r = spawn_bgod(paths); !r) return r.error();
   // The one acceptable poll (style §5): a bounded connect retry while bgod binds.
   auto delay = std::chrono::milliseconds(10);
@@ -86,11 +86,12 @@ Result<Connection> connect_or_start(const Paths& paths, Autostart autostart) {
   while (std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(delay);
     conn = Connection::connect(socket);
-    if (conn || conn.error().detail != "absent") return conn;
+    if (conn || !daemon_absent(conn.error())) return conn;
     delay = std::min(delay * 2, std::chrono::milliseconds(200));
   }
-  return make_error(Errc::io_error,
-                    "bgod did not start within 5 s; see " + paths.daemon_log().string(), "absent");
+  return errno_error(Errc::io_error,
+                     "bgod did not start within 5 s; see " + paths.daemon_log().string(),
+                     ECONNREFUSED);
 }
 
 }  // namespace bgo::client

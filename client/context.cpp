@@ -47,7 +47,7 @@ Connection* Context::connection() {
 Connection* Context::require_connection() {
   Connection* c = connection();
   if (c != nullptr) return c;
-  if (connect_error_ && connect_error_->detail == "absent" && !autostart_) {
+  if (connect_error_ && daemon_absent(*connect_error_) && !autostart_) {
     fail(red_x() +
          " bgod is not running and BGO_NO_AUTOSTART is set; start it with: bgo daemon start");
   } else {
@@ -133,7 +133,7 @@ void print_start_error(Context& ctx, const Error& error, const std::string& name
       ctx.fail("   Check logs: bgo logs " + name);
       break;
     case Errc::invalid_params:
-      if (error.message == "No command specified") {
+      if (error.param == "command") {
         ctx.fail(ctx.red_x() + " No command specified");
         ctx.fail("   Usage: bgo start <name> -- <command> [args...]");
         break;

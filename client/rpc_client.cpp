@@ -15,20 +15,23 @@ namespace bgo::client {
 
 namespace json = boost::json;
 
+bool daemon_absent(const Error& error) {
+  return error.cause == std::errc::no_such_file_or_directory ||
+         error.cause == std::errc::connection_refused;
+}
+
 Result<Connection> Connection::connect(const std::string& socket_path) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (socket_path.size() >= sizeof addr.sun_path) {
-    return make_error(Errc::invalid_params, "socket path too long: " + socket_path, "other");
+    return make_error(Errc::invalid_params, "socket path too long: " + socket_path);
   }
   std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd) return make_error(Errc::io_error, errno_message("socket", errno), "other");
+  if (!fd) return errno_error(Errc::io_error, errno_message("socket", errno), errno);
   if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
     const int err = errno;
-    const bool absent = err == ENOENT || err == ECONNREFUSED;
-    return make_error(Errc::io_error, errno_message("cannot connect to " + socket_path, err),
-                      absent ? "absent" : "other");
+    return errno_error(Errc::io_error, errno_message("cannot connect to " + socket_path, err), err);
   }
   // Talk only to a bgod of our own user: in a home whose permissions were loosened, another
   // user could have put a socket of theirs in place of bgod's.
@@ -37,8 +40,7 @@ Result<Connection> Connection::connect(const std::string& socket_path) {
   if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != ::getuid()) {
     return make_error(Errc::io_error,
                       socket_path + " belongs to uid " + std::to_string(cred.uid) +
-                          ", not to this user: refusing to use it",
-                      "other");
+                          ", not to this user: refusing to use it");
   }
   return Connection(std::move(fd));
 }

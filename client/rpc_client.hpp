@@ -16,10 +16,14 @@
 
 namespace bgo::client {
 
+// True when `error` (from Connection::connect) means that no bgod listens: the socket is
+// missing (ENOENT) or nobody accepts on it (ECONNREFUSED). Only then may bgod be started.
+bool daemon_absent(const Error& error);
+
 class Connection {
  public:
-  // Connects to the socket. On failure the error's detail is the errno name class:
-  // "absent" (ENOENT/ECONNREFUSED: no daemon) or "other".
+  // Connects to the socket. On failure the error's `cause` is the connect(2) errno
+  // (daemon_absent() tells whether no daemon listens).
   static Result<Connection> connect(const std::string& socket_path);
 
   // Sends one request and waits for its reply; notifications that arrive meanwhile are queued.

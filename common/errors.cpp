@@ -34,6 +34,28 @@ std::string_view to_string(Errc code) {
   return "internal";
 }
 
+std::string_view to_string(SpawnFailure failure) {
+  switch (failure) {
+    case SpawnFailure::not_found:
+      return "not_found";
+    case SpawnFailure::permission:
+      return "permission";
+    case SpawnFailure::bad_cwd:
+      return "bad_cwd";
+    case SpawnFailure::other:
+      return "other";
+  }
+  return "other";
+}
+
+std::optional<SpawnFailure> parse_spawn_failure(std::string_view text) {
+  for (auto f : {SpawnFailure::not_found, SpawnFailure::permission, SpawnFailure::bad_cwd,
+                 SpawnFailure::other}) {
+    if (to_string(f) == text) return f;
+  }
+  return std::nullopt;
+}
+
 void throw_exception_from_error(const Error& error, const boost::source_location&) {
   throw std::runtime_error(error.message);
 }

@@ -2,10 +2,16 @@
 // One error vocabulary for syscalls, the supervisor and the RPC layer.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <vector>
 
 #include <boost/system/result.hpp>
+
+#include "common/exit_status.hpp"
 
 namespace bgo {
 
@@ -25,11 +31,24 @@ enum class Errc {
 
 std::string_view to_string(Errc code);
 
-// An error with a message meant for the user ("Command not found: foo").
+// Why a program could not be started (refines Errc::spawn_failed).
+enum class SpawnFailure { not_found, permission, bad_cwd, other };
+std::string_view to_string(SpawnFailure failure);
+std::optional<SpawnFailure> parse_spawn_failure(std::string_view text);
+
+// An error with a message meant for the user ("Command not found: foo"). The typed members
+// refine it for code that decides on it; each is meaningful for one `code` only, and the
+// JSON-RPC codec (proto/jsonrpc.cpp) is the one place that spells them on the wire.
 struct Error {
   Errc code = Errc::internal;
   std::string message;
-  std::string detail;  // machine-readable refinement, e.g. "not_found" for spawn_failed
+  std::optional<std::string> param;   // invalid_params: the parameter at fault
+  std::optional<int64_t> pid;         // already_running: the pid of the running process
+  std::optional<SpawnFailure> spawn;  // spawn_failed: the cause
+  std::optional<ExitStatus> exit;     // exited_at_once: how it ended
+  std::vector<std::string> names;     // no_such_process for several names: the unknown ones
+  std::optional<bool> was_running;    // restart: whether the process ran before the start failed
+  std::error_code cause;              // the system error behind it, when there is one
 };
 
 [[noreturn]] void throw_exception_from_error(const Error& error,
@@ -38,8 +57,25 @@ struct Error {
 template <class T>
 using Result = boost::system::result<T, Error>;
 
-inline Error make_error(Errc code, std::string message, std::string detail = {}) {
-  return Error{code, std::move(message), std::move(detail)};
+inline Error make_error(Errc code, std::string message) {
+  Error e;
+  e.code = code;
+  e.message = std::move(message);
+  return e;
+}
+
+// invalid_params about `param`.
+inline Error param_error(std::string param, std::string message) {
+  Error e = make_error(Errc::invalid_params, std::move(message));
+  e.param = std::move(param);
+  return e;
+}
+
+// An error caused by the system error `errno_value` (kept in `cause`).
+inline Error errno_error(Errc code, std::string message, int errno_value) {
+  Error e = make_error(code, std::move(message));
+  e.cause = std::error_code(errno_value, std::generic_category());
+  return e;
 }
 
 // Logs and aborts: for broken invariants, never for expected failures.

@@ -92,19 +92,52 @@ RpcError protocol_error(int code, std::string message, json::object extra) {
   return RpcError{code, std::move(message), std::move(data)};
 }
 
+namespace {
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// `data.detail`, the one text refinement of a domain error (docs/protocol.md, "Errors").
+std::string detail_of(const Error& e) {
+  if (e.was_running.value_or(false)) return "was_running";
+  if (e.pid) return std::to_string(*e.pid);
+  if (e.spawn) return std::string(to_string(*e.spawn));
+  if (e.exit) return e.exit->describe();
+  if (!e.names.empty()) return join_names(e.names);
+  return {};
+}
+
+}  // namespace
+
 RpcError to_rpc_error(const Error& error) {
   json::object data{{"kind", to_string(error.code)}};
-  if (!error.detail.empty()) data["detail"] = error.detail;
+  if (std::string detail = detail_of(error); !detail.empty()) data["detail"] = std::move(detail);
+  if (error.param) data["param"] = *error.param;
+  if (error.was_running) data["was_running"] = *error.was_running;
   return RpcError{rpc_code(error.code), error.message, std::move(data)};
 }
 
 Error from_rpc_error(const RpcError& error) {
-  Error out{errc_from_rpc_code(error.code).value_or(Errc::internal), error.message, {}};
-  if (error.data.is_object()) {
-    if (const json::value* d = error.data.as_object().if_contains("detail");
-        d != nullptr && d->is_string()) {
-      out.detail = std::string(d->as_string());
-    }
+  Error out = make_error(errc_from_rpc_code(error.code).value_or(Errc::internal), error.message);
+  if (!error.data.is_object()) return out;
+  const json::object& data = error.data.as_object();
+  if (const json::value* p = data.if_contains("param"); p != nullptr && p->is_string()) {
+    out.param = std::string(p->as_string());
+  }
+  if (const json::value* w = data.if_contains("was_running"); w != nullptr && w->is_bool()) {
+    out.was_running = w->as_bool();
+  }
+  const json::value* d = data.if_contains("detail");
+  if (d == nullptr || !d->is_string()) return out;
+  const std::string detail(d->as_string());
+  if (out.code == Errc::spawn_failed) out.spawn = parse_spawn_failure(detail);
+  if (out.code == Errc::already_running) {
+    char* end = nullptr;
+    const long long pid = std::strtoll(detail.c_str(), &end, 10);
+    if (end != detail.c_str() && *end == '\0') out.pid = pid;
   }
   return out;
 }

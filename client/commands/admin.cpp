@@ -68,7 +68,7 @@ int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
   }
   auto conn = connect_or_start(ctx.paths(), Autostart::no);
   if (!conn) {
-    if (conn.error().detail != "absent") {
+    if (!daemon_absent(conn.error())) {
       ctx.fail(ctx.red_x() + " " + conn.error().message);
       return 1;
     }

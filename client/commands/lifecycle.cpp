@@ -19,7 +19,7 @@ int run_start(Context& ctx, const std::string& name, std::vector<std::string> co
   if (!check_name(ctx, name)) return 1;
   if (!command.empty() && command.front() == "--") command.erase(command.begin());
   if (command.empty()) {
-    print_start_error(ctx, make_error(Errc::invalid_params, "No command specified"), name);
+    print_start_error(ctx, param_error("command", "No command specified"), name);
     return 1;
   }
   std::string dir = client_cwd();
@@ -126,7 +126,7 @@ int cmd_restart(Context& ctx, const std::vector<std::string>& tokens) {
                                               {"reset_counters", args->has("reset-counters")},
                                               {"env", std::move(env)}});
   if (!r) {
-    if (r.error().detail == "was_running") ctx.say("🛑 Stopping '" + name + "'...");
+    if (r.error().was_running.value_or(false)) ctx.say("🛑 Stopping '" + name + "'...");
     print_start_error(ctx, r.error(), name);
     return 1;
   }

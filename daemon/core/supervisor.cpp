@@ -208,13 +208,14 @@ void Supervisor::start(StartParams params, StartDone done) {
   if (existing != nullptr && existing->phase != Phase::stopped &&
       existing->phase != Phase::backoff) {
     const auto pid = existing->pid;
-    return done(make_error(
-        Errc::already_running,
-        "Process '" + params.name + "' is already running (PID: " + std::to_string(pid) + ")",
-        std::to_string(pid)));
+    Error e = make_error(Errc::already_running, "Process '" + params.name +
+                                                    "' is already running (PID: " +
+                                                    std::to_string(pid) + ")");
+    e.pid = pid;
+    return done(e);
   }
   if (params.command.empty()) {
-    return done(make_error(Errc::invalid_params, "No command specified"));
+    return done(param_error("command", "No command specified"));
   }
   auto resolved = processes_.resolve(params.command, params.env, params.cwd);
   if (!resolved) return done(resolved.error());
@@ -418,10 +419,11 @@ void Supervisor::handle_crash(Child& child, bool probe_pending) {
       child.phase = Phase::stopped;
       save(child);
       const ExitStatus status = child.exit.value_or(ExitStatus::unknown());
-      return fn(make_error(
-          Errc::exited_at_once,
-          "Process '" + name + "' failed to start (exited immediately, " + status.describe() + ")",
-          status.describe()));
+      Error e = make_error(Errc::exited_at_once, "Process '" + name +
+                                                     "' failed to start (exited immediately, " +
+                                                     status.describe() + ")");
+      e.exit = status;
+      return fn(e);
     }
   }
   if (!watched) {
@@ -475,8 +477,9 @@ void Supervisor::watch_restart(const std::string& name) {
   });
   if (!spawned) {
     const Error& e = spawned.error();
-    std::string reason = e.detail == "not_found" ? "command not found: " + child->record.command[0]
-                         : e.detail == "permission"
+    std::string reason = e.spawn == SpawnFailure::not_found
+                             ? "command not found: " + child->record.command[0]
+                         : e.spawn == SpawnFailure::permission
                              ? "permission denied: " + child->record.command[0]
                              : "failed to start: " + e.message;
     logs_.watcher_line(name, "restart failed: " + reason);

@@ -182,7 +182,9 @@ void Supervisor::restart_many(std::vector<std::string> names, CandidateOrder ord
   if (!unknown.empty()) {
     std::string list;
     for (const auto& n : unknown) list += (list.empty() ? "" : ", ") + n;
-    return done(make_error(Errc::no_such_process, "Unknown process(es): " + list, list));
+    Error e = make_error(Errc::no_such_process, "Unknown process(es): " + list);
+    e.names = std::move(unknown);
+    return done(e);
   }
   for (const auto& name : names) {
     // A name given twice is restarted once (the original tried twice, §12.2 #24).

@@ -24,6 +24,12 @@ namespace bgo::daemon {
 
 namespace {
 
+Error spawn_error(SpawnFailure why, std::string message) {
+  Error e = make_error(Errc::spawn_failed, std::move(message));
+  e.spawn = why;
+  return e;
+}
+
 int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
 int pidfd_send_signal(int pidfd, int sig) {
   return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
@@ -70,7 +76,7 @@ Result<std::vector<std::string>> PosixProcess::resolve(const std::vector<std::st
                                                        const std::string& cwd) {
   struct stat st {};
   if (::stat(cwd.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    return make_error(Errc::spawn_failed, "Working directory not found: " + cwd, "bad_cwd");
+    return spawn_error(SpawnFailure::bad_cwd, "Working directory not found: " + cwd);
   }
   std::vector<std::string> out = command;
   const std::string& program = command.front();
@@ -88,16 +94,16 @@ Result<std::vector<std::string>> PosixProcess::resolve(const std::vector<std::st
     }
     begin = end + 1;
   }
-  return make_error(Errc::spawn_failed, "Command not found: " + program, "not_found");
+  return spawn_error(SpawnFailure::not_found, "Command not found: " + program);
 }
 
 Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   auto out = make_pipe();
   if (!out)
-    return make_error(Errc::spawn_failed, "Failed to start: " + out.error().message, "other");
+    return spawn_error(SpawnFailure::other, "Failed to start: " + out.error().message);
   auto err = make_pipe();
   if (!err)
-    return make_error(Errc::spawn_failed, "Failed to start: " + err.error().message, "other");
+    return spawn_error(SpawnFailure::other, "Failed to start: " + err.error().message);
 
   // argv and envp are built before spawning: nothing allocates between fork and exec.
   std::vector<char*> argv, envp;
@@ -124,12 +130,11 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   if (rc != 0) {
     const std::string& program = request.argv.front();
     if (rc == ENOENT)
-      return make_error(Errc::spawn_failed, "Command not found: " + program, "not_found");
+      return spawn_error(SpawnFailure::not_found, "Command not found: " + program);
     if (rc == EACCES || rc == EPERM || rc == EISDIR) {
-      return make_error(Errc::spawn_failed, "Permission denied: " + program, "permission");
+      return spawn_error(SpawnFailure::permission, "Permission denied: " + program);
     }
-    return make_error(Errc::spawn_failed, "Failed to start: " + std::string(std::strerror(rc)),
-                      "other");
+    return spawn_error(SpawnFailure::other, "Failed to start: " + std::string(std::strerror(rc)));
   }
   out->write.reset();
   err->write.reset();

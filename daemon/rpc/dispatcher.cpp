@@ -14,14 +14,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string param_in(const std::string& message) {
-  constexpr std::string_view prefix = "invalid params: '";
-  if (!message.starts_with(prefix)) return {};
-  const size_t end = message.find('\'', prefix.size());
-  return end == std::string::npos ? std::string{}
-                                  : message.substr(prefix.size(), end - prefix.size());
-}
-
 std::string error_text(const json::value& id, int code, std::string message,
                        json::object extra = {}) {
   return proto::error_line(id, proto::protocol_error(code, std::move(message), std::move(extra)));
@@ -36,11 +28,8 @@ std::string invalid_params_text(const json::value& id, const std::string& param,
 
 }  // namespace
 
-ParamError::ParamError(const std::string& message)
-    : std::runtime_error(message), param(param_in(message)) {}
-
 ParamError::ParamError(std::string param_name, const std::string& message)
-    : std::runtime_error(message), param(std::move(param_name)) {}
+    : std::runtime_error(message), error(param_error(std::move(param_name), message)) {}
 
 void Dispatcher::add(std::string method, Handler handler) {
   methods_.insert_or_assign(std::move(method), std::move(handler));
@@ -157,7 +146,7 @@ void Dispatcher::run_one(const json::value& request, const std::shared_ptr<Sessi
     Call call{params, session};
     it->second(call, respond);
   } catch (const ParamError& e) {
-    fail(invalid_params_text(id, e.param, e.what()));
+    fail(proto::error_line(id, proto::to_rpc_error(e.error)));
   } catch (const std::exception& e) {
     spdlog::error("method {} (id {}) failed: {}", name, json::serialize(id), e.what());
     fail(error_text(id, proto::k_internal_error, std::string("internal error: ") + e.what()));

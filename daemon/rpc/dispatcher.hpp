@@ -21,13 +21,12 @@ namespace bgo::daemon {
 
 class Session;
 
-// Thrown by parameter readers and handlers; becomes -32602 with data {"kind":
-// "invalid_params", "param": <param>}. The one-argument form takes the parameter's name from
-// a message of the form "invalid params: '<param>' ...".
+// Thrown by parameter readers and handlers from deep inside params; carries the same Error a
+// handler could return (invalid_params with `param` set), so both become the same -32602 with
+// data {"kind": "invalid_params", "param": <param>}.
 struct ParamError : std::runtime_error {
-  explicit ParamError(const std::string& message);
   ParamError(std::string param_name, const std::string& message);
-  std::string param;  // may be empty
+  Error error;
 };
 
 // A handler answers through Respond exactly once (later calls are logged and dropped), at

@@ -27,7 +27,8 @@ namespace {
 std::string valid_name(const json::object& p, std::string_view key = "name") {
   std::string name = param_string(p, key);
   if (!is_valid_name(name)) {
-    throw ParamError("invalid params: '" + std::string(key) + "' is not a valid process name");
+    throw ParamError(std::string(key),
+                     "invalid params: '" + std::string(key) + "' is not a valid process name");
   }
   return name;
 }
@@ -82,14 +83,14 @@ std::optional<LogStream> parse_stream(std::string_view s) {
 
 std::string check_policy(const std::string& policy) {
   if (policy != "always" && policy != "unless-stopped" && policy != "never") {
-    throw ParamError("invalid params: 'autostart' must be always, unless-stopped or never");
+    throw ParamError("autostart", "invalid params: 'autostart' must be always, unless-stopped or never");
   }
   return policy;
 }
 
 std::string check_mode(const std::string& mode) {
   if (mode != "backoff" && mode != "stop" && mode != "retry") {
-    throw ParamError("invalid params: 'on_fast_crash' must be backoff, stop or retry");
+    throw ParamError("on_fast_crash", "invalid params: 'on_fast_crash' must be backoff, stop or retry");
   }
   return mode;
 }
@@ -103,7 +104,7 @@ void register_lifecycle(Dispatcher& d, Services& s) {
     p.command = param_strings(c.params, "command");
     p.cwd = opt_param_string(c.params, "cwd").value_or("/");
     if (!p.cwd.empty() && p.cwd.front() != '/')
-      throw ParamError("invalid params: 'cwd' must be absolute");
+      throw ParamError("cwd", "invalid params: 'cwd' must be absolute");
     p.env = param_strings(c.params, "env");
     p.watch = param_bool(c.params, "watch");
     p.interval = opt_param_int(c.params, "interval");
@@ -145,7 +146,7 @@ void register_lifecycle(Dispatcher& d, Services& s) {
                            if (!r) return respond(r.error());
                            if (!r->start) {
                              Error e = r->start.error();
-                             if (r->was_running) e.detail = "was_running";
+                             e.was_running = r->was_running;
                              return respond(e);
                            }
                            json::object o = start_json(*r->start).as_object();
@@ -212,7 +213,7 @@ void register_queries(Dispatcher& d, Services& s) {
   d.add("candidates", [&s](Call& c, Respond respond) {
     const auto order = opt_param_string(c.params, "order").value_or("file");
     if (order != "file" && order != "recent")
-      throw ParamError("invalid params: 'order' must be file or recent");
+      throw ParamError("order", "invalid params: 'order' must be file or recent");
     json::array out;
     for (const auto& name : s.supervisor.candidates(order == "recent" ? CandidateOrder::recent
                                                                       : CandidateOrder::file)) {
@@ -276,7 +277,7 @@ Result<std::string> registered(Services& s, const json::object& params) {
 
 LogStream stream_param(std::string_view text) {
   const auto stream = parse_stream(text);
-  if (!stream) throw ParamError("invalid params: 'stream' must be stdout, stderr or watcher");
+  if (!stream) throw ParamError("stream", "invalid params: 'stream' must be stdout, stderr or watcher");
   return *stream;
 }
 

@@ -42,11 +42,13 @@ inline void add_stub_methods(daemon::Dispatcher& d,
     r(json::value(std::move(out)));
   });
   d.add("fail", [](Call&, Respond r) {
-    r(make_error(Errc::no_such_process, "No process named 'x' found", "detail"));
+    Error e = make_error(Errc::no_such_process, "No process named 'x' found");
+    e.names = {"detail"};
+    r(e);
   });
   d.add("throw", [](Call&, Respond) -> void { throw std::runtime_error("boom"); });
   d.add("param_error", [](Call&, Respond) -> void {
-    throw daemon::ParamError("invalid params: 'x' must be a string");
+    throw daemon::ParamError("x", "invalid params: 'x' must be a string");
   });
   d.add("twice", [](Call&, Respond r) {
     r(json::value(1));

@@ -26,7 +26,9 @@ class FakeProcessPort final : public daemon::ProcessPort {
     spawns.push_back(request);
     if (fail_next_spawn_) {
       const std::string detail = *std::exchange(fail_next_spawn_, std::nullopt);
-      return make_error(Errc::spawn_failed, "Failed to start: fake " + detail, detail);
+      Error e = make_error(Errc::spawn_failed, "Failed to start: fake " + detail);
+      e.spawn = parse_spawn_failure(detail).value_or(SpawnFailure::other);
+      return e;
     }
     const pid_t pid = next_pid_++;
     live.insert(pid);

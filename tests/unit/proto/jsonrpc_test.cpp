@@ -71,14 +71,31 @@ TEST(JsonRpc, DaemonLinesAreValidUtf8ButRequestsAreNotRewritten) {
 }
 
 TEST(JsonRpc, DomainErrorsRoundTrip) {
-  const Error e = make_error(Errc::spawn_failed, "Command not found: x", "not_found");
+  Error e = make_error(Errc::spawn_failed, "Command not found: x");
+  e.spawn = SpawnFailure::not_found;
   const RpcError rpc = to_rpc_error(e);
   EXPECT_EQ(rpc.code, -32004);
   EXPECT_EQ(json::serialize(rpc.data), R"({"kind":"spawn_failed","detail":"not_found"})");
   const Error back = from_rpc_error(parse_reply(error_line("a", rpc)).error);
   EXPECT_EQ(back.code, Errc::spawn_failed);
   EXPECT_EQ(back.message, e.message);
-  EXPECT_EQ(back.detail, "not_found");
+  EXPECT_EQ(back.spawn, SpawnFailure::not_found);
+}
+
+TEST(JsonRpc, TypedErrorMembersTravelAsData) {
+  Error e = param_error("command", "No command specified");
+  EXPECT_EQ(json::serialize(to_rpc_error(e).data),
+            R"({"kind":"invalid_params","param":"command"})");
+  Error running = make_error(Errc::already_running, "Process 'w' is already running (PID: 42)");
+  running.pid = 42;
+  const Error back = from_rpc_error(parse_reply(error_line(1, to_rpc_error(running))).error);
+  EXPECT_EQ(back.pid, 42);
+  Error restart = make_error(Errc::exited_at_once, "failed");
+  restart.exit = ExitStatus::exited(3);
+  restart.was_running = true;
+  EXPECT_EQ(json::serialize(to_rpc_error(restart).data),
+            R"({"kind":"exited_at_once","detail":"was_running","was_running":true})");
+  EXPECT_EQ(from_rpc_error(to_rpc_error(restart)).was_running, true);
 }
 
 }  // namespace

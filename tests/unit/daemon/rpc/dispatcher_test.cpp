@@ -23,7 +23,11 @@ class DispatcherTest : public ::testing::Test {
       r(json::value(param_string(c.params, "name") +
                     std::to_string(*opt_param_int(c.params, "n"))));
     });
-    d_.add("fail", [](Call&, Respond r) { r(make_error(Errc::no_such_process, "nope", "x")); });
+    d_.add("fail", [](Call&, Respond r) {
+      Error e = make_error(Errc::no_such_process, "nope");
+      e.names = {"x"};
+      r(e);
+    });
     d_.add("throw", [](Call&, Respond) -> void { throw std::runtime_error("boom"); });
     d_.add("twice", [](Call&, Respond r) {
       r(json::value(1));
