@@ -38,9 +38,8 @@ Result<Connection> Connection::connect(const std::string& socket_path) {
   ucred cred{};
   socklen_t len = sizeof cred;
   if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != ::getuid()) {
-    return make_error(Errc::io_error,
-                      socket_path + " belongs to uid " + std::to_string(cred.uid) +
-                          ", not to this user: refusing to use it");
+    return make_error(Errc::io_error, socket_path + " belongs to uid " + std::to_string(cred.uid) +
+                                          ", not to this user: refusing to use it");
   }
   return Connection(std::move(fd));
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,6 +37,25 @@ struct LogOptions {
   bool timestamps = false;                  // prefix each line with an ISO-8601 time
 };
 
+// `status`: what the file says the process should be doing (the recorded intent).
+enum class RecordStatus { running, stopped };
+// `stop_reason`: why it is not running.
+enum class StopReason {
+  user,     // `stop`, `delete` or a restart's stop
+  crashed,  // it exited on its own (or died while no bgod watched)
+  daemon,   // bgod stopped it while shutting down: the next bgod starts it again
+};
+// `autostart`: what a login resurrect and a new bgod do with it (spec §10.1).
+enum class AutostartPolicy { always, unless_stopped, never };
+
+std::string_view to_string(RecordStatus status);
+std::string_view to_string(StopReason reason);
+std::string_view to_string(AutostartPolicy policy);
+// The file's spelling back to the enum; nullopt for a value this version does not know.
+std::optional<RecordStatus> parse_record_status(std::string_view text);
+std::optional<StopReason> parse_stop_reason(std::string_view text);
+std::optional<AutostartPolicy> parse_autostart_policy(std::string_view text);
+
 struct ProcessRecord {
   std::string name;
   std::optional<int64_t> pid;
@@ -44,11 +64,11 @@ struct ProcessRecord {
   std::vector<std::string> command;
   std::optional<std::string> cwd;
   std::optional<std::string> started_at;
-  std::string status = "stopped";        // "running" | "stopped": the recorded intent
-  std::optional<std::string> autostart;  // absent in 0.2 files: treated as unless-stopped
-  std::optional<std::string> pid_start;  // `ps -o lstart=` text, for the Python bgo
+  RecordStatus status = RecordStatus::stopped;
+  std::optional<AutostartPolicy> autostart;  // absent in 0.2 files: treated as unless-stopped
+  std::optional<std::string> pid_start;      // `ps -o lstart=` text, for the Python bgo
   std::optional<WatchBlock> watch;
-  std::optional<std::string> stop_reason;  // "user" | "crashed" | "daemon"
+  std::optional<StopReason> stop_reason;
   std::optional<std::string> stopped_at;
   // Keys added by the C++ bgo (appended after the original's).
   std::optional<uint64_t> start_ticks;  // /proc/PID/stat field 22 at spawn: process identity
@@ -58,7 +78,11 @@ struct ProcessRecord {
   std::optional<LogOptions> logs;
   ExtraFields extra;
 
-  std::string autostart_policy() const { return autostart.value_or("unless-stopped"); }
+  AutostartPolicy autostart_policy() const {
+    return autostart.value_or(AutostartPolicy::unless_stopped);
+  }
+  // A stopped file without `stop_reason` is the user's (the original's "legacy" rule).
+  StopReason effective_stop_reason() const { return stop_reason.value_or(StopReason::user); }
 };
 
 }  // namespace bgo

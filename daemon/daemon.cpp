@@ -2,23 +2,27 @@
 // run_daemon(): the only place that names the concrete adapters.
 #include "daemon/daemon.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
 #include "common/paths.hpp"
 #include "daemon/core/supervisor.hpp"
 #include "daemon/os/asio_timer.hpp"
 #include "daemon/os/daemon_lock.hpp"
+#include "daemon/os/log_reader.hpp"
 #include "daemon/os/log_sink.hpp"
 #include "daemon/os/posix_process.hpp"
+#include "daemon/os/reaper.hpp"
+#include "daemon/os/signal_loop.hpp"
 #include "daemon/os/state_store.hpp"
 #include "daemon/os/systemd.hpp"
 #include "daemon/rpc/control_server.hpp"
@@ -40,6 +44,115 @@ void raise_fd_limit() {
   }
 }
 
+// The running daemon. Members are declared in the order they depend on each other, so they
+// are built in that order and torn down in reverse: adapters, then the Supervisor that uses
+// them, then the RPC layer that calls it. The adapters' callbacks into the supervisor only
+// run once the loop runs, when every member exists.
+class Daemon {
+ public:
+  Daemon(const DaemonConfig& config, Paths paths, DaemonLock& lock, int listen_fd,
+         Notifier notifier)
+      : config_(config),
+        paths_(std::move(paths)),
+        lock_(lock),
+        listen_fd_(listen_fd),
+        notifier_(std::move(notifier)),
+        timers_(io_),
+        logs_(io_, paths_, [this](pid_t pid) { supervisor_.on_output_closed(pid); }),
+        processes_(io_, logs_,
+                   [this](pid_t pid, const ExitStatus& s) { supervisor_.on_exit(pid, s); }),
+        store_(paths_),
+        log_reader_(paths_),
+        supervisor_(processes_, store_, logs_, timers_, clock_, hub_, settings(config)),
+        reaper_([this](pid_t pid, const ExitStatus& s) { supervisor_.on_exit(pid, s); }),
+        signals_(io_, {[this] { reaper_.on_sigchld(); }, [this] { logs_.reopen_all(); },
+                       [this] { shutdown(false); }}) {
+    logs_.set_output_listener([this](const std::string& name, LogStream stream,
+                                     std::string_view data) { hub_.on_output(name, stream, data); },
+                              [this](const std::string& name) { return hub_.followed(name); });
+  }
+
+  int run() {
+    auto loaded = store_.load_all();
+    supervisor_.load(std::move(loaded.records), std::move(loaded.broken));
+    Services services{supervisor_,
+                      hub_,
+                      log_reader_,
+                      clock_,
+                      paths_,
+                      [this](std::string_view name) { logs_.flush(name); },
+                      [this](bool keep) { shutdown(keep); },
+                      clock_.now(),
+                      config_.stop_timeout,
+                      config_.default_logs};
+    register_handlers(dispatcher_, services);
+    server_ = std::make_unique<ControlServer>(io_, lock_, paths_, dispatcher_, hub_, listen_fd_);
+    lock_.write_pid_file();
+    signals_.start();
+    server_->start();
+    supervisor_.resurrect_on_boot();
+    // READY only now: the state is loaded, the socket listens (the ControlServer constructor
+    // called listen(), or systemd did) and resurrected children are spawned. A client that
+    // systemd let through is queued in the backlog until io.run() accepts it.
+    notifier_.send("READY=1\nSTATUS=supervising " + std::to_string(supervisor_.size()) +
+                   " process(es), " + std::to_string(supervisor_.online_count()) + " running");
+    spdlog::info("ready: {} process(es), {} online", supervisor_.size(),
+                 supervisor_.online_count());
+    io_.run();
+    // An inherited socket belongs to systemd, which keeps listening on it (the next client
+    // starts bgod again): removing its path would cut every later client off.
+    if (listen_fd_ < 0) ::unlink(paths_.socket().c_str());
+    spdlog::info("bgod stopped");
+    return 0;
+  }
+
+ private:
+  static SupervisorSettings settings(const DaemonConfig& config) {
+    SupervisorSettings s;
+    s.stop_timeout = config.stop_timeout;
+    s.default_logs = config.default_logs;
+    for (char** e = environ; *e != nullptr; ++e) s.default_env.emplace_back(*e);
+    return s;
+  }
+
+  void shutdown(bool keep_children) {
+    if (stopping_) return;
+    stopping_ = true;
+    const std::string what =
+        keep_children ? "children kept running"
+                      : "stopping " + std::to_string(supervisor_.online_count()) + " process(es)";
+    notifier_.send("STOPPING=1\nSTATUS=shutting down: " + what);
+    spdlog::info("shutting down ({})",
+                 keep_children ? "children kept running" : "stopping children");
+    if (server_) server_->stop();
+    supervisor_.shutdown(keep_children, [this] {
+      hub_.close_all();
+      signals_.cancel();
+      io_.stop();
+    });
+  }
+
+  const DaemonConfig& config_;
+  Paths paths_;
+  DaemonLock& lock_;
+  int listen_fd_;
+  Notifier notifier_;
+  boost::asio::io_context io_;
+  SteadyClock clock_;
+  AsioTimerFactory timers_;
+  EventHub hub_;
+  LogSink logs_;
+  PosixProcess processes_;
+  StateStore store_;
+  LogReader log_reader_;
+  Supervisor supervisor_;
+  Reaper reaper_;
+  SignalLoop signals_;
+  Dispatcher dispatcher_;
+  std::unique_ptr<ControlServer> server_;
+  bool stopping_ = false;
+};
+
 }  // namespace
 
 int run_daemon(const DaemonConfig& config) {
@@ -53,109 +166,19 @@ int run_daemon(const DaemonConfig& config) {
   }
   // Both take their variables out of the environment before it becomes the children's default.
   const int listen_fd = take_listen_fd();
-  const Notifier notifier = Notifier::from_environment();
+  Notifier notifier = Notifier::from_environment();
   ::signal(SIGPIPE, SIG_IGN);
   raise_fd_limit();
+  // Orphans of a child's process group are reparented to bgod, which reaps them and so learns
+  // when a group it is stopping has become empty (docs/states.md, `lingering`).
+  if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+    spdlog::warn("cannot become a subreaper: {}", std::strerror(errno));
+  }
   spdlog::set_pattern("[%Y-%m-%dT%H:%M:%S.%e%z] [%l] %v");
   spdlog::info("bgod {} starting (pid {}, home {})", BGO_VERSION, ::getpid(),
                paths->home().string());
-
-  boost::asio::io_context io;
-  SteadyClock clock;
-  AsioTimerFactory timers(io);
-  EventHub hub;
-  std::unique_ptr<Supervisor> supervisor;
-  LogSink logs(io, *paths, [&](pid_t pid) { supervisor->on_output_closed(pid); });
-  logs.set_output_listener([&](const std::string& name, LogStream stream,
-                               std::string_view data) { hub.on_output(name, stream, data); },
-                           [&](const std::string& name) { return hub.followed(name); });
-  PosixProcess processes(io, logs,
-                         [&](pid_t pid, const ExitStatus& s) { supervisor->on_exit(pid, s); });
-  StateStore store(*paths);
-  SupervisorSettings settings;
-  settings.stop_timeout = config.stop_timeout;
-  settings.default_logs = config.default_logs;
-  for (char** e = environ; *e != nullptr; ++e) settings.default_env.emplace_back(*e);
-  supervisor = std::make_unique<Supervisor>(processes, store, logs, timers, clock, hub, settings);
-
-  auto loaded = store.load_all();
-  supervisor->load(std::move(loaded.records), std::move(loaded.broken));
-
-  boost::asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);
-  signals.add(SIGCHLD);
-  Dispatcher dispatcher;
-  std::unique_ptr<ControlServer> server;
-  bool stopping = false;
-  auto shutdown = [&](bool keep_children) {
-    if (stopping) return;
-    stopping = true;
-    const std::string what =
-        keep_children ? "children kept running"
-                      : "stopping " + std::to_string(supervisor->online_count()) + " process(es)";
-    notifier.send("STOPPING=1\nSTATUS=shutting down: " + what);
-    spdlog::info("shutting down ({})",
-                 keep_children ? "children kept running" : "stopping children");
-    server->stop();
-    supervisor->shutdown(keep_children, [&] {
-      hub.close_all();
-      signals.cancel();
-      io.stop();
-    });
-  };
-  Services services{*supervisor,
-                    hub,
-                    *paths,
-                    [&](std::string_view name) { logs.flush(name); },
-                    shutdown,
-                    std::chrono::steady_clock::now(),
-                    config.stop_timeout,
-                    config.default_logs};
-  register_handlers(dispatcher, services);
-  server = std::make_unique<ControlServer>(io, *lock, *paths, dispatcher, hub, listen_fd);
-  lock->write_pid_file();
-
-  // SIGCHLD is coalesced: several exits may arrive as one signal, so reap until waitpid()
-  // says nothing more has exited. This is the only wait*() in bgod.
-  std::function<void()> arm_signals = [&] {
-    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
-      if (ec) return;
-      if (sig == SIGCHLD) {
-        for (;;) {
-          int status = 0;
-          const pid_t pid = ::waitpid(-1, &status, WNOHANG);
-          if (pid <= 0) {
-            if (pid < 0 && errno == EINTR) continue;
-            break;
-          }
-          supervisor->on_exit(pid, ExitStatus::from_wait_status(status));
-        }
-      } else if (sig == SIGHUP) {
-        logs.reopen_all();
-      } else {
-        shutdown(false);
-      }
-      // Always re-arm: children must still be reaped while the shutdown waits for them.
-      arm_signals();
-    });
-  };
-  arm_signals();
-  // Reap anything that exited before the signal set was installed.
-  ::kill(::getpid(), SIGCHLD);
-
-  server->start();
-  supervisor->resurrect_on_boot();
-  // READY only now: the state is loaded, the socket listens (the ControlServer constructor
-  // called listen(), or systemd did) and resurrected children are spawned. A client that
-  // systemd let through is queued in the backlog until io.run() accepts it.
-  notifier.send("READY=1\nSTATUS=supervising " + std::to_string(supervisor->size()) +
-                " process(es), " + std::to_string(supervisor->online_count()) + " running");
-  spdlog::info("ready: {} process(es), {} online", supervisor->size(), supervisor->online_count());
-  io.run();
-  // An inherited socket belongs to systemd, which keeps listening on it (the next client
-  // starts bgod again): removing its path would cut every later client off.
-  if (listen_fd < 0) ::unlink(paths->socket().c_str());
-  spdlog::info("bgod stopped");
-  return 0;
+  Daemon daemon(config, *paths, *lock, listen_fd, std::move(notifier));
+  return daemon.run();
 }
 
 }  // namespace bgo::daemon

@@ -50,11 +50,11 @@ json::object detail_json(const ProcessRecord& r, bool online, const UsageText& u
                          const Paths& paths) {
   json::object o = row_json(r, online, usage);
   if (r.has_pgid) o["pgid"] = opt(r.pgid);
-  o["autostart"] = r.autostart_policy();
+  o["autostart"] = to_string(r.autostart_policy());
   o["logs"] = json::object{{"stdout", log_entry(paths, r.name, LogStream::out)},
                            {"stderr", log_entry(paths, r.name, LogStream::err)},
                            {"watcher", log_entry(paths, r.name, LogStream::watcher)}};
-  o["stop_reason"] = opt(r.stop_reason);
+  o["stop_reason"] = r.stop_reason ? json::value(to_string(*r.stop_reason)) : json::value(nullptr);
   o["exit_code"] = opt(r.exit_code);
   o["exit_signal"] = opt(r.exit_signal);
   return o;

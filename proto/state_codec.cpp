@@ -112,14 +112,20 @@ Result<ProcessRecord> parse_state(std::string_view text, std::string_view fallba
   r.command = std::move(*command);
   r.cwd = opt_string(o, "cwd");
   r.started_at = opt_string(o, "started_at");
-  r.status = opt_string(o, "status").value_or("stopped");
-  r.autostart = opt_string(o, "autostart");
+  // A status this version does not know counts as stopped (only "running" is ever adopted);
+  // an unknown stop reason as a crash (it is not a stop the user asked for), an unknown
+  // autostart policy as none given.
+  r.status =
+      parse_record_status(opt_string(o, "status").value_or("")).value_or(RecordStatus::stopped);
+  if (auto a = opt_string(o, "autostart")) r.autostart = parse_autostart_policy(*a);
   r.pid_start = opt_string(o, "pid_start");
   if (const json::value* w = o.if_contains("watch");
       w != nullptr && w->is_object() && !w->as_object().empty()) {
     r.watch = parse_watch(w->as_object());
   }
-  r.stop_reason = opt_string(o, "stop_reason");
+  if (auto s = opt_string(o, "stop_reason")) {
+    r.stop_reason = parse_stop_reason(*s).value_or(StopReason::crashed);
+  }
   r.stopped_at = opt_string(o, "stopped_at");
   if (auto t = opt_int(o, "start_ticks"); t && *t >= 0) r.start_ticks = static_cast<uint64_t>(*t);
   r.exit_code = opt_int(o, "exit_code");
@@ -164,11 +170,11 @@ json::object to_json(const ProcessRecord& r) {
   o["command"] = std::move(command);
   o["cwd"] = opt_value(r.cwd);
   o["started_at"] = opt_value(r.started_at);
-  o["status"] = r.status;
-  if (r.autostart) o["autostart"] = *r.autostart;
+  o["status"] = to_string(r.status);
+  if (r.autostart) o["autostart"] = to_string(*r.autostart);
   if (r.pid_start) o["pid_start"] = *r.pid_start;
   if (r.watch) o["watch"] = to_json(*r.watch);
-  if (r.stop_reason) o["stop_reason"] = *r.stop_reason;
+  if (r.stop_reason) o["stop_reason"] = to_string(*r.stop_reason);
   if (r.stopped_at) o["stopped_at"] = *r.stopped_at;
   if (r.start_ticks) o["start_ticks"] = *r.start_ticks;
   if (r.exit_code) o["exit_code"] = *r.exit_code;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// One supervised process as the supervisor tracks it in memory.
+// One supervised process: owns its life from spawn to reap, its timers and its pending answers.
 #pragma once
 
 #include <chrono>
@@ -12,41 +12,161 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/errors.hpp"
 #include "common/exit_status.hpp"
 #include "common/process_record.hpp"
+#include "daemon/core/child_state.hpp"
 #include "daemon/core/ports.hpp"
 #include "daemon/core/watch_policy.hpp"
 
 namespace bgo::daemon {
 
-// stopped -> running -> (stopping) -> exiting -> stopped | backoff -> running ...
-enum class Phase {
-  stopped,   // no process; the record says why
-  running,   // pid valid (spawned or adopted), not yet exited
-  stopping,  // a stop was requested; SIGTERM sent, SIGKILL armed
-  exiting,   // reaped; waiting for its output pipes to reach end-of-file
-  backoff,   // watched, crashed, restart timer armed
+struct SupervisorSettings {
+  std::chrono::milliseconds start_probe{100};    // spec Appendix D #8
+  std::chrono::milliseconds stop_timeout{5000};  // SIGTERM -> SIGKILL grace
+  std::chrono::milliseconds output_drain{250};   // wait for EOF after reap (descendants)
+  std::chrono::milliseconds group_grace{1000};   // after SIGKILL, a group nobody reports on
+  LogOptions default_logs;
+  std::vector<std::string> default_env;  // bgod's environment, for starts that bring none
 };
-std::string_view to_string(Phase phase);
 
-struct Child {
-  ProcessRecord record;
-  Phase phase = Phase::stopped;
-  pid_t pid = 0;  // valid while phase is running, stopping or exiting
-  bool adopted = false;
-  int outputs_open = 0;
-  Clock::time_point spawned_at{};
-  Clock::time_point exited_at{};             // when it was reaped: where its uptime ends
-  std::chrono::milliseconds last_uptime{0};  // how long the last run lasted (watcher log)
-  std::optional<ExitStatus> exit;
-  std::string stop_reason;             // set when bgod itself asked the process to stop
-  std::unique_ptr<Timer> timer;        // kill escalation, output drain or restart backoff
-  std::unique_ptr<Timer> probe_timer;  // the start probe
-  std::function<void(Result<pid_t>)> probe_done;
-  std::vector<std::function<void()>> stop_waiters;
-  WatchTracker tracker;
+// Who asked a running process to stop; a later request never weakens an earlier one.
+enum class StopRequest {
+  restart,  // the first half of a restart: recorded as the user's
+  daemon,   // bgod's shutdown: the next bgod starts it again
+  user,     // stop or delete: the last word is the user's
+};
 
-  bool online() const { return phase == Phase::running || phase == Phase::stopping; }
+// The adapters every Child uses; owned by the composition root, shared by all children.
+struct ChildPorts {
+  ProcessPort& processes;
+  StorePort& store;
+  LogPort& logs;
+  TimerFactory& timers;
+  Clock& clock;
+  EventSink& events;
+};
+
+class Child;
+
+// What a Child tells its owner (the Supervisor), which keeps the indexes across children.
+class ChildHost {
+ public:
+  virtual ~ChildHost() = default;
+  virtual void on_pid_assigned(const Child& child) = 0;  // child.pid() is now its
+  virtual void on_pid_released(const Child& child) = 0;  // child.pid() is no longer its
+  virtual void on_lingering(const Child& child, bool lingering) = 0;
+  virtual void on_saved(const Child& child, const Result<void>& result) = 0;
+  [[nodiscard]] virtual bool shutting_down() const = 0;
+};
+
+// One process. Its phase changes only in set_phase(), checked against child_state's table;
+// every request about it that waits (the start probe, stop waiters) is answered exactly once.
+class Child {
+ public:
+  Child(ChildHost& host, ChildPorts& ports, const SupervisorSettings& settings,
+        ProcessRecord record);
+  ~Child();
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  const ProcessRecord& record() const { return record_; }
+  const std::string& name() const { return record_.name; }
+  Phase phase() const { return phase_; }
+  pid_t pid() const { return pid_; }  // valid from spawn until the exit is finished
+  bool adopted() const { return adopted_; }
+  // Shown as online: a process (or, while stopping, its group) still runs.
+  bool online() const {
+    return phase_ == Phase::running || phase_ == Phase::stopping || phase_ == Phase::lingering;
+  }
+  // No process and no exit in progress: a start may replace the record.
+  bool idle() const { return phase_ == Phase::stopped || phase_ == Phase::backoff; }
+  std::optional<StopRequest> stop_request() const { return stop_request_; }
+  // A delete is waiting for the process to end: no later request may start it again.
+  bool deleting() const { return deleting_; }
+  void mark_deleting() { deleting_ = true; }
+  bool watched() const;
+
+  // ---- changes while idle ----
+  // Replaces the record for a new start (idle only); the watch streak starts again when asked.
+  void replace_record(ProcessRecord fresh, bool reset_streak);
+  // Edits settings that do not change the phase (watch block, autostart), then saves.
+  Result<void> update(const std::function<void(ProcessRecord&)>& edit);
+  // Spawns from the record: stopped/backoff -> running. `amend` edits the record before the save.
+  Result<pid_t> spawn(std::string_view marker_tag,
+                      const std::function<void(ProcessRecord&)>& amend = nullptr);
+  // The start probe: `done` gets the pid once the process has run for the probe window, or
+  // the error of an unwatched exit within it.
+  void arm_probe(std::function<void(Result<pid_t>)> done);
+  // A process left by an earlier bgod, alive and identified: stopped -> running.
+  bool adopt(pid_t pid, uint64_t start_ticks);
+  // A `running` record whose process died while no bgod watched.
+  void record_died_unwatched();
+  // backoff -> stopped; the record is left as it is (crashed).
+  void cancel_backoff();
+  // Forgets the fast-crash streak (a new watch block or a user start).
+  void reset_streak() { tracker_.reset(); }
+  // Records a stop the user asked for (status stopped, stop_reason user); saves.
+  Result<void> record_user_stop();
+  // Answers whatever still waits with an error: the entry is about to be forgotten.
+  void abandon(const Error& why);
+
+  // ---- stopping ----
+  void request_stop(StopRequest why, bool force, std::chrono::milliseconds timeout);
+  // Called once the stop has finished (the process and its group are gone, output drained).
+  void add_stop_waiter(std::function<void()> waiter);
+
+  // ---- events from the adapters ----
+  void on_exit(const ExitStatus& status);
+  void on_output_closed();
+  // A process bgod did not know was reaped (an orphan of some group): a lingering group may
+  // have become empty.
+  void on_group_member_reaped();
+
+  // The result of the last save; an error stays until a later save succeeds.
+  const std::optional<Error>& save_error() const { return save_error_; }
+  Result<void> save();
+
+ private:
+  void set_phase(Phase next);
+  void finish_exit();
+  void finish_stop();
+  void handle_crash();
+  void complete_probe(Result<pid_t> result);
+  void watch_restart();
+  void become_errored(const std::string& reason);
+  void emit(EventKind kind, std::string reason = {},
+            std::optional<int64_t> delay_ms = std::nullopt);
+  void release_pid();
+  void escalate();
+  void arm_group_bound();
+  void enter_exiting();
+  void leave_lingering();
+
+  ChildHost& host_;
+  ChildPorts& ports_;
+  const SupervisorSettings& settings_;
+  ProcessRecord record_;
+  Phase phase_ = Phase::stopped;
+  pid_t pid_ = 0;
+  pid_t pgid_ = 0;  // the group signalled while stopping; outlives the leader's reap
+  bool adopted_ = false;
+  int outputs_open_ = 0;
+  Clock::time_point spawned_at_{};
+  Clock::time_point exited_at_{};             // when it was reaped: where its uptime ends
+  std::chrono::milliseconds last_uptime_{0};  // of the last run (watcher log)
+  std::optional<ExitStatus> exit_;
+  std::optional<StopRequest> stop_request_;
+  bool killed_ = false;
+  bool deleting_ = false;               // SIGKILL was sent to the group during this stop
+  std::unique_ptr<Timer> timer_;        // kill escalation, output drain or restart backoff
+  std::unique_ptr<Timer> probe_timer_;  // the start probe
+  std::unique_ptr<Timer> group_timer_;  // bound on a lingering group after SIGKILL
+  std::function<void(Result<pid_t>)> probe_done_;
+  std::vector<std::function<void()>> stop_waiters_;
+  WatchTracker tracker_;
+  RestartThrottle throttle_;
+  std::optional<Error> save_error_;
 };
 
 }  // namespace bgo::daemon

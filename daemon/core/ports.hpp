@@ -13,6 +13,7 @@
 
 #include "common/clock.hpp"
 #include "common/errors.hpp"
+#include "common/log_tail.hpp"
 #include "common/paths.hpp"
 #include "common/proc_stat.hpp"
 #include "common/process_record.hpp"
@@ -44,27 +45,34 @@ class ProcessPort {
   [[nodiscard]] virtual Result<std::vector<std::string>> resolve(
       const std::vector<std::string>& command, const std::vector<std::string>& env,
       const std::string& cwd) = 0;
-  // Signals the process group led by `pid`. The caller guarantees it is not yet reaped.
+  // Signals the process group led by `pid`. The caller guarantees that the leader is not yet
+  // reaped, or that the group still has members (group_alive): either way the kernel cannot
+  // have given the number to another process.
   virtual void signal_group(pid_t pid, int sig) = 0;
+  // True while some process is a member of process group `pgid`.
+  virtual bool group_alive(pid_t /*pgid*/) { return false; }
   // Watches a process bgod did not spawn (left by an earlier bgod) for its exit. False if it
   // is gone or is not the process that started at `start_ticks`.
   // Its output pipes are re-attached to `name`'s logs when they are still open.
   [[nodiscard]] virtual bool adopt(pid_t pid, uint64_t start_ticks, const std::string& name,
                                    const LogOptions& logs) = 0;
+  // The start ticks of the process `record` names (its `pid`) iff that pid is alive and is
+  // still the process the file recorded (docs/architecture.md, "Adoption": start_ticks,
+  // the Python bgo's pid_start, or a 0.2 file's command line); nullopt otherwise.
+  [[nodiscard]] virtual std::optional<uint64_t> identify(const ProcessRecord& record) = 0;
   // CPU, memory and uptime text for a live process.
   virtual UsageText usage(pid_t pid) = 0;
-  // True iff a process is alive with that identity (for files written by another bgo).
-  virtual bool alive(pid_t pid, std::optional<uint64_t> start_ticks) = 0;
+  // The `ps -o lstart` text of a process that started at `start_ticks` (the Python bgo's
+  // pid_start, written for its sake).
   virtual std::string lstart(uint64_t start_ticks) = 0;
-  // The argv of a live process (/proc/PID/cmdline); empty when unknown.
-  virtual std::vector<std::string> command_line(pid_t /*pid*/) { return {}; }
 };
 
 // State files.
 class StorePort {
  public:
   virtual ~StorePort() = default;
-  virtual void save(const ProcessRecord& record) = 0;
+  // Replaces the record's file atomically. Errors: io_error naming the cause (a full disk).
+  [[nodiscard]] virtual Result<void> save(const ProcessRecord& record) = 0;
   virtual void remove(std::string_view name) = 0;
 };
 
@@ -78,6 +86,19 @@ class LogPort {
   virtual void remove_logs(std::string_view name) = 0;
   // Closes what `name`'s logs hold open; the files stay. For a process that is forgotten.
   virtual void release(std::string_view /*name*/) {}
+};
+
+// Reads of the log files, for the `logs` and `follow` methods (bounded; blocking file I/O).
+class LogReadPort {
+ public:
+  virtual ~LogReadPort() = default;
+  virtual std::string path(std::string_view name, LogStream stream) const = 0;
+  // The last `lines` lines of a log (lines <= 0: as much as `max_bytes` allows), across a
+  // rotation that just happened; nullopt when it cannot be read.
+  virtual std::optional<TailResult> tail(std::string_view name, LogStream stream, long lines,
+                                         size_t max_bytes) = 0;
+  // True when the log exists and is not empty.
+  virtual bool has_output(std::string_view name, LogStream stream) = 0;
 };
 
 class Timer {
@@ -94,9 +115,12 @@ class TimerFactory {
   virtual std::unique_ptr<Timer> make_timer() = 0;
 };
 
+enum class EventKind { spawned, exited, restart_scheduled, errored, stopped, deleted };
+std::string_view to_string(EventKind kind);
+
 // A state change, for subscribers (docs/protocol.md "Events").
 struct ProcessEvent {
-  std::string kind;  // spawned exited restart_scheduled errored stopped deleted
+  EventKind kind = EventKind::spawned;
   std::string name;
   std::optional<int64_t> pid;
   std::optional<int64_t> exit_code;

@@ -1,62 +1,17 @@
 // SPDX-License-Identifier: MIT
-// Supervisor: the lifecycle of every child (start, stop, exits, watch restarts).
+// Supervisor: the name -> Child map and the operations on one name.
 #include "daemon/core/supervisor.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <signal.h>
-
-#include "common/time_format.hpp"
 
 namespace bgo::daemon {
 
-std::string_view to_string(Phase phase) {
-  switch (phase) {
-    case Phase::stopped:
-      return "stopped";
-    case Phase::running:
-      return "running";
-    case Phase::stopping:
-      return "stopping";
-    case Phase::exiting:
-      return "exiting";
-    case Phase::backoff:
-      return "backoff";
-  }
-  return "stopped";
-}
-
 namespace {
 
-std::string join(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& arg : argv) {
-    if (!out.empty()) out.push_back(' ');
-    out += arg;
-  }
-  return out;
-}
+constexpr std::chrono::seconds k_save_retry{2};
 
-// True while bgod watches the process: an enabled block that has not given up.
-bool is_watched(const ProcessRecord& r) { return r.watch && r.watch->enabled && !r.watch->errored; }
-
-std::string watcher_started(int64_t pid) {
-  return "watcher started for pid=" + std::to_string(pid);
-}
-
-// True when `argv` (a live process's) ends with the recorded `command`.
-bool runs_command(const std::vector<std::string>& argv, const std::vector<std::string>& command) {
-  return !command.empty() && argv.size() >= command.size() &&
-         std::equal(command.begin(), command.end(),
-                    argv.end() - static_cast<std::ptrdiff_t>(command.size()));
-}
-
-WatchSettings settings_of(const WatchBlock& w) {
-  WatchSettings s;
-  s.interval = std::chrono::seconds(w.interval);
-  s.min_uptime = std::chrono::seconds(w.min_uptime);
-  s.on_fast_crash = w.on_fast_crash;
-  return s;
+Error unknown_name(const std::string& name) {
+  return make_error(Errc::no_such_process, "No process named '" + name + "' found");
 }
 
 }  // namespace
@@ -64,15 +19,12 @@ WatchSettings settings_of(const WatchBlock& w) {
 Supervisor::Supervisor(ProcessPort& processes, StorePort& store, LogPort& logs,
                        TimerFactory& timers, Clock& clock, EventSink& events,
                        SupervisorSettings settings)
-    : processes_(processes),
-      store_(store),
-      logs_(logs),
-      timers_(timers),
-      clock_(clock),
-      events_(events),
-      settings_(settings) {}
+    : ports_{processes, store, logs, timers, clock, events},
+      settings_(std::move(settings)),
+      retry_timer_(timers.make_timer()) {}
 
-Supervisor::~Supervisor() = default;
+// Children go first: their destructors may still call back (timers cancelled, nothing else).
+Supervisor::~Supervisor() { children_.clear(); }
 
 Child* Supervisor::find(const std::string& name) {
   auto it = children_.find(name);
@@ -84,15 +36,45 @@ const Child* Supervisor::find(const std::string& name) const {
   return it == children_.end() ? nullptr : it->second.get();
 }
 
-// The original iterates procs/*.json sorted by file name, which is not quite name order
-// ("web-2.json" < "web.json"): clean, resurrect and restart-stopped keep that order.
-std::vector<Child*> Supervisor::file_order() {
-  std::vector<Child*> out;
-  for (auto& [name, child] : children_) out.push_back(child.get());
-  std::sort(out.begin(), out.end(), [](const Child* a, const Child* b) {
-    return a->record.name + ".json" < b->record.name + ".json";
-  });
-  return out;
+Child& Supervisor::add(ProcessRecord record) {
+  const std::string name = record.name;
+  ChildHost& host = *this;
+  auto child = std::make_unique<Child>(host, ports_, settings_, std::move(record));
+  Child& ref = *child;
+  children_[name] = std::move(child);
+  return ref;
+}
+
+// delete and clean: the file, the logs (or only what holds them open), the event, the entry.
+void Supervisor::forget(const std::string& name, bool keep_logs) {
+  Child* child = find(name);
+  child->cancel_backoff();
+  ports_.store.remove(name);
+  if (keep_logs) {
+    ports_.logs.release(name);
+  } else {
+    ports_.logs.remove_logs(name);
+  }
+  ProcessEvent event;
+  event.kind = EventKind::deleted;
+  event.name = name;
+  event.pid = child->record().pid;
+  event.exit_code = child->record().exit_code;
+  event.exit_signal = child->record().exit_signal;
+  ports_.events.on_process_event(event);
+  erase(name);
+}
+
+// Forgets an entry that has no process (idle). Whatever still waits on it gets an answer.
+void Supervisor::erase(const std::string& name) {
+  auto it = children_.find(name);
+  if (it == children_.end()) return;
+  std::unique_ptr<Child> child = std::move(it->second);
+  children_.erase(it);
+  BGO_ASSERT(child->pid() == 0, "a child is forgotten only once it was reaped");
+  unsaved_.erase(name);
+  lingering_.erase(name);
+  child->abandon(unknown_name(name));
 }
 
 size_t Supervisor::online_count() const {
@@ -100,103 +82,52 @@ size_t Supervisor::online_count() const {
                                            [](const auto& kv) { return kv.second->online(); }));
 }
 
-void Supervisor::save(Child& child) {
-  store_.save(child.record);
-  std::erase_if(broken_,
-                [&](const BrokenState& b) { return b.file == child.record.name + ".json"; });
+// ---- ChildHost ------------------------------------------------------------------------------
+
+void Supervisor::on_pid_assigned(const Child& child) {
+  by_pid_[child.pid()] =
+      const_cast<Child*>(&child);  // NOLINT(cppcoreguidelines-pro-type-const-cast)
 }
 
-void Supervisor::emit(const Child& child, std::string kind, std::string reason,
-                      std::optional<int64_t> delay_ms) {
-  ProcessEvent event;
-  event.kind = std::move(kind);
-  event.name = child.record.name;
-  event.pid = child.record.pid;
-  event.exit_code = child.record.exit_code;
-  event.exit_signal = child.record.exit_signal;
-  event.delay_ms = delay_ms;
-  event.reason = std::move(reason);
-  events_.on_process_event(event);
+void Supervisor::on_pid_released(const Child& child) {
+  // Only its own entry: the kernel may already have given the number to another child.
+  if (auto it = by_pid_.find(child.pid()); it != by_pid_.end() && it->second == &child) {
+    by_pid_.erase(it);
+  }
 }
 
-void Supervisor::forget_pid(Child& child) {
-  if (child.pid != 0) by_pid_.erase(child.pid);
-  child.pid = 0;
+void Supervisor::on_lingering(const Child& child, bool lingering) {
+  if (lingering) {
+    lingering_.insert(child.name());
+  } else {
+    lingering_.erase(child.name());
+  }
 }
 
-// ---- loading --------------------------------------------------------------------------------
+void Supervisor::on_saved(const Child& child, const Result<void>& result) {
+  if (!result) {
+    unsaved_.insert(child.name());
+    retry_timer_->arm(ports_.clock.now() + k_save_retry, [this] { retry_saves(); });
+    return;
+  }
+  std::erase_if(broken_, [&](const BrokenState& b) { return b.file == child.name() + ".json"; });
+  unsaved_.erase(child.name());
+  // A write went through: space (or whatever failed) is back, so write what is owed now.
+  if (!unsaved_.empty() && !retrying_) retry_saves();
+}
 
-void Supervisor::load(std::vector<ProcessRecord> records, std::vector<BrokenState> broken) {
-  broken_ = std::move(broken);
-  for (auto& record : records) {
-    auto child = std::make_unique<Child>();
-    child->record = std::move(record);
-    child->timer = timers_.make_timer();
-    child->probe_timer = timers_.make_timer();
-    ProcessRecord& r = child->record;
-    if (r.status == "running" && r.pid && *r.pid > 0) {
-      const auto pid = static_cast<pid_t>(*r.pid);
-      std::optional<uint64_t> ticks = r.start_ticks;
-      bool same = ticks && processes_.alive(pid, ticks);
-      if (!ticks && processes_.alive(pid, std::nullopt)) {
-        // A file from the Python bgo: its identity token is the lstart text; a 0.2 file has
-        // none, so its process must at least still run the recorded command (the tail of
-        // its argv: a script's interpreter comes first). Adopting a stranger would mean
-        // signalling it later; starting a second copy is the lesser risk.
-        if (auto st = read_proc_stat(pid);
-            st && (r.pid_start ? processes_.lstart(st->start_ticks) == *r.pid_start
-                               : runs_command(processes_.command_line(pid), r.command))) {
-          ticks = st->start_ticks;
-          same = true;
-        }
-      }
-      if (same && processes_.adopt(pid, *ticks, r.name, r.logs.value_or(settings_.default_logs))) {
-        child->phase = Phase::running;
-        child->adopted = true;
-        child->pid = pid;
-        // Uptime counts from the real start (the original's watcher uses `started_at` too),
-        // so the first exit after a bgod restart is judged fast or not correctly.
-        child->spawned_at = clock_.now();
-        if (auto started = r.started_at ? parse_iso(*r.started_at) : std::nullopt;
-            started && *started < clock_.wall_now()) {
-          child->spawned_at -=
-              std::chrono::duration_cast<Clock::time_point::duration>(clock_.wall_now() - *started);
-        }
-        if (is_watched(r)) logs_.watcher_line(r.name, watcher_started(pid));
-        if (!r.start_ticks) {
-          r.start_ticks = ticks;
-          store_.save(r);
-        }
-        by_pid_[pid] = r.name;
-      } else {
-        // It died while no bgod was watching: record what we know.
-        r.status = "stopped";
-        r.stop_reason = "crashed";
-        store_.save(r);
-      }
+void Supervisor::retry_saves() {
+  retrying_ = true;
+  const std::set<std::string> owed = unsaved_;
+  for (const auto& name : owed) {
+    Child* child = find(name);
+    if (child == nullptr) {
+      unsaved_.erase(name);
+    } else if (!child->save()) {
+      break;  // still failing: on_saved re-armed the timer
     }
-    const std::string name = child->record.name;
-    children_[name] = std::move(child);
   }
-}
-
-bool Supervisor::is_candidate_for_resurrect(const Child& child) const {
-  if (child.phase != Phase::stopped) return false;
-  const ProcessRecord& r = child.record;
-  const std::string policy = r.autostart_policy();
-  if (policy == "never") return false;
-  if (policy == "unless-stopped" && r.status == "stopped" &&
-      r.stop_reason.value_or("user") == "user") {
-    return false;
-  }
-  return true;
-}
-
-void Supervisor::resurrect_on_boot() {
-  for (Child* child : file_order()) {
-    if (!is_candidate_for_resurrect(*child)) continue;
-    start_from_record(child->record.name, {}, [](Result<StartOutcome>) {});
-  }
+  retrying_ = false;
 }
 
 // ---- start ----------------------------------------------------------------------------------
@@ -205,28 +136,26 @@ void Supervisor::start(StartParams params, StartDone done) {
   // A restart whose stop completed during shutdown must not leave a new child behind.
   if (shutting_down_) return done(make_error(Errc::invalid_state, "bgod is shutting down"));
   Child* existing = find(params.name);
-  if (existing != nullptr && existing->phase != Phase::stopped &&
-      existing->phase != Phase::backoff) {
-    const auto pid = existing->pid;
-    Error e = make_error(Errc::already_running, "Process '" + params.name +
-                                                    "' is already running (PID: " +
-                                                    std::to_string(pid) + ")");
+  if (existing != nullptr && !existing->idle()) {
+    const pid_t pid = existing->pid() != 0 ? existing->pid()
+                                           : static_cast<pid_t>(existing->record().pid.value_or(0));
+    Error e = make_error(
+        Errc::already_running,
+        "Process '" + params.name + "' is already running (PID: " + std::to_string(pid) + ")");
     e.pid = pid;
     return done(e);
   }
-  if (params.command.empty()) {
-    return done(param_error("command", "No command specified"));
-  }
-  auto resolved = processes_.resolve(params.command, params.env, params.cwd);
+  if (params.command.empty()) return done(param_error("command", "No command specified"));
+  auto resolved = ports_.processes.resolve(params.command, params.env, params.cwd);
   if (!resolved) return done(resolved.error());
 
   ProcessRecord fresh;
   fresh.name = params.name;
   fresh.command = std::move(*resolved);
   fresh.cwd = params.cwd;
-  fresh.status = "running";
+  fresh.status = RecordStatus::running;
   // Watch block inheritance (spec §5.2); a disabled block is kept rather than dropped (§12.2 #16).
-  const std::optional<WatchBlock> prior = existing ? existing->record.watch : std::nullopt;
+  const std::optional<WatchBlock> prior = existing ? existing->record().watch : std::nullopt;
   if (params.watch) {
     WatchBlock w;
     if (params.interval) w.interval = *params.interval;
@@ -244,298 +173,247 @@ void Supervisor::start(StartParams params, StartDone done) {
     }
     fresh.watch = w;
   }
-  fresh.autostart = params.autostart
-                        ? *params.autostart
-                        : (existing ? existing->record.autostart_policy() : "unless-stopped");
+  fresh.autostart = params.autostart ? *params.autostart
+                                     : (existing ? existing->record().autostart_policy()
+                                                 : AutostartPolicy::unless_stopped);
   // No environment given (a file from the Python bgo, resurrect at boot, a bare RPC client):
   // bgod's own environment, never an empty one.
   fresh.env = params.env.empty() ? settings_.default_env : std::move(params.env);
-  if (params.keep_unknown_keys && existing) fresh.extra = existing->record.extra;
+  if (params.keep_unknown_keys && existing) fresh.extra = existing->record().extra;
   if (params.logs) {
     fresh.logs = params.logs;
-  } else if (existing && existing->record.logs) {
-    fresh.logs = existing->record.logs;
+  } else if (existing && existing->record().logs) {
+    fresh.logs = existing->record().logs;
   }
 
-  Child* child = existing;
-  if (child == nullptr) {
-    auto owned = std::make_unique<Child>();
-    owned->timer = timers_.make_timer();
-    owned->probe_timer = timers_.make_timer();
-    child = owned.get();
-    children_[params.name] = std::move(owned);
-  }
-  ProcessRecord previous = child->record;
-  const Phase previous_phase = child->phase;
-  child->timer->cancel();
-  child->record = std::move(fresh);
-  if (params.watch || child->record.watch.has_value()) child->tracker.reset();
-
-  auto spawned = spawn_child(*child, "Starting");
+  ProcessRecord placeholder;
+  placeholder.name = params.name;
+  Child& child = existing != nullptr ? *existing : add(std::move(placeholder));
+  ProcessRecord previous = child.record();
+  const bool watched = params.watch || fresh.watch.has_value();
+  child.replace_record(std::move(fresh), watched);
+  auto spawned = child.spawn("Starting");
   if (!spawned) {
     // Nothing is registered: an older entry of that name is left as it was.
     if (existing == nullptr) {
-      children_.erase(params.name);
+      erase(params.name);
     } else {
-      child->record = std::move(previous);
-      child->phase = previous_phase == Phase::backoff ? Phase::stopped : previous_phase;
+      child.cancel_backoff();
+      child.replace_record(std::move(previous), false);
     }
     return done(spawned.error());
   }
-  if (is_watched(child->record)) logs_.watcher_line(params.name, watcher_started(spawned->pid));
+  if (child.save_error()) {
+    // Not on disk, so a bgod that died now would not know about it: it must not run.
+    Error e = *child.save_error();
+    e.message = "cannot save the state of '" + params.name + "': " + e.message;
+    child.request_stop(StopRequest::user, true, settings_.stop_timeout);
+    return done(e);
+  }
+  if (child.watched()) {
+    ports_.logs.watcher_line(params.name, "watcher started for pid=" + std::to_string(*spawned));
+  }
   const std::string name = params.name;
-  child->probe_done = [this, name, done = std::move(done)](Result<pid_t> r) {
+  child.arm_probe([this, name, done = std::move(done)](Result<pid_t> r) {
     if (!r) return done(r.error());
-    const Child* c = find(name);
     StartOutcome outcome{name, *r, std::nullopt};
-    if (c != nullptr && c->record.watch && c->record.watch->enabled)
-      outcome.watch = c->record.watch;
+    if (const Child* c = find(name);
+        c != nullptr && c->record().watch && c->record().watch->enabled) {
+      outcome.watch = c->record().watch;
+    }
     done(outcome);
-  };
-  child->probe_timer->arm(clock_.now() + settings_.start_probe, [this, name] {
-    Child* c = find(name);
-    // Already reaped and draining: finish_exit() answers with the real outcome.
-    if (c == nullptr || !c->probe_done || c->phase == Phase::exiting) return;
-    auto fn = std::move(c->probe_done);
-    c->probe_done = nullptr;
-    fn(static_cast<pid_t>(c->record.pid.value_or(0)));
   });
 }
 
-Result<StartOutcome> Supervisor::spawn_child(Child& child, std::string_view marker_tag,
-                                             const std::function<void(ProcessRecord&)>& amend) {
-  ProcessRecord& r = child.record;
-  const auto wall = clock_.wall_now();
-  const std::string command_text = join(r.command);
-  logs_.append_marker(r.name, "\n=== [" + iso_utc(wall) + "] [" + std::string(marker_tag) + "] " +
-                                  command_text + " ===\n");
-  SpawnRequest request{r.name, r.command, r.env.value_or(std::vector<std::string>{}),
-                       r.cwd.value_or("/"), r.logs.value_or(settings_.default_logs)};
-  auto spawned = processes_.spawn(request);
-  if (!spawned) return spawned.error();
-  child.pid = spawned->pid;
-  child.adopted = false;
-  child.outputs_open = 2;
-  child.exit.reset();
-  child.stop_reason.clear();
-  child.spawned_at = clock_.now();
-  child.phase = Phase::running;
-  by_pid_[spawned->pid] = r.name;
-  r.pid = spawned->pid;
-  r.pgid = spawned->pid;
-  r.has_pgid = true;
-  r.started_at = iso_utc(wall);
-  r.status = "running";
-  r.pid_start = processes_.lstart(spawned->start_ticks);
-  r.start_ticks = spawned->start_ticks;
-  r.stop_reason.reset();
-  r.stopped_at.reset();
-  r.exit_code.reset();
-  r.exit_signal.reset();
-  if (amend) amend(r);
-  // The event first: saving may wait for the disk, and subscribers read bgod's memory.
-  emit(child, "spawned");
-  save(child);
-  return StartOutcome{r.name, spawned->pid, r.watch};
-}
-
-// ---- exits ----------------------------------------------------------------------------------
-
-void Supervisor::on_exit(pid_t pid, const ExitStatus& status) {
-  auto it = by_pid_.find(pid);
-  if (it == by_pid_.end()) return;  // not ours (or already handled)
-  Child* child = find(it->second);
-  if (child == nullptr || child->pid != pid) return;
-  child->exit = status;
-  child->exited_at = clock_.now();
-  child->phase = Phase::exiting;
-  by_pid_.erase(it);
-  if (child->adopted) child->outputs_open = 0;
-  if (child->outputs_open <= 0) return finish_exit(*child);
-  // Its pipes may still hold its last lines, or a surviving descendant may keep them open:
-  // give the drain a short bound so the exit is never held up for long.
-  const std::string name = child->record.name;
-  child->timer->arm(clock_.now() + settings_.output_drain, [this, name] {
-    Child* c = find(name);
-    if (c != nullptr && c->phase == Phase::exiting) finish_exit(*c);
-  });
-}
-
-void Supervisor::on_output_closed(pid_t pid) {
-  for (auto& [name, child] : children_) {
-    if (child->pid != pid || child->outputs_open <= 0) continue;
-    if (--child->outputs_open == 0 && child->phase == Phase::exiting) finish_exit(*child);
-    return;
-  }
-}
-
-void Supervisor::finish_exit(Child& child) {
-  child.timer->cancel();
-  ProcessRecord& r = child.record;
-  const ExitStatus status = child.exit.value_or(ExitStatus::unknown());
-  r.exit_code = status.code ? std::optional<int64_t>(*status.code) : std::nullopt;
-  r.exit_signal = status.signal ? std::optional<int64_t>(*status.signal) : std::nullopt;
-  child.pid = 0;
-  const bool probe_pending = static_cast<bool>(child.probe_done);
-  if (!child.stop_reason.empty()) {
-    // A restart's stop is the user's (the new start overwrites the record at once).
-    const std::string reason = child.stop_reason == "restart" ? "user" : child.stop_reason;
-    r.status = "stopped";
-    r.stop_reason = reason;
-    if (reason == "user") r.stopped_at = iso_utc(clock_.wall_now());
-    child.phase = Phase::stopped;
-    save(child);
-    emit(child, "stopped", reason);
-    if (probe_pending) {
-      child.probe_timer->cancel();
-      auto fn = std::move(child.probe_done);
-      child.probe_done = nullptr;
-      fn(static_cast<pid_t>(r.pid.value_or(0)));
-    }
-    auto waiters = std::move(child.stop_waiters);
-    child.stop_waiters.clear();
-    for (auto& w : waiters) w();
-    return;
-  }
-  emit(child, "exited", status.describe());
-  handle_crash(child, probe_pending);
-}
-
-void Supervisor::handle_crash(Child& child, bool probe_pending) {
-  ProcessRecord& r = child.record;
-  const std::string name = r.name;
-  r.status = "stopped";
-  r.stop_reason = "crashed";
-  r.stopped_at = iso_utc(clock_.wall_now());
-  const bool watched = r.watch && r.watch->enabled && !r.watch->errored && !shutting_down_;
-  if (probe_pending) {
-    child.probe_timer->cancel();
-    auto fn = std::move(child.probe_done);
-    child.probe_done = nullptr;
-    if (watched) {
-      // A watched process goes through the watch policy as a fast crash (Appendix D #8).
-      fn(static_cast<pid_t>(r.pid.value_or(0)));
-    } else {
-      child.phase = Phase::stopped;
-      save(child);
-      const ExitStatus status = child.exit.value_or(ExitStatus::unknown());
-      Error e = make_error(Errc::exited_at_once, "Process '" + name +
-                                                     "' failed to start (exited immediately, " +
-                                                     status.describe() + ")");
-      e.exit = status;
-      return fn(e);
-    }
-  }
-  if (!watched) {
-    child.phase = Phase::stopped;
-    save(child);
-    return;
-  }
-  // Uptime ends at the reap, not after the output drain.
-  const auto uptime =
-      std::chrono::duration_cast<std::chrono::milliseconds>(child.exited_at - child.spawned_at);
-  child.last_uptime = uptime;
-  const WatchDecision decision = child.tracker.on_exit(settings_of(*r.watch), uptime);
-  for (const auto& line : decision.log_lines) logs_.watcher_line(name, line);
-  if (decision.kind == WatchDecision::Kind::errored) {
-    child.phase = Phase::stopped;
-    return become_errored(child, decision.reason);
-  }
-  child.phase = Phase::backoff;
-  if (decision.delay.count() <= 0) {
-    // Restarted in this same turn: the spawn saves the record, so no save (and no wait for
-    // the disk) comes between the exit and the respawn.
-    emit(child, "restart_scheduled", {}, 0);
-    return watch_restart(name);
-  }
-  save(child);
-  emit(child, "restart_scheduled", {}, decision.delay.count());
-  // Counted from the exit itself, not from when the output drained or the record was saved.
-  child.timer->arm(child.exited_at + decision.delay, [this, name] { watch_restart(name); });
-}
-
-void Supervisor::become_errored(Child& child, const std::string& reason) {
-  ProcessRecord& r = child.record;
-  r.watch->errored = true;
-  r.watch->error_reason = reason;
-  r.watch->last_stderr_tail = logs_.stderr_tail(r.name);
-  r.watch->watcher_pid.reset();
-  r.watch->watcher_pgid.reset();
-  r.status = "stopped";
-  r.stop_reason = "crashed";
-  child.phase = Phase::stopped;
-  save(child);
-  emit(child, "errored", reason);
-}
-
-void Supervisor::watch_restart(const std::string& name) {
-  Child* child = find(name);
-  if (child == nullptr || child->phase != Phase::backoff) return;
-  auto spawned = spawn_child(*child, "watch restart", [](ProcessRecord& r) {
-    r.watch->restarts += 1;
-    r.watch->last_restart_at = r.started_at;
-  });
-  if (!spawned) {
-    const Error& e = spawned.error();
-    std::string reason = e.spawn == SpawnFailure::not_found
-                             ? "command not found: " + child->record.command[0]
-                         : e.spawn == SpawnFailure::permission
-                             ? "permission denied: " + child->record.command[0]
-                             : "failed to start: " + e.message;
-    logs_.watcher_line(name, "restart failed: " + reason);
-    child->phase = Phase::stopped;
-    return become_errored(*child, reason);
-  }
-  const WatchBlock& w = *child->record.watch;
-  logs_.watcher_line(name, "restart #" + std::to_string(w.restarts) +
-                               " pid=" + std::to_string(spawned->pid) + " (prev uptime " +
-                               format_uptime(child->last_uptime) + "s)");
-}
-
-// ---- stop -----------------------------------------------------------------------------------
-
-void Supervisor::request_stop(Child& child, const std::string& reason, bool force,
-                              std::chrono::milliseconds timeout) {
-  child.stop_reason = reason;
-  if (child.phase == Phase::exiting) return;  // already reaped: only the drain remains
-  processes_.signal_group(child.pid, force ? SIGKILL : SIGTERM);
-  if (child.phase == Phase::stopping) return;
-  child.phase = Phase::stopping;
-  if (force) return;
-  const std::string name = child.record.name;
-  const pid_t pid = child.pid;
-  child.timer->arm(clock_.now() + timeout, [this, name, pid] {
-    Child* c = find(name);
-    // Only a child that is not yet reaped may be signalled: its pid cannot have been reused.
-    if (c != nullptr && c->phase == Phase::stopping && c->pid == pid) {
-      processes_.signal_group(pid, SIGKILL);
-    }
-  });
-}
+// ---- stop, restart, delete ------------------------------------------------------------------
 
 void Supervisor::stop(const std::string& name, bool force, std::chrono::milliseconds timeout,
                       StopDone done) {
   Child* child = find(name);
-  if (child == nullptr) {
-    return done(make_error(Errc::no_such_process, "No process named '" + name + "' found"));
-  }
+  if (child == nullptr) return done(unknown_name(name));
   // Watching ends here; the original's watcher would log this when it noticed.
-  if (is_watched(child->record) && child->phase != Phase::stopped) {
-    logs_.watcher_line(name, child->phase == Phase::backoff
-                                 ? "proc stopped by user during backoff; exiting"
-                                 : "proc manually stopped; exiting");
+  if (child->watched() && child->phase() != Phase::stopped) {
+    ports_.logs.watcher_line(name, child->phase() == Phase::backoff
+                                       ? "proc stopped by user during backoff; exiting"
+                                       : "proc manually stopped; exiting");
   }
-  if (child->phase == Phase::stopped || child->phase == Phase::backoff) {
-    child->timer->cancel();
-    child->phase = Phase::stopped;
-    child->record.status = "stopped";
-    child->record.stop_reason = "user";
-    save(*child);
-    return done(StopOutcome{false, static_cast<pid_t>(child->record.pid.value_or(0))});
+  if (child->idle()) {
+    child->cancel_backoff();
+    if (auto saved = child->record_user_stop(); !saved) return done(saved.error());
+    return done(StopOutcome{false, static_cast<pid_t>(child->record().pid.value_or(0))});
   }
-  const auto pid = child->pid;
-  child->stop_waiters.push_back([done = std::move(done), pid] { done(StopOutcome{true, pid}); });
-  request_stop(*child, "user", force, timeout);
+  const pid_t pid = child->pid();
+  child->add_stop_waiter([this, name, pid, done = std::move(done)] {
+    const Child* c = find(name);
+    if (c != nullptr && c->save_error()) return done(*c->save_error());
+    done(StopOutcome{true, pid});
+  });
+  child->request_stop(StopRequest::user, force, timeout);
+}
+
+void Supervisor::restart(const std::string& name, bool reset_counters, std::vector<std::string> env,
+                         std::function<void(Result<RestartOutcome>)> done) {
+  Child* child = find(name);
+  // A name on its way out cannot be revived: the delete has the last word.
+  if (child == nullptr || child->deleting()) return done(unknown_name(name));
+  if (child->record().watch) {
+    (void)child->update([&](ProcessRecord& r) {  // kept dirty and retried on failure
+      r.watch->errored = false;
+      r.watch->error_reason.reset();
+      r.watch->last_stderr_tail.reset();
+      if (reset_counters) {
+        r.watch->restarts = 0;
+        r.watch->last_restart_at.reset();
+      }
+    });
+  }
+  auto then_start = [this, name, env = std::move(env), done](bool was_running) mutable {
+    start_from_record(name, std::move(env), [done, was_running](Result<StartOutcome> r) {
+      RestartOutcome outcome;
+      outcome.was_running = was_running;
+      outcome.start = std::move(r);
+      done(std::move(outcome));
+    });
+  };
+  if (child->idle()) {
+    child->cancel_backoff();
+    return then_start(false);
+  }
+  child->add_stop_waiter([this, name, done, then_start]() mutable {
+    // A `stop` or `delete` that came while it was stopping wins: the last word is the user's.
+    if (const Child* c = find(name); c == nullptr || c->stop_request() == StopRequest::user) {
+      RestartOutcome outcome;
+      outcome.was_running = true;
+      outcome.start = make_error(Errc::invalid_state,
+                                 "Process '" + name + "' was stopped before it could restart");
+      return done(std::move(outcome));
+    }
+    then_start(true);
+  });
+  child->request_stop(StopRequest::restart, false, settings_.stop_timeout);
+}
+
+void Supervisor::remove(const std::string& name, bool keep_logs,
+                        std::function<void(Result<bool>)> done) {
+  Child* child = find(name);
+  if (child == nullptr) return done(unknown_name(name));
+  if (child->idle()) {
+    forget(name, keep_logs);
+    return done(false);
+  }
+  // Recorded first: a bgod that dies before the process does must not start it again.
+  (void)child->record_user_stop();  // kept dirty and retried on failure
+  child->mark_deleting();
+  child->add_stop_waiter([this, name, keep_logs, done] {
+    if (find(name) != nullptr) forget(name, keep_logs);
+    done(true);
+  });
+  child->request_stop(StopRequest::user, false, settings_.stop_timeout);
+}
+
+// ---- settings -------------------------------------------------------------------------------
+
+Result<WatchBlock> Supervisor::watch(const std::string& name, const WatchOverrides& overrides,
+                                     bool reset) {
+  Child* child = find(name);
+  if (child == nullptr) return unknown_name(name);
+  // A process waiting for its watch restart (backoff) counts as running: `watch` then only
+  // changes the settings for the next exit and leaves the pending restart as it is.
+  const bool in_backoff = child->phase() == Phase::backoff;
+  if (!child->online() && !in_backoff) {
+    return make_error(Errc::invalid_state,
+                      "Process '" + name + "' is not running. Start it first.");
+  }
+  WatchBlock w;
+  if (!reset && child->record().watch) {
+    w = *child->record().watch;
+    w.enabled = true;
+    w.errored = false;
+    w.error_reason.reset();
+    w.last_stderr_tail.reset();
+  }
+  w.watcher_pid.reset();
+  w.watcher_pgid.reset();
+  if (overrides.interval) w.interval = *overrides.interval;
+  if (overrides.min_uptime) w.min_uptime = *overrides.min_uptime;
+  if (overrides.on_fast_crash) w.on_fast_crash = *overrides.on_fast_crash;
+  child->reset_streak();
+  if (auto saved = child->update([&](ProcessRecord& r) { r.watch = w; }); !saved) {
+    return saved.error();
+  }
+  if (!in_backoff) {
+    ports_.logs.watcher_line(name, "watcher started for pid=" + std::to_string(child->pid()));
+  }
+  return w;
+}
+
+Result<bool> Supervisor::unwatch(const std::string& name) {
+  Child* child = find(name);
+  if (child == nullptr) return unknown_name(name);
+  const auto& w = child->record().watch;
+  if (!w || !w->enabled) return false;
+  if (!w->errored && (child->online() || child->phase() == Phase::backoff)) {
+    ports_.logs.watcher_line(name, "watch disabled; exiting");
+  }
+  // Unwatched during a backoff: the pending restart is cancelled; it stays crashed.
+  child->cancel_backoff();
+  auto saved = child->update([](ProcessRecord& r) {
+    r.watch->enabled = false;
+    r.watch->watcher_pid.reset();
+    r.watch->watcher_pgid.reset();
+  });
+  if (!saved) return saved.error();
+  return true;
+}
+
+Result<AutostartPolicy> Supervisor::set_autostart(const std::string& name, AutostartPolicy policy) {
+  Child* child = find(name);
+  if (child == nullptr) return unknown_name(name);
+  if (auto saved = child->update([&](ProcessRecord& r) { r.autostart = policy; }); !saved) {
+    return saved.error();
+  }
+  return policy;
+}
+
+// ---- queries --------------------------------------------------------------------------------
+
+Snapshot Supervisor::snapshot(const Child& child) const {
+  Snapshot s;
+  s.record = &child.record();
+  s.online = child.online();
+  s.phase = child.phase();
+  if (child.pid() != 0 && child.online()) s.usage = ports_.processes.usage(child.pid());
+  return s;
+}
+
+std::vector<Snapshot> Supervisor::list() const {
+  std::vector<Snapshot> out;
+  out.reserve(children_.size());
+  for (const auto& [name, child] : children_) out.push_back(snapshot(*child));
+  return out;
+}
+
+Result<Snapshot> Supervisor::get(const std::string& name) const {
+  const Child* child = find(name);
+  if (child == nullptr) return unknown_name(name);
+  return snapshot(*child);
+}
+
+// ---- events from the adapters ---------------------------------------------------------------
+
+void Supervisor::on_exit(pid_t pid, const ExitStatus& status) {
+  if (auto it = by_pid_.find(pid); it != by_pid_.end()) return it->second->on_exit(status);
+  // Not a child bgod spawned: an orphan it reaped as subreaper. A group it was stopping may
+  // have become empty.
+  if (lingering_.empty()) return;
+  const std::set<std::string> names = lingering_;
+  for (const auto& name : names) {
+    if (Child* c = find(name)) c->on_group_member_reaped();
+  }
+}
+
+void Supervisor::on_output_closed(pid_t pid) {
+  if (auto it = by_pid_.find(pid); it != by_pid_.end()) it->second->on_output_closed();
 }
 
 void Supervisor::shutdown(bool keep_children, std::function<void()> done) {
@@ -546,18 +424,15 @@ void Supervisor::shutdown(bool keep_children, std::function<void()> done) {
     if (--*remaining == 0) (*finish)();
   };
   for (auto& [name, child] : children_) {
-    child->probe_timer->cancel();
-    if (child->phase == Phase::backoff) {
-      child->timer->cancel();
-      child->phase = Phase::stopped;
-    }
-    if (keep_children || !(child->online() || child->phase == Phase::exiting)) continue;
+    child->cancel_backoff();
+    if (keep_children || child->phase() == Phase::stopped) continue;
     ++*remaining;
-    child->stop_waiters.push_back(one_done);
+    child->add_stop_waiter(one_done);
     // A stop the user asked for stays the user's (no resurrect at the next start); one
     // that was half of a restart becomes the daemon's, so the next bgod starts it again.
-    const bool user_stop = child->phase == Phase::stopping && child->stop_reason == "user";
-    request_stop(*child, user_stop ? "user" : "daemon", false, settings_.stop_timeout);
+    const bool user_stop = child->stop_request() == StopRequest::user;
+    child->request_stop(user_stop ? StopRequest::user : StopRequest::daemon, false,
+                        settings_.stop_timeout);
   }
   one_done();
 }

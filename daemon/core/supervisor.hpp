@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <sys/types.h>
 #include <unordered_map>
@@ -27,7 +28,7 @@ struct StartParams {
   std::optional<int64_t> interval;
   std::optional<int64_t> min_uptime;
   std::optional<std::string> on_fast_crash;
-  std::optional<std::string> autostart;
+  std::optional<AutostartPolicy> autostart;
   std::optional<LogOptions> logs;
   // Restart paths (restart, resurrect, restart-stopped/last): state-file keys bgod does not
   // know survive, as they do every other load-modify-save. A plain `start` writes afresh.
@@ -65,6 +66,7 @@ using BatchDone = std::function<void(Result<BatchOutcome>)>;
 struct Snapshot {
   const ProcessRecord* record = nullptr;
   bool online = false;
+  Phase phase = Phase::stopped;
   UsageText usage;
 };
 
@@ -81,19 +83,14 @@ struct BrokenState {
 
 enum class CandidateOrder { file, recent };
 
-struct SupervisorSettings {
-  std::chrono::milliseconds start_probe{100};    // spec Appendix D #8
-  std::chrono::milliseconds stop_timeout{5000};  // SIGTERM -> SIGKILL grace
-  std::chrono::milliseconds output_drain{250};   // wait for EOF after reap (descendants)
-  LogOptions default_logs;
-  std::vector<std::string> default_env;  // bgod's environment, for starts that bring none
-};
-
-class Supervisor {
+// Owns every supervised process by name (a Child each), the batches across them and the
+// resurrect policy. Also the children's host: it keeps the pid index and the set of records
+// whose save failed, which are written again on the next successful save or by a timer.
+class Supervisor final : private ChildHost {
  public:
   Supervisor(ProcessPort& processes, StorePort& store, LogPort& logs, TimerFactory& timers,
              Clock& clock, EventSink& events, SupervisorSettings settings);
-  ~Supervisor();
+  ~Supervisor() override;
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
 
@@ -116,7 +113,7 @@ class Supervisor {
 
   Result<WatchBlock> watch(const std::string& name, const WatchOverrides& overrides, bool reset);
   Result<bool> unwatch(const std::string& name);  // false: was not watched
-  Result<std::string> set_autostart(const std::string& name, const std::string& policy);
+  Result<AutostartPolicy> set_autostart(const std::string& name, AutostartPolicy policy);
 
   std::vector<Snapshot> list() const;  // sorted by name
   Result<Snapshot> get(const std::string& name) const;
@@ -127,41 +124,40 @@ class Supervisor {
   // Stops every child (unless `keep_children`), then calls `done`.
   void shutdown(bool keep_children, std::function<void()> done);
 
-  // Events from the OS adapters.
+  // Events from the OS adapters. `on_exit` also takes pids bgod did not spawn itself (orphans
+  // of its children's groups, reparented to it as their subreaper).
   void on_exit(pid_t pid, const ExitStatus& status);
   void on_output_closed(pid_t pid);
 
  private:
+  // ChildHost
+  void on_pid_assigned(const Child& child) override;
+  void on_pid_released(const Child& child) override;
+  void on_lingering(const Child& child, bool lingering) override;
+  void on_saved(const Child& child, const Result<void>& result) override;
+  bool shutting_down() const override { return shutting_down_; }
+
   Child* find(const std::string& name);
   const Child* find(const std::string& name) const;
+  Child& add(ProcessRecord record);
+  void erase(const std::string& name);
+  void forget(const std::string& name, bool keep_logs);
   std::vector<Child*> file_order();
-  // Spawns `child` from its record; `amend` edits the record before it is saved.
-  Result<StartOutcome> spawn_child(Child& child, std::string_view marker_tag,
-                                   const std::function<void(ProcessRecord&)>& amend = nullptr);
-  void finish_exit(Child& child);
-  void handle_crash(Child& child, bool probe_pending);
-  void watch_restart(const std::string& name);
-  void become_errored(Child& child, const std::string& reason);
-  void request_stop(Child& child, const std::string& reason, bool force,
-                    std::chrono::milliseconds timeout);
+  Snapshot snapshot(const Child& child) const;
+  bool is_candidate_for_resurrect(const Child& child) const;
   void start_from_record(const std::string& name, std::vector<std::string> env, StartDone done);
   void run_batch(std::vector<std::string> targets, std::vector<std::string> env,
                  std::vector<std::string> skipped, BatchDone done);
-  void save(Child& child);
-  void emit(const Child& child, std::string kind, std::string reason = {},
-            std::optional<int64_t> delay_ms = std::nullopt);
-  bool is_candidate_for_resurrect(const Child& child) const;
-  void forget_pid(Child& child);
+  void retry_saves();
 
-  ProcessPort& processes_;
-  StorePort& store_;
-  LogPort& logs_;
-  TimerFactory& timers_;
-  Clock& clock_;
-  EventSink& events_;
+  ChildPorts ports_;
   SupervisorSettings settings_;
   std::map<std::string, std::unique_ptr<Child>> children_;
-  std::unordered_map<pid_t, std::string> by_pid_;
+  std::unordered_map<pid_t, Child*> by_pid_;
+  std::set<std::string> lingering_;  // children whose stopped leader left group members
+  std::set<std::string> unsaved_;    // children whose last save failed
+  std::unique_ptr<Timer> retry_timer_;
+  bool retrying_ = false;
   std::vector<BrokenState> broken_;
   bool shutting_down_ = false;
 };

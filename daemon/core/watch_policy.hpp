@@ -69,6 +69,35 @@ class WatchTracker {
   int streak_ = 0;
 };
 
+// Holds back restarts that come too fast, whatever the watch policy says: a process that
+// exits at once with `min_uptime` 0 would otherwise be respawned hundreds of times a second.
+// More than `k_burst` restarts within `k_window` wait `k_pause` (systemd's RestartSec default)
+// before the next; a restart after a normal run is never delayed. Pure: the caller gives `now`.
+class RestartThrottle {
+ public:
+  static constexpr size_t k_burst = 10;
+  static constexpr std::chrono::milliseconds k_window{1000};
+  static constexpr std::chrono::milliseconds k_pause{100};
+
+  // The delay before an immediate restart asked at `now` (zero or k_pause); records it.
+  template <class TimePoint>
+  [[nodiscard]] std::chrono::milliseconds on_restart(TimePoint now) {
+    const auto t = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+    // recent_[next_] is the k_burst-th restart back, once there have been that many.
+    const bool too_fast = filled_ == k_burst && t - recent_[next_] < k_window;
+    const auto delay = too_fast ? k_pause : std::chrono::milliseconds{0};
+    recent_[next_] = t + delay;  // when it will actually restart
+    next_ = (next_ + 1) % k_burst;
+    if (filled_ < k_burst) ++filled_;
+    return delay;
+  }
+
+ private:
+  std::array<std::chrono::milliseconds, k_burst> recent_{};  // ring of restart times
+  size_t next_ = 0;                                          // the oldest entry
+  size_t filled_ = 0;
+};
+
 // `uptime` in seconds with exactly two decimals (`0.53`), as in the watcher log's
 // `fast-crash: uptime=…s` and `restart #… (prev uptime …s)` lines.
 [[nodiscard]] std::string format_uptime(std::chrono::milliseconds uptime);

@@ -99,11 +99,9 @@ Result<std::vector<std::string>> PosixProcess::resolve(const std::vector<std::st
 
 Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   auto out = make_pipe();
-  if (!out)
-    return spawn_error(SpawnFailure::other, "Failed to start: " + out.error().message);
+  if (!out) return spawn_error(SpawnFailure::other, "Failed to start: " + out.error().message);
   auto err = make_pipe();
-  if (!err)
-    return spawn_error(SpawnFailure::other, "Failed to start: " + err.error().message);
+  if (!err) return spawn_error(SpawnFailure::other, "Failed to start: " + err.error().message);
 
   // argv and envp are built before spawning: nothing allocates between fork and exec.
   std::vector<char*> argv, envp;
@@ -129,8 +127,7 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     const std::string& program = request.argv.front();
-    if (rc == ENOENT)
-      return spawn_error(SpawnFailure::not_found, "Command not found: " + program);
+    if (rc == ENOENT) return spawn_error(SpawnFailure::not_found, "Command not found: " + program);
     if (rc == EACCES || rc == EPERM || rc == EISDIR) {
       return spawn_error(SpawnFailure::permission, "Permission denied: " + program);
     }
@@ -145,7 +142,10 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   return spawned;
 }
 
-std::vector<std::string> PosixProcess::command_line(pid_t pid) {
+namespace {
+
+// The argv of a live process (/proc/PID/cmdline); empty when unknown.
+std::vector<std::string> command_line(pid_t pid) {
   std::vector<std::string> argv;
   auto fd = open_fd("/proc/" + std::to_string(pid) + "/cmdline", O_RDONLY);
   if (!fd) return argv;
@@ -160,6 +160,33 @@ std::vector<std::string> PosixProcess::command_line(pid_t pid) {
     begin = end + 1;
   }
   return argv;
+}
+
+// True when `argv` (a live process's) ends with the recorded `command`.
+bool runs_command(const std::vector<std::string>& argv, const std::vector<std::string>& command) {
+  return !command.empty() && argv.size() >= command.size() &&
+         std::equal(command.begin(), command.end(),
+                    argv.end() - static_cast<std::ptrdiff_t>(command.size()));
+}
+
+}  // namespace
+
+std::optional<uint64_t> PosixProcess::identify(const ProcessRecord& r) {
+  if (!r.pid || *r.pid <= 0) return std::nullopt;
+  const auto pid = static_cast<pid_t>(*r.pid);
+  if (r.start_ticks) return is_alive(pid, r.start_ticks) ? r.start_ticks : std::nullopt;
+  // A file from the Python bgo: its identity token is the lstart text; a 0.2 file has none,
+  // so its process must at least still run the recorded command (the tail of its argv: a
+  // script's interpreter comes first).
+  auto st = read_proc_stat(pid);
+  if (!st) return std::nullopt;
+  const bool same = r.pid_start ? lstart_from_ticks(st->start_ticks) == *r.pid_start
+                                : runs_command(command_line(pid), r.command);
+  return same ? std::optional<uint64_t>(st->start_ticks) : std::nullopt;
+}
+
+bool PosixProcess::group_alive(pid_t pgid) {
+  return pgid > 1 && (::kill(-pgid, 0) == 0 || errno == EPERM);
 }
 
 void PosixProcess::signal_group(pid_t pid, int sig) {

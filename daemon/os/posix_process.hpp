@@ -32,11 +32,9 @@ class PosixProcess final : public ProcessPort {
   bool adopt(pid_t pid, uint64_t start_ticks, const std::string& name,
              const LogOptions& logs) override;
   UsageText usage(pid_t pid) override { return usage_text(pid); }
-  bool alive(pid_t pid, std::optional<uint64_t> start_ticks) override {
-    return is_alive(pid, start_ticks);
-  }
   std::string lstart(uint64_t start_ticks) override { return lstart_from_ticks(start_ticks); }
-  std::vector<std::string> command_line(pid_t pid) override;
+  std::optional<uint64_t> identify(const ProcessRecord& record) override;
+  bool group_alive(pid_t pgid) override;
 
  private:
   struct Watched;

@@ -15,12 +15,10 @@
 
 namespace bgo::daemon {
 
-void StateStore::save(const ProcessRecord& record) {
-  if (auto r =
-          write_file_atomically(paths_.state_file(record.name), proto::serialize_state(record));
-      !r) {
-    spdlog::error("[{}] cannot save state: {}", record.name, r.error().message);
-  }
+Result<void> StateStore::save(const ProcessRecord& record) {
+  auto r = write_file_atomically(paths_.state_file(record.name), proto::serialize_state(record));
+  if (!r) spdlog::error("[{}] cannot save state: {}", record.name, r.error().message);
+  return r;
 }
 
 void StateStore::remove(std::string_view name) {

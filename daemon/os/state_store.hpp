@@ -13,7 +13,7 @@ namespace bgo::daemon {
 class StateStore final : public StorePort {
  public:
   explicit StateStore(Paths paths) : paths_(std::move(paths)) {}
-  void save(const ProcessRecord& record) override;
+  Result<void> save(const ProcessRecord& record) override;
   void remove(std::string_view name) override;
 
   struct Loaded {

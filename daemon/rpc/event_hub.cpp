@@ -42,14 +42,14 @@ std::shared_ptr<Session> EventHub::pick_victim() const {
 }
 
 void EventHub::on_process_event(const ProcessEvent& event) {
-  if (event.kind == "deleted") {
+  if (event.kind == EventKind::deleted) {
     for (auto stream : {LogStream::out, LogStream::err, LogStream::watcher}) {
       partial_.erase(event.name + '\0' + std::string(to_string(stream)));
     }
   }
-  json::object params{{"kind", event.kind}, {"name", event.name}};
+  json::object params{{"kind", to_string(event.kind)}, {"name", event.name}};
   if (event.pid) params["pid"] = *event.pid;
-  if (event.kind == "exited" || event.kind == "stopped") {
+  if (event.kind == EventKind::exited || event.kind == EventKind::stopped) {
     params["exit_code"] = event.exit_code ? json::value(*event.exit_code) : json::value(nullptr);
     params["exit_signal"] =
         event.exit_signal ? json::value(*event.exit_signal) : json::value(nullptr);

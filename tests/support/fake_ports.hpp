@@ -50,10 +50,18 @@ class FakeProcessPort final : public daemon::ProcessPort {
 
   UsageText usage(pid_t /*pid*/) override { return {}; }
 
-  bool alive(pid_t pid, std::optional<uint64_t> start_ticks) override {
-    return live.count(pid) != 0 &&
-           (!start_ticks || *start_ticks == static_cast<uint64_t>(pid) * 10);
+  // A live pid is the recorded process when the record's start_ticks (or, for a file of the
+  // Python bgo, its pid_start) matches the fake's pid * 10; a 0.2 file when `same_command`.
+  std::optional<uint64_t> identify(const ProcessRecord& r) override {
+    if (!r.pid || live.count(static_cast<pid_t>(*r.pid)) == 0) return std::nullopt;
+    const auto ticks = static_cast<uint64_t>(*r.pid) * 10;
+    const bool same = r.start_ticks ? *r.start_ticks == ticks
+                      : r.pid_start ? *r.pid_start == lstart(ticks)
+                                    : same_command;
+    return same ? std::optional<uint64_t>(ticks) : std::nullopt;
   }
+
+  bool group_alive(pid_t pgid) override { return lingering_groups.count(pgid) != 0; }
 
   std::string lstart(uint64_t start_ticks) override {
     return "lstart-" + std::to_string(start_ticks);
@@ -69,6 +77,8 @@ class FakeProcessPort final : public daemon::ProcessPort {
   std::vector<daemon::SpawnRequest> spawns;    // every attempt, failed ones included
   std::vector<std::pair<pid_t, int>> signals;  // (group leader, signal)
   std::set<pid_t> live;                        // pids handed out (tests erase at exit)
+  std::set<pid_t> lingering_groups;            // groups with members left after the leader
+  bool same_command = false;                   // identify(): a 0.2 file's process matches
 
  private:
   static constexpr pid_t k_first_pid = 1000;
@@ -79,9 +89,11 @@ class FakeProcessPort final : public daemon::ProcessPort {
 // The last saved record per name.
 class FakeStore final : public daemon::StorePort {
  public:
-  void save(const ProcessRecord& record) override {
+  Result<void> save(const ProcessRecord& record) override {
+    if (full) return errno_error(Errc::io_error, "No space left on device", ENOSPC);
     records[record.name] = record;
     ++save_count;
+    return {};
   }
   void remove(std::string_view name) override {
     records.erase(std::string(name));
@@ -93,6 +105,7 @@ class FakeStore final : public daemon::StorePort {
   std::map<std::string, ProcessRecord> records;
   std::vector<std::string> removed;
   int save_count = 0;
+  bool full = false;  // every save fails as on a full disk
 };
 
 // Log markers and watcher-log messages (without the timestamp the real sink adds).
@@ -136,12 +149,12 @@ class FakeEvents final : public daemon::EventSink {
   // The kinds in order, e.g. {"spawned", "exited", "restart_scheduled", "spawned"}.
   std::vector<std::string> kinds() const {
     std::vector<std::string> out;
-    for (const auto& e : events) out.push_back(e.kind);
+    for (const auto& e : events) out.emplace_back(to_string(e.kind));
     return out;
   }
   size_t count(std::string_view kind) const {
-    return static_cast<size_t>(
-        std::count_if(events.begin(), events.end(), [&](const auto& e) { return e.kind == kind; }));
+    return static_cast<size_t>(std::count_if(
+        events.begin(), events.end(), [&](const auto& e) { return to_string(e.kind) == kind; }));
   }
   void clear() { events.clear(); }
 

@@ -111,7 +111,7 @@ TEST_F(SupervisorTest, ExitExactlyAtMinUptimeRestartsAtOnce) {
   EXPECT_EQ(block("web").restarts, 1);
   EXPECT_EQ(block("web").last_restart_at, record("web").started_at);
   EXPECT_EQ(record("web").pid, next);
-  EXPECT_EQ(record("web").status, "running");
+  EXPECT_EQ(record("web").status, RecordStatus::running);
   EXPECT_FALSE(record("web").stop_reason.has_value());
   EXPECT_EQ(logs.markers["web"].size(), 2u);
   EXPECT_NE(logs.markers["web"][1].find("] [watch restart] /bin/app --serve ==="),
@@ -126,8 +126,8 @@ TEST_F(SupervisorTest, ExitJustBeforeMinUptimeIsAFastCrash) {
   EXPECT_TRUE(logs.has_line("web", "fast-crash: uptime=2.00s mode=backoff"));
   EXPECT_TRUE(logs.has_line("web", "backoff sleep 2s (step 1/3)"));
   EXPECT_FALSE(snapshot("web").online);
-  EXPECT_EQ(record("web").status, "stopped");
-  EXPECT_EQ(record("web").stop_reason, "crashed");
+  EXPECT_EQ(record("web").status, RecordStatus::stopped);
+  EXPECT_EQ(record("web").stop_reason, StopReason::crashed);
   EXPECT_EQ(record("web").exit_code, 1);
 }
 
@@ -154,9 +154,9 @@ TEST_F(SupervisorTest, BackoffWaits2Then4Then8ThenErrors) {
   EXPECT_EQ(w.restarts, 3);
   EXPECT_FALSE(w.watcher_pid.has_value());
   EXPECT_FALSE(w.watcher_pgid.has_value());
-  EXPECT_EQ(record("api").status, "stopped");
-  EXPECT_EQ(record("api").stop_reason, "crashed");
-  EXPECT_EQ(events.events.back().kind, "errored");
+  EXPECT_EQ(record("api").status, RecordStatus::stopped);
+  EXPECT_EQ(record("api").stop_reason, StopReason::crashed);
+  EXPECT_EQ(events.events.back().kind, EventKind::errored);
   EXPECT_EQ(events.events.back().reason, "4 consecutive fast-crashes");
 
   const Lines lines = logs.lines("api");
@@ -306,8 +306,8 @@ TEST_F(SupervisorTest, UnwatchDuringABackoffCancelsTheRestart) {
   EXPECT_FALSE(timers.fire_next());
   EXPECT_EQ(processes.spawn_count(), 1u);
   EXPECT_FALSE(block("api").enabled);
-  EXPECT_EQ(record("api").status, "stopped");
-  EXPECT_EQ(record("api").stop_reason, "crashed");
+  EXPECT_EQ(record("api").status, RecordStatus::stopped);
+  EXPECT_EQ(record("api").stop_reason, StopReason::crashed);
   EXPECT_EQ(logs.lines("api").back(), "watch disabled; exiting");
   EXPECT_FALSE(*sup.unwatch("api"));  // not watched any more
 }
@@ -320,7 +320,7 @@ TEST_F(SupervisorTest, UnwatchLeavesTheProcessRunningAndItsExitIsACrash) {
   exit_at(pid, milliseconds{300});
   EXPECT_EQ(processes.spawn_count(), 1u);
   EXPECT_EQ(timers.armed_count(), 0u);
-  EXPECT_EQ(record("api").stop_reason, "crashed");
+  EXPECT_EQ(record("api").stop_reason, StopReason::crashed);
   EXPECT_FALSE(logs.has_line("api", "fast-crash"));
 }
 
@@ -391,8 +391,8 @@ TEST_F(SupervisorTest, StopDuringABackoffCancelsTheRestart) {
   EXPECT_EQ(timers.armed_count(), 0u);
   EXPECT_FALSE(timers.fire_next());
   EXPECT_EQ(processes.spawn_count(), 1u);
-  EXPECT_EQ(record("api").status, "stopped");
-  EXPECT_EQ(record("api").stop_reason, "user");
+  EXPECT_EQ(record("api").status, RecordStatus::stopped);
+  EXPECT_EQ(record("api").stop_reason, StopReason::user);
   EXPECT_EQ(logs.lines("api").back(), "proc stopped by user during backoff; exiting");
   EXPECT_TRUE(processes.signals.empty());  // nothing left to signal
 }
@@ -412,7 +412,7 @@ TEST_F(SupervisorTest, UserStopIsNeverCountedAsACrash) {
   EXPECT_TRUE((*answer)->was_running);
   EXPECT_EQ(processes.spawn_count(), 1u);
   EXPECT_EQ(timers.armed_count(), 0u);
-  EXPECT_EQ(record("api").stop_reason, "user");
+  EXPECT_EQ(record("api").stop_reason, StopReason::user);
   EXPECT_EQ(record("api").exit_signal, SIGTERM);
   EXPECT_FALSE(block("api").errored);
   EXPECT_EQ(events.count("exited"), 0u);
@@ -433,7 +433,7 @@ TEST_F(SupervisorTest, DeleteDuringABackoffCancelsTheRestart) {
   EXPECT_FALSE(store.has("api"));
   EXPECT_EQ(logs.removed, (Lines{"api"}));
   EXPECT_EQ(sup.size(), 0u);
-  EXPECT_EQ(events.events.back().kind, "deleted");
+  EXPECT_EQ(events.events.back().kind, EventKind::deleted);
 }
 
 TEST_F(SupervisorTest, RespawnFailureBecomesErrored) {
@@ -450,8 +450,8 @@ TEST_F(SupervisorTest, RespawnFailureBecomesErrored) {
   EXPECT_EQ(block("api").error_reason, "command not found: /bin/app");
   EXPECT_EQ(block("api").last_stderr_tail, "last words");
   EXPECT_EQ(block("api").restarts, 1);
-  EXPECT_EQ(record("api").status, "stopped");
-  EXPECT_EQ(record("api").stop_reason, "crashed");
+  EXPECT_EQ(record("api").status, RecordStatus::stopped);
+  EXPECT_EQ(record("api").stop_reason, StopReason::crashed);
   EXPECT_EQ(logs.lines("api").back(), "restart failed: command not found: /bin/app");
   EXPECT_EQ(timers.armed_count(), 0u);
 }
@@ -460,7 +460,7 @@ TEST_F(SupervisorTest, AdoptedWatchedProcessMeasuresUptimeFromItsStart) {
   ProcessRecord r;
   r.name = "old";
   r.command = {"/bin/app"};
-  r.status = "running";
+  r.status = RecordStatus::running;
   r.pid = 4242;
   r.start_ticks = 42420;
   r.started_at = iso_utc(clock.wall_now() - seconds{30});
@@ -489,7 +489,7 @@ TEST_F(SupervisorTest, ShutdownDuringABackoffCancelsTheRestart) {
   EXPECT_FALSE(timers.fire_next());
   EXPECT_EQ(processes.spawn_count(), 1u);
   // Left `crashed`, so the next bgod resurrects it with a fresh streak.
-  EXPECT_EQ(record("api").stop_reason, "crashed");
+  EXPECT_EQ(record("api").stop_reason, StopReason::crashed);
 }
 
 }  // namespace

@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: MIT
+// Child: spawn, exit, end of output, stop requests, crash handling and the watch restarts.
+#include "daemon/core/child.hpp"
+
+#include <signal.h>
+#include <utility>
+
+#include "common/time_format.hpp"
+
+namespace bgo::daemon {
+
+namespace {
+
+std::string join(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& arg : argv) {
+    if (!out.empty()) out.push_back(' ');
+    out += arg;
+  }
+  return out;
+}
+
+WatchSettings settings_of(const WatchBlock& w) {
+  WatchSettings s;
+  s.interval = std::chrono::seconds(w.interval);
+  s.min_uptime = std::chrono::seconds(w.min_uptime);
+  s.on_fast_crash = w.on_fast_crash;
+  return s;
+}
+
+std::string watcher_started(pid_t pid) { return "watcher started for pid=" + std::to_string(pid); }
+
+}  // namespace
+
+std::string_view to_string(EventKind kind) {
+  switch (kind) {
+    case EventKind::spawned:
+      return "spawned";
+    case EventKind::exited:
+      return "exited";
+    case EventKind::restart_scheduled:
+      return "restart_scheduled";
+    case EventKind::errored:
+      return "errored";
+    case EventKind::stopped:
+      return "stopped";
+    case EventKind::deleted:
+      return "deleted";
+  }
+  return "spawned";
+}
+
+Child::Child(ChildHost& host, ChildPorts& ports, const SupervisorSettings& settings,
+             ProcessRecord record)
+    : host_(host),
+      ports_(ports),
+      settings_(settings),
+      record_(std::move(record)),
+      timer_(ports.timers.make_timer()),
+      probe_timer_(ports.timers.make_timer()),
+      group_timer_(ports.timers.make_timer()) {}
+
+Child::~Child() = default;
+
+bool Child::watched() const {
+  return record_.watch && record_.watch->enabled && !record_.watch->errored;
+}
+
+// The single choke point for phase changes (docs/states.md prints the table).
+void Child::set_phase(Phase next) {
+  BGO_ASSERT(is_allowed_transition(phase_, next), "illegal child phase transition");
+  phase_ = next;
+}
+
+Result<void> Child::save() {
+  auto saved = ports_.store.save(record_);
+  if (saved) {
+    save_error_.reset();
+  } else {
+    save_error_ = saved.error();
+  }
+  host_.on_saved(*this, saved);
+  return saved;
+}
+
+void Child::emit(EventKind kind, std::string reason, std::optional<int64_t> delay_ms) {
+  ProcessEvent event;
+  event.kind = kind;
+  event.name = record_.name;
+  event.pid = record_.pid;
+  event.exit_code = record_.exit_code;
+  event.exit_signal = record_.exit_signal;
+  event.delay_ms = delay_ms;
+  event.reason = std::move(reason);
+  ports_.events.on_process_event(event);
+}
+
+// ---- changes while idle ---------------------------------------------------------------------
+
+void Child::replace_record(ProcessRecord fresh, bool reset_streak) {
+  BGO_ASSERT(idle(), "a record is replaced only while no process runs");
+  timer_->cancel();
+  record_ = std::move(fresh);
+  if (reset_streak) tracker_.reset();
+}
+
+Result<void> Child::update(const std::function<void(ProcessRecord&)>& edit) {
+  edit(record_);
+  return save();
+}
+
+Result<pid_t> Child::spawn(std::string_view marker_tag,
+                           const std::function<void(ProcessRecord&)>& amend) {
+  const auto wall = ports_.clock.wall_now();
+  ports_.logs.append_marker(record_.name, "\n=== [" + iso_utc(wall) + "] [" +
+                                              std::string(marker_tag) + "] " +
+                                              join(record_.command) + " ===\n");
+  SpawnRequest request{record_.name, record_.command,
+                       record_.env.value_or(std::vector<std::string>{}), record_.cwd.value_or("/"),
+                       record_.logs.value_or(settings_.default_logs)};
+  auto spawned = ports_.processes.spawn(request);
+  if (!spawned) return spawned.error();
+  timer_->cancel();
+  pid_ = spawned->pid;
+  pgid_ = spawned->pid;
+  adopted_ = false;
+  outputs_open_ = 2;
+  exit_.reset();
+  stop_request_.reset();
+  killed_ = false;
+  spawned_at_ = ports_.clock.now();
+  set_phase(Phase::running);
+  host_.on_pid_assigned(*this);
+  record_.pid = spawned->pid;
+  record_.pgid = spawned->pid;
+  record_.has_pgid = true;
+  record_.started_at = iso_utc(wall);
+  record_.status = RecordStatus::running;
+  record_.pid_start = ports_.processes.lstart(spawned->start_ticks);
+  record_.start_ticks = spawned->start_ticks;
+  record_.stop_reason.reset();
+  record_.stopped_at.reset();
+  record_.exit_code.reset();
+  record_.exit_signal.reset();
+  if (amend) amend(record_);
+  // The event first: saving may wait for the disk, and subscribers read bgod's memory.
+  emit(EventKind::spawned);
+  (void)save();  // a failure is kept in save_error(); the caller decides what it means
+  return pid_;
+}
+
+void Child::arm_probe(std::function<void(Result<pid_t>)> done) {
+  probe_done_ = std::move(done);
+  probe_timer_->arm(ports_.clock.now() + settings_.start_probe, [this] {
+    // Already reaped and draining: finish_exit() answers with the real outcome.
+    if (phase_ == Phase::exiting) return;
+    complete_probe(static_cast<pid_t>(record_.pid.value_or(0)));
+  });
+}
+
+void Child::complete_probe(Result<pid_t> result) {
+  probe_timer_->cancel();
+  if (auto done = std::exchange(probe_done_, nullptr)) done(std::move(result));
+}
+
+bool Child::adopt(pid_t pid, uint64_t start_ticks) {
+  if (!ports_.processes.adopt(pid, start_ticks, record_.name,
+                              record_.logs.value_or(settings_.default_logs))) {
+    return false;
+  }
+  pid_ = pid;
+  pgid_ = pid;
+  adopted_ = true;
+  set_phase(Phase::running);
+  host_.on_pid_assigned(*this);
+  // Uptime counts from the real start (the original's watcher uses `started_at` too), so the
+  // first exit after a bgod restart is judged fast or not correctly.
+  spawned_at_ = ports_.clock.now();
+  if (auto started = record_.started_at ? parse_iso(*record_.started_at) : std::nullopt;
+      started && *started < ports_.clock.wall_now()) {
+    spawned_at_ -=
+        std::chrono::duration_cast<Clock::time_point::duration>(ports_.clock.wall_now() - *started);
+  }
+  if (watched()) ports_.logs.watcher_line(record_.name, watcher_started(pid));
+  if (!record_.start_ticks) {
+    record_.start_ticks = start_ticks;
+    (void)save();  // kept dirty and retried on failure
+  }
+  return true;
+}
+
+void Child::record_died_unwatched() {
+  record_.status = RecordStatus::stopped;
+  record_.stop_reason = StopReason::crashed;
+  (void)save();  // kept dirty and retried on failure
+}
+
+void Child::cancel_backoff() {
+  if (phase_ != Phase::backoff) return;
+  timer_->cancel();
+  set_phase(Phase::stopped);
+}
+
+Result<void> Child::record_user_stop() {
+  record_.status = RecordStatus::stopped;
+  record_.stop_reason = StopReason::user;
+  return save();
+}
+
+void Child::abandon(const Error& why) { complete_probe(why); }
+
+// ---- stopping -------------------------------------------------------------------------------
+
+void Child::request_stop(StopRequest why, bool force, std::chrono::milliseconds timeout) {
+  // The latest request wins (a restart after a stop restarts), except over a delete.
+  stop_request_ = deleting_ ? StopRequest::user : why;
+  if (phase_ == Phase::exiting) return;  // already reaped: only the drain remains
+  if (phase_ == Phase::lingering) {
+    if (force && ports_.processes.group_alive(pgid_)) escalate();
+    return;
+  }
+  BGO_ASSERT(phase_ == Phase::running || phase_ == Phase::stopping,
+             "only a live process is signalled");
+  ports_.processes.signal_group(pid_, force ? SIGKILL : SIGTERM);
+  killed_ = killed_ || force;
+  if (phase_ == Phase::stopping) return;
+  set_phase(Phase::stopping);
+  if (force) return;
+  timer_->arm(ports_.clock.now() + timeout, [this] { escalate(); });
+}
+
+// SIGKILL at the stop timeout, to the leader's group while it runs, or to what is left of the
+// group once it was reaped. Either way the number still names our group: the kernel does not
+// reuse a pid while a process group of that number has members.
+void Child::escalate() {
+  if (phase_ == Phase::stopping) {
+    ports_.processes.signal_group(pid_, SIGKILL);
+  } else if (phase_ == Phase::lingering && ports_.processes.group_alive(pgid_)) {
+    ports_.processes.signal_group(pgid_, SIGKILL);
+  } else {
+    return;
+  }
+  killed_ = true;
+  if (phase_ == Phase::lingering) arm_group_bound();
+}
+
+// Members of the group that bgod can see die are reaped by it (it is their subreaper) and
+// reported through on_group_member_reaped(); one whose parent lives outside the group is not.
+// After SIGKILL nothing survives for long, so this bound ends the wait in that case.
+void Child::arm_group_bound() {
+  group_timer_->arm(ports_.clock.now() + settings_.group_grace, [this] {
+    if (phase_ == Phase::lingering) leave_lingering();
+  });
+}
+
+void Child::add_stop_waiter(std::function<void()> waiter) {
+  stop_waiters_.push_back(std::move(waiter));
+}
+
+// ---- exits ----------------------------------------------------------------------------------
+
+void Child::on_exit(const ExitStatus& status) {
+  exit_ = status;
+  exited_at_ = ports_.clock.now();
+  if (adopted_) outputs_open_ = 0;
+  // A stop is over only when the whole group is: members that ignore SIGTERM get SIGKILL at
+  // the timeout even though their leader is gone.
+  if (stop_request_ && !adopted_ && ports_.processes.group_alive(pgid_)) {
+    set_phase(Phase::lingering);
+    host_.on_lingering(*this, true);
+    if (killed_) arm_group_bound();
+    return;
+  }
+  enter_exiting();
+}
+
+void Child::on_group_member_reaped() {
+  if (phase_ == Phase::lingering && !ports_.processes.group_alive(pgid_)) leave_lingering();
+}
+
+void Child::leave_lingering() {
+  group_timer_->cancel();
+  host_.on_lingering(*this, false);
+  enter_exiting();
+}
+
+void Child::enter_exiting() {
+  set_phase(Phase::exiting);
+  if (outputs_open_ <= 0) return finish_exit();
+  // Its pipes may still hold its last lines, or a surviving descendant may keep them open:
+  // give the drain a short bound so the exit is never held up for long.
+  timer_->arm(ports_.clock.now() + settings_.output_drain, [this] {
+    if (phase_ == Phase::exiting) finish_exit();
+  });
+}
+
+void Child::on_output_closed() {
+  if (outputs_open_ <= 0) return;
+  if (--outputs_open_ == 0 && phase_ == Phase::exiting) finish_exit();
+}
+
+void Child::release_pid() {
+  if (pid_ != 0) host_.on_pid_released(*this);
+  pid_ = 0;
+}
+
+void Child::finish_exit() {
+  timer_->cancel();
+  const ExitStatus status = exit_.value_or(ExitStatus::unknown());
+  record_.exit_code = status.code ? std::optional<int64_t>(*status.code) : std::nullopt;
+  record_.exit_signal = status.signal ? std::optional<int64_t>(*status.signal) : std::nullopt;
+  release_pid();
+  if (stop_request_) return finish_stop();
+  emit(EventKind::exited, status.describe());
+  handle_crash();
+}
+
+void Child::finish_stop() {
+  // A restart's stop is the user's (the new start overwrites the record at once).
+  const StopReason reason =
+      *stop_request_ == StopRequest::daemon ? StopReason::daemon : StopReason::user;
+  record_.status = RecordStatus::stopped;
+  record_.stop_reason = reason;
+  if (reason == StopReason::user) record_.stopped_at = iso_utc(ports_.clock.wall_now());
+  set_phase(Phase::stopped);
+  (void)save();  // a failure is kept in save_error() for the stop waiters
+  emit(EventKind::stopped, std::string(to_string(reason)));
+  complete_probe(static_cast<pid_t>(record_.pid.value_or(0)));
+  // A waiter may start the process again or forget it (delete): `this` must not be touched
+  // once they run.
+  auto waiters = std::exchange(stop_waiters_, {});
+  for (auto& waiter : waiters) waiter();
+}
+
+void Child::handle_crash() {
+  record_.status = RecordStatus::stopped;
+  record_.stop_reason = StopReason::crashed;
+  record_.stopped_at = iso_utc(ports_.clock.wall_now());
+  const bool watch = watched() && !host_.shutting_down();
+  if (probe_done_) {
+    if (!watch) {
+      set_phase(Phase::stopped);
+      (void)save();  // kept dirty and retried on failure
+      const ExitStatus status = exit_.value_or(ExitStatus::unknown());
+      Error e = make_error(Errc::exited_at_once, "Process '" + record_.name +
+                                                     "' failed to start (exited immediately, " +
+                                                     status.describe() + ")");
+      e.exit = status;
+      return complete_probe(e);
+    }
+    // A watched process goes through the watch policy as a fast crash (Appendix D #8).
+    complete_probe(static_cast<pid_t>(record_.pid.value_or(0)));
+  }
+  if (!watch) {
+    set_phase(Phase::stopped);
+    (void)save();  // kept dirty and retried on failure
+    return;
+  }
+  // Uptime ends at the reap, not after the output drain.
+  const auto uptime =
+      std::chrono::duration_cast<std::chrono::milliseconds>(exited_at_ - spawned_at_);
+  last_uptime_ = uptime;
+  const WatchDecision decision = tracker_.on_exit(settings_of(*record_.watch), uptime);
+  for (const auto& line : decision.log_lines) ports_.logs.watcher_line(record_.name, line);
+  if (decision.kind == WatchDecision::Kind::errored) return become_errored(decision.reason);
+  set_phase(Phase::backoff);
+  auto delay = decision.delay;
+  if (delay.count() <= 0) delay = throttle_.on_restart(exited_at_);
+  if (delay.count() <= 0) {
+    // Restarted in this same turn: the spawn saves the record, so no save (and no wait for
+    // the disk) comes between the exit and the respawn.
+    emit(EventKind::restart_scheduled, {}, 0);
+    return watch_restart();
+  }
+  (void)save();  // kept dirty and retried on failure
+  emit(EventKind::restart_scheduled, {}, delay.count());
+  // Counted from the exit itself, not from when the output drained or the record was saved.
+  timer_->arm(exited_at_ + delay, [this] { watch_restart(); });
+}
+
+void Child::become_errored(const std::string& reason) {
+  WatchBlock& w = *record_.watch;
+  w.errored = true;
+  w.error_reason = reason;
+  w.last_stderr_tail = ports_.logs.stderr_tail(record_.name);
+  w.watcher_pid.reset();
+  w.watcher_pgid.reset();
+  record_.status = RecordStatus::stopped;
+  record_.stop_reason = StopReason::crashed;
+  set_phase(Phase::stopped);
+  (void)save();  // kept dirty and retried on failure
+  emit(EventKind::errored, reason);
+}
+
+void Child::watch_restart() {
+  if (phase_ != Phase::backoff) return;
+  auto spawned = spawn("watch restart", [](ProcessRecord& r) {
+    r.watch->restarts += 1;
+    r.watch->last_restart_at = r.started_at;
+  });
+  if (!spawned) {
+    const Error& e = spawned.error();
+    const std::string& program = record_.command.front();
+    const std::string reason = e.spawn == SpawnFailure::not_found ? "command not found: " + program
+                               : e.spawn == SpawnFailure::permission
+                                   ? "permission denied: " + program
+                                   : "failed to start: " + e.message;
+    ports_.logs.watcher_line(record_.name, "restart failed: " + reason);
+    return become_errored(reason);
+  }
+  ports_.logs.watcher_line(record_.name, "restart #" + std::to_string(record_.watch->restarts) +
+                                             " pid=" + std::to_string(*spawned) + " (prev uptime " +
+                                             format_uptime(last_uptime_) + "s)");
+}
+
+}  // namespace bgo::daemon

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+// LogReadPort on the files under $BGO_HOME/logs.
+#pragma once
+
+#include "common/paths.hpp"
+#include "daemon/core/ports.hpp"
+
+namespace bgo::daemon {
+
+class LogReader final : public LogReadPort {
+ public:
+  explicit LogReader(Paths paths) : paths_(std::move(paths)) {}
+  std::string path(std::string_view name, LogStream stream) const override;
+  std::optional<TailResult> tail(std::string_view name, LogStream stream, long lines,
+                                 size_t max_bytes) override;
+  bool has_output(std::string_view name, LogStream stream) override;
+
+ private:
+  Paths paths_;
+};
+
+}  // namespace bgo::daemon

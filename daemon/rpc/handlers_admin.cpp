@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// Methods about bgod itself and the event stream: hello, daemon.*, subscribe.
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+#include "daemon/core/supervisor.hpp"
+#include "daemon/rpc/dispatcher.hpp"
+#include "daemon/rpc/event_hub.hpp"
+#include "daemon/rpc/handler_support.hpp"
+#include "daemon/rpc/handlers.hpp"
+#include "daemon/rpc/services.hpp"
+#include "daemon/rpc/session.hpp"
+#include "proto/jsonrpc.hpp"
+
+namespace bgo::daemon {
+
+namespace json = boost::json;
+
+namespace {}  // namespace
+
+void register_admin(Dispatcher& d, Services& s) {
+  d.add("hello", [&d](Call&, Respond respond) {
+    json::array methods;
+    for (const auto& m : d.methods()) methods.emplace_back(m);
+    respond(json::object{{"protocol", proto::k_protocol_version},
+                         {"version", BGO_VERSION},
+                         {"pid", ::getpid()},
+                         {"methods", std::move(methods)}});
+  });
+  d.add("daemon.status", [&s](Call&, Respond respond) {
+    const auto up = s.clock.now() - s.started_at;
+    respond(json::object{
+        {"pid", ::getpid()},
+        {"version", BGO_VERSION},
+        {"protocol", proto::k_protocol_version},
+        {"uptime_seconds", std::chrono::duration_cast<std::chrono::seconds>(up).count()},
+        {"socket", s.paths.socket().string()},
+        {"home", s.paths.home().string()},
+        {"processes", s.supervisor.size()},
+        {"online", s.supervisor.online_count()},
+        {"connections", s.events.connections()}});
+  });
+  d.add("daemon.stop", [&s](Call& c, Respond respond) {
+    const bool keep = param_bool(c.params, "keep_children");
+    respond(json::object{{"stopping", true}, {"pid", ::getpid()}, {"keep_children", keep}});
+    s.shutdown(keep);
+  });
+  d.add("subscribe", [](Call& c, Respond respond) {
+    c.session->events = true;
+    respond(json::object{{"subscribed", true}});
+  });
+  d.add("unsubscribe", [](Call& c, Respond respond) {
+    c.session->events = false;
+    respond(json::object{{"subscribed", false}});
+  });
+}
+
+}  // namespace bgo::daemon

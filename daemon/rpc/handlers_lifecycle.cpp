@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+// Methods that start, stop, restart and forget processes (docs/protocol.md, "Lifecycle").
+#include <algorithm>
+
+#include <boost/json.hpp>
+
+#include "common/name.hpp"
+#include "daemon/core/supervisor.hpp"
+#include "daemon/rpc/dispatcher.hpp"
+#include "daemon/rpc/handler_support.hpp"
+#include "daemon/rpc/handlers.hpp"
+#include "daemon/rpc/services.hpp"
+#include "proto/jsonrpc.hpp"
+
+namespace bgo::daemon {
+
+namespace json = boost::json;
+
+namespace {
+
+json::value start_json(const StartOutcome& s) {
+  return json::object{{"name", s.name}, {"pid", s.pid}, {"watch", watch_json(s.watch)}};
+}
+
+json::value batch_json(const BatchOutcome& b) {
+  json::array items;
+  for (const auto& item : b.items) {
+    json::object o{{"name", item.name}, {"ok", static_cast<bool>(item.result)}};
+    if (item.result) {
+      o["result"] = start_json(*item.result);
+    } else {
+      o["error"] = json::object{{"code", proto::to_rpc_error(item.result.error()).code},
+                                {"message", item.result.error().message},
+                                {"kind", to_string(item.result.error().code)}};
+    }
+    items.push_back(std::move(o));
+  }
+  json::array skipped;
+  for (const auto& s : b.skipped) skipped.emplace_back(s);
+  return json::object{{"skipped", std::move(skipped)}, {"items", std::move(items)}};
+}
+}  // namespace
+
+void register_lifecycle(Dispatcher& d, Services& s) {
+  d.add("start", [&s](Call& c, Respond respond) {
+    auto name = checked_name(c.params);
+    if (!name) return respond(name.error());
+    StartParams p;
+    p.name = *name;
+    p.command = param_strings(c.params, "command");
+    p.cwd = opt_param_string(c.params, "cwd").value_or("/");
+    if (!p.cwd.empty() && p.cwd.front() != '/')
+      throw ParamError("cwd", "invalid params: 'cwd' must be absolute");
+    p.env = param_strings(c.params, "env");
+    p.watch = param_bool(c.params, "watch");
+    p.interval = opt_param_int(c.params, "interval");
+    p.min_uptime = opt_param_int(c.params, "min_uptime");
+    if (auto m = opt_param_string(c.params, "on_fast_crash")) p.on_fast_crash = check_mode(*m);
+    if (auto a = opt_param_string(c.params, "autostart")) {
+      p.autostart = check_policy(*a, "autostart");
+    }
+    const auto max_size = opt_param_int(c.params, "max_log_size");
+    const auto files = opt_param_int(c.params, "log_files");
+    const bool time = param_bool(c.params, "time");
+    if (max_size || files || time) {
+      LogOptions opts = s.default_logs;  // bgod's --max-log-size / --log-files
+      if (max_size) opts.max_size = static_cast<uint64_t>(std::max<int64_t>(0, *max_size));
+      if (files) opts.files = std::max<int64_t>(0, *files);
+      opts.timestamps = time;
+      p.logs = opts;
+    }
+    s.supervisor.start(std::move(p), [respond](Result<StartOutcome> r) {
+      if (!r) return respond(r.error());
+      respond(start_json(*r));
+    });
+  });
+  d.add("stop", [&s](Call& c, Respond respond) {
+    auto name = checked_name(c.params);
+    if (!name) return respond(name.error());
+    const bool force = param_bool(c.params, "force");
+    const auto timeout = opt_param_int(c.params, "timeout_ms");
+    const auto grace =
+        timeout ? std::chrono::milliseconds(std::max<int64_t>(0, *timeout)) : s.stop_timeout;
+    s.supervisor.stop(*name, force, grace, [respond, force](Result<StopOutcome> r) {
+      if (!r) return respond(r.error());
+      respond(json::object{{"was_running", r->was_running}, {"pid", r->pid}, {"forced", force}});
+    });
+  });
+  d.add("restart", [&s](Call& c, Respond respond) {
+    auto name = checked_name(c.params);
+    if (!name) return respond(name.error());
+    s.supervisor.restart(*name, param_bool(c.params, "reset_counters"),
+                         param_strings(c.params, "env"), [respond](Result<RestartOutcome> r) {
+                           if (!r) return respond(r.error());
+                           if (!r->start) {
+                             Error e = r->start.error();
+                             e.was_running = r->was_running;
+                             return respond(e);
+                           }
+                           json::object o = start_json(*r->start).as_object();
+                           o["was_running"] = r->was_running;
+                           respond(json::value(std::move(o)));
+                         });
+  });
+  d.add("delete", [&s](Call& c, Respond respond) {
+    auto name = checked_name(c.params);
+    if (!name) return respond(name.error());
+    const bool keep = param_bool(c.params, "keep_logs");
+    s.supervisor.remove(*name, keep, [respond, keep](Result<bool> r) {
+      if (!r) return respond(r.error());
+      respond(json::object{{"was_running", *r}, {"keep_logs", keep}});
+    });
+  });
+  d.add("clean", [&s](Call&, Respond respond) {
+    json::array names;
+    for (auto& n : s.supervisor.clean()) names.emplace_back(n);
+    respond(json::object{{"removed", std::move(names)}});
+  });
+  d.add("resurrect", [&s](Call& c, Respond respond) {
+    s.supervisor.resurrect(param_strings(c.params, "env"), [respond](Result<BatchOutcome> r) {
+      if (!r) return respond(r.error());
+      respond(batch_json(*r));
+    });
+  });
+  auto batch = [&s](CandidateOrder order) {
+    return [&s, order](Call& c, Respond respond) {
+      std::vector<std::string> names = param_strings(c.params, "names");
+      for (const auto& n : names) {
+        if (!is_valid_name(n)) {
+          return respond(make_error(Errc::invalid_name, "invalid process name: " + python_repr(n)));
+        }
+      }
+      s.supervisor.restart_many(std::move(names), order, param_strings(c.params, "env"),
+                                [respond](Result<BatchOutcome> r) {
+                                  if (!r) return respond(r.error());
+                                  respond(batch_json(*r));
+                                });
+    };
+  };
+  d.add("restart_stopped", batch(CandidateOrder::file));
+  d.add("restart_last", batch(CandidateOrder::recent));
+}
+
+}  // namespace bgo::daemon
