@@ -112,7 +112,18 @@ void ControlServer::on_accepted(stream_protocol::socket socket) {
   socklen_t len = sizeof cred;
   if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
       cred.uid != ::getuid()) {
-    spdlog::warn("refused a connection from uid {} (pid {})", cred.uid, cred.pid);
+    // One line per 10 s at most: another user must not be able to fill bgod.log.
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= next_refusal_log_) {
+      if (refusals_unlogged_ > 0) {
+        spdlog::warn("refused {} more connection(s) from other users", refusals_unlogged_);
+      }
+      spdlog::warn("refused a connection from uid {} (pid {})", cred.uid, cred.pid);
+      refusals_unlogged_ = 0;
+      next_refusal_log_ = now + std::chrono::seconds(10);
+    } else {
+      ++refusals_unlogged_;
+    }
     boost::system::error_code ignored;
     socket.close(ignored);
     return;

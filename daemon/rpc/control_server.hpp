@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -50,6 +51,8 @@ class ControlServer {
   Dispatcher& dispatcher_;
   EventHub& hub_;
   ServerLimits limits_;
+  std::chrono::steady_clock::time_point next_refusal_log_{};
+  uint64_t refusals_unlogged_ = 0;
 };
 
 }  // namespace bgo::daemon

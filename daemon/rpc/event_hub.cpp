@@ -2,6 +2,7 @@
 // EventHub.
 #include "daemon/rpc/event_hub.hpp"
 
+#include <malloc.h>
 #include <tuple>
 
 #include <boost/json.hpp>
@@ -20,6 +21,12 @@ namespace json = boost::json;
 
 void EventHub::remove(Session* session) {
   std::erase_if(sessions_, [session](const auto& s) { return s.get() == session; });
+  // Each session holds a 64 KiB read buffer, below glibc's mmap threshold: after a burst of
+  // connections the freed heap would stay resident. Hand it back once the burst is over.
+  if (sessions_.empty() && peak_since_trim_ > k_trim_after_sessions) {
+    ::malloc_trim(0);
+    peak_since_trim_ = 0;
+  }
 }
 
 void EventHub::close_all() {

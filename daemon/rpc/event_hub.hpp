@@ -3,6 +3,7 @@
 // one to evict when the connection cap is reached.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,7 +19,10 @@ class Session;
 
 class EventHub final : public EventSink {
  public:
-  void add(const std::shared_ptr<Session>& session) { sessions_.insert(session); }
+  void add(const std::shared_ptr<Session>& session) {
+    sessions_.insert(session);
+    peak_since_trim_ = std::max(peak_since_trim_, sessions_.size());
+  }
   void remove(Session* session);
   // `event` notifications to every subscribed session.
   void on_process_event(const ProcessEvent& event) override;
@@ -36,6 +40,8 @@ class EventHub final : public EventSink {
 
  private:
   std::unordered_set<std::shared_ptr<Session>> sessions_;
+  static constexpr size_t k_trim_after_sessions = 16;
+  size_t peak_since_trim_ = 0;  // most sessions at once since memory was last handed back
   // Held-back bytes of an incomplete UTF-8 sequence, by "<name>\0<stream>".
   std::map<std::string, std::string, std::less<>> partial_;
 };
