@@ -251,7 +251,7 @@ void Supervisor::stop(const std::string& name, bool force, std::chrono::millisec
   child->request_stop(StopRequest::user, force, timeout);
 }
 
-void Supervisor::restart(const std::string& name, bool reset_counters, std::vector<std::string> env,
+void Supervisor::restart(const std::string& name, RestartParams params,
                          std::function<void(Result<RestartOutcome>)> done) {
   Child* child = find(name);
   // A name on its way out cannot be revived: the delete has the last word.
@@ -261,13 +261,16 @@ void Supervisor::restart(const std::string& name, bool reset_counters, std::vect
       r.watch->errored = false;
       r.watch->error_reason.reset();
       r.watch->last_stderr_tail.reset();
-      if (reset_counters) {
+      if (params.reset_counters) {
         r.watch->restarts = 0;
         r.watch->last_restart_at.reset();
       }
     });
   }
-  auto then_start = [this, name, env = std::move(env), done](bool was_running) mutable {
+  if (params.update_env && !params.env.empty()) {
+    (void)child->update([&](ProcessRecord& r) { r.env = params.env; });  // retried on failure
+  }
+  auto then_start = [this, name, env = std::move(params.env), done](bool was_running) mutable {
     start_from_record(name, std::move(env), [done, was_running](Result<StartOutcome> r) {
       RestartOutcome outcome;
       outcome.was_running = was_running;

@@ -48,6 +48,14 @@ struct StopOutcome {
 };
 using StopDone = std::function<void(Result<StopOutcome>)>;
 
+struct RestartParams {
+  bool reset_counters = false;   // also zero watch.restarts and watch.last_restart_at
+  std::vector<std::string> env;  // the caller's environment
+  // Replace the recorded environment with `env` (pm2's --update-env); otherwise `env` is used
+  // only by a record that has none (a file of the Python bgo).
+  bool update_env = false;
+};
+
 struct RestartOutcome {
   bool was_running = false;
   Result<StartOutcome> start = make_error(Errc::internal, "not started");
@@ -101,7 +109,7 @@ class Supervisor final : private ChildHost {
 
   void start(StartParams params, StartDone done);
   void stop(const std::string& name, bool force, std::chrono::milliseconds timeout, StopDone done);
-  void restart(const std::string& name, bool reset_counters, std::vector<std::string> env,
+  void restart(const std::string& name, RestartParams params,
                std::function<void(Result<RestartOutcome>)> done);
   void remove(const std::string& name, bool keep_logs, std::function<void(Result<bool>)> done);
   std::vector<std::string> clean();

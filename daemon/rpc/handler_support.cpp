@@ -30,6 +30,16 @@ Result<std::string> checked_name(const json::object& p) {
   return name;
 }
 
+Result<std::string> new_name(const json::object& p) {
+  auto name = checked_name(p);
+  if (name && *name == k_all_processes) {
+    return make_error(Errc::invalid_name,
+                      "invalid process name: 'all' is reserved (in bgo stop, "
+                      "restart, delete … it means every process)");
+  }
+  return name;
+}
+
 AutostartPolicy check_policy(const std::string& policy, std::string_view param) {
   auto parsed = parse_autostart_policy(policy);
   if (!parsed) {

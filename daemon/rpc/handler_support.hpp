@@ -18,6 +18,10 @@ std::string valid_name(const boost::json::object& p, std::string_view key = "nam
 // The process name in "name"; a bad one is the domain error invalid_name (the CLI prints the
 // original's message), not -32602.
 Result<std::string> checked_name(const boost::json::object& p);
+// The word that commands taking names read as "every process"; no process may be called so.
+inline constexpr std::string_view k_all_processes = "all";
+// checked_name for a name about to be registered (`start`): `all` is refused too.
+Result<std::string> new_name(const boost::json::object& p);
 // `policy` as an autostart policy; ParamError naming `param` otherwise.
 AutostartPolicy check_policy(const std::string& policy, std::string_view param);
 // `mode` as an on_fast_crash mode; ParamError otherwise.

@@ -43,7 +43,7 @@ json::value batch_json(const BatchOutcome& b) {
 
 void register_lifecycle(Dispatcher& d, Services& s) {
   d.add("start", [&s](Call& c, Respond respond) {
-    auto name = checked_name(c.params);
+    auto name = new_name(c.params);
     if (!name) return respond(name.error());
     StartParams p;
     p.name = *name;
@@ -89,18 +89,21 @@ void register_lifecycle(Dispatcher& d, Services& s) {
   d.add("restart", [&s](Call& c, Respond respond) {
     auto name = checked_name(c.params);
     if (!name) return respond(name.error());
-    s.supervisor.restart(*name, param_bool(c.params, "reset_counters"),
-                         param_strings(c.params, "env"), [respond](Result<RestartOutcome> r) {
-                           if (!r) return respond(r.error());
-                           if (!r->start) {
-                             Error e = r->start.error();
-                             e.was_running = r->was_running;
-                             return respond(e);
-                           }
-                           json::object o = start_json(*r->start).as_object();
-                           o["was_running"] = r->was_running;
-                           respond(json::value(std::move(o)));
-                         });
+    RestartParams p;
+    p.reset_counters = param_bool(c.params, "reset_counters");
+    p.env = param_strings(c.params, "env");
+    p.update_env = param_bool(c.params, "update_env");
+    s.supervisor.restart(*name, std::move(p), [respond](Result<RestartOutcome> r) {
+      if (!r) return respond(r.error());
+      if (!r->start) {
+        Error e = r->start.error();
+        e.was_running = r->was_running;
+        return respond(e);
+      }
+      json::object o = start_json(*r->start).as_object();
+      o["was_running"] = r->was_running;
+      respond(json::value(std::move(o)));
+    });
   });
   d.add("delete", [&s](Call& c, Respond respond) {
     auto name = checked_name(c.params);

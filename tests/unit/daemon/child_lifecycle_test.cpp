@@ -124,9 +124,9 @@ TEST_F(ChildLifecycleTest, ARestartRacingADeleteNeverRevivesIt) {
   std::optional<Result<RestartOutcome>> first;
   std::optional<Result<RestartOutcome>> second;
   std::optional<Result<bool>> deleted;
-  sup.restart("x", false, {}, [&](Result<RestartOutcome> r) { first = std::move(r); });
+  sup.restart("x", {}, [&](Result<RestartOutcome> r) { first = std::move(r); });
   sup.remove("x", false, [&](Result<bool> r) { deleted = std::move(r); });
-  sup.restart("x", false, {}, [&](Result<RestartOutcome> r) { second = std::move(r); });
+  sup.restart("x", {}, [&](Result<RestartOutcome> r) { second = std::move(r); });
   ASSERT_TRUE(second.has_value());  // at once: the name is on its way out
   EXPECT_EQ(second->error().code, Errc::no_such_process);
   reap(pid);
@@ -145,7 +145,7 @@ TEST_F(ChildLifecycleTest, ARestartAfterAStopHasTheLastWord) {
   std::optional<Result<StopOutcome>> stopped;
   std::optional<Result<RestartOutcome>> restarted;
   sup.stop("x", false, seconds{5}, [&](Result<StopOutcome> r) { stopped = std::move(r); });
-  sup.restart("x", false, {}, [&](Result<RestartOutcome> r) { restarted = std::move(r); });
+  sup.restart("x", {}, [&](Result<RestartOutcome> r) { restarted = std::move(r); });
   reap(pid);
   close_output(pid);
   ASSERT_TRUE(stopped.has_value() && stopped->has_value());
@@ -197,6 +197,25 @@ TEST_F(ChildLifecycleTest, RestartsFasterThanTenASecondAreHeldBack) {
   const auto [next, waited] = fire_restart();
   EXPECT_EQ(waited, milliseconds{100});
   EXPECT_TRUE(snapshot("spin").online);
+}
+
+TEST_F(ChildLifecycleTest, RestartWithUpdateEnvReplacesTheRecordedEnvironment) {
+  start_plain("api");
+  RestartParams keep;
+  keep.env = {"PATH=/usr/bin", "PORT=2"};
+  sup.restart("api", keep, [](const Result<RestartOutcome>&) {});
+  reap(processes.last_pid());
+  close_output(processes.last_pid());
+  ASSERT_TRUE(timers.fire_next());
+  EXPECT_EQ(processes.spawns.back().env, (Lines{"PATH=/bin"}));  // the first start's wins
+  RestartParams update = keep;
+  update.update_env = true;
+  sup.restart("api", update, [](const Result<RestartOutcome>&) {});
+  reap(processes.last_pid());
+  close_output(processes.last_pid());
+  ASSERT_TRUE(timers.fire_next());
+  EXPECT_EQ(processes.spawns.back().env, (Lines{"PATH=/usr/bin", "PORT=2"}));
+  EXPECT_EQ(record("api").env, (Lines{"PATH=/usr/bin", "PORT=2"}));
 }
 
 }  // namespace
