@@ -69,6 +69,7 @@ int run_daemon(const DaemonConfig& config) {
   logs.set_output_listener([&](const std::string& name, LogStream stream,
                                std::string_view data) { hub.on_output(name, stream, data); },
                            [&](const std::string& name) { return hub.followed(name); });
+  logs.set_reserve(config.log_reserve);
   PosixProcess processes(io, logs,
                          [&](pid_t pid, const ExitStatus& s) { supervisor->on_exit(pid, s); });
   StateStore store(*paths);

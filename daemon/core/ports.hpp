@@ -58,6 +58,11 @@ class ProcessPort {
   virtual std::string lstart(uint64_t start_ticks) = 0;
   // The argv of a live process (/proc/PID/cmdline); empty when unknown.
   virtual std::vector<std::string> command_line(pid_t /*pid*/) { return {}; }
+  // The start ticks of the live process `record.pid` iff it is still the process `record`
+  // describes (common/process_identity.hpp: start_ticks, else pid_start, else the command
+  // line); nullopt when it is gone or the pid was recycled. For records bgod did not spawn in
+  // this run (files left by an earlier bgod or by another bgo).
+  virtual std::optional<uint64_t> identify(const ProcessRecord& record) = 0;
 };
 
 // State files.

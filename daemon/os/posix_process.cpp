@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -16,6 +16,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/process_identity.hpp"
 #include "common/spawn_attr.hpp"
 #include "common/unique_fd.hpp"
 #include "daemon/os/log_sink.hpp"
@@ -49,7 +50,7 @@ UniqueFd reopen_pipe(pid_t pid, int fd) {
   const std::string link = "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
   char target[64] = {};
   const ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
-  if (n <= 0 || std::strncmp(target, "pipe:", 5) != 0) return UniqueFd();
+  if (n <= 0 || std::strncmp(target, "pipe:", 5) != 0) return {};
   return UniqueFd(::open(link.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
 }
 
@@ -82,8 +83,11 @@ Result<std::vector<std::string>> PosixProcess::resolve(const std::vector<std::st
     const size_t end = std::min(path.find(':', begin), path.size());
     std::string dir = path.substr(begin, end - begin);
     if (dir.empty()) dir = cwd;  // an empty PATH entry means the current directory
-    if (is_executable_file(dir + "/" + program)) {
-      out.front() = dir + "/" + program;
+    std::string candidate = std::move(dir);
+    candidate += '/';
+    candidate += program;
+    if (is_executable_file(candidate)) {
+      out.front() = std::move(candidate);
       return out;
     }
     begin = end + 1;
@@ -92,6 +96,12 @@ Result<std::vector<std::string>> PosixProcess::resolve(const std::vector<std::st
 }
 
 Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
+  // A log file bgod may not write (a symlink, someone else's file) refuses the start: running
+  // the process with its output thrown away would hide both the output and the tampering.
+  if (auto r = logs_.prepare(request.name); !r) {
+    return make_error(Errc::spawn_failed, "Failed to start: unsafe log file: " + r.error().message,
+                      "other");
+  }
   auto out = make_pipe();
   if (!out)
     return make_error(Errc::spawn_failed, "Failed to start: " + out.error().message, "other");
@@ -140,21 +150,10 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   return spawned;
 }
 
-std::vector<std::string> PosixProcess::command_line(pid_t pid) {
-  std::vector<std::string> argv;
-  auto fd = open_fd("/proc/" + std::to_string(pid) + "/cmdline", O_RDONLY);
-  if (!fd) return argv;
-  std::string text;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(fd->get(), buf, sizeof buf)) > 0 && text.size() < 256 * 1024;) {
-    text.append(buf, static_cast<size_t>(n));
-  }
-  for (size_t begin = 0; begin < text.size();) {
-    const size_t end = std::min(text.find('\0', begin), text.size());
-    argv.push_back(text.substr(begin, end - begin));
-    begin = end + 1;
-  }
-  return argv;
+std::vector<std::string> PosixProcess::command_line(pid_t pid) { return read_cmdline(pid); }
+
+std::optional<uint64_t> PosixProcess::identify(const ProcessRecord& record) {
+  return bgo::identify(record);
 }
 
 void PosixProcess::signal_group(pid_t pid, int sig) {

@@ -37,6 +37,7 @@ class PosixProcess final : public ProcessPort {
   }
   std::string lstart(uint64_t start_ticks) override { return lstart_from_ticks(start_ticks); }
   std::vector<std::string> command_line(pid_t pid) override;
+  std::optional<uint64_t> identify(const ProcessRecord& record) override;
 
  private:
   struct Watched;

@@ -57,6 +57,19 @@ class FakeProcessPort final : public daemon::ProcessPort {
     return "lstart-" + std::to_string(start_ticks);
   }
 
+  // `identities[pid]` when set (nullopt = gone or recycled); otherwise a pid handed out by
+  // spawn() and still in `live` is identified by its fake start ticks (pid * 10).
+  std::optional<uint64_t> identify(const ProcessRecord& record) override {
+    if (!record.pid) return std::nullopt;
+    const auto pid = static_cast<pid_t>(*record.pid);
+    if (auto it = identities.find(pid); it != identities.end()) return it->second;
+    const auto ticks = static_cast<uint64_t>(pid) * 10;
+    if (live.count(pid) == 0 || (record.start_ticks && *record.start_ticks != ticks)) {
+      return std::nullopt;
+    }
+    return ticks;
+  }
+
   // The next spawn fails with Errc::spawn_failed and this detail ("not_found", …).
   void fail_next_spawn(std::string detail) { fail_next_spawn_ = std::move(detail); }
 
@@ -64,9 +77,10 @@ class FakeProcessPort final : public daemon::ProcessPort {
   pid_t last_pid() const { return next_pid_ == k_first_pid ? 0 : next_pid_ - 1; }
   size_t spawn_count() const { return spawns.size(); }
 
-  std::vector<daemon::SpawnRequest> spawns;    // every attempt, failed ones included
-  std::vector<std::pair<pid_t, int>> signals;  // (group leader, signal)
-  std::set<pid_t> live;                        // pids handed out (tests erase at exit)
+  std::vector<daemon::SpawnRequest> spawns;             // every attempt, failed ones included
+  std::vector<std::pair<pid_t, int>> signals;           // (group leader, signal)
+  std::set<pid_t> live;                                 // pids handed out (tests erase at exit)
+  std::map<pid_t, std::optional<uint64_t>> identities;  // identify() answers, per pid
 
  private:
   static constexpr pid_t k_first_pid = 1000;
