@@ -15,6 +15,7 @@
 
 extern char** environ;
 
+#include "common/home_dir.hpp"
 #include "common/spawn_attr.hpp"
 
 namespace bgo::client {
@@ -33,7 +34,7 @@ std::string find_bgod() {
 }
 
 Result<void> spawn_bgod(const Paths& paths) {
-  auto log = open_fd(paths.daemon_log(), O_WRONLY | O_APPEND | O_CREAT, 0600);
+  auto log = open_home_file(paths.daemon_log(), O_WRONLY | O_APPEND | O_CREAT, 0600);
   if (!log) return log.error();
   const std::string program = find_bgod();
   posix_spawn_file_actions_t actions;

@@ -1,68 +1,39 @@
 // SPDX-License-Identifier: MIT
-// read_offline_state(): liveness by pid + start_ticks (or the Python bgo's lstart text).
+// read_offline_state(): the state files through bgod's loader, liveness by bgod's identity rule.
 #include "client/offline.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include <boost/json.hpp>
 
-#include "common/name.hpp"
-#include "common/proc_stat.hpp"
+#include "common/home_dir.hpp"
+#include "common/process_identity.hpp"
 #include "proto/process_view.hpp"
-#include "proto/state_codec.hpp"
+#include "proto/state_dir.hpp"
 
 namespace bgo::client {
 
 namespace {
 
-std::optional<ProcessRecord> load(const std::filesystem::path& file, std::string* error) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto r = proto::parse_state(text.str(), file.stem().string());
-  if (!r) {
-    if (error) *error = r.error().message;
-    return std::nullopt;
-  }
-  return std::move(*r);
-}
-
-bool online(const ProcessRecord& r) {
-  if (!r.pid || *r.pid <= 0) return false;
-  const auto pid = static_cast<pid_t>(*r.pid);
-  if (r.start_ticks) return is_alive(pid, r.start_ticks);
-  if (!is_alive(pid)) return false;
-  if (!r.pid_start) return true;
-  auto st = read_proc_stat(pid);
-  return st && lstart_from_ticks(st->start_ticks) == *r.pid_start;
-}
+// Same answer as bgod's adoption check (common/process_identity.hpp), so `bgo status` does not
+// call a recycled pid online just because something runs under it.
+bool online(const ProcessRecord& r) { return identify(r).has_value(); }
 
 }  // namespace
 
 OfflineState read_offline_state(const Paths& paths) {
   OfflineState out;
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(paths.procs_dir(), ec)) {
-    if (e.path().extension() == ".json") files.push_back(e.path());
+  auto dirs = open_home(paths, CreateDirs::no);
+  if (!dirs) {
+    // No home yet: nothing recorded. An untrusted one is refused as bgod would refuse it.
+    if (!is_missing(dirs.error())) out.broken.push_back(dirs.error().message);
+    return out;
   }
-  std::sort(files.begin(), files.end());
-  std::vector<ProcessRecord> records;
-  for (const auto& f : files) {
-    std::string error;
-    auto r = load(f, &error);
-    if (!r || !is_valid_name(r->name)) {
-      out.broken.push_back(f.filename().string() + ": " + (error.empty() ? "invalid name" : error));
-      continue;
-    }
-    std::erase_if(records, [&](const ProcessRecord& x) { return x.name == r->name; });
-    records.push_back(std::move(*r));
-  }
-  std::sort(records.begin(), records.end(),
+  auto loaded = proto::load_state_dir(dirs->procs.get(), paths.procs_dir());
+  for (const auto& s : loaded.skipped) out.broken.push_back(s.file + ": " + s.error);
+  std::sort(loaded.records.begin(), loaded.records.end(),
             [](const auto& a, const auto& b) { return a.name < b.name; });
-  for (const auto& r : records) {
+  for (const auto& r : loaded.records) {
     const bool on = online(r);
     out.rows.push_back(
         proto::row_json(r, on, on ? usage_text(static_cast<pid_t>(*r.pid)) : UsageText{}));
@@ -72,7 +43,9 @@ OfflineState read_offline_state(const Paths& paths) {
 
 std::optional<boost::json::object> read_offline_detail(const Paths& paths,
                                                        const std::string& name) {
-  auto r = load(paths.state_file(name), nullptr);
+  auto dirs = open_home(paths, CreateDirs::no);
+  if (!dirs) return std::nullopt;
+  auto r = proto::load_state_file(dirs->procs.get(), name + ".json", paths.procs_dir());
   if (!r) return std::nullopt;
   const bool on = online(*r);
   return proto::detail_json(*r, on, on ? usage_text(static_cast<pid_t>(*r->pid)) : UsageText{},

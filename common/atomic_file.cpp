@@ -2,9 +2,12 @@
 // write_file_atomically().
 #include "common/atomic_file.hpp"
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string>
 #include <unistd.h>
 
@@ -43,7 +46,7 @@ Result<void> write_file_atomically(const std::filesystem::path& target, std::str
     ::unlink(tmp.c_str());
     return make_error(Errc::io_error, errno_message("rename " + tmp, err));
   }
-  auto fail = [&](std::string what, int err) -> Result<void> {
+  auto fail = [&](const std::string& what, int err) -> Result<void> {
     ::unlink(tmp_final.c_str());
     return make_error(Errc::io_error, errno_message(what, err));
   };
@@ -60,6 +63,47 @@ Result<void> write_file_atomically(const std::filesystem::path& target, std::str
     // The rename is durable only once the folder entry is on disk.
     if (auto dfd = open_fd(dir, O_RDONLY | O_DIRECTORY)) ::fsync(dfd->get());
   }
+  return {};
+}
+
+Result<void> write_file_atomically_at(int dirfd, std::string_view name, std::string_view content,
+                                      SyncDir sync_dir) {
+  BGO_ASSERT(!name.empty() && name.find('/') == std::string_view::npos, "one path component");
+  static std::atomic<unsigned> counter{0};
+  const std::string target(name);
+  std::string tmp;
+  UniqueFd fd;
+  // Unpredictable enough and unique within this process; O_EXCL settles any collision.
+  for (int attempt = 0; attempt < 100 && !fd; ++attempt) {
+    char suffix[64];
+    (void)std::snprintf(suffix, sizeof suffix, ".%d.%llx.%u.tmp", static_cast<int>(::getpid()),
+                        static_cast<unsigned long long>(
+                            std::chrono::steady_clock::now().time_since_epoch().count()),
+                        counter.fetch_add(1));
+    tmp = "." + target + suffix;
+    const int raw = ::openat(dirfd, tmp.c_str(),
+                             O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+    if (raw >= 0) {
+      fd.reset(raw);
+    } else if (errno != EEXIST) {
+      return make_error(Errc::io_error, errno_message("cannot create " + tmp, errno));
+    }
+  }
+  if (!fd) return make_error(Errc::io_error, "cannot create a temp file for " + target);
+  auto fail = [&](const std::string& what, int err) -> Result<void> {
+    ::unlinkat(dirfd, tmp.c_str(), 0);
+    return make_error(Errc::io_error, errno_message(what, err));
+  };
+  if (auto r = write_all(fd.get(), content); !r) {
+    ::unlinkat(dirfd, tmp.c_str(), 0);
+    return r;
+  }
+  if (::fsync(fd.get()) != 0) return fail("fsync " + tmp, errno);
+  fd.reset();
+  if (::renameat(dirfd, tmp.c_str(), dirfd, target.c_str()) != 0) {
+    return fail("rename to " + target, errno);
+  }
+  if (sync_dir == SyncDir::yes) ::fsync(dirfd);  // the rename is durable once the entry is
   return {};
 }
 

@@ -16,4 +16,11 @@ enum class SyncDir { yes, no };
 Result<void> write_file_atomically(const std::filesystem::path& target, std::string_view content,
                                    SyncDir sync_dir = SyncDir::yes);
 
+// The same inside the directory `dirfd` (from open_home()/open_trusted_dir()), for files under
+// the bgo home: the temp file `.<name>.<random>.tmp` is created with O_EXCL | O_NOFOLLOW, the
+// rename is renameat() within `dirfd` (a symlink planted at `name` is replaced, never
+// followed), and `dirfd` itself is fsync'ed. `name` is one path component.
+Result<void> write_file_atomically_at(int dirfd, std::string_view name, std::string_view content,
+                                      SyncDir sync_dir = SyncDir::yes);
+
 }  // namespace bgo

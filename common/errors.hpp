@@ -78,6 +78,11 @@ inline Error errno_error(Errc code, std::string message, int errno_value) {
   return e;
 }
 
+// True when `error` was caused by a missing file (ENOENT).
+inline bool is_missing(const Error& error) {
+  return error.cause == std::errc::no_such_file_or_directory;
+}
+
 // Logs and aborts: for broken invariants, never for expected failures.
 [[noreturn]] void assert_fail(const char* expr, const char* message, const char* file, int line);
 

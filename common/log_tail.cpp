@@ -11,17 +11,20 @@
 #include <utility>
 #include <vector>
 
+#include "common/home_dir.hpp"
 #include "common/name.hpp"
 
 namespace bgo {
 namespace {
 
-// A read-only descriptor for the length of one call. common/unique_fd is the general tool;
-// this file keeps to plain reads so it has no dependency beyond libc.
+// A read-only descriptor for the length of one call. Logs live under the bgo home, so they are
+// opened by its rules (common/home_dir.hpp): never through a symlink, only a regular file of
+// ours in a folder nobody else may write.
 class ReadOnlyFile {
  public:
-  explicit ReadOnlyFile(const std::filesystem::path& path)
-      : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY)) {}
+  explicit ReadOnlyFile(const std::filesystem::path& path) {
+    if (auto fd = open_home_file(path, O_RDONLY)) fd_ = fd->release();
+  }
   ReadOnlyFile(const ReadOnlyFile&) = delete;
   ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
   ~ReadOnlyFile() {
@@ -53,7 +56,7 @@ class ReadOnlyFile {
   }
 
  private:
-  int fd_;
+  int fd_ = -1;
 };
 
 // Line ends in `chunk`, which sits just before text whose first byte is `next` ('\0' when there
@@ -115,7 +118,7 @@ std::optional<TailResult> tail_lines(const std::filesystem::path& path, long n,
   }
   std::string buffer;
   buffer.reserve(*size - pos);
-  for (auto it = chunks.rbegin(); it != chunks.rend(); ++it) buffer += *it;
+  std::for_each(chunks.rbegin(), chunks.rend(), [&](const std::string& c) { buffer += c; });
 
   const std::string text = normalise_newlines(buffer);
   std::size_t begin = 0;

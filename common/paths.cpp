@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/home_dir.hpp"
 #include "common/name.hpp"
 #include "common/unique_fd.hpp"
 
@@ -59,33 +60,10 @@ std::filesystem::path Paths::log_file(std::string_view name, LogStream stream) c
   return logs_dir() / (std::string(name) + suffix);
 }
 
-namespace {
-
-Result<void> make_dir(const std::filesystem::path& dir, mode_t mode, bool check_owner) {
-  if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST) {
-    return make_error(Errc::io_error, errno_message("cannot create " + dir.string(), errno));
-  }
-  struct stat st {};
-  if (::lstat(dir.c_str(), &st) != 0) {
-    return make_error(Errc::io_error, errno_message(dir.string(), errno));
-  }
-  if (!S_ISDIR(st.st_mode)) {
-    return make_error(Errc::io_error, dir.string() + " is not a directory (or is a symlink)");
-  }
-  if (check_owner && st.st_uid != ::getuid()) {
-    return make_error(Errc::io_error, dir.string() + " is owned by another user");
-  }
-  return {};
-}
-
-}  // namespace
-
 Result<void> Paths::ensure_dirs() const {
-  std::error_code ec;
-  std::filesystem::create_directories(home_.parent_path(), ec);  // parents keep the umask
-  if (auto r = make_dir(home_, 0700, true); !r) return r;
-  if (auto r = make_dir(procs_dir(), 0700, true); !r) return r;
-  return make_dir(logs_dir(), 0700, true);
+  auto dirs = open_home(*this, CreateDirs::yes);
+  if (!dirs) return dirs.error();
+  return {};
 }
 
 }  // namespace bgo

@@ -33,8 +33,9 @@ class Paths {
   std::filesystem::path state_file(std::string_view name) const;
   std::filesystem::path log_file(std::string_view name, LogStream stream) const;
 
-  // Creates home (0700), procs/ and logs/ when missing; refuses a home that is a symlink
-  // or is owned by another user.
+  // Creates home (0700), procs/ and logs/ when missing, then checks them with open_home()
+  // (common/home_dir.hpp): each must be a directory (not a symlink) owned by us and not
+  // writable by group or others. The error message names the path and the mode or owner.
   Result<void> ensure_dirs() const;
 
  private:

@@ -2,6 +2,7 @@
 // /proc parsing. Small bounded reads; no process is ever spawned for this.
 #include "common/proc_stat.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -61,15 +62,17 @@ std::string format_etime(uint64_t seconds) {
   const uint64_t minutes = seconds / 60 % 60, secs = seconds % 60;
   char buf[64];
   if (days > 0) {
-    std::snprintf(buf, sizeof buf, "%llu-%02llu:%02llu:%02llu",
-                  static_cast<unsigned long long>(days), static_cast<unsigned long long>(hours),
-                  static_cast<unsigned long long>(minutes), static_cast<unsigned long long>(secs));
+    (void)std::snprintf(
+        buf, sizeof buf, "%llu-%02llu:%02llu:%02llu", static_cast<unsigned long long>(days),
+        static_cast<unsigned long long>(hours), static_cast<unsigned long long>(minutes),
+        static_cast<unsigned long long>(secs));
   } else if (hours > 0) {
-    std::snprintf(buf, sizeof buf, "%02llu:%02llu:%02llu", static_cast<unsigned long long>(hours),
-                  static_cast<unsigned long long>(minutes), static_cast<unsigned long long>(secs));
+    (void)std::snprintf(
+        buf, sizeof buf, "%02llu:%02llu:%02llu", static_cast<unsigned long long>(hours),
+        static_cast<unsigned long long>(minutes), static_cast<unsigned long long>(secs));
   } else {
-    std::snprintf(buf, sizeof buf, "%02llu:%02llu", static_cast<unsigned long long>(minutes),
-                  static_cast<unsigned long long>(secs));
+    (void)std::snprintf(buf, sizeof buf, "%02llu:%02llu", static_cast<unsigned long long>(minutes),
+                        static_cast<unsigned long long>(secs));
   }
   return buf;
 }
@@ -79,7 +82,7 @@ std::string format_etime(uint64_t seconds) {
 std::optional<ProcStat> read_proc_stat(pid_t pid) {
   if (pid <= 0) return std::nullopt;
   char path[64];
-  std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+  (void)std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
   auto text = read_small(path, 1024);
   if (!text) return std::nullopt;
   // The command name may contain spaces and parentheses: fields start after the LAST ')'.
@@ -116,6 +119,25 @@ bool is_alive(pid_t pid, std::optional<uint64_t> start_ticks) {
   return !start_ticks || *start_ticks == st->start_ticks;
 }
 
+std::vector<std::string> read_cmdline(pid_t pid) {
+  std::vector<std::string> argv;
+  if (pid <= 0) return argv;
+  auto fd = open_fd("/proc/" + std::to_string(pid) + "/cmdline", O_RDONLY);
+  if (!fd) return argv;
+  std::string text;
+  char buf[4096];
+  for (ssize_t n;
+       (n = ::read(fd->get(), buf, sizeof buf)) > 0 && text.size() < size_t{256} * 1024;) {
+    text.append(buf, static_cast<size_t>(n));
+  }
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t end = std::min(text.find('\0', begin), text.size());
+    argv.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return argv;
+}
+
 double uptime_seconds() {
   auto text = read_small("/proc/uptime", 128);
   return text ? std::strtod(text->c_str(), nullptr) : 0.0;
@@ -125,17 +147,17 @@ UsageText usage_text(pid_t pid) {
   UsageText out;
   const auto st = read_proc_stat(pid);
   if (!st || st->state == 'Z') return out;
-  const double hz = static_cast<double>(ticks_per_second());
+  const auto hz = static_cast<double>(ticks_per_second());
   const double elapsed = uptime_seconds() - static_cast<double>(st->start_ticks) / hz;
   char buf[32];
   const double cpu =
       elapsed > 0 ? 100.0 * (static_cast<double>(st->cpu_ticks) / hz) / elapsed : 0.0;
-  std::snprintf(buf, sizeof buf, "%.1f", cpu);
+  (void)std::snprintf(buf, sizeof buf, "%.1f", cpu);
   out.cpu = buf;
   if (const uint64_t total = mem_total_kib(); total > 0) {
     const double rss_kib =
         static_cast<double>(st->rss_pages) * (static_cast<double>(::getpagesize()) / 1024.0);
-    std::snprintf(buf, sizeof buf, "%.1f", 100.0 * rss_kib / static_cast<double>(total));
+    (void)std::snprintf(buf, sizeof buf, "%.1f", 100.0 * rss_kib / static_cast<double>(total));
     out.mem = buf;
   }
   out.uptime = format_etime(elapsed > 0 ? static_cast<uint64_t>(elapsed) : 0);

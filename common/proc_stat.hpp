@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace bgo {
 
@@ -30,6 +31,9 @@ struct UsageText {
   std::string uptime = "-";
 };
 UsageText usage_text(pid_t pid);
+
+// /proc/<pid>/cmdline split at its NULs (at most 256 KiB read); empty when unknown.
+std::vector<std::string> read_cmdline(pid_t pid);
 
 // The original's pid_start text (`ps -o lstart=`) for a start time in ticks since boot.
 std::string lstart_from_ticks(uint64_t start_ticks);

@@ -70,6 +70,7 @@ class Daemon {
     logs_.set_output_listener([this](const std::string& name, LogStream stream,
                                      std::string_view data) { hub_.on_output(name, stream, data); },
                               [this](const std::string& name) { return hub_.followed(name); });
+    logs_.set_reserve(config.log_reserve);
   }
 
   int run() {

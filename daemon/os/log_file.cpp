@@ -9,9 +9,12 @@
 #include <ctime>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
+
+#include "common/home_dir.hpp"
 
 namespace bgo::daemon {
 
@@ -21,7 +24,7 @@ namespace {
 constexpr int k_max_rotated_scan = 100000;
 
 std::string rotated(const std::filesystem::path& path, std::int64_t k) {
-  return path.string() + "." + std::to_string(k);
+  return path.filename().string() + "." + std::to_string(k);
 }
 
 }  // namespace
@@ -72,29 +75,42 @@ std::string timestamp_prefix() {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  (void)std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ ", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                      static_cast<int>(ms));
   return buf;
 }
 
 LogFile::LogFile(std::filesystem::path path) : path_(std::move(path)) {}
 
-bool LogFile::ensure_open() {
-  if (fd_) return true;
+Result<void> LogFile::open() {
+  if (fd_) return {};
   // No O_APPEND: splice(2) refuses such a file. bgod is the only writer and writes at size_
   // (an outside truncation is picked up by reopen(), i.e. SIGHUP, or done with `bgo flush`).
-  auto fd = open_fd(path_, O_RDWR | O_CREAT, 0644);
-  if (!fd) {
-    if (!failing_) spdlog::error("cannot open log: {}", fd.error().message);
-    failing_ = true;
-    return false;
-  }
+  auto fd = open_home_file(path_, O_RDWR | O_CREAT, 0644);
+  if (!fd) return fd.error();
   struct stat st {};
   size_ = ::fstat(fd->get(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
   fd_ = std::move(*fd);
   last_byte_unknown_ = size_ > 0;
   at_line_start_ = true;
+  return {};
+}
+
+bool LogFile::ensure_open() {
+  if (fd_) return true;
+  if (auto r = open(); !r) {
+    if (!failing_) spdlog::error("cannot open log: {}", r.error().message);
+    failing_ = true;
+    return false;
+  }
   return true;
+}
+
+std::optional<std::uint64_t> LogFile::free_bytes() {
+  struct statvfs vfs {};
+  if (!fd_ || ::fstatvfs(fd_.get(), &vfs) != 0) return std::nullopt;
+  return static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
 }
 
 bool LogFile::at_line_start() {
@@ -159,14 +175,19 @@ void LogFile::append(std::string_view data, std::uint64_t max_size, std::int64_t
 
 void LogFile::rotate(std::int64_t keep) {
   fd_.reset();
-  if (keep <= 0) {
-    ::unlink(path_.c_str());
+  auto dir = open_trusted_dir(path_.parent_path());
+  if (!dir) {
+    spdlog::warn("cannot rotate {}: {}", path_.string(), dir.error().message);
+  } else if (keep <= 0) {
+    ::unlinkat(dir->get(), path_.filename().c_str(), 0);
   } else {
     // Missing copies (fewer rotations than `keep` so far) just fail with ENOENT.
     for (std::int64_t k = keep - 1; k >= 1; --k) {
-      (void)::rename(rotated(path_, k).c_str(), rotated(path_, k + 1).c_str());
+      (void)::renameat(dir->get(), rotated(path_, k).c_str(), dir->get(),
+                       rotated(path_, k + 1).c_str());
     }
-    if (::rename(path_.c_str(), rotated(path_, 1).c_str()) != 0) {
+    if (::renameat(dir->get(), path_.filename().c_str(), dir->get(), rotated(path_, 1).c_str()) !=
+        0) {
       spdlog::warn("cannot rotate {}: {}", path_.string(), std::strerror(errno));
     }
   }
@@ -177,8 +198,10 @@ void LogFile::rotate(std::int64_t keep) {
 }
 
 void LogFile::remove_rotated() {
+  auto dir = open_trusted_dir(path_.parent_path());
+  if (!dir) return;
   for (int k = 1; k <= k_max_rotated_scan; ++k) {
-    if (::unlink(rotated(path_, k).c_str()) != 0) break;
+    if (::unlinkat(dir->get(), rotated(path_, k).c_str(), 0) != 0) break;
   }
 }
 
@@ -193,7 +216,7 @@ void LogFile::truncate_all() {
 
 void LogFile::remove_all() {
   fd_.reset();
-  ::unlink(path_.c_str());
+  ::unlink(path_.c_str());  // unlink never follows a symlink: it removes the entry itself
   remove_rotated();
   size_ = 0;
   at_line_start_ = true;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -31,9 +32,19 @@ void stamp_lines(std::string_view data, std::string_view prefix, bool& at_line_s
 // `2025-03-01T10:15:42.123Z ` for now (UTC, milliseconds, one trailing space).
 [[nodiscard]] std::string timestamp_prefix();
 
+// Every open goes through common/home_dir.hpp open_home_file(): the folder must be trusted and
+// the file a regular file of ours, never reached through a symlink (a refused file is not
+// written; the first failure is logged). Rotation and removal work inside the folder's
+// descriptor, so they rename or unlink the entries themselves, never what a symlink points to.
 class LogFile {
  public:
   explicit LogFile(std::filesystem::path path);
+
+  // Opens the file now (creating it) unless it is open: the error says why it was refused.
+  Result<void> open();
+  // Free bytes on the file's file system for unprivileged users (fstatvfs of the open file);
+  // nullopt when it is not open or unknown.
+  std::optional<std::uint64_t> free_bytes();
 
   // Appends `data`, rotating at a line boundary whenever the file would grow past
   // `max_size` (0 = never): the file is renamed to `.1` (older copies shift up, `.keep` is

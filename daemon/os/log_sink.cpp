@@ -15,7 +15,9 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/home_dir.hpp"
 #include "common/log_tail.hpp"
+#include "common/size.hpp"
 #include "common/time_format.hpp"
 #include "daemon/os/log_file.hpp"
 
@@ -29,6 +31,8 @@ struct LogSink::Writer {
   std::string name;
   LogFile files[2];  // stdout, stderr
   LogOptions opts;
+  std::uint64_t dropped[2] = {0, 0};  // output dropped below the reserve, not yet reported
+  bool paused[2] = {false, false};    // the "logging paused" marker was written
 };
 
 struct LogSink::Reader {
@@ -56,6 +60,14 @@ LogSink::Writer& LogSink::writer(std::string_view name) {
     it = writers_.emplace(w->name, std::move(w)).first;
   }
   return *it->second;
+}
+
+Result<void> LogSink::prepare(std::string_view name) {
+  Writer& w = writer(name);
+  for (LogFile& file : w.files) {
+    if (auto r = file.open(); !r) return r;
+  }
+  return {};
 }
 
 void LogSink::attach(const std::string& name, pid_t pid, UniqueFd out, UniqueFd err,
@@ -87,7 +99,9 @@ void LogSink::arm(std::uint64_t id) {
                                     });
 }
 
-void LogSink::on_readable(std::uint64_t id) {
+// on_readable() -> post_next() -> on_readable() only through the loop (a posted handler), never
+// as a nested call, so the stack never grows.
+void LogSink::on_readable(std::uint64_t id) {  // NOLINT(misc-no-recursion)
   auto it = readers_.find(id);
   if (it == readers_.end()) return;
   Reader& reader = *it->second;
@@ -101,7 +115,26 @@ void LogSink::on_readable(std::uint64_t id) {
     reader.enlarged = true;
     (void)::fcntl(fd, F_SETPIPE_SZ, k_big_pipe_bytes);
   }
-  std::size_t want = k_read_bytes;
+  const int index = reader.stream == LogStream::err ? 1 : 0;
+  const std::size_t allowed = admit(w, index, avail > 0 ? static_cast<std::size_t>(avail) : 1);
+  if (allowed == 0) {
+    // Below the reserve: drain the pipe all the same (a child must never block on a full
+    // pipe because the disk is full) and count what is lost.
+    ssize_t n;
+    do {
+      n = ::read(fd, buffer_.get(), k_read_bytes);
+    } while (n < 0 && errno == EINTR);
+    if (n > 0) {
+      drop(w, index, static_cast<std::size_t>(n));
+      return post_next(id);
+    }
+    if (n < 0 && errno == EAGAIN) return arm(id);
+    const pid_t pid = reader.pid;
+    readers_.erase(it);
+    if (on_closed_) on_closed_(pid);
+    return;
+  }
+  std::size_t want = allowed;
   const bool copy = w.opts.timestamps || (on_output_ && (!wanted_ || wanted_(w.name)));
   if (avail > 0 && !copy && reader.can_splice) {
     // Bytes that surely belong to the current file go there without being looked at: all
@@ -113,13 +146,16 @@ void LogSink::on_readable(std::uint64_t id) {
         static_cast<std::uint64_t>(avail), room >= static_cast<std::uint64_t>(avail) ? room
                                            : room > k_cut_window ? room - k_cut_window
                                                                  : 0));
-    blind = std::min(blind, k_read_bytes);
+    blind = std::min(blind, allowed);
     if (blind > 0) {
       const ssize_t n = file.splice_from(fd, blind);
-      if (n > 0) return post_next(id);
+      if (n > 0) {
+        reserve_.consume(static_cast<std::uint64_t>(n));
+        return post_next(id);
+      }
       if (n < 0 && errno == EINVAL) reader.can_splice = false;
     } else {
-      want = 2 * k_cut_window;
+      want = std::min(want, 2 * k_cut_window);
     }
   }
   ssize_t n;
@@ -127,6 +163,7 @@ void LogSink::on_readable(std::uint64_t id) {
     n = ::read(fd, buffer_.get(), want);
   } while (n < 0 && errno == EINTR);
   if (n > 0) {
+    reserve_.consume(static_cast<std::uint64_t>(n));
     deliver(w, reader.stream, std::string_view(buffer_.get(), static_cast<size_t>(n)));
     return post_next(id);
   }
@@ -137,10 +174,46 @@ void LogSink::on_readable(std::uint64_t id) {
   if (on_closed_) on_closed_(pid);
 }
 
-void LogSink::post_next(std::uint64_t id) {
+std::size_t LogSink::admit(Writer& w, int stream, std::size_t want) {
+  LogFile& file = w.files[stream];
+  const std::uint64_t allowed = reserve_.admit(want, std::chrono::steady_clock::now(), [&] {
+    // Probe the file system the bytes would go to (opening the log if need be).
+    (void)file.open();
+    return file.free_bytes();
+  });
+  if (allowed > 0 && w.paused[stream]) {
+    const std::string marker = std::string(file.at_line_start() ? "" : "\n") + "=== [" +
+                               iso_utc(std::chrono::system_clock::now()) +
+                               "] [bgod] logging resumed: " + std::to_string(w.dropped[stream]) +
+                               " bytes dropped ===\n";
+    spdlog::info("[{}] logging resumed: {} bytes dropped", w.name, w.dropped[stream]);
+    w.paused[stream] = false;
+    w.dropped[stream] = 0;
+    file.append(marker, w.opts.max_size, w.opts.files);
+    if (on_output_) on_output_(w.name, stream == 1 ? LogStream::err : LogStream::out, marker);
+  }
+  return static_cast<std::size_t>(allowed);
+}
+
+void LogSink::drop(Writer& w, int stream, std::size_t bytes) {
+  w.dropped[stream] += bytes;
+  if (w.paused[stream]) return;
+  w.paused[stream] = true;
+  LogFile& file = w.files[stream];
+  const std::string marker = std::string(file.at_line_start() ? "" : "\n") + "=== [" +
+                             iso_utc(std::chrono::system_clock::now()) +
+                             "] [bgod] logging paused: less than " +
+                             format_size(reserve_.reserve()) + " free ===\n";
+  spdlog::warn("[{}] logging paused: less than {} free on the logs' file system", w.name,
+               format_size(reserve_.reserve()));
+  file.append(marker, w.opts.max_size, w.opts.files);
+  if (on_output_) on_output_(w.name, stream == 1 ? LogStream::err : LogStream::out, marker);
+}
+
+void LogSink::post_next(std::uint64_t id) {  // NOLINT(misc-no-recursion): posted, see above
   // Let the other pipes and the clients have their turn, then continue with this one until
   // it says EAGAIN (the reactor is edge-triggered: only then may we wait for readiness).
-  boost::asio::post(io_, [this, id] { on_readable(id); });
+  boost::asio::post(io_, [this, id] { on_readable(id); });  // NOLINT(misc-no-recursion)
 }
 
 void LogSink::deliver(Writer& w, LogStream stream, std::string_view data) {
@@ -168,10 +241,10 @@ void LogSink::watcher_line(std::string_view name, std::string_view message) {
   const auto path = paths_.log_file(name, LogStream::watcher);
   const std::string line =
       "[" + iso_utc_seconds(std::chrono::system_clock::now()) + "] " + std::string(message) + "\n";
-  if (auto fd = open_fd(path, O_WRONLY | O_APPEND | O_CREAT, 0644)) {
-    if (::write(fd->get(), line.data(), line.size()) < 0) {
-      spdlog::warn("[{}] cannot write the watcher log: {}", name, errno_message("write", errno));
-    }
+  if (auto fd = open_home_file(path, O_WRONLY | O_APPEND | O_CREAT, 0644); !fd) {
+    spdlog::warn("[{}] cannot write the watcher log: {}", name, fd.error().message);
+  } else if (::write(fd->get(), line.data(), line.size()) < 0) {
+    spdlog::warn("[{}] cannot write the watcher log: {}", name, errno_message("write", errno));
   }
   if (on_output_) on_output_(std::string(name), LogStream::watcher, line);
 }
@@ -208,8 +281,10 @@ void LogSink::flush(std::string_view name) {
   Writer& w = writer(name);
   w.files[0].truncate_all();
   w.files[1].truncate_all();
-  if (::truncate(paths_.log_file(name, LogStream::watcher).c_str(), 0) != 0 && errno != ENOENT) {
-    spdlog::warn("[{}] cannot empty the watcher log: {}", name, errno_message("truncate", errno));
+  // Opened like every log (no symlink, a regular file of ours), then emptied.
+  if (auto fd = open_home_file(paths_.log_file(name, LogStream::watcher), O_WRONLY | O_TRUNC);
+      !fd && !is_missing(fd.error())) {
+    spdlog::warn("[{}] cannot empty the watcher log: {}", name, fd.error().message);
   }
 }
 

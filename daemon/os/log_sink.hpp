@@ -12,6 +12,7 @@
 #include "common/paths.hpp"
 #include "common/unique_fd.hpp"
 #include "daemon/core/ports.hpp"
+#include "daemon/os/log_reserve.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -33,12 +34,12 @@ class LogSink final : public LogPort {
 
   // At most this much is taken from one pipe per turn of the loop before the other pipes
   // and the clients get theirs.
-  static constexpr std::size_t k_read_bytes = 1024 * 1024;
+  static constexpr std::size_t k_read_bytes = std::size_t{1024} * 1024;
   // A pipe found full (a child writing faster than 64 KiB per turn) is enlarged to this, so
   // that it is drained in fewer, larger steps.
   static constexpr int k_big_pipe_bytes = 1024 * 1024;
   // Near the rotation limit this much before it is read (not spliced) to find a line end.
-  static constexpr std::size_t k_cut_window = 64 * 1024;
+  static constexpr std::size_t k_cut_window = std::size_t{64} * 1024;
 
   LogSink(boost::asio::io_context& io, Paths paths, ClosedFn on_closed);
   ~LogSink() override;
@@ -49,6 +50,16 @@ class LogSink final : public LogPort {
     on_output_ = std::move(fn);
     wanted_ = std::move(wanted);
   }
+
+  // Keeps `reserve` bytes of the logs' file system free (0 = no reserve): below it, output is
+  // read and dropped (the children never block) and each log gets a marker line when its
+  // output pauses and when it resumes with the count of dropped bytes. Markers are not held
+  // back. See LogReserve for when free space is probed.
+  void set_reserve(uint64_t reserve) { reserve_.set_reserve(reserve); }
+
+  // Opens both logs of `name` now, so that a spawn can be refused with the reason when one of
+  // them is not a file bgod may write (common/home_dir.hpp open_home_file()).
+  [[nodiscard]] Result<void> prepare(std::string_view name);
 
   // Takes the read ends of a child's pipes (O_NONBLOCK) and drains them until EOF into the
   // logs of `name`, which from now on use `opts`. A missing descriptor is simply skipped.
@@ -76,6 +87,8 @@ class LogSink final : public LogPort {
   void arm(std::uint64_t id);
   void on_readable(std::uint64_t id);
   void post_next(std::uint64_t id);
+  std::size_t admit(Writer& w, int stream, std::size_t want);
+  void drop(Writer& w, int stream, std::size_t bytes);
 
   boost::asio::io_context& io_;
   Paths paths_;
@@ -87,6 +100,7 @@ class LogSink final : public LogPort {
   std::uint64_t next_reader_id_ = 1;
   std::unique_ptr<char[]> buffer_;  // one buffer for every pipe: reads are sequential
   std::string stamped_;             // scratch for `--time`, reused to avoid allocations
+  LogReserve reserve_;
 };
 
 }  // namespace bgo::daemon

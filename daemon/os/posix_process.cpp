@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -16,6 +16,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/process_identity.hpp"
 #include "common/spawn_attr.hpp"
 #include "common/unique_fd.hpp"
 #include "daemon/os/log_sink.hpp"
@@ -55,7 +56,7 @@ UniqueFd reopen_pipe(pid_t pid, int fd) {
   const std::string link = "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
   char target[64] = {};
   const ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
-  if (n <= 0 || std::strncmp(target, "pipe:", 5) != 0) return UniqueFd();
+  if (n <= 0 || std::strncmp(target, "pipe:", 5) != 0) return {};
   return UniqueFd(::open(link.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
 }
 
@@ -88,8 +89,11 @@ Result<std::vector<std::string>> PosixProcess::resolve(const std::vector<std::st
     const size_t end = std::min(path.find(':', begin), path.size());
     std::string dir = path.substr(begin, end - begin);
     if (dir.empty()) dir = cwd;  // an empty PATH entry means the current directory
-    if (is_executable_file(dir + "/" + program)) {
-      out.front() = dir + "/" + program;
+    std::string candidate = std::move(dir);
+    candidate += '/';
+    candidate += program;
+    if (is_executable_file(candidate)) {
+      out.front() = std::move(candidate);
       return out;
     }
     begin = end + 1;
@@ -98,6 +102,12 @@ Result<std::vector<std::string>> PosixProcess::resolve(const std::vector<std::st
 }
 
 Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
+  // A log file bgod may not write (a symlink, someone else's file) refuses the start: running
+  // the process with its output thrown away would hide both the output and the tampering.
+  if (auto r = logs_.prepare(request.name); !r) {
+    return spawn_error(SpawnFailure::other,
+                       "Failed to start: unsafe log file: " + r.error().message);
+  }
   auto out = make_pipe();
   if (!out) return spawn_error(SpawnFailure::other, "Failed to start: " + out.error().message);
   auto err = make_pipe();
@@ -142,47 +152,8 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   return spawned;
 }
 
-namespace {
-
-// The argv of a live process (/proc/PID/cmdline); empty when unknown.
-std::vector<std::string> command_line(pid_t pid) {
-  std::vector<std::string> argv;
-  auto fd = open_fd("/proc/" + std::to_string(pid) + "/cmdline", O_RDONLY);
-  if (!fd) return argv;
-  std::string text;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(fd->get(), buf, sizeof buf)) > 0 && text.size() < 256 * 1024;) {
-    text.append(buf, static_cast<size_t>(n));
-  }
-  for (size_t begin = 0; begin < text.size();) {
-    const size_t end = std::min(text.find('\0', begin), text.size());
-    argv.push_back(text.substr(begin, end - begin));
-    begin = end + 1;
-  }
-  return argv;
-}
-
-// True when `argv` (a live process's) ends with the recorded `command`.
-bool runs_command(const std::vector<std::string>& argv, const std::vector<std::string>& command) {
-  return !command.empty() && argv.size() >= command.size() &&
-         std::equal(command.begin(), command.end(),
-                    argv.end() - static_cast<std::ptrdiff_t>(command.size()));
-}
-
-}  // namespace
-
-std::optional<uint64_t> PosixProcess::identify(const ProcessRecord& r) {
-  if (!r.pid || *r.pid <= 0) return std::nullopt;
-  const auto pid = static_cast<pid_t>(*r.pid);
-  if (r.start_ticks) return is_alive(pid, r.start_ticks) ? r.start_ticks : std::nullopt;
-  // A file from the Python bgo: its identity token is the lstart text; a 0.2 file has none,
-  // so its process must at least still run the recorded command (the tail of its argv: a
-  // script's interpreter comes first).
-  auto st = read_proc_stat(pid);
-  if (!st) return std::nullopt;
-  const bool same = r.pid_start ? lstart_from_ticks(st->start_ticks) == *r.pid_start
-                                : runs_command(command_line(pid), r.command);
-  return same ? std::optional<uint64_t>(st->start_ticks) : std::nullopt;
+std::optional<uint64_t> PosixProcess::identify(const ProcessRecord& record) {
+  return bgo::identify(record);
 }
 
 bool PosixProcess::group_alive(pid_t pgid) {

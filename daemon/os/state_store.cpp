@@ -2,62 +2,60 @@
 // StateStore.
 #include "daemon/os/state_store.hpp"
 
-#include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <cerrno>
+#include <cstring>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
 #include "common/atomic_file.hpp"
-#include "common/name.hpp"
+#include "common/home_dir.hpp"
 #include "proto/state_codec.hpp"
+#include "proto/state_dir.hpp"
 
 namespace bgo::daemon {
 
+// procs/ is opened (and checked) for every operation rather than held: a folder that was made
+// writable by others since startup is refused at the next save instead of being trusted.
 Result<void> StateStore::save(const ProcessRecord& record) {
-  auto r = write_file_atomically(paths_.state_file(record.name), proto::serialize_state(record));
+  auto dir = open_trusted_dir(paths_.procs_dir());
+  if (!dir) {
+    spdlog::error("[{}] cannot save state: {}", record.name, dir.error().message);
+    return dir.error();
+  }
+  auto r =
+      write_file_atomically_at(dir->get(), record.name + ".json", proto::serialize_state(record));
   if (!r) spdlog::error("[{}] cannot save state: {}", record.name, r.error().message);
   return r;
 }
 
 void StateStore::remove(std::string_view name) {
   const auto path = paths_.state_file(name);
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+  auto dir = open_trusted_dir(paths_.procs_dir());
+  if (!dir) {
+    spdlog::error("[{}] cannot remove {}: {}", name, path.string(), dir.error().message);
+    return;
+  }
+  if (::unlinkat(dir->get(), path.filename().c_str(), 0) != 0 && errno != ENOENT) {
     spdlog::error("[{}] cannot remove {}: {}", name, path.string(), std::strerror(errno));
   }
 }
 
 StateStore::Loaded StateStore::load_all() const {
   Loaded out;
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(paths_.procs_dir(), ec)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  auto dir = open_trusted_dir(paths_.procs_dir());
+  if (!dir) {
+    // run_daemon() checked the folder a moment ago; losing it now is worth a loud line.
+    spdlog::error("cannot read state files: {}", dir.error().message);
+    return out;
   }
-  std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
-    const std::string stem = file.stem().string();
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto record = proto::parse_state(text.str(), stem);
-    std::string error;
-    if (!in) {
-      error = "cannot read the file";
-    } else if (!record) {
-      error = record.error().message;
-    } else if (!is_valid_name(record->name) || record->name != stem) {
-      error = "its name does not match the file name";
-    }
-    if (!error.empty()) {
-      spdlog::error("state file {} is broken and was skipped: {}", file.string(), error);
-      out.broken.push_back(BrokenState{file.filename().string(), error});
-      continue;
-    }
-    std::erase_if(out.records, [&](const ProcessRecord& r) { return r.name == record->name; });
-    out.records.push_back(std::move(*record));
+  auto loaded = proto::load_state_dir(dir->get(), paths_.procs_dir());
+  for (auto& skipped : loaded.skipped) {
+    spdlog::warn("state file {} was skipped: {}", (paths_.procs_dir() / skipped.file).string(),
+                 skipped.error);
+    out.broken.push_back(BrokenState{std::move(skipped.file), std::move(skipped.error)});
   }
+  out.records = std::move(loaded.records);
   return out;
 }
 

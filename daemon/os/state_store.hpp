@@ -20,7 +20,8 @@ class StateStore final : public StorePort {
     std::vector<ProcessRecord> records;  // in file order; a later duplicate name wins
     std::vector<BrokenState> broken;
   };
-  // Reads every procs/*.json. Unreadable or invalid files are reported, never fatal.
+  // Reads every procs/*.json with proto::load_state_dir() (trust rules: common/home_dir.hpp).
+  // Unreadable, untrusted or invalid files are logged and reported, never fatal.
   Loaded load_all() const;
 
  private:

@@ -52,8 +52,13 @@ class FakeProcessPort final : public daemon::ProcessPort {
 
   // A live pid is the recorded process when the record's start_ticks (or, for a file of the
   // Python bgo, its pid_start) matches the fake's pid * 10; a 0.2 file when `same_command`.
+  // `identities[pid]`, when set, overrides (nullopt = gone or recycled).
   std::optional<uint64_t> identify(const ProcessRecord& r) override {
-    if (!r.pid || live.count(static_cast<pid_t>(*r.pid)) == 0) return std::nullopt;
+    if (!r.pid) return std::nullopt;
+    if (auto it = identities.find(static_cast<pid_t>(*r.pid)); it != identities.end()) {
+      return it->second;
+    }
+    if (live.count(static_cast<pid_t>(*r.pid)) == 0) return std::nullopt;
     const auto ticks = static_cast<uint64_t>(*r.pid) * 10;
     const bool same = r.start_ticks ? *r.start_ticks == ticks
                       : r.pid_start ? *r.pid_start == lstart(ticks)
@@ -74,11 +79,12 @@ class FakeProcessPort final : public daemon::ProcessPort {
   pid_t last_pid() const { return next_pid_ == k_first_pid ? 0 : next_pid_ - 1; }
   size_t spawn_count() const { return spawns.size(); }
 
-  std::vector<daemon::SpawnRequest> spawns;    // every attempt, failed ones included
-  std::vector<std::pair<pid_t, int>> signals;  // (group leader, signal)
-  std::set<pid_t> live;                        // pids handed out (tests erase at exit)
-  std::set<pid_t> lingering_groups;            // groups with members left after the leader
-  bool same_command = false;                   // identify(): a 0.2 file's process matches
+  std::vector<daemon::SpawnRequest> spawns;             // every attempt, failed ones included
+  std::vector<std::pair<pid_t, int>> signals;           // (group leader, signal)
+  std::set<pid_t> live;                                 // pids handed out (tests erase at exit)
+  std::set<pid_t> lingering_groups;                     // groups with members left after the leader
+  bool same_command = false;                            // identify(): a 0.2 file's process matches
+  std::map<pid_t, std::optional<uint64_t>> identities;  // identify() answers, per pid
 
  private:
   static constexpr pid_t k_first_pid = 1000;
