@@ -78,12 +78,12 @@ void DaemonTest::TearDown() {
 RunResult DaemonTest::bgo(const std::vector<std::string>& args,
                           std::map<std::string, std::string> env, const std::string& stdin_text,
                           const std::string& cwd) {
-  return bgo_within(std::chrono::seconds(60), args, std::move(env), stdin_text, cwd);
+  return bgo_within(std::chrono::seconds(60), args, env, stdin_text, cwd);
 }
 
 RunResult DaemonTest::bgo_within(std::chrono::milliseconds limit,
                                  const std::vector<std::string>& args,
-                                 std::map<std::string, std::string> env,
+                                 const std::map<std::string, std::string>& env,
                                  const std::string& stdin_text, const std::string& cwd) {
   std::map<std::string, std::string> vars;
   for (char** e = environ; *e; ++e) {

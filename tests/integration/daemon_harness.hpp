@@ -39,7 +39,7 @@ class DaemonTest : public ::testing::Test {
                 const std::string& stdin_text = "", const std::string& cwd = "");
   // The same, killed (SIGKILL) if it has not exited within `limit`: for calls that might hang.
   RunResult bgo_within(std::chrono::milliseconds limit, const std::vector<std::string>& args,
-                       std::map<std::string, std::string> env = {},
+                       const std::map<std::string, std::string>& env = {},
                        const std::string& stdin_text = "", const std::string& cwd = "");
   // `bgo status --json` parsed (array).
   boost::json::value status_json();
