@@ -18,6 +18,7 @@
 //   --print-times    print "started=<ns>" now and "exiting=<ns>" just before exiting, in
 //                    steady_clock (CLOCK_MONOTONIC, system-wide) nanoseconds: lets a test or
 //                    bench time an exit and a respawn from the processes themselves
+//   --tag TEXT       ignored: a test finds its own processes in /proc by this text
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -92,6 +93,8 @@ int main(int argc, char** argv) {
       after_ms = std::atol(next());
     } else if (a == "--exit") {
       exit_code = std::atoi(next());
+    } else if (a == "--tag") {
+      (void)next();  // only there to be seen in /proc/PID/cmdline
     }
   }
   if (tick_ms > 0) {

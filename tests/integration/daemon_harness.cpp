@@ -2,6 +2,7 @@
 // DaemonTest.
 #include "tests/integration/daemon_harness.hpp"
 
+#include <algorithm>
 #include <fcntl.h>
 #include <fstream>
 #include <iostream>
@@ -77,6 +78,13 @@ void DaemonTest::TearDown() {
 RunResult DaemonTest::bgo(const std::vector<std::string>& args,
                           std::map<std::string, std::string> env, const std::string& stdin_text,
                           const std::string& cwd) {
+  return bgo_within(std::chrono::seconds(60), args, env, stdin_text, cwd);
+}
+
+RunResult DaemonTest::bgo_within(std::chrono::milliseconds limit,
+                                 const std::vector<std::string>& args,
+                                 const std::map<std::string, std::string>& env,
+                                 const std::string& stdin_text, const std::string& cwd) {
   std::map<std::string, std::string> vars;
   for (char** e = environ; *e; ++e) {
     std::string kv(*e);
@@ -126,9 +134,12 @@ RunResult DaemonTest::bgo(const std::vector<std::string>& args,
   ::close(in_pipe[1]);
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   int open_count = 2;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (open_count > 0 && std::chrono::steady_clock::now() < deadline) {
-    if (::poll(fds, 2, 1000) <= 0) continue;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (open_count > 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    if (::poll(fds, 2, static_cast<int>(std::min<int64_t>(left.count(), 1000))) <= 0) continue;
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
       char buf[65536];
@@ -146,7 +157,17 @@ RunResult DaemonTest::bgo(const std::vector<std::string>& args,
     if (f.fd >= 0) ::close(f.fd);
   }
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (!wait_until([&] { return ::waitpid(pid, &status, WNOHANG) == pid; },
+                  std::max(left, std::chrono::milliseconds(100)))) {  // exit follows EOF
+    r.timed_out = true;
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    std::string call;
+    for (const auto& a : args) call += " " + a;
+    ADD_FAILURE() << "bgo" << call << " did not finish within " << limit.count() << " ms (killed)";
+  }
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
 }

@@ -22,6 +22,7 @@ struct RunResult {
   int code = -1;
   std::string out;
   std::string err;
+  bool timed_out = false;  // still running at the limit: killed (and a test failure added)
 };
 
 std::string bin(const std::string& name);  // path of a built binary
@@ -36,6 +37,10 @@ class DaemonTest : public ::testing::Test {
   // Runs bgo with `args` in this test's home; `env` adds/overrides variables.
   RunResult bgo(const std::vector<std::string>& args, std::map<std::string, std::string> env = {},
                 const std::string& stdin_text = "", const std::string& cwd = "");
+  // The same, killed (SIGKILL) if it has not exited within `limit`: for calls that might hang.
+  RunResult bgo_within(std::chrono::milliseconds limit, const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env = {},
+                       const std::string& stdin_text = "", const std::string& cwd = "");
   // `bgo status --json` parsed (array).
   boost::json::value status_json();
   std::optional<boost::json::object> row(const std::string& name);
