@@ -204,11 +204,22 @@ void Supervisor::start(StartParams params, StartDone done) {
     return done(spawned.error());
   }
   if (child.save_error()) {
-    // Not on disk, so a bgod that died now would not know about it: it must not run.
+    // Not on disk, so a bgod that died now would not know about it: it must not run. The
+    // answer waits until it is gone, and a name that was new is registered no more than after
+    // any other failed start.
     Error e = *child.save_error();
     e.message = "cannot save the state of '" + params.name + "': " + e.message;
+    const bool was_new = existing == nullptr;
+    const std::string name = params.name;
+    child.add_stop_waiter([this, name, was_new, e, done = std::move(done)] {
+      if (was_new && find(name) != nullptr) {
+        ports_.store.remove(name);  // in case a retry wrote it meanwhile
+        erase(name);
+      }
+      done(e);
+    });
     child.request_stop(StopRequest::user, true, settings_.stop_timeout);
-    return done(e);
+    return;
   }
   if (child.watched()) {
     ports_.logs.watcher_line(params.name, "watcher started for pid=" + std::to_string(*spawned));
@@ -239,13 +250,22 @@ void Supervisor::stop(const std::string& name, bool force, std::chrono::millisec
   }
   if (child->idle()) {
     child->cancel_backoff();
-    if (auto saved = child->record_user_stop(); !saved) return done(saved.error());
+    if (auto saved = child->record_user_stop(); !saved) {
+      Error e = saved.error();
+      e.message = "the state of '" + name + "' could not be saved (bgod retries): " + e.message;
+      return done(e);
+    }
     return done(StopOutcome{false, static_cast<pid_t>(child->record().pid.value_or(0))});
   }
   const pid_t pid = child->pid();
   child->add_stop_waiter([this, name, pid, done = std::move(done)] {
     const Child* c = find(name);
-    if (c != nullptr && c->save_error()) return done(*c->save_error());
+    if (c != nullptr && c->save_error()) {
+      Error e = *c->save_error();
+      e.message =
+          "'" + name + "' stopped, but its state could not be saved (bgod retries): " + e.message;
+      return done(e);
+    }
     done(StopOutcome{true, pid});
   });
   child->request_stop(StopRequest::user, force, timeout);

@@ -159,11 +159,18 @@ TEST_F(ChildLifecycleTest, AStartWhoseStateCannotBeSavedIsRefusedAndKilled) {
   store.full = true;
   std::optional<Result<StartOutcome>> answer;
   sup.start(params("new1"), [&](Result<StartOutcome> r) { answer = std::move(r); });
+  EXPECT_EQ(processes.signals, (Signals{{processes.last_pid(), SIGKILL}}));
+  EXPECT_FALSE(answer.has_value()) << "answered before the process is gone";
+  reap(processes.last_pid(), ExitStatus::signaled(SIGKILL));
+  close_output(processes.last_pid());
   ASSERT_TRUE(answer.has_value());
   ASSERT_FALSE(answer->has_value());
   EXPECT_EQ(answer->error().code, Errc::io_error);
   EXPECT_NE(answer->error().message.find("No space left on device"), std::string::npos);
-  EXPECT_EQ(processes.signals, (Signals{{processes.last_pid(), SIGKILL}}));
+  EXPECT_EQ(sup.size(), 0u);  // registered no more than after any failed start
+  store.full = false;
+  timers.advance(seconds{5});  // the save retry: nothing is owed for a name that is gone
+  EXPECT_FALSE(store.has("new1"));
 }
 
 TEST_F(ChildLifecycleTest, AFailedSaveIsReportedAndWrittenOnceItCanBe) {
