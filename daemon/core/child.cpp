@@ -118,6 +118,9 @@ Result<pid_t> Child::spawn(std::string_view marker_tag,
   SpawnRequest request{record_.name, record_.command,
                        record_.env.value_or(std::vector<std::string>{}), record_.cwd.value_or("/"),
                        record_.logs.value_or(settings_.default_logs)};
+  // Its uptime counts from before the spawn: posix_spawn returns once the program runs, and
+  // the work after it (pipes handed to the keeper, /proc read) must not shorten the run.
+  const Clock::time_point started = ports_.clock.now();
   auto spawned = ports_.processes.spawn(request);
   if (!spawned) return spawned.error();
   timer_->cancel();
@@ -128,7 +131,7 @@ Result<pid_t> Child::spawn(std::string_view marker_tag,
   exit_.reset();
   stop_request_.reset();
   killed_ = false;
-  spawned_at_ = ports_.clock.now();
+  spawned_at_ = started;
   set_phase(Phase::running);
   host_.on_pid_assigned(*this);
   record_.pid = spawned->pid;
