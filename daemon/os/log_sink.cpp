@@ -238,6 +238,25 @@ void LogSink::append_marker(std::string_view name, std::string_view marker) {
 }
 
 void LogSink::watcher_line(std::string_view name, std::string_view message) {
+  // The same line again within a second is counted, not written (a loop must not grow the
+  // watcher log without bound); the count is written before the next different line.
+  const auto now = std::chrono::steady_clock::now();
+  Repeats& r = repeats_[std::string(name)];
+  if (message == r.last && now - r.written_at < std::chrono::seconds(1)) {
+    ++r.suppressed;
+    return;
+  }
+  if (r.suppressed > 0) {
+    const uint64_t n = std::exchange(r.suppressed, 0);
+    write_watcher_line(name, "(last message repeated " + std::to_string(n) + " more time" +
+                                 (n == 1 ? "" : "s") + ")");
+  }
+  r.last = std::string(message);
+  r.written_at = now;
+  write_watcher_line(name, message);
+}
+
+void LogSink::write_watcher_line(std::string_view name, std::string_view message) {
   const auto path = paths_.log_file(name, LogStream::watcher);
   const std::string line =
       "[" + iso_utc_seconds(std::chrono::system_clock::now()) + "] " + std::string(message) + "\n";
@@ -254,6 +273,7 @@ std::string LogSink::stderr_tail(std::string_view name) {
 }
 
 void LogSink::remove_logs(std::string_view name) {
+  if (auto it = repeats_.find(name); it != repeats_.end()) repeats_.erase(it);
   // Descendants of a deleted process that still hold its pipes lose their reader (EPIPE)
   // rather than re-create the files just deleted.
   if (auto it = writers_.find(name); it != writers_.end()) {

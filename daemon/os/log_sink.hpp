@@ -2,6 +2,7 @@
 // Drains children's stdout/stderr pipes on the loop into size-rotated log files.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -82,6 +83,13 @@ class LogSink final : public LogPort {
  private:
   struct Writer;
   struct Reader;
+  // The last watcher-log line of a name, and how often it came again within a second.
+  struct Repeats {
+    std::string last;
+    std::chrono::steady_clock::time_point written_at{};
+    uint64_t suppressed = 0;
+  };
+  void write_watcher_line(std::string_view name, std::string_view message);
   Writer& writer(std::string_view name);
   void deliver(Writer& w, LogStream stream, std::string_view data);
   void arm(std::uint64_t id);
@@ -101,6 +109,7 @@ class LogSink final : public LogPort {
   std::unique_ptr<char[]> buffer_;  // one buffer for every pipe: reads are sequential
   std::string stamped_;             // scratch for `--time`, reused to avoid allocations
   LogReserve reserve_;
+  std::map<std::string, Repeats, std::less<>> repeats_;
 };
 
 }  // namespace bgo::daemon

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "common/atomic_file.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace bgo {
 namespace {
@@ -19,21 +20,13 @@ namespace fs = std::filesystem;
 
 class HomeDirTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "bgo_home_dir_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
+  test::TempDir tmp_{"bgo_home_dir"};
   void write(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
   static std::string slurp(const fs::path& path) {
     std::ifstream in(path);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
-  fs::path root_;
+  fs::path root_ = tmp_.path();
 };
 
 TEST_F(HomeDirTest, CreatesAndAcceptsAPrivateHome) {

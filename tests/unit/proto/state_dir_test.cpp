@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "common/home_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace bgo::proto {
 namespace {
@@ -18,15 +19,8 @@ namespace fs = std::filesystem;
 
 class StateDirTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "bgo_state_dir_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  test::TempDir tmp_{"bgo_state_dir"};
+  fs::path dir_ = tmp_.path();
   void write(const std::string& file, const std::string& name) {
     std::ofstream(dir_ / file) << R"({"name": ")" << name << R"(", "command": ["true"]})";
     ::chmod((dir_ / file).c_str(), 0600);
@@ -42,7 +36,6 @@ class StateDirTest : public ::testing::Test {
     }
     return false;
   }
-  fs::path dir_;
 };
 
 TEST_F(StateDirTest, LoadsOwnFilesInNameOrder) {
