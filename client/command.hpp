@@ -66,7 +66,9 @@ struct Command {
 const std::vector<Command>& command_registry();
 
 // Shared printers (spec §3.1, §3.4).
-void print_started(Context& ctx, const boost::json::value& start_result);
+// `method` names the call whose reply `start_result` is (for a ProtocolError).
+void print_started(Context& ctx, const boost::json::value& start_result,
+                   std::string_view method = "start");
 void print_start_error(Context& ctx, const Error& error, const std::string& name);
 // Validates a name; prints the original's message and returns false when invalid.
 bool check_name(Context& ctx, const std::string& name);
@@ -99,5 +101,9 @@ int cmd_unstartup(Context&, const std::vector<std::string>&);
 int cmd_autostart_login(Context& ctx, const std::string& action,
                         const std::vector<std::string>& rest);
 int cmd_flush(Context&, const std::vector<std::string>&);
+// `bgo --write-units DIR BGOD` (internal, for install.sh and `cmake --install`): writes
+// bgod.service and bgod.socket for the default home into DIR, ExecStart quoted by
+// quote_unit_word(), so that the unit-file quoting has one source. Exit 0, or 1 with a message.
+int write_packaged_units(const std::string& dir, const std::string& bgod);
 
 }  // namespace bgo::client
