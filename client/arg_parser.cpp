@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <regex>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include <boost/program_options.hpp>
+
+#include "client/terminal.hpp"
 
 namespace bgo::client {
 
@@ -415,18 +415,7 @@ Args parse_command_line(const CommandLine& spec, const std::vector<std::string>&
   return Parser(spec, tokens).run();
 }
 
-int help_width() {
-  int columns = 0;
-  if (const char* c = std::getenv("COLUMNS"); c != nullptr) {
-    columns = static_cast<int>(std::strtol(c, nullptr, 10));
-  }
-  if (columns <= 0) {
-    winsize ws{};
-    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) columns = ws.ws_col;
-  }
-  if (columns <= 0) columns = 80;
-  return columns - 2;
-}
+int help_width() { return terminal_columns() - 2; }
 
 std::string format_usage(const CommandLine& spec, int width) {
   const auto table = option_table(spec.options);

@@ -71,7 +71,7 @@ struct Args {
 // the command. Throws UsageError.
 Args parse_command_line(const CommandLine& spec, const std::vector<std::string>& tokens);
 
-// Terminal width argparse formats for: $COLUMNS, else the size of stdout, else 80; minus 2.
+// Terminal width argparse formats for: terminal_columns() (client/terminal.hpp) minus 2.
 int help_width();
 
 // argparse's usage line(s), "usage: ...\n", wrapped at `width`.

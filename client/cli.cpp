@@ -2,8 +2,8 @@
 // run_cli(): dispatch order of spec §2.1, argument parsing, help.
 #include "client/cli.hpp"
 
+#include <csignal>
 #include <iostream>
-#include <signal.h>
 #include <unistd.h>
 
 #include "client/autostart.hpp"
@@ -184,11 +184,8 @@ int run_direct(Context& ctx, const std::vector<std::string>& args) {
   return 1;
 }
 
-}  // namespace
-
-int run_cli(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  ::signal(SIGPIPE, SIG_IGN);
+int dispatch(const std::vector<std::string>& args) {
+  (void)std::signal(SIGPIPE, SIG_IGN);  // cannot fail for SIGPIPE
   if (args.empty()) return print_help({});
   const std::string& first = args.front();
   // argparse accepts any unambiguous prefix of the top-level options too (`--he`, `--vers`).
@@ -200,6 +197,7 @@ int run_cli(int argc, char** argv) {
     std::cout << "bgo " << BGO_VERSION << "\n";
     return 0;
   }
+  if (first == "--write-units" && args.size() == 3) return write_packaged_units(args[1], args[2]);
   if (first == "help") return print_help(std::vector<std::string>(args.begin() + 1, args.end()));
   auto paths = Paths::resolve();
   if (!paths) {
@@ -221,6 +219,20 @@ int run_cli(int argc, char** argv) {
     const std::string prog = e.prog.empty() ? ctx.invocation : e.prog;
     const std::string usage = e.usage.empty() ? "usage: " + prog + " [-h] ...\n" : e.usage;
     return usage_error(usage, prog, e.what());
+  }
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  try {
+    return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::exception& e) {
+    // A reply of an unexpected shape (ProtocolError), a failed allocation, ...: say so and
+    // exit 1 rather than abort.
+    std::cout.flush();
+    std::cerr << "bgo: error: " << e.what() << "\n";
+    return 1;
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "client/autostart.hpp"
 #include "client/command.hpp"
+#include "client/reply_view.hpp"
 #include "common/name.hpp"
 
 extern char** environ;
@@ -107,17 +108,17 @@ std::vector<std::string> client_env() {
   return env;
 }
 
-void print_started(Context& ctx, const json::value& result) {
-  const json::object& o = result.as_object();
-  const std::string name(o.at("name").as_string());
+void print_started(Context& ctx, const json::value& result, std::string_view method) {
+  const ReplyView o(method, result);
+  const std::string name = o.str("name");
   ctx.say(paint(ctx.out(), Color::green, "✅") + " Started '" + name +
-          "' (PID: " + std::to_string(o.at("pid").as_int64()) + ")");
-  if (const json::value* w = o.if_contains("watch"); w != nullptr && w->is_object()) {
-    const json::object& wo = w->as_object();
+          "' (PID: " + std::to_string(o.int64("pid")) + ")");
+  if (const json::value* w = o.find("watch"); w != nullptr && w->is_object()) {
+    const ReplyView wo = o.child("watch");
     ctx.say("   " + paint(ctx.out(), Color::blue, "👁") +
             " Watching (interval=" + json::serialize(wo.at("interval")) +
             "s, min-uptime=" + json::serialize(wo.at("min_uptime")) +
-            "s, on-fast-crash=" + std::string(wo.at("on_fast_crash").as_string()) + ")");
+            "s, on-fast-crash=" + wo.str("on_fast_crash") + ")");
   }
   ctx.say("   Logs: bgo logs " + name);
 }

@@ -12,27 +12,27 @@
 #include "client/autostart.hpp"
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
+#include "client/reply_view.hpp"
 #include "client/startup_support.hpp"
 #include "proto/python_json.hpp"
 
 namespace bgo::client {
 
 namespace json = boost::json;
-namespace po = boost::program_options;
 
 namespace {
 
 std::string format_uptime(int64_t s) {
   char buf[64];
   if (s >= 86400) {
-    std::snprintf(buf, sizeof buf, "%lldd %02lldh %02lldm", static_cast<long long>(s / 86400),
-                  static_cast<long long>(s / 3600 % 24), static_cast<long long>(s / 60 % 60));
+    (void)std::snprintf(buf, sizeof buf, "%lldd %02lldh %02lldm", static_cast<long long>(s / 86400),
+                        static_cast<long long>(s / 3600 % 24), static_cast<long long>(s / 60 % 60));
   } else if (s >= 3600) {
-    std::snprintf(buf, sizeof buf, "%lldh %02lldm %02llds", static_cast<long long>(s / 3600),
-                  static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
+    (void)std::snprintf(buf, sizeof buf, "%lldh %02lldm %02llds", static_cast<long long>(s / 3600),
+                        static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
   } else {
-    std::snprintf(buf, sizeof buf, "%lldm %02llds", static_cast<long long>(s / 60),
-                  static_cast<long long>(s % 60));
+    (void)std::snprintf(buf, sizeof buf, "%lldm %02llds", static_cast<long long>(s / 60),
+                        static_cast<long long>(s % 60));
   }
   return buf;
 }
@@ -63,7 +63,7 @@ int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
       ctx.fail(ctx.red_x() + " " + r.error().message);
       return 1;
     }
-    ctx.say("bgod is running (PID: " + json::serialize(r->as_object().at("pid")) + ")");
+    ctx.say("bgod is running (PID: " + json::serialize(ReplyView("hello", *r).at("pid")) + ")");
     return 0;
   }
   auto conn = connect_or_start(ctx.paths(), Autostart::no);
@@ -92,7 +92,7 @@ int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
       ctx.fail(ctx.red_x() + " " + r.error().message);
       return 1;
     }
-    const std::string pid = json::serialize(r->as_object().at("pid"));
+    const std::string pid = json::serialize(ReplyView("daemon.stop", *r).at("pid"));
     // bgod closes every connection last, after its children are stopped; then it exits.
     const auto grace = std::chrono::seconds(15);
     if (!conn->wait_closed(std::chrono::duration_cast<std::chrono::milliseconds>(grace)) ||
@@ -108,19 +108,20 @@ int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
     ctx.fail(ctx.red_x() + " " + r.error().message);
     return 1;
   }
-  json::object st = r->as_object();
+  json::object st = ReplyView("daemon.status", *r).object();
   st["running"] = true;
+  const ReplyView sv("daemon.status", st);
   if (args->has("json")) {
     std::cout << proto::python_json_dumps(st, 2) << "\n";
     return 0;
   }
   ctx.say("bgod is running");
-  ctx.say("  PID:       " + json::serialize(st.at("pid")));
-  ctx.say("  Version:   " + std::string(st.at("version").as_string()));
-  ctx.say("  Uptime:    " + format_uptime(st.at("uptime_seconds").as_int64()));
-  ctx.say("  Socket:    " + std::string(st.at("socket").as_string()));
-  ctx.say("  Processes: " + json::serialize(st.at("processes")) + " (" +
-          json::serialize(st.at("online")) + " online)");
+  ctx.say("  PID:       " + json::serialize(sv.at("pid")));
+  ctx.say("  Version:   " + sv.str("version"));
+  ctx.say("  Uptime:    " + format_uptime(sv.int64("uptime_seconds")));
+  ctx.say("  Socket:    " + sv.str("socket"));
+  ctx.say("  Processes: " + json::serialize(sv.at("processes")) + " (" +
+          json::serialize(sv.at("online")) + " online)");
   return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
+#include "client/reply_view.hpp"
 #include "common/name.hpp"
 
 namespace bgo::client {
@@ -97,9 +98,9 @@ int cmd_stop(Context& ctx, const std::vector<std::string>& tokens) {
     p["timeout_ms"] = static_cast<int64_t>(args->vm["timeout"].as<double>() * 1000);
   auto r = ctx.call("stop", p);
   if (!r) return 1;
-  const json::object& o2 = r->as_object();
+  const ReplyView o2("stop", *r);
   const std::string pid = json::serialize(o2.at("pid"));
-  if (!o2.at("was_running").as_bool()) {
+  if (!o2.boolean("was_running")) {
     ctx.say(paint(ctx.out(), Color::yellow, "⚠️") + "  Process '" + name + "' is not running");
   } else if (args->has("force")) {
     ctx.say("💀 Killed '" + name + "' (PID: " + pid + ")");
@@ -130,8 +131,8 @@ int cmd_restart(Context& ctx, const std::vector<std::string>& tokens) {
     print_start_error(ctx, r.error(), name);
     return 1;
   }
-  if (r->as_object().at("was_running").as_bool()) ctx.say("🛑 Stopping '" + name + "'...");
-  print_started(ctx, *r);
+  if (ReplyView("restart", *r).boolean("was_running")) ctx.say("🛑 Stopping '" + name + "'...");
+  print_started(ctx, *r, "restart");
   return 0;
 }
 
@@ -147,7 +148,7 @@ int cmd_delete(Context& ctx, const std::vector<std::string>& tokens) {
   if (!args->has("yes")) {
     auto detail = ctx.call("get", json::object{{"name", name}});
     if (!detail) return 1;
-    if (detail->as_object().at("status").as_string() == "online") {
+    if (ReplyView("get", *detail).str("status") == "online") {
       if (!ctx.stdin_tty()) {
         ctx.fail(ctx.red_x() + " Process '" + name +
                  "' is running; without a terminal to ask, pass -y to stop and delete it");
@@ -174,13 +175,13 @@ int cmd_clean(Context& ctx, const std::vector<std::string>& tokens) {
   if (!args) return 0;
   auto r = ctx.call("clean", json::object{});
   if (!r) return 1;
-  const json::array& removed = r->as_object().at("removed").as_array();
+  const std::vector<std::string> removed = ReplyView("clean", *r).strings("removed");
   if (removed.empty()) {
     ctx.say("Nothing to clean up.");
     return 0;
   }
   std::string names;
-  for (const auto& n : removed) names += (names.empty() ? "" : ", ") + std::string(n.as_string());
+  for (const auto& n : removed) names += (names.empty() ? "" : ", ") + n;
   ctx.say("🧹 Cleaned up " + std::to_string(removed.size()) + " stopped process(es): " + names);
   return 0;
 }
@@ -213,11 +214,10 @@ int cmd_watch(Context& ctx, const std::vector<std::string>& tokens) {
     }
     return 1;
   }
-  const json::object& w = r->as_object();
+  const ReplyView w("watch", *r);
   ctx.say(paint(ctx.out(), Color::blue, "👁") + " Watching '" + name +
-          "' (interval=" + json::serialize(w.at("interval")) +
-          "s, min-uptime=" + json::serialize(w.at("min_uptime")) +
-          "s, on-fast-crash=" + std::string(w.at("on_fast_crash").as_string()) + ")");
+          "' (interval=" + json::serialize(w.at("interval")) + "s, min-uptime=" +
+          json::serialize(w.at("min_uptime")) + "s, on-fast-crash=" + w.str("on_fast_crash") + ")");
   return 0;
 }
 
@@ -230,7 +230,7 @@ int cmd_unwatch(Context& ctx, const std::vector<std::string>& tokens) {
   if (!check_name(ctx, name)) return 1;
   auto r = ctx.call("unwatch", json::object{{"name", name}});
   if (!r) return 1;
-  if (!r->as_object().at("was_watched").as_bool()) {
+  if (!ReplyView("unwatch", *r).boolean("was_watched")) {
     ctx.say(paint(ctx.out(), Color::yellow, "⚠️") + "  '" + name + "' is not being watched");
   } else {
     ctx.say(paint(ctx.out(), Color::gray, "👁  unwatched") + " '" + name + "'");
@@ -283,7 +283,7 @@ int cmd_autostart(Context& ctx, const std::vector<std::string>& tokens) {
   if (!check_name(ctx, name)) return 1;
   auto r = ctx.call("autostart.show", json::object{{"name", name}});
   if (!r) return 1;
-  ctx.say(name + ": autostart=" + std::string(r->as_object().at("autostart").as_string()));
+  ctx.say(name + ": autostart=" + ReplyView("autostart.show", *r).str("autostart"));
   return 0;
 }
 

@@ -3,11 +3,9 @@
 // streams from bgod (no `tail -f`, no polling).
 #include <algorithm>
 #include <cerrno>
-#include <csignal>
 #include <fcntl.h>
 #include <iostream>
 #include <map>
-#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +14,8 @@
 
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
+#include "client/reply_view.hpp"
+#include "client/terminal.hpp"
 #include "common/log_tail.hpp"
 #include "common/unique_fd.hpp"
 
@@ -25,9 +25,6 @@ namespace json = boost::json;
 namespace po = boost::program_options;
 
 namespace {
-
-volatile std::sig_atomic_t g_stop = 0;
-void on_signal(int) { g_stop = 1; }
 
 std::string stream_of(const Args& args, bool allow_watcher) {
   if (allow_watcher && args.has("watcher")) return "watcher";
@@ -141,14 +138,13 @@ struct Tail {
 };
 
 // Waits for the next `log` notification; nullopt on a signal or when bgod hung up (`closed`).
-std::optional<proto::Reply> next_log(Connection& conn, const sigset_t& unblocked, bool& closed) {
+std::optional<proto::Reply> next_log(Connection& conn, const InterruptGuard& guard, bool& closed) {
   // Lines already read (queued during the `follow` call, or buffered) come first.
   auto n = conn.next_notification(std::chrono::milliseconds(0), closed);
-  if (n) return n;
-  pollfd p{conn.fd(), POLLIN, 0};
-  // SIGINT and SIGTERM are blocked except inside ppoll(): a Ctrl-C can never slip in between
-  // the check of g_stop and the wait.
-  if (::ppoll(&p, 1, nullptr, &unblocked) < 0) return std::nullopt;
+  if (n || closed) return n;
+  if (guard.wait_readable(conn.fd(), std::nullopt) != InterruptGuard::Wait::ready) {
+    return std::nullopt;
+  }
   return conn.next_notification(std::chrono::milliseconds(50), closed);
 }
 
@@ -157,18 +153,10 @@ int follow(Context& ctx, const std::string& name, const std::string& selected, b
   Connection* conn = ctx.require_connection();
   if (conn == nullptr) return 1;
   std::vector<std::string> streams{selected};
-  if (!only_one && selected == "stdout") streams.push_back("stderr");
+  if (!only_one && selected == "stdout") streams.emplace_back("stderr");
 
-  sigset_t block, unblocked;
-  sigemptyset(&block);
-  sigaddset(&block, SIGINT);
-  sigaddset(&block, SIGTERM);
-  ::sigprocmask(SIG_BLOCK, &block, &unblocked);
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
+  // Ctrl-C ends the stream (exit 0); SIGTERM too.
+  const InterruptGuard guard;
 
   // One request returns the last lines and starts the stream at exactly that point.
   json::array wanted;
@@ -176,18 +164,16 @@ int follow(Context& ctx, const std::string& name, const std::string& selected, b
   auto r = conn->call(
       "follow", json::object{{"name", name}, {"lines", lines}, {"streams", std::move(wanted)}});
   if (!r) {
-    ::sigprocmask(SIG_SETMASK, &unblocked, nullptr);
     ctx.fail(ctx.red_x() + " " + r.error().message);
     return 1;
   }
   std::map<std::string, Tail> tails;
-  for (const auto& v : r->as_object().at("tails").as_array()) {
-    const json::object& o = v.as_object();
+  for (const auto& o : ReplyView("follow", *r).objects("tails")) {
     Tail t;
-    t.exists = o.at("exists").as_bool();
-    t.path = std::string(o.at("path").as_string());
-    if (const auto* text = o.if_contains("text")) t.text = std::string(text->as_string());
-    tails[std::string(o.at("stream").as_string())] = std::move(t);
+    t.exists = o.boolean("exists");
+    t.path = o.str("path");
+    t.text = o.opt_str("text").value_or("");
+    tails[o.str("stream")] = std::move(t);
   }
 
   if (!tails[selected].exists) ctx.say("No " + selected + " logs found for '" + name + "'");
@@ -211,11 +197,11 @@ int follow(Context& ctx, const std::string& name, const std::string& selected, b
   std::cout << std::flush;
 
   bool closed = false;
-  while (!g_stop && !closed) {
-    auto n = next_log(*conn, unblocked, closed);
+  while (!guard.interrupted() && !closed) {
+    auto n = next_log(*conn, guard, closed);
     if (!n || n->method != "log" || !n->params.is_object()) continue;
-    const json::object& p = n->params.as_object();
-    const std::string s(p.at("stream").as_string());
+    const ReplyView p("log", n->params);
+    const std::string s = p.str("stream");
     if (std::find(streams.begin(), streams.end(), s) == streams.end()) continue;
     if (s != current) {
       const auto path = tails[s].path.empty() ? ctx.paths().log_file(name, log_stream(s)).string()
@@ -223,13 +209,12 @@ int follow(Context& ctx, const std::string& name, const std::string& selected, b
       std::cout << (printed ? "\n" : "") << "==> " << path << " <==\n";
       current = s;
     }
-    const auto& data = p.at("data").as_string();
+    const std::string data = p.str("data");
     std::cout.write(data.data(), static_cast<std::streamsize>(data.size()));
     std::cout.flush();
     printed = true;
   }
-  ::sigprocmask(SIG_SETMASK, &unblocked, nullptr);
-  if (g_stop) {
+  if (guard.interrupted()) {
     ctx.say(paint(ctx.out(), Color::gray, "\n[stopped following]"));
     return 0;
   }
@@ -287,12 +272,12 @@ int cmd_flush(Context& ctx, const std::vector<std::string>& tokens) {
   }
   auto r = ctx.call("flush", p);
   if (!r) return 1;
-  const auto& names = r->as_object().at("flushed").as_array();
+  const auto names = ReplyView("flush", *r).strings("flushed");
   if (names.empty()) {
     ctx.say("No logs to flush.");
     return 0;
   }
-  for (const auto& n : names) ctx.say("🧹 Flushed logs of '" + std::string(n.as_string()) + "'");
+  for (const auto& n : names) ctx.say("🧹 Flushed logs of '" + n + "'");
   return 0;
 }
 

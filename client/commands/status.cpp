@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: MIT
 // status / ls / list, the detail view and --json (spec §3.9, §6).
-#include <csignal>
 #include <iostream>
-#include <poll.h>
-#include <signal.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
@@ -18,6 +13,8 @@
 #include "client/render/style.hpp"
 #include "client/render/table.hpp"
 #include "client/render/text.hpp"
+#include "client/reply_view.hpp"
+#include "client/terminal.hpp"
 
 namespace bgo::client {
 
@@ -25,47 +22,6 @@ namespace json = boost::json;
 namespace po = boost::program_options;
 
 namespace {
-
-volatile std::sig_atomic_t g_interrupted = 0;
-void on_sigint(int) { g_interrupted = 1; }
-
-int terminal_columns() {
-  if (const char* c = std::getenv("COLUMNS"); c != nullptr) {
-    const long v = std::strtol(c, nullptr, 10);
-    if (v > 0 && v < 100000) return static_cast<int>(v);
-  }
-  winsize ws{};
-  if (::ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-  return 80;
-}
-
-// Rows of the terminal on stdout (LINES, else its size); 0 when unknown.
-std::size_t terminal_rows() {
-  if (const char* l = std::getenv("LINES"); l != nullptr) {
-    const long v = std::strtol(l, nullptr, 10);
-    if (v > 0 && v < 100000) return static_cast<std::size_t>(v);
-  }
-  winsize ws{};
-  if (::ioctl(1, TIOCGWINSZ, &ws) == 0) return ws.ws_row;
-  return 0;
-}
-
-// Sleeps up to `duration` or until SIGINT/SIGTERM set g_interrupted. The signals are blocked
-// outside ppoll(), so one that arrives just before the wait still ends it at once.
-void sleep_interruptibly(std::chrono::milliseconds duration) {
-  sigset_t block, old;
-  sigemptyset(&block);
-  sigaddset(&block, SIGINT);
-  sigaddset(&block, SIGTERM);
-  ::sigprocmask(SIG_BLOCK, &block, &old);
-  if (g_interrupted == 0) {
-    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(duration);
-    timespec ts{.tv_sec = secs.count(),
-                .tv_nsec = static_cast<long>((duration - secs).count()) * 1'000'000L};
-    ::ppoll(nullptr, 0, &ts, &old);
-  }
-  ::sigprocmask(SIG_SETMASK, &old, nullptr);
-}
 
 void note_offline(Context& ctx) {
   ctx.fail(paint(ctx.err(), Color::yellow, "⚠️") +
@@ -99,10 +55,10 @@ std::optional<Listing> fetch(Context& ctx) {
     ctx.fail(ctx.red_x() + " " + r.error().message);
     return std::nullopt;
   }
-  for (auto& row : r->as_object().at("processes").as_array()) out.rows.push_back(row.as_object());
-  for (auto& b : r->as_object().at("broken").as_array()) {
-    out.broken.push_back(std::string(b.as_object().at("file").as_string()) + ": " +
-                         std::string(b.as_object().at("error").as_string()));
+  const ReplyView list("list", *r);
+  for (const auto& row : list.objects("processes")) out.rows.push_back(row.object());
+  for (const auto& b : list.objects("broken")) {
+    out.broken.push_back(b.str("file") + ": " + b.str("error"));
   }
   return out;
 }
@@ -132,7 +88,7 @@ std::optional<json::object> fetch_detail(Context& ctx, const std::string& name, 
     }
     return std::nullopt;
   }
-  return r->as_object();
+  return ReplyView("get", *r).object();
 }
 
 void warn_broken(Context& ctx, const std::vector<std::string>& broken) {
@@ -143,21 +99,21 @@ void warn_broken(Context& ctx, const std::vector<std::string>& broken) {
 
 int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
   const int64_t every = std::max<int64_t>(1, interval == 0 ? 2 : interval);
-  // Ctrl-C ends the loop (exit 0) instead of killing it mid-frame.
-  (void)std::signal(SIGINT, on_sigint);
-  (void)std::signal(SIGTERM, on_sigint);
+  // Ctrl-C (or SIGTERM) ends the loop (exit 0) instead of killing it mid-frame.
+  const InterruptGuard guard;
   const bool tty = ctx.stdout_tty();
   Connection* conn = ctx.connection();
   // Redraw at once when a process changes state, and every interval for CPU and uptime.
   if (conn != nullptr) (void)conn->call("subscribe", json::object{});
   bool first = true;
-  while (!g_interrupted) {
+  while (!guard.interrupted()) {
     auto listing = fetch(ctx);
     if (!listing) return 1;
     const Style style = resolve_style(level, process_env(), tty);
-    std::string frame = listing->rows.empty() ? render_empty_registry(true)
-                                              : render_table(listing->rows, style,
-                                                             terminal_columns(), listing->daemon);
+    const int columns = terminal_columns();
+    std::string frame = listing->rows.empty()
+                            ? render_empty_registry(true)
+                            : render_table(listing->rows, style, columns, listing->daemon);
     frame += paint(style, Color::gray,
                    "\nRefreshing every " + std::to_string(every) + "s. Ctrl-C to exit.") +
              "\n";
@@ -165,24 +121,28 @@ int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
       // Redraw in place: home, the frame cut to the screen (each line cleared to its end),
       // then clear below. Nothing wraps and nothing goes below the last row: no scrolling.
       std::cout << (first ? "\x1b[2J\x1b[H" : "\x1b[H")
-                << fit_to_screen(frame, static_cast<std::size_t>(terminal_columns()),
-                                 terminal_rows())
+                << fit_to_screen(frame, static_cast<std::size_t>(columns), terminal_rows())
                 << "\x1b[J" << std::flush;
     } else {
       std::cout << frame << std::flush;
     }
     first = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(every);
     if (conn == nullptr) {
-      sleep_interruptibly(std::chrono::seconds(every));
+      (void)guard.wait_readable(-1, std::chrono::seconds(every));
       continue;
     }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(every);
-    while (!g_interrupted) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
+    while (!guard.interrupted()) {
       bool closed = false;
-      auto n = conn->next_notification(left, closed);
+      // Notifications already read (queued during a call) come first.
+      auto n = conn->next_notification(std::chrono::milliseconds(0), closed);
+      if (!n && !closed) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) break;
+        if (guard.wait_readable(conn->fd(), left) != InterruptGuard::Wait::ready) continue;
+        n = conn->next_notification(std::chrono::milliseconds(50), closed);
+      }
       if (closed) {
         ctx.fail(ctx.red_x() + " bgod closed the connection");
         return 1;
