@@ -589,8 +589,12 @@ TEST_F(CliTest, StatusJsonSchemaAndDetailView) {
   const json::object& row = rows.as_array()[0].as_object();
   std::vector<std::string> keys;
   for (const auto& kv : row) keys.emplace_back(kv.key());
+  // The original's ten keys in its order, then issue #13's additions.
   EXPECT_EQ(keys, (std::vector<std::string>{"name", "pid", "status", "cpu", "mem", "uptime",
-                                            "command", "cwd", "started_at", "watch"}));
+                                            "command", "cwd", "started_at", "watch",
+                                            "stop_reason", "exit_code", "exit_signal",
+                                            "running_pid", "cpu_percent", "memory_bytes",
+                                            "uptime_seconds", "restarts"}));
   EXPECT_EQ(row.at("status").as_string(), "online");
   EXPECT_EQ(row.at("pid"), st.at("pid"));
   EXPECT_EQ(row.at("watch"), st.at("watch"));

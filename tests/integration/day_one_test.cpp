@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+// Issue #13, "what a pm2 user trips over on day one", end to end with the real bgo and bgod:
+// crashes shown as crashes, machine-friendly JSON, several names and `all`, did-you-mean,
+// starting a known process by name, environment, logs of everything, the small ones.
+#include <signal.h>
+
+#include <boost/json.hpp>
+
+#include "tests/integration/daemon_harness.hpp"
+
+namespace bgo::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// The line of `text` that starts with `prefix` ("" when none).
+std::string line_starting(const std::string& text, const std::string& prefix) {
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(at, end - at);
+    if (line.starts_with(prefix)) return line;
+    at = end + 1;
+  }
+  return "";
+}
+
+class DayOneTest : public DaemonTest {
+ protected:
+  // "quick" exits 3 at once, "victim" is SIGKILLed by someone else, "calm" is stopped by the
+  // user, "up" runs.
+  void four_fates() {
+    RunResult r =
+        bgo({"start", "quick", "--", bin("bgo_test_child"), "--after", "0", "--exit", "3"});
+    ASSERT_EQ(r.code, 1) << r.out << r.err;
+    start_ok("victim", {});
+    const auto victim = row("victim");
+    ASSERT_TRUE(victim);
+    ASSERT_EQ(::kill(static_cast<pid_t>(victim->at("pid").as_int64()), SIGKILL), 0);
+    ASSERT_TRUE(wait_until([&] { return state("victim").at("status").as_string() == "stopped"; }));
+    start_ok("calm", {});
+    ASSERT_EQ(bgo({"stop", "calm"}).code, 0);
+    start_ok("up", {});
+  }
+};
+
+// ---- 1: a crash must not look like a stop ---------------------------------------------------
+
+TEST_F(DayOneTest, CrashesAreShownAsCrashesInEveryTableLevel) {
+  four_fates();
+  RunResult plain = bgo({"status", "--plain"});
+  ASSERT_EQ(plain.code, 0) << plain.err;
+  EXPECT_TRUE(contains(line_starting(plain.out, "quick "), " CRASH 3 ")) << plain.out;
+  EXPECT_TRUE(contains(line_starting(plain.out, "victim "), " CRASH SIGKILL ")) << plain.out;
+  EXPECT_TRUE(contains(line_starting(plain.out, "calm "), " OFF ")) << plain.out;
+  EXPECT_TRUE(contains(line_starting(plain.out, "up "), " ON ")) << plain.out;
+  EXPECT_TRUE(contains(plain.out, "Total: 4 | ON: 1 | OFF: 1 | CRASH: 2\n")) << plain.out;
+
+  RunResult normal = bgo({"status"}, {{"BGO_TABLE", "normal"}});
+  EXPECT_TRUE(contains(line_starting(normal.out, "quick "), " crashed 3 ")) << normal.out;
+  EXPECT_TRUE(contains(line_starting(normal.out, "calm "), " stopped ")) << normal.out;
+  RunResult fancy = bgo({"status", "--fancy"});
+  EXPECT_TRUE(contains(fancy.out, "\u2717 crashed SIGKILL")) << fancy.out;
+  EXPECT_TRUE(contains(fancy.out, "\u25cb stopped")) << fancy.out;
+}
+
+TEST_F(DayOneTest, DetailViewSaysHowTheProcessLastExited) {
+  four_fates();
+  RunResult quick = bgo({"status", "quick"});
+  EXPECT_TRUE(contains(quick.out, "  Last exit: code 3 (crashed) at 20")) << quick.out;
+  RunResult victim = bgo({"victim"});
+  EXPECT_TRUE(contains(victim.out, "  Last exit: signal 9 (SIGKILL, crashed) at ")) << victim.out;
+  EXPECT_FALSE(contains(bgo({"status", "up"}).out, "Last exit:"));
+}
+
+TEST_F(DayOneTest, JsonHasStopReasonExitAndNumbersBesideTheOriginalKeys) {
+  four_fates();
+  const auto quick = row("quick");
+  ASSERT_TRUE(quick);
+  EXPECT_EQ(quick->at("status").as_string(), "stopped");  // the original's value
+  EXPECT_EQ(quick->at("stop_reason").as_string(), "crashed");
+  EXPECT_EQ(quick->at("exit_code").as_int64(), 3);
+  EXPECT_TRUE(quick->at("exit_signal").is_null());
+  EXPECT_TRUE(quick->at("running_pid").is_null());
+  EXPECT_FALSE(quick->at("pid").is_null());  // the original's pid stays as it writes it
+  const auto victim = row("victim");
+  EXPECT_EQ(victim->at("exit_signal").as_int64(), SIGKILL);
+  EXPECT_EQ(row("calm")->at("stop_reason").as_string(), "user");
+
+  const auto up = row("up");
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->at("running_pid"), up->at("pid"));
+  EXPECT_TRUE(up->at("cpu_percent").is_double()) << json::serialize(*up);
+  EXPECT_GT(up->at("memory_bytes").as_int64(), 0);
+  EXPECT_GE(up->at("uptime_seconds").as_int64(), 0);
+  EXPECT_EQ(up->at("restarts").as_int64(), 0);
+  EXPECT_TRUE(up->at("cpu").is_string());  // display strings stay
+  // The first ten keys are the original's, in its order.
+  const std::vector<std::string> original{"name",   "pid",     "status", "cpu",        "mem",
+                                          "uptime", "command", "cwd",    "started_at", "watch"};
+  size_t i = 0;
+  for (const auto& kv : *up) {
+    if (i < original.size()) {
+      EXPECT_EQ(kv.key(), original[i]);
+    }
+    ++i;
+  }
+}
+
+}  // namespace
+}  // namespace bgo::test
