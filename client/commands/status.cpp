@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // status / ls / list, the detail view and --json (spec §3.9, §6).
+#include <algorithm>
 #include <iostream>
 
 #include <boost/json.hpp>
@@ -9,6 +10,7 @@
 #include "client/commands/common.hpp"
 #include "client/offline.hpp"
 #include "client/render/detail.hpp"
+#include "client/render/row_format.hpp"
 #include "client/render/status_json.hpp"
 #include "client/render/style.hpp"
 #include "client/render/table.hpp"
@@ -155,6 +157,42 @@ int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
   return 0;
 }
 
+// `--format` / `-o`: one line per process (or for `name`), in name order.
+int print_formatted(Context& ctx, const Args& args, const std::optional<std::string>& name,
+                    const std::string& templ) {
+  // Checked before asking bgod, so a typo fails the same with no processes registered.
+  if (std::string unknown; !format_row(json::object{}, templ, unknown)) {
+    std::string fields;
+    for (auto f : row_fields()) fields += (fields.empty() ? "" : ", ") + std::string(f);
+    args.fail("unknown field '" + unknown + "' (choose from " + fields + ")");
+  }
+  std::vector<json::object> rows;
+  if (name) {
+    bool daemon = true, missing = false;
+    auto d = fetch_detail(ctx, *name, daemon, missing);
+    if (!d) {
+      if (missing) ctx.fail(ctx.red_x() + " No process named '" + *name + "' found");
+      return 1;
+    }
+    rows.push_back(std::move(*d));
+  } else {
+    auto listing = fetch(ctx);
+    if (!listing) return 1;
+    warn_broken(ctx, listing->broken);
+    rows = std::move(listing->rows);
+  }
+  std::sort(rows.begin(), rows.end(), [](const json::object& a, const json::object& b) {
+    return field_text(a, "name") < field_text(b, "name");
+  });
+  std::string out;
+  for (const auto& row : rows) {
+    std::string unknown;
+    out += format_row(row, templ, unknown).value_or("") + "\n";
+  }
+  std::cout << out << std::flush;
+  return 0;
+}
+
 }  // namespace
 
 int show_detail(Context& ctx, const std::string& name, bool single_token) {
@@ -182,6 +220,10 @@ int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
   spec.options.add_options()("watch,w", "Watch mode (auto-refresh)")(
       "interval", po::value<int64_t>(), "Refresh interval in seconds for --watch (default: 2)")(
       "json", "Output as JSON (machine-readable, no colors)")(
+      "format", po::value<std::string>()->value_name("TEMPLATE"),
+      "One line per process from a template, e.g. '{name} {status} {running_pid}'")(
+      "output,o", po::value<std::string>()->value_name("FIELDS"),
+      "One tab-separated line per process of these fields, e.g. name,status")(
       "plain", "Force plain rendering (no color, ASCII only)")(
       "fancy", "Force fancy rendering (Unicode box-drawing)");
   spec.exclusive = {{"plain", "fancy"}};
@@ -195,6 +237,24 @@ int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
   if (!args->positionals.empty()) {
     name = args->positionals[0];
     if (!check_name(ctx, *name)) return 1;
+  }
+  if (args->has("json") && args->has("watch")) {
+    args->fail(
+        "argument -w/--watch: not allowed with argument --json (run `bgo status --json` "
+        "again to refresh)");
+  }
+  if (args->has("format") || args->has("output")) {
+    if (args->has("format") && args->has("output")) {
+      args->fail("argument -o/--output: not allowed with argument --format");
+    }
+    if (args->has("json") || args->has("watch")) {
+      args->fail(std::string("argument ") + (args->has("format") ? "--format" : "-o/--output") +
+                 ": not allowed with argument " + (args->has("json") ? "--json" : "-w/--watch"));
+    }
+    const std::string templ = args->has("format")
+                                  ? args->vm["format"].as<std::string>()
+                                  : fields_template(args->vm["output"].as<std::string>());
+    return print_formatted(ctx, *args, name, templ);
   }
   if (args->has("json")) {
     if (name) {

@@ -113,5 +113,38 @@ TEST_F(DayOneTest, JsonHasStopReasonExitAndNumbersBesideTheOriginalKeys) {
   }
 }
 
+// ---- 5: scripts ------------------------------------------------------------------------------
+
+TEST_F(DayOneTest, StatusFormatAndOutputPrintOneLinePerProcess) {
+  four_fates();
+  const std::string up_pid = json::serialize(row("up")->at("pid"));
+  RunResult r = bgo({"status", "--format", "{name} {status} {running_pid} {exit_code}"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "calm stopped - -\nquick stopped - 3\nup online " + up_pid +
+                       " -\nvictim stopped - -\n");
+  r = bgo({"ls", "-o", "name,stop_reason"});
+  EXPECT_EQ(r.out, "calm\tuser\nquick\tcrashed\nup\t-\nvictim\tcrashed\n") << r.err;
+  r = bgo({"status", "up", "-o", "name,restarts"});
+  EXPECT_EQ(r.out, "up\t0\n");
+  r = bgo({"status", "--format", "{{{name}}}"});
+  EXPECT_TRUE(r.out.starts_with("{calm}\n")) << r.out;
+
+  r = bgo({"status", "-o", "name,colour"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "bgo status: error: unknown field 'colour' (choose from name, pid"))
+      << r.err;
+}
+
+TEST_F(DayOneTest, JsonWithWatchIsRefused) {
+  RunResult r = bgo({"status", "--json", "-w"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(contains(r.err,
+                       "bgo status: error: argument -w/--watch: not allowed with argument "
+                       "--json"))
+      << r.err;
+  EXPECT_EQ(bgo({"status", "--format", "{name}", "--json"}).code, 2);
+}
+
 }  // namespace
 }  // namespace bgo::test
