@@ -308,6 +308,10 @@ class Parser {
         case Positional::Arity::many:
           while (w < words.size()) args.positionals.push_back(words[w++]);
           break;
+        case Positional::Arity::some:
+          if (w == words.size()) missing.emplace_back(pos.name);
+          while (w < words.size()) args.positionals.push_back(words[w++]);
+          break;
         case Positional::Arity::remainder:
           // Not consumed when an earlier positional is missing (argparse matches none then).
           if (!missing.empty()) {
@@ -445,6 +449,9 @@ std::string format_usage(const CommandLine& spec, int width) {
         break;
       case Positional::Arity::many:
         pos_parts.push_back("[" + std::string(p.name) + " ...]");
+        break;
+      case Positional::Arity::some:
+        pos_parts.push_back(std::string(p.name) + " [" + std::string(p.name) + " ...]");
         break;
       case Positional::Arity::remainder:
         pos_parts.emplace_back("...");

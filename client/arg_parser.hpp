@@ -29,6 +29,7 @@ struct Positional {
     one,        // required
     optional,   // `[name]`
     many,       // `[names ...]`, zero or more
+    some,       // `names [names ...]`, one or more (argparse nargs='+')
     remainder,  // everything after the previous positional (start's command)
   };
   std::string_view name;

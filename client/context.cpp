@@ -8,6 +8,7 @@
 
 #include "client/autostart.hpp"
 #include "client/command.hpp"
+#include "client/render/text.hpp"
 #include "client/reply_view.hpp"
 #include "common/name.hpp"
 
@@ -120,7 +121,7 @@ void print_started(Context& ctx, const json::value& result, std::string_view met
             "s, min-uptime=" + json::serialize(wo.at("min_uptime")) +
             "s, on-fast-crash=" + wo.str("on_fast_crash") + ")");
   }
-  ctx.say("   Logs: bgo logs " + name);
+  ctx.say("   Logs: bgo logs " + shell_word(name));
 }
 
 void print_start_error(Context& ctx, const Error& error, const std::string& name) {
@@ -131,7 +132,7 @@ void print_start_error(Context& ctx, const Error& error, const std::string& name
       break;
     case Errc::exited_at_once:
       ctx.fail(ctx.red_x() + " " + error.message);
-      ctx.fail("   Check logs: bgo logs " + name);
+      ctx.fail("   Check logs: bgo logs " + shell_word(name));
       break;
     case Errc::invalid_params:
       if (error.param == "command") {

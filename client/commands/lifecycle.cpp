@@ -7,6 +7,7 @@
 
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
+#include "client/commands/targets.hpp"
 #include "client/reply_view.hpp"
 #include "common/name.hpp"
 
@@ -15,9 +16,14 @@ namespace bgo::client {
 namespace json = boost::json;
 namespace po = boost::program_options;
 
+namespace {
+int delete_one(Context& ctx, const Args& args, const std::string& name);
+int watch_one(Context& ctx, const Args& args, const std::string& name);
+}  // namespace
+
 int run_start(Context& ctx, const std::string& name, std::vector<std::string> command,
               std::optional<std::string> cwd, bool watch, json::object extra) {
-  if (!check_name(ctx, name)) return 1;
+  if (!check_name(ctx, name) || !check_new_name(ctx, name)) return 1;
   if (!command.empty() && command.front() == "--") command.erase(command.begin());
   if (command.empty()) {
     print_start_error(ctx, param_error("command", "No command specified"), name);
@@ -88,64 +94,76 @@ int cmd_stop(Context& ctx, const std::vector<std::string>& tokens) {
   spec.options.add_options()("force,f", "Force kill (SIGKILL)")(
       "timeout", po::value<double>()->value_name("SECONDS"),
       "Seconds between SIGTERM and SIGKILL (default: 5)");
-  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  spec.positionals = {{"name", Positional::Arity::some, "Names of the processes, or all"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = args->positionals[0];
-  if (!check_name(ctx, name)) return 1;
-  json::object p{{"name", name}, {"force", args->has("force")}};
-  if (args->has("timeout"))
-    p["timeout_ms"] = static_cast<int64_t>(args->vm["timeout"].as<double>() * 1000);
-  auto r = ctx.call("stop", p);
-  if (!r) return 1;
-  const ReplyView o2("stop", *r);
-  const std::string pid = json::serialize(o2.at("pid"));
-  if (!o2.boolean("was_running")) {
-    ctx.say(paint(ctx.out(), Color::yellow, "⚠️") + "  Process '" + name + "' is not running");
-  } else if (args->has("force")) {
-    ctx.say("💀 Killed '" + name + "' (PID: " + pid + ")");
-  } else {
-    ctx.say("🛑 Stopped '" + name + "' (PID: " + pid + ")");
-  }
-  return 0;
+  const auto targets = resolve_targets(ctx, args->positionals);
+  if (!targets) return 1;
+  return for_each_target(*targets, [&](const std::string& name) {
+    json::object p{{"name", name}, {"force", args->has("force")}};
+    if (args->has("timeout"))
+      p["timeout_ms"] = static_cast<int64_t>(args->vm["timeout"].as<double>() * 1000);
+    auto r = ctx.call("stop", p);
+    if (!r) return 1;
+    const ReplyView o2("stop", *r);
+    const std::string pid = json::serialize(o2.at("pid"));
+    if (!o2.boolean("was_running")) {
+      ctx.say(paint(ctx.out(), Color::yellow, "⚠️") + "  Process '" + name +
+              "' is not running");
+    } else if (args->has("force")) {
+      ctx.say("💀 Killed '" + name + "' (PID: " + pid + ")");
+    } else {
+      ctx.say("🛑 Stopped '" + name + "' (PID: " + pid + ")");
+    }
+    return 0;
+  });
 }
 
 int cmd_restart(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line("restart", "Restart a process");
   spec.options.add_options()("reset-counters",
                              "Also zero the watch restart counter (default: preserve)");
-  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  spec.positionals = {{"name", Positional::Arity::some, "Names of the processes, or all"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = args->positionals[0];
-  if (!check_name(ctx, name)) return 1;
+  const auto targets = resolve_targets(ctx, args->positionals);
+  if (!targets) return 1;
   Connection* conn = ctx.require_connection();
   if (conn == nullptr) return 1;
-  json::array env;
-  for (auto& e : client_env()) env.emplace_back(e);
-  auto r = conn->call("restart", json::object{{"name", name},
-                                              {"reset_counters", args->has("reset-counters")},
-                                              {"env", std::move(env)}});
-  if (!r) {
-    if (r.error().was_running.value_or(false)) ctx.say("🛑 Stopping '" + name + "'...");
-    print_start_error(ctx, r.error(), name);
-    return 1;
-  }
-  if (ReplyView("restart", *r).boolean("was_running")) ctx.say("🛑 Stopping '" + name + "'...");
-  print_started(ctx, *r, "restart");
-  return 0;
+  return for_each_target(*targets, [&](const std::string& name) {
+    json::array env;
+    for (auto& e : client_env()) env.emplace_back(e);
+    auto r = conn->call("restart", json::object{{"name", name},
+                                                {"reset_counters", args->has("reset-counters")},
+                                                {"env", std::move(env)}});
+    if (!r) {
+      if (r.error().was_running.value_or(false)) ctx.say("🛑 Stopping '" + name + "'...");
+      print_start_error(ctx, r.error(), name);
+      return 1;
+    }
+    if (ReplyView("restart", *r).boolean("was_running")) ctx.say("🛑 Stopping '" + name + "'...");
+    print_started(ctx, *r, "restart");
+    return 0;
+  });
 }
 
 int cmd_delete(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line("delete", "Delete a process completely");
   spec.options.add_options()("yes,y", "Skip confirmation")(
       "keep-logs", "Preserve out/err/watcher log files after delete");
-  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  spec.positionals = {{"name", Positional::Arity::some, "Names of the processes, or all"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = args->positionals[0];
-  if (!check_name(ctx, name)) return 1;
-  if (!args->has("yes")) {
+  const auto targets = resolve_targets(ctx, args->positionals);
+  if (!targets) return 1;
+  return for_each_target(*targets,
+                         [&](const std::string& name) { return delete_one(ctx, *args, name); });
+}
+
+namespace {
+
+int delete_one(Context& ctx, const Args& args, const std::string& name) {
+  if (!args.has("yes")) {
     auto detail = ctx.call("get", json::object{{"name", name}});
     if (!detail) return 1;
     if (ReplyView("get", *detail).str("status") == "online") {
@@ -163,11 +181,13 @@ int cmd_delete(Context& ctx, const std::vector<std::string>& tokens) {
       }
     }
   }
-  const bool keep = args->has("keep-logs");
+  const bool keep = args.has("keep-logs");
   if (!ctx.call("delete", json::object{{"name", name}, {"keep_logs", keep}})) return 1;
   ctx.say("🗑️  Deleted '" + name + "'" + (keep ? " (logs kept)" : ""));
   return 0;
 }
+
+}  // namespace
 
 int cmd_clean(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line("clean", "Remove stopped processes from list");
@@ -194,15 +214,23 @@ int cmd_watch(Context& ctx, const std::vector<std::string>& tokens) {
       "on-fast-crash", po::value<std::string>()->value_name("{backoff,stop,retry}"),
       "Fast-crash policy (default: backoff)")(
       "reset", "Reset watch config to defaults (ignore prior settings)");
-  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  spec.positionals = {
+      {"name", Positional::Arity::some, "Names of the processes, or all (the running ones)"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = args->positionals[0];
-  if (!check_name(ctx, name)) return 1;
-  json::object p{{"name", name}, {"reset", args->has("reset")}};
-  if (args->has("interval")) p["interval"] = args->vm["interval"].as<int64_t>();
-  if (args->has("min-uptime")) p["min_uptime"] = args->vm["min-uptime"].as<int64_t>();
-  if (args->has("on-fast-crash")) p["on_fast_crash"] = args->vm["on-fast-crash"].as<std::string>();
+  const auto targets = resolve_targets(ctx, args->positionals, AllMeans::online);
+  if (!targets) return 1;
+  return for_each_target(*targets,
+                         [&](const std::string& name) { return watch_one(ctx, *args, name); });
+}
+
+namespace {
+
+int watch_one(Context& ctx, const Args& args, const std::string& name) {
+  json::object p{{"name", name}, {"reset", args.has("reset")}};
+  if (args.has("interval")) p["interval"] = args.vm["interval"].as<int64_t>();
+  if (args.has("min-uptime")) p["min_uptime"] = args.vm["min-uptime"].as<int64_t>();
+  if (args.has("on-fast-crash")) p["on_fast_crash"] = args.vm["on-fast-crash"].as<std::string>();
   Connection* conn = ctx.require_connection();
   if (conn == nullptr) return 1;
   auto r = conn->call("watch", p);
@@ -221,21 +249,25 @@ int cmd_watch(Context& ctx, const std::vector<std::string>& tokens) {
   return 0;
 }
 
+}  // namespace
+
 int cmd_unwatch(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line("unwatch", "Detach watcher from a process (keeps proc running)");
-  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  spec.positionals = {{"name", Positional::Arity::some, "Names of the processes, or all"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = args->positionals[0];
-  if (!check_name(ctx, name)) return 1;
-  auto r = ctx.call("unwatch", json::object{{"name", name}});
-  if (!r) return 1;
-  if (!ReplyView("unwatch", *r).boolean("was_watched")) {
-    ctx.say(paint(ctx.out(), Color::yellow, "⚠️") + "  '" + name + "' is not being watched");
-  } else {
-    ctx.say(paint(ctx.out(), Color::gray, "👁  unwatched") + " '" + name + "'");
-  }
-  return 0;
+  const auto targets = resolve_targets(ctx, args->positionals);
+  if (!targets) return 1;
+  return for_each_target(*targets, [&](const std::string& name) {
+    auto r = ctx.call("unwatch", json::object{{"name", name}});
+    if (!r) return 1;
+    if (!ReplyView("unwatch", *r).boolean("was_watched")) {
+      ctx.say(paint(ctx.out(), Color::yellow, "⚠️") + "  '" + name + "' is not being watched");
+    } else {
+      ctx.say(paint(ctx.out(), Color::gray, "👁  unwatched") + " '" + name + "'");
+    }
+    return 0;
+  });
 }
 
 int cmd_autostart(Context& ctx, const std::vector<std::string>& tokens) {

@@ -14,6 +14,7 @@
 
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
+#include "client/commands/targets.hpp"
 #include "client/reply_view.hpp"
 #include "client/terminal.hpp"
 #include "common/log_tail.hpp"
@@ -262,23 +263,29 @@ int cmd_follow(Context& ctx, const std::vector<std::string>& tokens) {
 int cmd_flush(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line("flush", "Empty the logs of one or every process");
   spec.positionals = {
-      {"name", Positional::Arity::optional, "Name of the process (default: every process)"}};
+      {"name", Positional::Arity::many, "Names of the processes (default, or all: every process)"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  json::object p;
-  if (!args->positionals.empty()) {
-    if (!check_name(ctx, args->positionals[0])) return 1;
-    p["name"] = args->positionals[0];
+  const auto& names = args->positionals;
+  // bgod flushes every process when no name is given.
+  const bool every = names.empty() || std::find(names.begin(), names.end(), k_all) != names.end();
+  if (!every) {
+    for (const auto& n : names) {
+      if (!check_name(ctx, n)) return 1;
+    }
   }
-  auto r = ctx.call("flush", p);
-  if (!r) return 1;
-  const auto names = ReplyView("flush", *r).strings("flushed");
-  if (names.empty()) {
-    ctx.say("No logs to flush.");
+  const auto flush = [&](const json::object& params) {
+    auto r = ctx.call("flush", params);
+    if (!r) return 1;
+    const auto flushed = ReplyView("flush", *r).strings("flushed");
+    if (flushed.empty()) ctx.say("No logs to flush.");
+    for (const auto& n : flushed) ctx.say("🧹 Flushed logs of '" + n + "'");
     return 0;
-  }
-  for (const auto& n : names) ctx.say("🧹 Flushed logs of '" + n + "'");
-  return 0;
+  };
+  if (every) return flush(json::object{});
+  return for_each_target(names, [&](const std::string& name) {
+    return flush(json::object{{"name", name}});
+  });
 }
 
 }  // namespace bgo::client

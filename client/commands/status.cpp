@@ -203,7 +203,7 @@ int show_detail(Context& ctx, const std::string& name, bool single_token) {
     if (single_token) {
       ctx.fail(ctx.red_x() + " Unknown command or process: '" + name + "'");
       ctx.fail("   Run " + paint(ctx.err(), Color::bold, "bgo --help") + " for usage, or " +
-               paint(ctx.err(), Color::bold, "bgo start " + name + " -- <command>") +
+               paint(ctx.err(), Color::bold, "bgo start " + shell_word(name) + " -- <command>") +
                " to start a new process.");
     } else {
       ctx.fail(ctx.red_x() + " No process named '" + name + "' found");

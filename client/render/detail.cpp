@@ -108,9 +108,7 @@ std::string watch_section(const json::object& detail, const json::object& watch,
       if (!lines.empty()) out += "  Last err:\n";
       for (const auto line : lines) out += "    " + paint(style, Color::gray, line) + "\n";
     }
-    out += "  Recover:   " +
-           paint(style, Color::gray, "bgo logs " + name + " --watcher   |   bgo restart " + name) +
-           "\n";
+    out += "  Recover:   " + paint(style, Color::gray, recover_hint(name)) + "\n";
   } else {
     out += "  Errored:   no\n";
   }

@@ -118,7 +118,7 @@ std::string errored_footer(const std::vector<const json::object*>& errored, cons
     out += " ";
     out += str_or(watch, "error_reason", "unknown");
     out += "\n     ";
-    out += paint(style, Color::gray, "bgo logs " + name + " --watcher   |   bgo restart " + name);
+    out += paint(style, Color::gray, recover_hint(name));
     out += "\n";
   }
   return out;

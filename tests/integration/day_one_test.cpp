@@ -2,7 +2,7 @@
 // Issue #13, "what a pm2 user trips over on day one", end to end with the real bgo and bgod:
 // crashes shown as crashes, machine-friendly JSON, several names and `all`, did-you-mean,
 // starting a known process by name, environment, logs of everything, the small ones.
-#include <signal.h>
+#include <csignal>
 
 #include <boost/json.hpp>
 
@@ -24,7 +24,7 @@ std::string line_starting(const std::string& text, const std::string& prefix) {
   while (at < text.size()) {
     size_t end = text.find('\n', at);
     if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(at, end - at);
+    std::string line = text.substr(at, end - at);
     if (line.starts_with(prefix)) return line;
     at = end + 1;
   }
@@ -144,6 +144,91 @@ TEST_F(DayOneTest, JsonWithWatchIsRefused) {
                        "--json"))
       << r.err;
   EXPECT_EQ(bgo({"status", "--format", "{name}", "--json"}).code, 2);
+}
+
+// ---- 2: several names, and all -------------------------------------------------------------
+
+TEST_F(DayOneTest, StopRestartWatchUnwatchDeleteTakeSeveralNames) {
+  start_ok("api", {});
+  start_ok("worker", {});
+  RunResult r = bgo({"stop", "api", "worker"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "🛑 Stopped 'api' (PID: ")) << r.out;
+  EXPECT_TRUE(contains(r.out, "🛑 Stopped 'worker' (PID: ")) << r.out;
+  EXPECT_EQ(row("api")->at("status").as_string(), "stopped");
+
+  r = bgo({"restart", "api", "worker"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "Started 'api'") && contains(r.out, "Started 'worker'")) << r.out;
+  r = bgo({"watch", "api", "worker"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "Watching 'api'") && contains(r.out, "Watching 'worker'")) << r.out;
+  r = bgo({"unwatch", "api", "worker"});
+  EXPECT_TRUE(contains(r.out, "unwatched 'api'") && contains(r.out, "unwatched 'worker'"));
+
+  // One failure among several: every other name is still handled, and the exit code is 1.
+  r = bgo({"stop", "api", "ghost", "worker"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.out, "Stopped 'api'") && contains(r.out, "Stopped 'worker'")) << r.out;
+  EXPECT_TRUE(contains(r.err, "No process named 'ghost'")) << r.err;
+
+  r = bgo({"delete", "-y", "api", "worker"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "Deleted 'api'") && contains(r.out, "Deleted 'worker'")) << r.out;
+  EXPECT_EQ(status_json().as_array().size(), 0U);
+}
+
+TEST_F(DayOneTest, AllMeansEveryProcess) {
+  EXPECT_EQ(bgo({"stop", "all"}).out, "No processes registered.\n");
+  start_ok("a", {});
+  start_ok("b", {});
+  RunResult r = bgo({"stop", "all"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "Stopped 'a'") && contains(r.out, "Stopped 'b'")) << r.out;
+  // A warning for one already stopped is still exit 0 (spec §9).
+  r = bgo({"stop", "all"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_TRUE(contains(r.out, "Process 'a' is not running")) << r.out;
+  r = bgo({"restart", "all"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(row("a")->at("status").as_string(), "online");
+  EXPECT_EQ(row("b")->at("status").as_string(), "online");
+  ASSERT_EQ(bgo({"stop", "b"}).code, 0);
+  r = bgo({"watch", "all"});  // the running ones
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "Watching 'a'") && !contains(r.out, "'b'")) << r.out;
+  r = bgo({"flush", "all"});
+  EXPECT_EQ(r.code, 0);
+  r = bgo({"flush", "a", "b"});
+  EXPECT_EQ(r.code, 0);
+  r = bgo({"delete", "-y", "all"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(status_json().as_array().size(), 0U);
+}
+
+TEST_F(DayOneTest, AllIsReservedAsAName) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"start", "all", "--", bin("bgo_test_child")}, {"all", "--", bin("bgo_test_child")}}) {
+    RunResult r = bgo(args);
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(contains(r.err, "'all' is reserved")) << r.err;
+  }
+  EXPECT_EQ(status_json().as_array().size(), 0U);
+  RunResult r = bgo({"stop"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "the following arguments are required: name")) << r.err;
+}
+
+// ---- 9: the small ones ------------------------------------------------------------------------
+
+TEST_F(DayOneTest, HintsQuoteANameWithSpacesAsTheShellNeeds) {
+  RunResult r = bgo({"start", "bad name", "--", bin("bgo_test_child")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "   Logs: bgo logs 'bad name'\n")) << r.out;
+  r = bgo({"start", "it's", "--", bin("bgo_test_child"), "--after", "0", "--exit", "2"});
+  EXPECT_TRUE(contains(r.err, "   Check logs: bgo logs 'it'\\''s'\n")) << r.err;
+  r = bgo({"start", "plain-name_1.0", "--", bin("bgo_test_child")});
+  EXPECT_TRUE(contains(r.out, "   Logs: bgo logs plain-name_1.0\n")) << r.out;
 }
 
 }  // namespace
