@@ -8,6 +8,7 @@
 
 #include "client/autostart.hpp"
 #include "client/command.hpp"
+#include "client/did_you_mean.hpp"
 #include "client/direct_mode.hpp"
 #include "common/name.hpp"
 
@@ -166,7 +167,29 @@ bool is_prefix_of(std::string_view token, std::string_view option) {
   return token.size() >= 3 && option.starts_with(token);
 }
 
+// The command a first word that is not one probably meant (issue #13.6), unless it is a
+// program (on PATH, or a path): direct mode for real executables stays as it was.
+std::string command_guess(const std::string& word) {
+  if (word.empty() || word.starts_with('-') || word.find('/') != std::string::npos ||
+      on_path(word)) {
+    return {};
+  }
+  std::vector<std::string> commands{"help"};
+  for (const Command& c : command_registry()) {
+    commands.emplace_back(c.name);
+    for (auto alias : c.aliases) commands.emplace_back(alias);
+  }
+  return closest_command(word, commands);
+}
+
 int run_direct(Context& ctx, const std::vector<std::string>& args) {
+  // `bgo stauts` / `bgo restat web`: a typo, not a program to start (`bgo NAME -- CMD` always
+  // starts). A single word is looked up as a process first (show_detail).
+  const std::string guess = command_guess(args.front());
+  if (!guess.empty() && args.size() > 1 && args[1] != "--") {
+    ctx.fail("bgo: unknown command '" + args.front() + "'. Did you mean '" + guess + "'?");
+    return 2;
+  }
   DirectParse parsed = parse_direct(args, on_path);
   switch (parsed.kind) {
     case DirectParse::Kind::parser_fallthrough:
@@ -176,7 +199,7 @@ int run_direct(Context& ctx, const std::vector<std::string>& args) {
       return 1;
     case DirectParse::Kind::detail_or_unknown:
       if (!check_name(ctx, parsed.name)) return 1;
-      return show_detail(ctx, parsed.name, true);
+      return show_detail(ctx, parsed.name, true, guess);
     case DirectParse::Kind::start:
       if (!check_name(ctx, parsed.name)) return 1;
       return run_start(ctx, parsed.name, parsed.command, std::nullopt, parsed.watch, {});

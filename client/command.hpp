@@ -72,6 +72,9 @@ void print_started(Context& ctx, const boost::json::value& start_result,
 void print_start_error(Context& ctx, const Error& error, const std::string& name);
 // Validates a name; prints the original's message and returns false when invalid.
 bool check_name(Context& ctx, const std::string& name);
+// After a "No process named 'NAME'" message: prints "   Did you mean 'web'?" when registered
+// names are close to `name` (issue #13.6); nothing when none is or bgod cannot be asked.
+void suggest_names(Context& ctx, const std::string& name);
 std::string client_cwd();
 std::vector<std::string> client_env();
 
@@ -86,7 +89,11 @@ int cmd_unwatch(Context&, const std::vector<std::string>&);
 int cmd_restart_stopped(Context&, const std::vector<std::string>&);
 int cmd_restart_last(Context&, const std::vector<std::string>&);
 int cmd_status(Context&, const std::vector<std::string>&);
-int show_detail(Context& ctx, const std::string& name, bool single_token);
+// The detail view of `name`. When it is not registered and `single_token` (`bgo NAME`), a
+// non-empty `command_guess` turns the "Unknown command or process" message into "bgo: unknown
+// command 'NAME'. Did you mean 'GUESS'?" with exit 2 (issue #13.6).
+int show_detail(Context& ctx, const std::string& name, bool single_token,
+                std::string_view command_guess = {});
 int cmd_logs(Context&, const std::vector<std::string>&);
 int cmd_follow(Context&, const std::vector<std::string>&);
 int cmd_clean(Context&, const std::vector<std::string>&);

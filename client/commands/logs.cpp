@@ -64,6 +64,7 @@ bool registered(Context& ctx, const std::string& name) {
   auto r = conn->call("get", json::object{{"name", name}});
   if (!r) {
     ctx.fail(ctx.red_x() + " " + r.error().message);
+    if (r.error().code == Errc::no_such_process) suggest_names(ctx, name);
     return false;
   }
   return true;

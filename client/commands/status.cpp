@@ -195,11 +195,17 @@ int print_formatted(Context& ctx, const Args& args, const std::optional<std::str
 
 }  // namespace
 
-int show_detail(Context& ctx, const std::string& name, bool single_token) {
+int show_detail(Context& ctx, const std::string& name, bool single_token,
+                std::string_view command_guess) {
   bool daemon = true, missing = false;
   auto d = fetch_detail(ctx, name, daemon, missing);
   if (!d) {
     if (!missing) return 1;
+    if (single_token && !command_guess.empty()) {
+      ctx.fail("bgo: unknown command '" + name + "'. Did you mean '" + std::string(command_guess) +
+               "'?");
+      return 2;
+    }
     if (single_token) {
       ctx.fail(ctx.red_x() + " Unknown command or process: '" + name + "'");
       ctx.fail("   Run " + paint(ctx.err(), Color::bold, "bgo --help") + " for usage, or " +
@@ -208,6 +214,7 @@ int show_detail(Context& ctx, const std::string& name, bool single_token) {
     } else {
       ctx.fail(ctx.red_x() + " No process named '" + name + "' found");
     }
+    suggest_names(ctx, name);
     return 1;
   }
   const Style style{Level::normal, ctx.out().color};

@@ -219,6 +219,46 @@ TEST_F(DayOneTest, AllIsReservedAsAName) {
   EXPECT_TRUE(contains(r.err, "the following arguments are required: name")) << r.err;
 }
 
+// ---- 6: did you mean ---------------------------------------------------------------------------
+
+TEST_F(DayOneTest, AMistypedCommandGetsASuggestionAndStartsNothing) {
+  for (const auto& [typo, meant] : std::vector<std::pair<std::string, std::string>>{
+           {"stauts", "status"}, {"restat", "restart"}}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{{typo}, {typo, "web"}}) {
+      RunResult r = bgo(args);
+      EXPECT_EQ(r.code, 2) << typo;
+      EXPECT_EQ(r.err, "bgo: unknown command '" + typo + "'. Did you mean '" + meant + "'?\n");
+      EXPECT_EQ(r.out, "");
+    }
+  }
+  EXPECT_EQ(status_json().as_array().size(), 0U);
+  // A program on PATH is direct mode as before, and NAME -- CMD always starts.
+  RunResult r = bgo({"stats", "--", bin("bgo_test_child")});
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = bgo({bin("bgo_test_child"), "--tick", "1000"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  // A registered process named like a typo still shows its detail view.
+  r = bgo({"stats"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "Process: stats")) << r.out;
+}
+
+TEST_F(DayOneTest, AnUnknownNameGetsTheClosestRegisteredNames) {
+  start_ok("web", {});
+  start_ok("worker", {});
+  RunResult r = bgo({"stop", "wbe"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "No process named 'wbe' found\n   Did you mean 'web'?\n")) << r.err;
+  r = bgo({"restart", "wrker"});
+  EXPECT_TRUE(contains(r.err, "Did you mean 'worker'?")) << r.err;
+  r = bgo({"logs", "wbe"});
+  EXPECT_TRUE(contains(r.err, "Did you mean 'web'?")) << r.err;
+  r = bgo({"status", "wbe"});
+  EXPECT_TRUE(contains(r.err, "Did you mean 'web'?")) << r.err;
+  r = bgo({"stop", "zzzzzzzz"});
+  EXPECT_FALSE(contains(r.err, "Did you mean")) << r.err;
+}
+
 // ---- 9: the small ones ------------------------------------------------------------------------
 
 TEST_F(DayOneTest, HintsQuoteANameWithSpacesAsTheShellNeeds) {
