@@ -22,6 +22,9 @@ ReplyView::ReplyView(std::string_view method, const json::value& value, std::str
   object_ = &value.get_object();
 }
 
+ReplyView::ReplyView(std::string_view method, const json::object& object, std::string path)
+    : method_(method), path_(std::move(path)), object_(&object) {}
+
 std::string ReplyView::path_of(std::string_view key) const {
   return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
 }

@@ -37,6 +37,11 @@ class ReplyView {
  public:
   // Throws ProtocolError when `value` is not an object.
   ReplyView(std::string_view method, const boost::json::value& value, std::string path = {});
+  // A view of an object already taken out of a reply (no check needed).
+  ReplyView(std::string_view method, const boost::json::object& object, std::string path = {});
+  // A view must not outlive what it views: no temporaries.
+  ReplyView(std::string_view method, boost::json::value&& value, std::string path = {}) = delete;
+  ReplyView(std::string_view method, boost::json::object&& object, std::string path = {}) = delete;
 
   const boost::json::object& object() const { return *object_; }
   // The value of `key`, of any type (null included).
