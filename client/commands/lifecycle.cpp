@@ -19,13 +19,56 @@ namespace po = boost::program_options;
 namespace {
 int delete_one(Context& ctx, const Args& args, const std::string& name);
 int watch_one(Context& ctx, const Args& args, const std::string& name);
+
+// The detail of `name` when bgod has it registered; nullopt otherwise (or without bgod).
+std::optional<json::object> recorded(Context& ctx, const std::string& name) {
+  Connection* conn = ctx.connection();
+  if (conn == nullptr) return std::nullopt;
+  auto r = conn->call("get", json::object{{"name", name}});
+  if (!r) return std::nullopt;
+  return ReplyView("get", *r).object();
+}
+
+std::string joined_argv(const json::value& argv) {
+  std::string out;
+  if (!argv.is_array()) return out;
+  for (const auto& a : argv.get_array()) {
+    out += (out.empty() ? "" : " ") + (a.is_string() ? std::string(a.get_string()) : "?");
+  }
+  return out;
+}
+
+// `bgo start NAME` of a registered process: bgod's restart of a stopped process starts it
+// with its recorded command, cwd and environment.
+int start_recorded(Context& ctx, const std::string& name, const json::object& detail) {
+  const ReplyView d("get", detail);
+  if (d.str("status") == "online") {
+    ctx.fail(ctx.red_x() + " Process '" + name +
+             "' is already running (PID: " + json::serialize(d.at("pid")) + ")");
+    ctx.fail("   Use 'bgo stop " + name + "' first or choose a different name.");
+    return 1;
+  }
+  Connection* conn = ctx.require_connection();
+  if (conn == nullptr) return 1;
+  auto r = conn->call("restart", json::object{{"name", name}, {"reset_counters", false}});
+  if (!r) {
+    print_start_error(ctx, r.error(), name);
+    return 1;
+  }
+  print_started(ctx, *r, "restart");
+  return 0;
+}
 }  // namespace
 
 int run_start(Context& ctx, const std::string& name, std::vector<std::string> command,
               std::optional<std::string> cwd, bool watch, json::object extra) {
   if (!check_name(ctx, name) || !check_new_name(ctx, name)) return 1;
   if (!command.empty() && command.front() == "--") command.erase(command.begin());
+  // What is registered under `name` now: a stopped process starts again by name (issue #13.3),
+  // and a new command replacing a recorded one is said out loud.
+  const std::optional<json::object> known = recorded(ctx, name);
   if (command.empty()) {
+    if (known) return start_recorded(ctx, name, *known);
     print_start_error(ctx, param_error("command", "No command specified"), name);
     return 1;
   }
@@ -50,6 +93,14 @@ int run_start(Context& ctx, const std::string& name, std::vector<std::string> co
     return 1;
   }
   print_started(ctx, *r);
+  if (known) {
+    const auto now = recorded(ctx, name);
+    const json::value* before = known->if_contains("command");
+    const json::value* after = now ? now->if_contains("command") : nullptr;
+    if (before != nullptr && after != nullptr && *before != *after) {
+      ctx.say("   Replaced the command of '" + name + "' (was: " + joined_argv(*before) + ")");
+    }
+  }
   return 0;
 }
 

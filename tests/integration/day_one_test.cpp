@@ -113,6 +113,37 @@ TEST_F(DayOneTest, JsonHasStopReasonExitAndNumbersBesideTheOriginalKeys) {
   }
 }
 
+// ---- 3: start a known process by name ------------------------------------------------------
+
+TEST_F(DayOneTest, StartByNameStartsTheRecordedCommandAndReplacingIsSaid) {
+  start_ok("api", {"--tick", "1000"});
+  const json::value command = state("api").at("command");
+  ASSERT_EQ(bgo({"stop", "api"}).code, 0);
+  RunResult r = bgo({"start", "api"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "Started 'api' (PID: ")) << r.out;
+  EXPECT_EQ(row("api")->at("status").as_string(), "online");
+  EXPECT_EQ(state("api").at("command"), command);
+
+  r = bgo({"start", "api"});  // already running
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "Process 'api' is already running (PID: ")) << r.err;
+
+  ASSERT_EQ(bgo({"stop", "api"}).code, 0);
+  r = bgo({"start", "api", "--", bin("bgo_test_child"), "--tick", "2000"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "   Replaced the command of 'api' (was: ")) << r.out;
+  EXPECT_NE(state("api").at("command"), command);
+
+  // Same command again: nothing to say; an unknown name without a command: as before.
+  ASSERT_EQ(bgo({"stop", "api"}).code, 0);
+  r = bgo({"start", "api", "--", bin("bgo_test_child"), "--tick", "2000"});
+  EXPECT_FALSE(contains(r.out, "Replaced")) << r.out;
+  r = bgo({"start", "nope"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "No command specified")) << r.err;
+}
+
 // ---- 5: scripts ------------------------------------------------------------------------------
 
 TEST_F(DayOneTest, StatusFormatAndOutputPrintOneLinePerProcess) {
