@@ -48,6 +48,8 @@ Commands:
   restart-stopped      Restart stopped processes (interactive menu, --all, or by name)
   restart-last         Restart processes ordered by most recent (interactive menu or --all)
   status (ls, list)    Show process status
+  show (describe)      Show one process in detail (= status NAME)
+  jlist                Every process as JSON (= status --json)
   logs                 View process logs
   follow (tail)        Follow logs (shorthand for logs -f)
   flush                Empty the logs of one or every process
@@ -56,7 +58,7 @@ Commands:
   delete (rm)          Delete a process completely
   autostart            Per-process autostart policy (set NAME POLICY, show NAME;
                        install/uninstall/status = startup/unstartup/startup --status)
-  daemon               Control bgod itself (status, stop, start)
+  daemon               Control bgod itself (status, stop, start, restart)
   startup              Start bgod at login via systemd user units (--status [--json])
   unstartup            Remove the units again (bgod is then started on demand only)
   help                 Show help for a command

@@ -89,6 +89,8 @@ int cmd_unwatch(Context&, const std::vector<std::string>&);
 int cmd_restart_stopped(Context&, const std::vector<std::string>&);
 int cmd_restart_last(Context&, const std::vector<std::string>&);
 int cmd_status(Context&, const std::vector<std::string>&);
+int cmd_show(Context&, const std::vector<std::string>&);   // show / describe NAME
+int cmd_jlist(Context&, const std::vector<std::string>&);  // status --json
 // The detail view of `name`. When it is not registered and `single_token` (`bgo NAME`), a
 // non-empty `command_guess` turns the "Unknown command or process" message into "bgo: unknown
 // command 'NAME'. Did you mean 'GUESS'?" with exit 2 (issue #13.6).

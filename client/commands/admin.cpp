@@ -44,13 +44,21 @@ int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
   spec.options.add_options()("json", "status as JSON")(
       "keep-children", "stop: leave the processes running for the next bgod to adopt");
   spec.positionals = {{"action", Positional::Arity::one,
-                       "status: is bgod running; stop: shut it down; start: start it"}};
+                       "status: is bgod running; stop: shut it down; start: start it; restart: "
+                       "stop, then start (with --keep-children the processes keep running)"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
   const std::string action = args->positionals[0];
-  if (action != "status" && action != "stop" && action != "start") {
+  if (action != "status" && action != "stop" && action != "start" && action != "restart") {
     args->fail("argument action: invalid choice: '" + action +
-               "' (choose from 'status', 'stop', 'start')");
+               "' (choose from 'status', 'stop', 'start', 'restart')");
+  }
+  if (action == "restart") {
+    // Stop (the new bgod adopts kept children, or resurrects the others by policy), then start.
+    std::vector<std::string> stop{"stop"};
+    if (args->has("keep-children")) stop.emplace_back("--keep-children");
+    if (const int code = cmd_daemon(ctx, stop); code != 0) return code;
+    return cmd_daemon(ctx, {"start"});
   }
   if (action == "start") {
     auto c = connect_or_start(ctx.paths(), Autostart::yes);

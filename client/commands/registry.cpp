@@ -14,6 +14,8 @@ const std::vector<Command>& command_registry() {
       {"restart-stopped", {}, "Restart stopped processes", cmd_restart_stopped},
       {"restart-last", {}, "Restart processes ordered by most recent", cmd_restart_last},
       {"status", {"ls", "list"}, "Show process status", cmd_status},
+      {"show", {"describe"}, "Show one process in detail", cmd_show},
+      {"jlist", {}, "Every process as JSON", cmd_jlist},
       {"logs", {}, "View process logs", cmd_logs},
       {"follow", {"tail"}, "Follow logs (shorthand for logs -f)", cmd_follow},
       {"flush", {}, "Empty the logs of one or every process", cmd_flush},

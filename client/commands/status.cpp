@@ -297,4 +297,20 @@ int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
   return 0;
 }
 
+int cmd_show(Context& ctx, const std::vector<std::string>& tokens) {
+  CommandLine spec = command_line("show", "Show one process in detail (as bgo status NAME)");
+  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  auto args = parse_or_help(spec, tokens);
+  if (!args) return 0;
+  if (!check_name(ctx, args->positionals[0])) return 1;
+  return show_detail(ctx, args->positionals[0], false);
+}
+
+int cmd_jlist(Context& ctx, const std::vector<std::string>& tokens) {
+  CommandLine spec = command_line("jlist", "Every process as JSON (as bgo status --json)");
+  auto args = parse_or_help(spec, tokens);
+  if (!args) return 0;
+  return cmd_status(ctx, {"--json"});
+}
+
 }  // namespace bgo::client

@@ -292,6 +292,38 @@ TEST_F(DayOneTest, AnUnknownNameGetsTheClosestRegisteredNames) {
 
 // ---- 9: the small ones ------------------------------------------------------------------------
 
+TEST_F(DayOneTest, ShowDescribeAndJlistAreAliases) {
+  start_ok("api", {});
+  const std::string detail = bgo({"status", "api"}).out;
+  EXPECT_TRUE(contains(detail, "Process: api")) << detail;
+  for (const std::string alias : {"show", "describe"}) {
+    RunResult r = bgo({alias, "api"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(line_starting(r.out, "Process:"), line_starting(detail, "Process:"));
+    EXPECT_TRUE(contains(r.out, "  Command: ")) << r.out;
+  }
+  EXPECT_EQ(bgo({"show", "nope"}).code, 1);
+  RunResult j = bgo({"jlist"});
+  EXPECT_EQ(j.code, 0);
+  const json::value rows = json::parse(j.out);
+  ASSERT_EQ(rows.as_array().size(), 1U);
+  EXPECT_EQ(rows.as_array()[0].at("name").as_string(), "api");
+}
+
+TEST_F(DayOneTest, DaemonRestartKeepsChildrenWhenAsked) {
+  start_ok("api", {});
+  const auto pid = row("api")->at("pid");
+  const pid_t first = daemon_pid();
+  RunResult r = bgo({"daemon", "restart", "--keep-children"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "bgod stopped") && contains(r.out, "bgod is running")) << r.out;
+  EXPECT_NE(daemon_pid(), first);
+  const auto again = row("api");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->at("status").as_string(), "online");
+  EXPECT_EQ(again->at("pid"), pid);  // adopted, not restarted
+}
+
 TEST_F(DayOneTest, HintsQuoteANameWithSpacesAsTheShellNeeds) {
   RunResult r = bgo({"start", "bad name", "--", bin("bgo_test_child")});
   ASSERT_EQ(r.code, 0) << r.err;
