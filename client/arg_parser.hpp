@@ -37,7 +37,8 @@ struct Positional {
   std::string_view help;
 };
 
-// One subcommand's declaration. Options are program_options descriptions; a value's
+// One subcommand's declaration. Options are program_options descriptions (a
+// std::vector<std::string> value collects every occurrence, argparse's append); a value's
 // `value_name` is its argparse metavar, and a name written `{a,b,c}` restricts the value to
 // those choices.
 struct CommandLine {

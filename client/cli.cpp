@@ -50,6 +50,7 @@ Commands:
   status (ls, list)    Show process status
   show (describe)      Show one process in detail (= status NAME)
   jlist                Every process as JSON (= status --json)
+  env NAME             Print the environment NAME was started with
   logs                 View process logs
   follow (tail)        Follow logs (shorthand for logs -f)
   flush                Empty the logs of one or every process
@@ -187,6 +188,13 @@ std::string command_guess(const std::string& word) {
 int run_direct(Context& ctx, const std::vector<std::string>& args) {
   // `bgo stauts` / `bgo restat web`: a typo, not a program to start (`bgo NAME -- CMD` always
   // starts). A single word is looked up as a process first (show_detail).
+  // `bgo env NAME` prints the recorded environment; `bgo env …` with a program or an
+  // assignment stays direct mode, which starts /usr/bin/env as the original did.
+  if (args.size() == 2 && args[0] == "env" && !args[1].starts_with('-') &&
+      args[1].find_first_of("=/") == std::string::npos && !on_path(args[1])) {
+    ctx.invocation = "bgo env";
+    return cmd_env(ctx, {args[1]});
+  }
   const std::string guess = command_guess(args.front());
   if (!guess.empty() && args.size() > 1 && args[1] != "--") {
     ctx.fail("bgo: unknown command '" + args.front() + "'. Did you mean '" + guess + "'?");

@@ -80,8 +80,10 @@ std::vector<std::string> client_env();
 
 // Command entry points (client/commands/*.cpp).
 int cmd_start(Context&, const std::vector<std::string>&);
+// `env_overrides` (KEY=VALUE) replace or extend bgo's own environment for the new process.
 int run_start(Context& ctx, const std::string& name, std::vector<std::string> command,
-              std::optional<std::string> cwd, bool watch, boost::json::object extra);
+              std::optional<std::string> cwd, bool watch, boost::json::object extra,
+              const std::vector<std::string>& env_overrides = {});
 int cmd_stop(Context&, const std::vector<std::string>&);
 int cmd_restart(Context&, const std::vector<std::string>&);
 int cmd_watch(Context&, const std::vector<std::string>&);
@@ -89,7 +91,8 @@ int cmd_unwatch(Context&, const std::vector<std::string>&);
 int cmd_restart_stopped(Context&, const std::vector<std::string>&);
 int cmd_restart_last(Context&, const std::vector<std::string>&);
 int cmd_status(Context&, const std::vector<std::string>&);
-int cmd_show(Context&, const std::vector<std::string>&);   // show / describe NAME
+int cmd_show(Context&, const std::vector<std::string>&);
+int cmd_env(Context&, const std::vector<std::string>&);    // bgo env NAME   // show / describe NAME
 int cmd_jlist(Context&, const std::vector<std::string>&);  // status --json
 // The detail view of `name`. When it is not registered and `single_token` (`bgo NAME`), a
 // non-empty `command_guess` turns the "Unknown command or process" message into "bgo: unknown

@@ -106,6 +106,9 @@ json::object detail_json(const ProcessRecord& r, bool online, const UsageText& u
                            {"stderr", log_entry(paths, r.name, LogStream::err)},
                            {"watcher", log_entry(paths, r.name, LogStream::watcher)}};
   o["stopped_at"] = opt(r.stopped_at);
+  json::array env;
+  for (const auto& kv : r.env.value_or(std::vector<std::string>{})) env.emplace_back(kv);
+  o["env"] = r.env ? json::value(std::move(env)) : json::value(nullptr);
   return o;
 }
 

@@ -19,7 +19,7 @@ namespace bgo::proto {
 boost::json::object row_json(const ProcessRecord& record, bool online, const UsageText& usage);
 
 // A row plus pgid (absent when the file had none), autostart, logs {stdout, stderr, watcher}
-// ({path, size} or null), stopped_at.
+// ({path, size} or null), stopped_at, env (the recorded "K=V" list, or null).
 boost::json::object detail_json(const ProcessRecord& record, bool online, const UsageText& usage,
                                 const Paths& paths);
 

@@ -7,6 +7,7 @@
 
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
+#include "client/commands/env_vars.hpp"
 #include "client/commands/targets.hpp"
 #include "client/reply_view.hpp"
 #include "common/name.hpp"
@@ -61,7 +62,8 @@ int start_recorded(Context& ctx, const std::string& name, const json::object& de
 }  // namespace
 
 int run_start(Context& ctx, const std::string& name, std::vector<std::string> command,
-              std::optional<std::string> cwd, bool watch, json::object extra) {
+              std::optional<std::string> cwd, bool watch, json::object extra,
+              const std::vector<std::string>& env_overrides) {
   if (!check_name(ctx, name) || !check_new_name(ctx, name)) return 1;
   if (!command.empty() && command.front() == "--") command.erase(command.begin());
   // What is registered under `name` now: a stopped process starts again by name (issue #13.3),
@@ -79,7 +81,7 @@ int run_start(Context& ctx, const std::string& name, std::vector<std::string> co
               : (std::filesystem::path(dir) / *cwd).lexically_normal().string();
   json::array cmd, env;
   for (auto& a : command) cmd.emplace_back(a);
-  for (auto& e : client_env()) env.emplace_back(e);
+  for (auto& e : merge_env(client_env(), env_overrides)) env.emplace_back(e);
   extra["name"] = name;
   extra["command"] = std::move(cmd);
   extra["cwd"] = dir;
@@ -118,7 +120,11 @@ int cmd_start(Context& ctx, const std::vector<std::string>& tokens) {
       "max-log-size", po::value<std::string>(),
       "Rotate logs at this size, e.g. 10M (default: 10M; 0 = never)")(
       "log-files", po::value<int64_t>(), "Rotated log files kept (default: 5)")(
-      "time", "Prefix each log line with an ISO-8601 timestamp");
+      "time", "Prefix each log line with an ISO-8601 timestamp")(
+      "env", po::value<std::vector<std::string>>()->value_name("KEY=VALUE"),
+      "Set a variable for the process (repeatable; over bgo's own environment)")(
+      "env-file", po::value<std::string>()->value_name("FILE"),
+      "Variables from a file of KEY=VALUE lines (# comments; --env wins)");
   spec.positionals = {
       {"name", Positional::Arity::one, "Name for this process"},
       {"cmd", Positional::Arity::remainder, "Command to run (use -- before command)"}};
@@ -136,8 +142,24 @@ int cmd_start(Context& ctx, const std::vector<std::string>& tokens) {
   if (args->has("time")) extra["time"] = true;
   std::optional<std::string> cwd;
   if (args->has("cwd")) cwd = args->vm["cwd"].as<std::string>();
-  return run_start(ctx, args->positionals[0], args->rest, cwd, args->has("watch"),
-                   std::move(extra));
+  std::vector<std::string> env;
+  if (args->has("env-file")) {
+    std::string error;
+    auto from_file = read_env_file(args->vm["env-file"].as<std::string>(), error);
+    if (!from_file) {
+      ctx.fail(ctx.red_x() + " " + error);
+      return 1;
+    }
+    env = std::move(*from_file);
+  }
+  if (args->has("env")) {
+    for (const auto& kv : args->vm["env"].as<std::vector<std::string>>()) {
+      if (!is_assignment(kv)) args->fail("argument --env: expected KEY=VALUE: '" + kv + "'");
+      env.push_back(kv);
+    }
+  }
+  return run_start(ctx, args->positionals[0], args->rest, cwd, args->has("watch"), std::move(extra),
+                   env);
 }
 
 int cmd_stop(Context& ctx, const std::vector<std::string>& tokens) {
@@ -173,7 +195,8 @@ int cmd_stop(Context& ctx, const std::vector<std::string>& tokens) {
 int cmd_restart(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line("restart", "Restart a process");
   spec.options.add_options()("reset-counters",
-                             "Also zero the watch restart counter (default: preserve)");
+                             "Also zero the watch restart counter (default: preserve)")(
+      "update-env", "Start with this shell's environment instead of the recorded one");
   spec.positionals = {{"name", Positional::Arity::some, "Names of the processes, or all"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
@@ -184,9 +207,11 @@ int cmd_restart(Context& ctx, const std::vector<std::string>& tokens) {
   return for_each_target(*targets, [&](const std::string& name) {
     json::array env;
     for (auto& e : client_env()) env.emplace_back(e);
-    auto r = conn->call("restart", json::object{{"name", name},
-                                                {"reset_counters", args->has("reset-counters")},
-                                                {"env", std::move(env)}});
+    json::object params{
+        {"name", name}, {"reset_counters", args->has("reset-counters")}, {"env", std::move(env)}};
+    // bgod replaces the recorded environment with `env` only when asked (pm2's --update-env).
+    if (args->has("update-env")) params["update_env"] = true;
+    auto r = conn->call("restart", std::move(params));
     if (!r) {
       if (r.error().was_running.value_or(false)) ctx.say("🛑 Stopping '" + name + "'...");
       print_start_error(ctx, r.error(), name);

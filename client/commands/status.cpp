@@ -313,4 +313,27 @@ int cmd_jlist(Context& ctx, const std::vector<std::string>& tokens) {
   return cmd_status(ctx, {"--json"});
 }
 
+int cmd_env(Context& ctx, const std::vector<std::string>& tokens) {
+  CommandLine spec =
+      command_line("env", "Print the environment a process was started with (KEY=VALUE lines)");
+  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  auto args = parse_or_help(spec, tokens);
+  if (!args) return 0;
+  const std::string& name = args->positionals[0];
+  if (!check_name(ctx, name)) return 1;
+  auto r = ctx.call("get", json::object{{"name", name}});
+  if (!r) return 1;
+  const ReplyView detail("get", *r);
+  const json::value* env = detail.find("env");
+  if (env == nullptr || env->is_null()) {
+    ctx.fail(paint(ctx.err(), Color::yellow, "⚠️") + "  No environment is recorded for '" +
+             name + "' (it inherits bgod's)");
+    return 1;
+  }
+  std::string out;
+  for (const auto& kv : detail.strings("env")) out += kv + "\n";
+  std::cout << out << std::flush;
+  return 0;
+}
+
 }  // namespace bgo::client

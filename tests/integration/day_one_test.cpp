@@ -3,6 +3,7 @@
 // crashes shown as crashes, machine-friendly JSON, several names and `all`, did-you-mean,
 // starting a known process by name, environment, logs of everything, the small ones.
 #include <csignal>
+#include <fstream>
 
 #include <boost/json.hpp>
 
@@ -142,6 +143,55 @@ TEST_F(DayOneTest, StartByNameStartsTheRecordedCommandAndReplacingIsSaid) {
   r = bgo({"start", "nope"});
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(contains(r.err, "No command specified")) << r.err;
+}
+
+// ---- 4: environment ------------------------------------------------------------------------
+
+TEST_F(DayOneTest, StartTakesEnvAndEnvFileAndBgoEnvPrintsTheRecordedOne) {
+  const std::filesystem::path file = home_.parent_path() / "app.env";
+  {
+    std::ofstream out(file);
+    out << "# settings\nexport FROM_FILE=\"file value\"\nBOTH=file\n\n";
+  }
+  RunResult r =
+      bgo({"start", "app", "--env-file", file.string(), "--env", "BOTH=flag", "--env", "EXTRA=1",
+           "--", bin("bgo_test_child"), "--env", "FROM_FILE", "--env", "BOTH", "--env", "EXTRA"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_TRUE(wait_until([&] { return contains(bgo({"logs", "app"}).out, "EXTRA=1"); }));
+  const std::string logs = bgo({"logs", "app"}).out;
+  EXPECT_TRUE(contains(logs, "FROM_FILE=file value\n")) << logs;
+  EXPECT_TRUE(contains(logs, "BOTH=flag\n")) << logs;  // --env wins over the file
+
+  r = bgo({"env", "app"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "\nBOTH=flag\n") && contains(r.out, "\nEXTRA=1\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "FROM_FILE=file value\n")) << r.out;
+  EXPECT_TRUE(contains(bgo({"help", "env"}).out, "usage: bgo env"));
+  EXPECT_EQ(bgo({"env", "nope"}).code, 1);
+
+  r = bgo({"start", "bad", "--env", "NOEQUALS", "--", bin("bgo_test_child")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "argument --env: expected KEY=VALUE: 'NOEQUALS'")) << r.err;
+  {
+    std::ofstream out(file);
+    out << "OK=1\nthis is not an assignment\n";
+  }
+  r = bgo({"start", "bad", "--env-file", file.string(), "--", bin("bgo_test_child")});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "app.env:2: expected KEY=VALUE")) << r.err;
+}
+
+// Needs bgod to honour restart's `update_env` (it keeps the recorded environment today).
+TEST_F(DayOneTest, DISABLED_RestartUpdateEnvTakesTheShellsEnvironment) {
+  RunResult r =
+      bgo({"start", "app", "--env", "LEVEL=old", "--", bin("bgo_test_child"), "--env", "LEVEL"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_TRUE(wait_until([&] { return contains(bgo({"logs", "app"}).out, "LEVEL=old"); }));
+  ASSERT_EQ(bgo({"restart", "app"}, {{"LEVEL", "new"}}).code, 0);
+  EXPECT_TRUE(contains(bgo({"env", "app"}).out, "LEVEL=old\n"));  // plain restart: recorded env
+  ASSERT_EQ(bgo({"restart", "app", "--update-env"}, {{"LEVEL", "new"}}).code, 0);
+  EXPECT_TRUE(contains(bgo({"env", "app"}).out, "LEVEL=new\n"));
+  EXPECT_TRUE(wait_until([&] { return contains(bgo({"logs", "app"}).out, "LEVEL=new"); }));
 }
 
 // ---- 5: scripts ------------------------------------------------------------------------------
