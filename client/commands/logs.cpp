@@ -2,6 +2,7 @@
 // logs, follow/tail, flush (spec §7). The static view reads the files from their end; follow
 // streams from bgod (no `tail -f`, no polling).
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <fcntl.h>
 #include <iostream>
@@ -15,6 +16,8 @@
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
 #include "client/commands/targets.hpp"
+#include "client/offline.hpp"
+#include "client/render/text.hpp"
 #include "client/reply_view.hpp"
 #include "client/terminal.hpp"
 #include "common/log_tail.hpp"
@@ -225,6 +228,70 @@ int follow(Context& ctx, const std::string& name, const std::string& selected, b
   return 1;
 }
 
+// Every registered name, in name order: bgod's list, or the state files without bgod.
+std::optional<std::vector<std::string>> every_name(Context& ctx) {
+  std::vector<std::string> names;
+  Connection* conn = ctx.connection();
+  if (conn == nullptr) {
+    if (ctx.autostart()) {
+      ctx.require_connection();
+      return std::nullopt;
+    }
+    for (const auto& row : read_offline_state(ctx.paths()).rows) {
+      if (const auto* n = row.if_contains("name"); n != nullptr && n->is_string()) {
+        names.emplace_back(n->get_string());
+      }
+    }
+  } else {
+    auto r = conn->call("list", json::object{});
+    if (!r) {
+      ctx.fail(ctx.red_x() + " " + r.error().message);
+      return std::nullopt;
+    }
+    for (const auto& row : ReplyView("list", *r).objects("processes")) {
+      names.push_back(row.str("name"));
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// `bgo logs` with no name (or `all`), pm2 style: the last `n` lines of each process's stdout
+// and stderr, each line prefixed `name | ` (a colour per name on a terminal) unless `raw`.
+int show_everything(Context& ctx, int64_t n, bool out, bool err, bool raw) {
+  const auto names = every_name(ctx);
+  if (!names) return 1;
+  if (names->empty()) {
+    ctx.say("No processes registered.");
+    return 0;
+  }
+  constexpr std::array<Color, 4> k_palette = {Color::blue, Color::green, Color::yellow, Color::red};
+  std::size_t width = 0;
+  for (const auto& name : *names) width = std::max(width, visible_width(name));
+  std::string text;
+  for (std::size_t i = 0; i < names->size(); ++i) {
+    const std::string& name = (*names)[i];
+    const std::string prefix =
+        raw ? std::string()
+            : paint(ctx.out(), k_palette[i % k_palette.size()], pad_right(name, width)) + " | ";
+    for (const auto stream : {LogStream::out, LogStream::err}) {
+      if ((stream == LogStream::out && !out) || (stream == LogStream::err && !err)) continue;
+      auto tail = tail_log(ctx.paths().log_file(name, stream), static_cast<long>(n));
+      if (!tail) continue;
+      std::string_view rest(tail->text);
+      while (!rest.empty()) {
+        const auto nl = rest.find('\n');
+        text += prefix;
+        text += rest.substr(0, nl);
+        text += '\n';
+        rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+      }
+    }
+  }
+  std::cout << text << std::flush;
+  return 0;
+}
+
 }  // namespace
 
 int cmd_logs(Context& ctx, const std::vector<std::string>& tokens) {
@@ -232,10 +299,24 @@ int cmd_logs(Context& ctx, const std::vector<std::string>& tokens) {
   spec.options.add_options()("follow,f", "Follow log output")(
       "lines,n", po::value<int64_t>()->default_value(50), "Number of lines (default: 50)")(
       "stdout", "Show only stdout")("stderr", "Show only stderr")(
-      "watcher", "Show the watcher log (restart events, errors)");
-  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+      "watcher", "Show the watcher log (restart events, errors)")(
+      "raw", "Without a name: no 'name | ' prefixes");
+  spec.positionals = {{"name", Positional::Arity::optional,
+                       "Name of the process (default, or all: every process)"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
+  if (args->positionals.empty() || args->positionals[0] == k_all) {
+    if (args->has("follow")) {
+      args->fail(
+          "argument -f/--follow: needs a process name (following every process is not "
+          "supported yet)");
+    }
+    if (args->has("watcher")) args->fail("argument --watcher: needs a process name");
+    const bool only_out = args->has("stdout") && !args->has("stderr");
+    const bool only_err = args->has("stderr") && !args->has("stdout");
+    return show_everything(ctx, args->vm["lines"].as<int64_t>(), !only_err, !only_out,
+                           args->has("raw"));
+  }
   const std::string name = args->positionals[0];
   if (!check_name(ctx, name)) return 1;
   const std::string stream = stream_of(*args, true);

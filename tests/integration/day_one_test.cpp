@@ -340,6 +340,28 @@ TEST_F(DayOneTest, AnUnknownNameGetsTheClosestRegisteredNames) {
   EXPECT_FALSE(contains(r.err, "Did you mean")) << r.err;
 }
 
+// ---- 7: logs of everything ---------------------------------------------------------------------
+
+TEST_F(DayOneTest, LogsWithoutANameShowEveryProcessWithPrefixes) {
+  EXPECT_EQ(bgo({"logs"}).out, "No processes registered.\n");
+  start_ok("api", {"--lines", "2"});
+  start_ok("worker-long", {"--stderr", "boom"});
+  ASSERT_TRUE(wait_until([&] { return contains(bgo({"logs"}).out, "boom"); }));
+  RunResult r = bgo({"logs"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "api         | line 1\napi         | line 2\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "worker-long | boom\n")) << r.out;
+  EXPECT_LT(r.out.find("api "), r.out.find("worker-long "));
+  r = bgo({"logs", "all", "--stderr", "--raw"});
+  EXPECT_TRUE(contains(r.out, "\nboom\n") && !contains(r.out, "line 1") && !contains(r.out, " | "))
+      << r.out;
+  r = bgo({"logs", "--stdout", "-n", "1"});
+  EXPECT_TRUE(contains(r.out, "api         | line 2\n") && !contains(r.out, "| boom")) << r.out;
+  r = bgo({"logs", "-f"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "needs a process name")) << r.err;
+}
+
 // ---- 9: the small ones ------------------------------------------------------------------------
 
 TEST_F(DayOneTest, ShowDescribeAndJlistAreAliases) {
