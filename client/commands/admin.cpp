@@ -39,41 +39,25 @@ std::string format_uptime(int64_t s) {
 
 }  // namespace
 
-int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
-  CommandLine spec = command_line("daemon", "Control bgod itself");
-  spec.options.add_options()("json", "status as JSON")(
-      "keep-children", "stop: leave the processes running for the next bgod to adopt");
-  spec.positionals = {{"action", Positional::Arity::one,
-                       "status: is bgod running; stop: shut it down; start: start it; restart: "
-                       "stop, then start (with --keep-children the processes keep running)"}};
-  auto args = parse_or_help(spec, tokens);
-  if (!args) return 0;
-  const std::string action = args->positionals[0];
-  if (action != "status" && action != "stop" && action != "start" && action != "restart") {
-    args->fail("argument action: invalid choice: '" + action +
-               "' (choose from 'status', 'stop', 'start', 'restart')");
+namespace {
+
+int start_bgod(Context& ctx) {
+  auto c = connect_or_start(ctx.paths(), Autostart::yes);
+  if (!c) {
+    ctx.fail(ctx.red_x() + " " + c.error().message);
+    return 1;
   }
-  if (action == "restart") {
-    // Stop (the new bgod adopts kept children, or resurrects the others by policy), then start.
-    std::vector<std::string> stop{"stop"};
-    if (args->has("keep-children")) stop.emplace_back("--keep-children");
-    if (const int code = cmd_daemon(ctx, stop); code != 0) return code;
-    return cmd_daemon(ctx, {"start"});
+  auto r = c->call("hello", json::object{});
+  if (!r) {
+    ctx.fail(ctx.red_x() + " " + r.error().message);
+    return 1;
   }
-  if (action == "start") {
-    auto c = connect_or_start(ctx.paths(), Autostart::yes);
-    if (!c) {
-      ctx.fail(ctx.red_x() + " " + c.error().message);
-      return 1;
-    }
-    auto r = c->call("hello", json::object{});
-    if (!r) {
-      ctx.fail(ctx.red_x() + " " + r.error().message);
-      return 1;
-    }
-    ctx.say("bgod is running (PID: " + json::serialize(ReplyView("hello", *r).at("pid")) + ")");
-    return 0;
-  }
+  ctx.say("bgod is running (PID: " + json::serialize(ReplyView("hello", *r).at("pid")) + ")");
+  return 0;
+}
+
+// `stop` and `status` (spec Appendix D #11); exit 3 from `status` when bgod is not running.
+int stop_or_status(Context& ctx, const std::string& action, bool keep_children, bool as_json) {
   auto conn = connect_or_start(ctx.paths(), Autostart::no);
   if (!conn) {
     if (!daemon_absent(conn.error())) {
@@ -84,7 +68,7 @@ int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
       ctx.say("bgod is not running");
       return 0;
     }
-    if (args->has("json")) {
+    if (as_json) {
       std::cout << proto::python_json_dumps(
                        json::object{{"running", false}, {"socket", ctx.paths().socket().string()}},
                        2)
@@ -95,7 +79,7 @@ int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
     return 3;
   }
   if (action == "stop") {
-    auto r = conn->call("daemon.stop", json::object{{"keep_children", args->has("keep-children")}});
+    auto r = conn->call("daemon.stop", json::object{{"keep_children", keep_children}});
     if (!r) {
       ctx.fail(ctx.red_x() + " " + r.error().message);
       return 1;
@@ -119,7 +103,7 @@ int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
   json::object st = ReplyView("daemon.status", *r).object();
   st["running"] = true;
   const ReplyView sv("daemon.status", st);
-  if (args->has("json")) {
+  if (as_json) {
     std::cout << proto::python_json_dumps(st, 2) << "\n";
     return 0;
   }
@@ -131,6 +115,32 @@ int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
   ctx.say("  Processes: " + json::serialize(sv.at("processes")) + " (" +
           json::serialize(sv.at("online")) + " online)");
   return 0;
+}
+
+}  // namespace
+
+int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
+  CommandLine spec = command_line("daemon", "Control bgod itself");
+  spec.options.add_options()("json", "status as JSON")(
+      "keep-children", "stop: leave the processes running for the next bgod to adopt");
+  spec.positionals = {{"action", Positional::Arity::one,
+                       "status: is bgod running; stop: shut it down; start: start it; restart: "
+                       "stop, then start (with --keep-children the processes keep running)"}};
+  auto args = parse_or_help(spec, tokens);
+  if (!args) return 0;
+  const std::string action = args->positionals[0];
+  if (action != "status" && action != "stop" && action != "start" && action != "restart") {
+    args->fail("argument action: invalid choice: '" + action +
+               "' (choose from 'status', 'stop', 'start', 'restart')");
+  }
+  if (action == "start") return start_bgod(ctx);
+  if (action == "restart") {
+    // Stop (the new bgod adopts kept children, or resurrects the others by policy), then start.
+    if (const int code = stop_or_status(ctx, "stop", args->has("keep-children"), false); code != 0)
+      return code;
+    return start_bgod(ctx);
+  }
+  return stop_or_status(ctx, action, args->has("keep-children"), args->has("json"));
 }
 
 }  // namespace bgo::client
