@@ -37,19 +37,10 @@ cmake --build build-release -j2 --target bgo bgod
 echo "==> installing into $bindir"
 mkdir -p "$bindir"
 install -m 0755 build-release/bin/bgo build-release/bin/bgod "$bindir/"
-# The units, not enabled. ExecStart gets bgod's real path quoted as `bgo startup` writes it
-# (client/systemd_units.cpp): in double quotes, \ and " backslash-escaped, % doubled.
-bgod_path=$(realpath "$bindir/bgod")
-quoted=${bgod_path//\\/\\\\}
-quoted=${quoted//\"/\\\"}
-quoted="\"${quoted//%/%%}\""
-for_sed=${quoted//\\/\\\\}
-for_sed=${for_sed//&/\\&}
-for_sed=${for_sed//#/\\#}
+# The units, not enabled, for bgod's real path. bgo writes them itself (`bgo --write-units`),
+# so the unit-file quoting of ExecStart has one source: client/systemd_units.cpp.
 mkdir -p "$unitdir"
-sed "s#^ExecStart=@BGOD@#ExecStart=$for_sed#" systemd/bgod.service > "$unitdir/bgod.service"
-chmod 0644 "$unitdir/bgod.service"
-install -m 0644 systemd/bgod.socket "$unitdir/bgod.socket"
+"$bindir/bgo" --write-units "$unitdir" "$(realpath "$bindir/bgod")"
 echo "installed the systemd user units bgod.service and bgod.socket into $unitdir (not enabled)"
 echo "to start bgod at login: $bindir/bgo startup   (see docs/startup.md)"
 case ":$PATH:" in

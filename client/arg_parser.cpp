@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <regex>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include <boost/program_options.hpp>
+
+#include "client/terminal.hpp"
 
 namespace bgo::client {
 
@@ -191,7 +191,24 @@ class Parser {
       positionals.insert(positionals.end(), tokens_.begin() + static_cast<long>(i), tokens_.end());
 
     assign_positionals(positionals, args);
-    for (const auto& [key, value] : stored_) store(key, value, args.vm);
+    // An option declared with a vector value is argparse's action="append": every occurrence
+    // is kept, in order, so it is stored in one go.
+    std::vector<std::string> appended;
+    for (const auto& [key, value] : stored_) {
+      if (appends(key)) {
+        appended.push_back("--" + key + "=" + value.value_or(""));
+      } else {
+        store(key, value, args.vm);
+      }
+    }
+    if (!appended.empty()) {
+      po::store(
+          po::command_line_parser(appended)
+              .options(spec_.options)
+              .style(po::command_line_style::unix_style & ~po::command_line_style::allow_guessing)
+              .run(),
+          args.vm);
+    }
     try {
       po::store(po::parsed_options(&spec_.options), args.vm);  // defaults
       po::notify(args.vm);
@@ -250,9 +267,16 @@ class Parser {
     }
   }
 
+  bool appends(const std::string& key) const {
+    const auto it = std::find_if(table_.begin(), table_.end(),
+                                 [&](const OptionInfo& t) { return t.long_name == key; });
+    return it != table_.end() && dynamic_cast<const po::typed_value<std::vector<std::string>>*>(
+                                     it->desc->semantic().get()) != nullptr;
+  }
+
   void record(const std::string& key, std::optional<std::string> value) {
-    // argparse: the last occurrence wins.
-    std::erase_if(stored_, [&](const auto& kv) { return kv.first == key; });
+    // argparse: the last occurrence wins (except for an appending option).
+    if (!appends(key)) std::erase_if(stored_, [&](const auto& kv) { return kv.first == key; });
     stored_.emplace_back(key, std::move(value));
     seen_.push_back(key);
   }
@@ -306,6 +330,10 @@ class Parser {
           if (w < words.size()) args.positionals.push_back(words[w++]);
           break;
         case Positional::Arity::many:
+          while (w < words.size()) args.positionals.push_back(words[w++]);
+          break;
+        case Positional::Arity::some:
+          if (w == words.size()) missing.emplace_back(pos.name);
           while (w < words.size()) args.positionals.push_back(words[w++]);
           break;
         case Positional::Arity::remainder:
@@ -415,18 +443,7 @@ Args parse_command_line(const CommandLine& spec, const std::vector<std::string>&
   return Parser(spec, tokens).run();
 }
 
-int help_width() {
-  int columns = 0;
-  if (const char* c = std::getenv("COLUMNS"); c != nullptr) {
-    columns = static_cast<int>(std::strtol(c, nullptr, 10));
-  }
-  if (columns <= 0) {
-    winsize ws{};
-    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) columns = ws.ws_col;
-  }
-  if (columns <= 0) columns = 80;
-  return columns - 2;
-}
+int help_width() { return terminal_columns() - 2; }
 
 std::string format_usage(const CommandLine& spec, int width) {
   const auto table = option_table(spec.options);
@@ -456,6 +473,9 @@ std::string format_usage(const CommandLine& spec, int width) {
         break;
       case Positional::Arity::many:
         pos_parts.push_back("[" + std::string(p.name) + " ...]");
+        break;
+      case Positional::Arity::some:
+        pos_parts.push_back(std::string(p.name) + " [" + std::string(p.name) + " ...]");
         break;
       case Positional::Arity::remainder:
         pos_parts.emplace_back("...");

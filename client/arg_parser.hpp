@@ -29,6 +29,7 @@ struct Positional {
     one,        // required
     optional,   // `[name]`
     many,       // `[names ...]`, zero or more
+    some,       // `names [names ...]`, one or more (argparse nargs='+')
     remainder,  // everything after the previous positional (start's command)
   };
   std::string_view name;
@@ -36,7 +37,8 @@ struct Positional {
   std::string_view help;
 };
 
-// One subcommand's declaration. Options are program_options descriptions; a value's
+// One subcommand's declaration. Options are program_options descriptions (a
+// std::vector<std::string> value collects every occurrence, argparse's append); a value's
 // `value_name` is its argparse metavar, and a name written `{a,b,c}` restricts the value to
 // those choices.
 struct CommandLine {
@@ -71,7 +73,7 @@ struct Args {
 // the command. Throws UsageError.
 Args parse_command_line(const CommandLine& spec, const std::vector<std::string>& tokens);
 
-// Terminal width argparse formats for: $COLUMNS, else the size of stdout, else 80; minus 2.
+// Terminal width argparse formats for: terminal_columns() (client/terminal.hpp) minus 2.
 int help_width();
 
 // argparse's usage line(s), "usage: ...\n", wrapped at `width`.

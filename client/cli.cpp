@@ -2,12 +2,13 @@
 // run_cli(): dispatch order of spec §2.1, argument parsing, help.
 #include "client/cli.hpp"
 
+#include <csignal>
 #include <iostream>
-#include <signal.h>
 #include <unistd.h>
 
 #include "client/autostart.hpp"
 #include "client/command.hpp"
+#include "client/did_you_mean.hpp"
 #include "client/direct_mode.hpp"
 #include "common/name.hpp"
 
@@ -47,6 +48,9 @@ Commands:
   restart-stopped      Restart stopped processes (interactive menu, --all, or by name)
   restart-last         Restart processes ordered by most recent (interactive menu or --all)
   status (ls, list)    Show process status
+  show (describe)      Show one process in detail (= status NAME)
+  jlist                Every process as JSON (= status --json)
+  env NAME             Print the environment NAME was started with
   logs                 View process logs
   follow (tail)        Follow logs (shorthand for logs -f)
   flush                Empty the logs of one or every process
@@ -55,7 +59,7 @@ Commands:
   delete (rm)          Delete a process completely
   autostart            Per-process autostart policy (set NAME POLICY, show NAME;
                        install/uninstall/status = startup/unstartup/startup --status)
-  daemon               Control bgod itself (status, stop, start)
+  daemon               Control bgod itself (status, stop, start, restart)
   startup              Start bgod at login via systemd user units (--status [--json])
   unstartup            Remove the units again (bgod is then started on demand only)
   help                 Show help for a command
@@ -166,7 +170,36 @@ bool is_prefix_of(std::string_view token, std::string_view option) {
   return token.size() >= 3 && option.starts_with(token);
 }
 
+// The command a first word that is not one probably meant (issue #13.6), unless it is a
+// program (on PATH, or a path): direct mode for real executables stays as it was.
+std::string command_guess(const std::string& word) {
+  if (word.empty() || word.starts_with('-') || word.find('/') != std::string::npos ||
+      on_path(word)) {
+    return {};
+  }
+  std::vector<std::string> commands{"help"};
+  for (const Command& c : command_registry()) {
+    commands.emplace_back(c.name);
+    for (auto alias : c.aliases) commands.emplace_back(alias);
+  }
+  return closest_command(word, commands);
+}
+
 int run_direct(Context& ctx, const std::vector<std::string>& args) {
+  // `bgo stauts` / `bgo restat web`: a typo, not a program to start (`bgo NAME -- CMD` always
+  // starts). A single word is looked up as a process first (show_detail).
+  // `bgo env NAME` prints the recorded environment; `bgo env …` with a program or an
+  // assignment stays direct mode, which starts /usr/bin/env as the original did.
+  if (args.size() == 2 && args[0] == "env" && !args[1].starts_with('-') &&
+      args[1].find_first_of("=/") == std::string::npos && !on_path(args[1])) {
+    ctx.invocation = "bgo env";
+    return cmd_env(ctx, {args[1]});
+  }
+  const std::string guess = command_guess(args.front());
+  if (!guess.empty() && args.size() > 1 && args[1] != "--") {
+    ctx.fail("bgo: unknown command '" + args.front() + "'. Did you mean '" + guess + "'?");
+    return 2;
+  }
   DirectParse parsed = parse_direct(args, on_path);
   switch (parsed.kind) {
     case DirectParse::Kind::parser_fallthrough:
@@ -176,7 +209,7 @@ int run_direct(Context& ctx, const std::vector<std::string>& args) {
       return 1;
     case DirectParse::Kind::detail_or_unknown:
       if (!check_name(ctx, parsed.name)) return 1;
-      return show_detail(ctx, parsed.name, true);
+      return show_detail(ctx, parsed.name, true, guess);
     case DirectParse::Kind::start:
       if (!check_name(ctx, parsed.name)) return 1;
       return run_start(ctx, parsed.name, parsed.command, std::nullopt, parsed.watch, {});
@@ -184,11 +217,8 @@ int run_direct(Context& ctx, const std::vector<std::string>& args) {
   return 1;
 }
 
-}  // namespace
-
-int run_cli(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  ::signal(SIGPIPE, SIG_IGN);
+int dispatch(const std::vector<std::string>& args) {
+  (void)std::signal(SIGPIPE, SIG_IGN);  // cannot fail for SIGPIPE
   if (args.empty()) return print_help({});
   const std::string& first = args.front();
   // argparse accepts any unambiguous prefix of the top-level options too (`--he`, `--vers`).
@@ -200,6 +230,7 @@ int run_cli(int argc, char** argv) {
     std::cout << "bgo " << BGO_VERSION << "\n";
     return 0;
   }
+  if (first == "--write-units" && args.size() == 3) return write_packaged_units(args[1], args[2]);
   if (first == "help") return print_help(std::vector<std::string>(args.begin() + 1, args.end()));
   auto paths = Paths::resolve();
   if (!paths) {
@@ -221,6 +252,20 @@ int run_cli(int argc, char** argv) {
     const std::string prog = e.prog.empty() ? ctx.invocation : e.prog;
     const std::string usage = e.usage.empty() ? "usage: " + prog + " [-h] ...\n" : e.usage;
     return usage_error(usage, prog, e.what());
+  }
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  try {
+    return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::exception& e) {
+    // A reply of an unexpected shape (ProtocolError), a failed allocation, ...: say so and
+    // exit 1 rather than abort.
+    std::cout.flush();
+    std::cerr << "bgo: error: " << e.what() << "\n";
+    return 1;
   }
 }
 

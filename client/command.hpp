@@ -66,17 +66,24 @@ struct Command {
 const std::vector<Command>& command_registry();
 
 // Shared printers (spec §3.1, §3.4).
-void print_started(Context& ctx, const boost::json::value& start_result);
+// `method` names the call whose reply `start_result` is (for a ProtocolError).
+void print_started(Context& ctx, const boost::json::value& start_result,
+                   std::string_view method = "start");
 void print_start_error(Context& ctx, const Error& error, const std::string& name);
 // Validates a name; prints the original's message and returns false when invalid.
 bool check_name(Context& ctx, const std::string& name);
+// After a "No process named 'NAME'" message: prints "   Did you mean 'web'?" when registered
+// names are close to `name` (issue #13.6); nothing when none is or bgod cannot be asked.
+void suggest_names(Context& ctx, const std::string& name);
 std::string client_cwd();
 std::vector<std::string> client_env();
 
 // Command entry points (client/commands/*.cpp).
 int cmd_start(Context&, const std::vector<std::string>&);
+// `env_overrides` (KEY=VALUE) replace or extend bgo's own environment for the new process.
 int run_start(Context& ctx, const std::string& name, std::vector<std::string> command,
-              std::optional<std::string> cwd, bool watch, boost::json::object extra);
+              std::optional<std::string> cwd, bool watch, boost::json::object extra,
+              const std::vector<std::string>& env_overrides = {});
 int cmd_stop(Context&, const std::vector<std::string>&);
 int cmd_restart(Context&, const std::vector<std::string>&);
 int cmd_watch(Context&, const std::vector<std::string>&);
@@ -84,7 +91,14 @@ int cmd_unwatch(Context&, const std::vector<std::string>&);
 int cmd_restart_stopped(Context&, const std::vector<std::string>&);
 int cmd_restart_last(Context&, const std::vector<std::string>&);
 int cmd_status(Context&, const std::vector<std::string>&);
-int show_detail(Context& ctx, const std::string& name, bool single_token);
+int cmd_show(Context&, const std::vector<std::string>&);
+int cmd_env(Context&, const std::vector<std::string>&);    // bgo env NAME   // show / describe NAME
+int cmd_jlist(Context&, const std::vector<std::string>&);  // status --json
+// The detail view of `name`. When it is not registered and `single_token` (`bgo NAME`), a
+// non-empty `command_guess` turns the "Unknown command or process" message into "bgo: unknown
+// command 'NAME'. Did you mean 'GUESS'?" with exit 2 (issue #13.6).
+int show_detail(Context& ctx, const std::string& name, bool single_token,
+                std::string_view command_guess = {});
 int cmd_logs(Context&, const std::vector<std::string>&);
 int cmd_follow(Context&, const std::vector<std::string>&);
 int cmd_clean(Context&, const std::vector<std::string>&);
@@ -99,5 +113,9 @@ int cmd_unstartup(Context&, const std::vector<std::string>&);
 int cmd_autostart_login(Context& ctx, const std::string& action,
                         const std::vector<std::string>& rest);
 int cmd_flush(Context&, const std::vector<std::string>&);
+// `bgo --write-units DIR BGOD` (internal, for install.sh and `cmake --install`): writes
+// bgod.service and bgod.socket for the default home into DIR, ExecStart quoted by
+// quote_unit_word(), so that the unit-file quoting has one source. Exit 0, or 1 with a message.
+int write_packaged_units(const std::string& dir, const std::string& bgod);
 
 }  // namespace bgo::client

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Context and the shared printers.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -8,6 +9,9 @@
 
 #include "client/autostart.hpp"
 #include "client/command.hpp"
+#include "client/did_you_mean.hpp"
+#include "client/render/text.hpp"
+#include "client/reply_view.hpp"
 #include "common/name.hpp"
 
 extern char** environ;
@@ -59,9 +63,13 @@ Connection* Context::require_connection() {
 std::optional<json::value> Context::call(std::string_view method, json::value params) {
   Connection* c = require_connection();
   if (c == nullptr) return std::nullopt;
+  const json::value* name = params.is_object() ? params.get_object().if_contains("name") : nullptr;
+  const std::string target =
+      name != nullptr && name->is_string() ? std::string(name->get_string()) : std::string();
   auto r = c->call(method, std::move(params));
   if (!r) {
     fail(red_x() + " " + r.error().message);
+    if (r.error().code == Errc::no_such_process && !target.empty()) suggest_names(*this, target);
     return std::nullopt;
   }
   return std::move(*r);
@@ -79,6 +87,20 @@ void Context::fail(std::string_view line) const {
 }
 
 std::string Context::red_x() const { return paint(err_, Color::red, "❌"); }
+
+void suggest_names(Context& ctx, const std::string& name) {
+  Connection* conn = ctx.connection();
+  if (conn == nullptr) return;
+  auto r = conn->call("list", json::object{});
+  if (!r) return;
+  std::vector<std::string> names;
+  for (const auto& row : ReplyView("list", *r).objects("processes"))
+    names.push_back(row.str("name"));
+  std::sort(names.begin(), names.end());
+  if (const std::string hint = did_you_mean(closest(name, names)); !hint.empty()) {
+    ctx.fail("  " + hint);
+  }
+}
 
 bool check_name(Context& ctx, const std::string& name) {
   if (is_valid_name(name)) return true;
@@ -107,19 +129,19 @@ std::vector<std::string> client_env() {
   return env;
 }
 
-void print_started(Context& ctx, const json::value& result) {
-  const json::object& o = result.as_object();
-  const std::string name(o.at("name").as_string());
+void print_started(Context& ctx, const json::value& result, std::string_view method) {
+  const ReplyView o(method, result);
+  const std::string name = o.str("name");
   ctx.say(paint(ctx.out(), Color::green, "✅") + " Started '" + name +
-          "' (PID: " + std::to_string(o.at("pid").as_int64()) + ")");
-  if (const json::value* w = o.if_contains("watch"); w != nullptr && w->is_object()) {
-    const json::object& wo = w->as_object();
+          "' (PID: " + std::to_string(o.int64("pid")) + ")");
+  if (const json::value* w = o.find("watch"); w != nullptr && w->is_object()) {
+    const ReplyView wo = o.child("watch");
     ctx.say("   " + paint(ctx.out(), Color::blue, "👁") +
             " Watching (interval=" + json::serialize(wo.at("interval")) +
             "s, min-uptime=" + json::serialize(wo.at("min_uptime")) +
-            "s, on-fast-crash=" + std::string(wo.at("on_fast_crash").as_string()) + ")");
+            "s, on-fast-crash=" + wo.str("on_fast_crash") + ")");
   }
-  ctx.say("   Logs: bgo logs " + name);
+  ctx.say("   Logs: bgo logs " + shell_word(name));
 }
 
 void print_start_error(Context& ctx, const Error& error, const std::string& name) {
@@ -130,7 +152,7 @@ void print_start_error(Context& ctx, const Error& error, const std::string& name
       break;
     case Errc::exited_at_once:
       ctx.fail(ctx.red_x() + " " + error.message);
-      ctx.fail("   Check logs: bgo logs " + name);
+      ctx.fail("   Check logs: bgo logs " + shell_word(name));
       break;
     case Errc::invalid_params:
       if (error.param == "command") {
@@ -139,6 +161,10 @@ void print_start_error(Context& ctx, const Error& error, const std::string& name
         break;
       }
       [[fallthrough]];
+    case Errc::no_such_process:
+      ctx.fail(ctx.red_x() + " " + error.message);
+      suggest_names(ctx, name);
+      break;
     default:
       ctx.fail(ctx.red_x() + " " + error.message);
   }

@@ -22,7 +22,9 @@ constexpr auto k_known_commands = std::to_array<std::string_view>(
      "delete", "resurrect", "watch", "unwatch", "autostart", "tray", "ls", "list", "follow", "tail",
      "-h", "--help", "open", "kill", "rm",
      // bgo's additions.
-     "daemon", "flush", "startup", "unstartup", "help", "--version", "-V"});
+     "daemon", "flush", "startup", "unstartup", "help", "--version", "-V",
+     // issue #13's pm2 spellings.
+     "show", "describe", "jlist"});
 
 bool is_watch_flag(std::string_view arg) { return arg == "-w" || arg == "--watch"; }
 

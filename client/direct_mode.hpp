@@ -55,7 +55,7 @@ struct DirectParse {
 [[nodiscard]] DirectParse parse_direct(const std::vector<std::string>& args, const OnPath& on_path);
 
 // True if `first_arg` selects normal parsing instead of direct mode (spec §2.1 step 3 [L]
-// set, plus bgo's own `daemon flush startup unstartup help --version -V`).
+// set, plus bgo's own `daemon flush startup unstartup help --version -V show describe jlist`).
 [[nodiscard]] bool is_known_command(std::string_view first_arg);
 
 }  // namespace bgo::client

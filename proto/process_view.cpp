@@ -2,7 +2,10 @@
 // row_json / detail_json.
 #include "proto/process_view.hpp"
 
+#include <cstdlib>
+#include <string_view>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 
@@ -27,6 +30,44 @@ json::value log_entry(const Paths& paths, const std::string& name, LogStream str
   return json::object{{"path", path.string()}, {"size", static_cast<int64_t>(st.st_size)}};
 }
 
+// Seconds from ps's etime text `[[dd-]hh:]mm:ss`; null for "-" or anything else.
+json::value etime_seconds(const std::string& text) {
+  int64_t days = 0;
+  std::string_view rest(text);
+  if (const auto dash = rest.find('-'); dash != std::string_view::npos) {
+    days = std::strtoll(std::string(rest.substr(0, dash)).c_str(), nullptr, 10);
+    rest.remove_prefix(dash + 1);
+  }
+  int64_t total = 0;
+  int parts = 0;
+  for (;;) {
+    const auto colon = rest.find(':');
+    const std::string part(rest.substr(0, colon));
+    if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos) return nullptr;
+    total = total * 60 + std::strtoll(part.c_str(), nullptr, 10);
+    ++parts;
+    if (colon == std::string_view::npos) break;
+    rest.remove_prefix(colon + 1);
+  }
+  if (parts < 2) return nullptr;
+  return days * 86400 + total;
+}
+
+json::value percent(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end == text.c_str() || *end != '\0') return nullptr;
+  return v;
+}
+
+// Resident memory of a live process, in bytes; null when /proc cannot tell.
+json::value memory_bytes(int64_t pid) {
+  const auto st = read_proc_stat(static_cast<pid_t>(pid));
+  const long page = ::sysconf(_SC_PAGESIZE);
+  if (!st || page <= 0) return nullptr;
+  return static_cast<int64_t>(st->rss_pages) * page;
+}
+
 }  // namespace
 
 json::object row_json(const ProcessRecord& r, bool online, const UsageText& usage) {
@@ -43,6 +84,16 @@ json::object row_json(const ProcessRecord& r, bool online, const UsageText& usag
   o["cwd"] = opt(r.cwd);
   o["started_at"] = opt(r.started_at);
   o["watch"] = r.watch ? json::value(to_json(*r.watch)) : json::value(nullptr);
+  // Added by the C++ bgo (issue #13), after the original's keys: how it last stopped, and the
+  // numbers behind the display strings.
+  o["stop_reason"] = r.stop_reason ? json::value(to_string(*r.stop_reason)) : json::value(nullptr);
+  o["exit_code"] = opt(r.exit_code);
+  o["exit_signal"] = opt(r.exit_signal);
+  o["running_pid"] = online ? opt(r.pid) : json::value(nullptr);
+  o["cpu_percent"] = online ? percent(usage.cpu) : json::value(nullptr);
+  o["memory_bytes"] = online && r.pid ? memory_bytes(*r.pid) : json::value(nullptr);
+  o["uptime_seconds"] = online ? etime_seconds(usage.uptime) : json::value(nullptr);
+  o["restarts"] = r.watch ? r.watch->restarts : 0;
   return o;
 }
 
@@ -54,9 +105,10 @@ json::object detail_json(const ProcessRecord& r, bool online, const UsageText& u
   o["logs"] = json::object{{"stdout", log_entry(paths, r.name, LogStream::out)},
                            {"stderr", log_entry(paths, r.name, LogStream::err)},
                            {"watcher", log_entry(paths, r.name, LogStream::watcher)}};
-  o["stop_reason"] = r.stop_reason ? json::value(to_string(*r.stop_reason)) : json::value(nullptr);
-  o["exit_code"] = opt(r.exit_code);
-  o["exit_signal"] = opt(r.exit_signal);
+  o["stopped_at"] = opt(r.stopped_at);
+  json::array env;
+  for (const auto& kv : r.env.value_or(std::vector<std::string>{})) env.emplace_back(kv);
+  o["env"] = r.env ? json::value(std::move(env)) : json::value(nullptr);
   return o;
 }
 

@@ -11,12 +11,15 @@
 
 namespace bgo::proto {
 
-// Exactly the original's keys, in order: name pid status cpu mem uptime command cwd
-// started_at watch.
+// The original's keys, in order: name pid status cpu mem uptime command cwd started_at watch;
+// then (issue #13) stop_reason exit_code exit_signal (as recorded at the last stop, null when
+// never stopped), running_pid (the pid while online, else null), cpu_percent (number),
+// memory_bytes (resident set), uptime_seconds (each null unless online) and restarts (the
+// watcher's count, 0 without a watch block).
 boost::json::object row_json(const ProcessRecord& record, bool online, const UsageText& usage);
 
 // A row plus pgid (absent when the file had none), autostart, logs {stdout, stderr, watcher}
-// ({path, size} or null), stop_reason, exit_code, exit_signal.
+// ({path, size} or null), stopped_at, env (the recorded "K=V" list, or null).
 boost::json::object detail_json(const ProcessRecord& record, bool online, const UsageText& usage,
                                 const Paths& paths);
 

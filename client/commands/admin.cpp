@@ -12,60 +12,52 @@
 #include "client/autostart.hpp"
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
+#include "client/reply_view.hpp"
 #include "client/startup_support.hpp"
 #include "proto/python_json.hpp"
 
 namespace bgo::client {
 
 namespace json = boost::json;
-namespace po = boost::program_options;
 
 namespace {
 
 std::string format_uptime(int64_t s) {
   char buf[64];
   if (s >= 86400) {
-    std::snprintf(buf, sizeof buf, "%lldd %02lldh %02lldm", static_cast<long long>(s / 86400),
-                  static_cast<long long>(s / 3600 % 24), static_cast<long long>(s / 60 % 60));
+    (void)std::snprintf(buf, sizeof buf, "%lldd %02lldh %02lldm", static_cast<long long>(s / 86400),
+                        static_cast<long long>(s / 3600 % 24), static_cast<long long>(s / 60 % 60));
   } else if (s >= 3600) {
-    std::snprintf(buf, sizeof buf, "%lldh %02lldm %02llds", static_cast<long long>(s / 3600),
-                  static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
+    (void)std::snprintf(buf, sizeof buf, "%lldh %02lldm %02llds", static_cast<long long>(s / 3600),
+                        static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
   } else {
-    std::snprintf(buf, sizeof buf, "%lldm %02llds", static_cast<long long>(s / 60),
-                  static_cast<long long>(s % 60));
+    (void)std::snprintf(buf, sizeof buf, "%lldm %02llds", static_cast<long long>(s / 60),
+                        static_cast<long long>(s % 60));
   }
   return buf;
 }
 
 }  // namespace
 
-int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
-  CommandLine spec = command_line("daemon", "Control bgod itself");
-  spec.options.add_options()("json", "status as JSON")(
-      "keep-children", "stop: leave the processes running for the next bgod to adopt");
-  spec.positionals = {{"action", Positional::Arity::one,
-                       "status: is bgod running; stop: shut it down; start: start it"}};
-  auto args = parse_or_help(spec, tokens);
-  if (!args) return 0;
-  const std::string action = args->positionals[0];
-  if (action != "status" && action != "stop" && action != "start") {
-    args->fail("argument action: invalid choice: '" + action +
-               "' (choose from 'status', 'stop', 'start')");
+namespace {
+
+int start_bgod(Context& ctx) {
+  auto c = connect_or_start(ctx.paths(), Autostart::yes);
+  if (!c) {
+    ctx.fail(ctx.red_x() + " " + c.error().message);
+    return 1;
   }
-  if (action == "start") {
-    auto c = connect_or_start(ctx.paths(), Autostart::yes);
-    if (!c) {
-      ctx.fail(ctx.red_x() + " " + c.error().message);
-      return 1;
-    }
-    auto r = c->call("hello", json::object{});
-    if (!r) {
-      ctx.fail(ctx.red_x() + " " + r.error().message);
-      return 1;
-    }
-    ctx.say("bgod is running (PID: " + json::serialize(r->as_object().at("pid")) + ")");
-    return 0;
+  auto r = c->call("hello", json::object{});
+  if (!r) {
+    ctx.fail(ctx.red_x() + " " + r.error().message);
+    return 1;
   }
+  ctx.say("bgod is running (PID: " + json::serialize(ReplyView("hello", *r).at("pid")) + ")");
+  return 0;
+}
+
+// `stop` and `status` (spec Appendix D #11); exit 3 from `status` when bgod is not running.
+int stop_or_status(Context& ctx, const std::string& action, bool keep_children, bool as_json) {
   auto conn = connect_or_start(ctx.paths(), Autostart::no);
   if (!conn) {
     if (!daemon_absent(conn.error())) {
@@ -76,7 +68,7 @@ int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
       ctx.say("bgod is not running");
       return 0;
     }
-    if (args->has("json")) {
+    if (as_json) {
       std::cout << proto::python_json_dumps(
                        json::object{{"running", false}, {"socket", ctx.paths().socket().string()}},
                        2)
@@ -87,12 +79,12 @@ int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
     return 3;
   }
   if (action == "stop") {
-    auto r = conn->call("daemon.stop", json::object{{"keep_children", args->has("keep-children")}});
+    auto r = conn->call("daemon.stop", json::object{{"keep_children", keep_children}});
     if (!r) {
       ctx.fail(ctx.red_x() + " " + r.error().message);
       return 1;
     }
-    const std::string pid = json::serialize(r->as_object().at("pid"));
+    const std::string pid = json::serialize(ReplyView("daemon.stop", *r).at("pid"));
     // bgod closes every connection last, after its children are stopped; then it exits.
     const auto grace = std::chrono::seconds(15);
     if (!conn->wait_closed(std::chrono::duration_cast<std::chrono::milliseconds>(grace)) ||
@@ -108,20 +100,47 @@ int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
     ctx.fail(ctx.red_x() + " " + r.error().message);
     return 1;
   }
-  json::object st = r->as_object();
+  json::object st = ReplyView("daemon.status", *r).object();
   st["running"] = true;
-  if (args->has("json")) {
+  const ReplyView sv("daemon.status", st);
+  if (as_json) {
     std::cout << proto::python_json_dumps(st, 2) << "\n";
     return 0;
   }
   ctx.say("bgod is running");
-  ctx.say("  PID:       " + json::serialize(st.at("pid")));
-  ctx.say("  Version:   " + std::string(st.at("version").as_string()));
-  ctx.say("  Uptime:    " + format_uptime(st.at("uptime_seconds").as_int64()));
-  ctx.say("  Socket:    " + std::string(st.at("socket").as_string()));
-  ctx.say("  Processes: " + json::serialize(st.at("processes")) + " (" +
-          json::serialize(st.at("online")) + " online)");
+  ctx.say("  PID:       " + json::serialize(sv.at("pid")));
+  ctx.say("  Version:   " + sv.str("version"));
+  ctx.say("  Uptime:    " + format_uptime(sv.int64("uptime_seconds")));
+  ctx.say("  Socket:    " + sv.str("socket"));
+  ctx.say("  Processes: " + json::serialize(sv.at("processes")) + " (" +
+          json::serialize(sv.at("online")) + " online)");
   return 0;
+}
+
+}  // namespace
+
+int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
+  CommandLine spec = command_line("daemon", "Control bgod itself");
+  spec.options.add_options()("json", "status as JSON")(
+      "keep-children", "stop: leave the processes running for the next bgod to adopt");
+  spec.positionals = {{"action", Positional::Arity::one,
+                       "status: is bgod running; stop: shut it down; start: start it; restart: "
+                       "stop, then start (with --keep-children the processes keep running)"}};
+  auto args = parse_or_help(spec, tokens);
+  if (!args) return 0;
+  const std::string action = args->positionals[0];
+  if (action != "status" && action != "stop" && action != "start" && action != "restart") {
+    args->fail("argument action: invalid choice: '" + action +
+               "' (choose from 'status', 'stop', 'start', 'restart')");
+  }
+  if (action == "start") return start_bgod(ctx);
+  if (action == "restart") {
+    // Stop (the new bgod adopts kept children, or resurrects the others by policy), then start.
+    if (const int code = stop_or_status(ctx, "stop", args->has("keep-children"), false); code != 0)
+      return code;
+    return start_bgod(ctx);
+  }
+  return stop_or_status(ctx, action, args->has("keep-children"), args->has("json"));
 }
 
 }  // namespace bgo::client

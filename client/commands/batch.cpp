@@ -5,6 +5,7 @@
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
 #include "client/render/menu.hpp"
+#include "client/reply_view.hpp"
 #include "proto/jsonrpc.hpp"
 
 namespace bgo::client {
@@ -13,29 +14,27 @@ namespace json = boost::json;
 
 namespace {
 
-std::string joined(const json::array& names) {
+std::string joined(const std::vector<std::string>& names) {
   std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + std::string(n.as_string());
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 
 // Prints each start's lines and the summary; returns the exit code.
-int report(Context& ctx, const json::object& result, std::string_view verb_ing,
+int report(Context& ctx, const ReplyView& result, std::string_view verb_ing,
            std::string_view verb_ed) {
-  const json::array& items = result.at("items").as_array();
+  const std::vector<ReplyView> items = result.objects("items");
   ctx.say("🔄 " + std::string(verb_ing) + " " + std::to_string(items.size()) + " process(es)...");
   size_t failed = 0;
-  for (const auto& item : items) {
-    const json::object& o = item.as_object();
-    const std::string name(o.at("name").as_string());
-    if (o.at("ok").as_bool()) {
+  for (const auto& o : items) {
+    const std::string name = o.str("name");
+    if (o.boolean("ok")) {
       print_started(ctx, o.at("result"));
       continue;
     }
     ++failed;
-    const json::object& e = o.at("error").as_object();
-    proto::RpcError rpc{static_cast<int>(e.at("code").as_int64()),
-                        std::string(e.at("message").as_string()), nullptr};
+    const ReplyView e = o.child("error");
+    proto::RpcError rpc{static_cast<int>(e.int64("code")), e.str("message"), nullptr};
     print_start_error(ctx, proto::from_rpc_error(rpc), name);
   }
   if (failed > 0) {
@@ -47,9 +46,9 @@ int report(Context& ctx, const json::object& result, std::string_view verb_ing,
   return 0;
 }
 
-std::string joined_command(const json::value& cmd) {
+std::string joined_command(const ReplyView& candidate) {
   std::string out;
-  for (const auto& a : cmd.as_array()) out += (out.empty() ? "" : " ") + std::string(a.as_string());
+  for (const auto& a : candidate.strings("command")) out += (out.empty() ? "" : " ") + a;
   return out;
 }
 
@@ -57,19 +56,19 @@ int restart_menu_or_all(Context& ctx, const Args& args, std::string_view order,
                         std::string_view method, std::string_view title_prefix) {
   auto c = ctx.call("candidates", json::object{{"order", order}});
   if (!c) return 1;
-  const json::object& co = c->as_object();
-  if (co.at("registered").as_int64() == 0) {
+  const ReplyView co("candidates", *c);
+  if (co.int64("registered") == 0) {
     ctx.say("No processes registered.");
     return 0;
   }
-  const json::array& candidates = co.at("candidates").as_array();
+  const std::vector<ReplyView> candidates = co.objects("candidates");
   if (candidates.empty()) {
     ctx.say("No stopped processes to restart.");
     return 0;
   }
   json::array names;
   if (args.has("all")) {
-    for (const auto& cand : candidates) names.push_back(cand.as_object().at("name"));
+    for (const auto& cand : candidates) names.emplace_back(cand.str("name"));
   } else {
     // Appendix D #5: without a terminal on stdin nobody can answer, so ask for names or --all.
     if (!ctx.stdin_tty()) {
@@ -78,14 +77,10 @@ int restart_menu_or_all(Context& ctx, const Args& args, std::string_view order,
       return 1;
     }
     std::vector<std::string> labels;
-    for (const auto& cand : candidates) {
-      const json::object& o = cand.as_object();
-      std::string when =
-          o.at("stopped_at").is_string()   ? std::string(o.at("stopped_at").as_string())
-          : o.at("started_at").is_string() ? std::string(o.at("started_at").as_string())
-                                           : "";
-      labels.push_back(
-          menu_label(o.at("name").as_string(), when, joined_command(o.at("command")), ctx.out()));
+    for (const auto& o : candidates) {
+      const std::string when =
+          o.opt_str("stopped_at").value_or(o.opt_str("started_at").value_or(""));
+      labels.push_back(menu_label(o.str("name"), when, joined_command(o), ctx.out()));
     }
     const std::string title =
         paint(ctx.out(), Color::bold,
@@ -102,13 +97,13 @@ int restart_menu_or_all(Context& ctx, const Args& args, std::string_view order,
       ctx.say("Nothing selected.");
       return 0;
     }
-    for (size_t i : *picked) names.push_back(candidates[i].as_object().at("name"));
+    for (size_t i : *picked) names.emplace_back(candidates[i].str("name"));
   }
   json::array env;
   for (auto& e : client_env()) env.emplace_back(e);
   auto r = ctx.call(method, json::object{{"names", names}, {"env", std::move(env)}});
   if (!r) return 1;
-  return report(ctx, r->as_object(), "Restarting", "restarted");
+  return report(ctx, ReplyView(method, *r), "Restarting", "restarted");
 }
 
 }  // namespace
@@ -120,7 +115,7 @@ int cmd_resurrect(Context& ctx, const std::vector<std::string>& tokens) {
   if (!args) return 0;
   auto c = ctx.call("candidates", json::object{{"order", "file"}});
   if (!c) return 1;
-  if (c->as_object().at("registered").as_int64() == 0) {
+  if (ReplyView("candidates", *c).int64("registered") == 0) {
     ctx.say("No processes registered.");
     return 0;
   }
@@ -128,11 +123,12 @@ int cmd_resurrect(Context& ctx, const std::vector<std::string>& tokens) {
   for (auto& e : client_env()) env.emplace_back(e);
   auto r = ctx.call("resurrect", json::object{{"env", std::move(env)}});
   if (!r) return 1;
-  if (r->as_object().at("items").as_array().empty()) {
+  const ReplyView ro("resurrect", *r);
+  if (ro.array("items").empty()) {
     ctx.say("No processes to resurrect (all running, stopped, or disabled).");
     return 0;
   }
-  return report(ctx, r->as_object(), "Resurrecting", "resurrected");
+  return report(ctx, ro, "Resurrecting", "resurrected");
 }
 
 int cmd_restart_stopped(Context& ctx, const std::vector<std::string>& tokens) {
@@ -151,7 +147,7 @@ int cmd_restart_stopped(Context& ctx, const std::vector<std::string>& tokens) {
   }
   auto c = ctx.call("candidates", json::object{{"order", "file"}});
   if (!c) return 1;
-  if (c->as_object().at("registered").as_int64() == 0) {
+  if (ReplyView("candidates", *c).int64("registered") == 0) {
     ctx.say("No processes registered.");
     return 0;
   }
@@ -165,12 +161,12 @@ int cmd_restart_stopped(Context& ctx, const std::vector<std::string>& tokens) {
     ctx.fail(ctx.red_x() + " " + r.error().message);
     return 1;
   }
-  const json::object& ro = r->as_object();
-  if (!ro.at("skipped").as_array().empty()) {
+  const ReplyView ro("restart_stopped", *r);
+  if (const auto skipped = ro.strings("skipped"); !skipped.empty()) {
     ctx.say(paint(ctx.out(), Color::yellow, "⚠️") +
-            "  Skipping (already running): " + joined(ro.at("skipped").as_array()));
+            "  Skipping (already running): " + joined(skipped));
   }
-  if (ro.at("items").as_array().empty()) {
+  if (ro.array("items").empty()) {
     ctx.say("Nothing to restart.");
     return 0;
   }

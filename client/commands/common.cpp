@@ -2,10 +2,11 @@
 // Command helpers.
 #include "client/commands/common.hpp"
 
-#include <cctype>
 #include <iostream>
 
 #include <boost/program_options.hpp>
+
+#include "common/size.hpp"
 
 namespace bgo::client {
 
@@ -50,30 +51,9 @@ std::string one_name(const Args& args) {
 }
 
 int64_t parse_size(const Args& args, const std::string& text) {
-  const auto bad = [&] {
-    args.fail("argument --max-log-size: invalid size value: '" + text + "'");
-  };
-  size_t pos = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &pos);
-  } catch (const std::exception&) {
-    bad();
-  }
-  std::string unit = text.substr(pos);
-  for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  double mult = 1;
-  if (unit == "K" || unit == "KB" || unit == "KIB") {
-    mult = 1024;
-  } else if (unit == "M" || unit == "MB" || unit == "MIB") {
-    mult = 1024.0 * 1024;
-  } else if (unit == "G" || unit == "GB" || unit == "GIB") {
-    mult = 1024.0 * 1024 * 1024;
-  } else if (!unit.empty() && unit != "B") {
-    bad();
-  }
-  if (value < 0) bad();
-  return static_cast<int64_t>(value * mult);
+  const auto bytes = bgo::parse_size(text);
+  if (!bytes) args.fail("argument --max-log-size: invalid size value: '" + text + "'");
+  return static_cast<int64_t>(*bytes);  // at most k_max_size_bytes (10^18)
 }
 
 }  // namespace bgo::client

@@ -27,7 +27,8 @@ void no_positionals(const Args& args);
 // The single required positional `name` of the older form (UsageError otherwise).
 std::string one_name(const Args& args);
 
-// "10M", "512K", "1G", "1048576" -> bytes (UsageError on garbage).
+// "10M", "512K", "1G", "1048576" -> bytes (bgo::parse_size, common/size.hpp); a UsageError
+// "argument --max-log-size: invalid size value: 'TEXT'" otherwise.
 int64_t parse_size(const Args& args, const std::string& text);
 
 }  // namespace bgo::client

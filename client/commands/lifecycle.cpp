@@ -7,6 +7,9 @@
 
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
+#include "client/commands/env_vars.hpp"
+#include "client/commands/targets.hpp"
+#include "client/reply_view.hpp"
 #include "common/name.hpp"
 
 namespace bgo::client {
@@ -14,11 +17,60 @@ namespace bgo::client {
 namespace json = boost::json;
 namespace po = boost::program_options;
 
+namespace {
+int delete_one(Context& ctx, const Args& args, const std::string& name);
+int watch_one(Context& ctx, const Args& args, const std::string& name);
+
+// The detail of `name` when bgod has it registered; nullopt otherwise (or without bgod).
+std::optional<json::object> recorded(Context& ctx, const std::string& name) {
+  Connection* conn = ctx.connection();
+  if (conn == nullptr) return std::nullopt;
+  auto r = conn->call("get", json::object{{"name", name}});
+  if (!r) return std::nullopt;
+  return ReplyView("get", *r).object();
+}
+
+std::string joined_argv(const json::value& argv) {
+  std::string out;
+  if (!argv.is_array()) return out;
+  for (const auto& a : argv.get_array()) {
+    out += (out.empty() ? "" : " ") + (a.is_string() ? std::string(a.get_string()) : "?");
+  }
+  return out;
+}
+
+// `bgo start NAME` of a registered process: bgod's restart of a stopped process starts it
+// with its recorded command, cwd and environment.
+int start_recorded(Context& ctx, const std::string& name, const json::object& detail) {
+  const ReplyView d("get", detail);
+  if (d.str("status") == "online") {
+    ctx.fail(ctx.red_x() + " Process '" + name +
+             "' is already running (PID: " + json::serialize(d.at("pid")) + ")");
+    ctx.fail("   Use 'bgo stop " + name + "' first or choose a different name.");
+    return 1;
+  }
+  Connection* conn = ctx.require_connection();
+  if (conn == nullptr) return 1;
+  auto r = conn->call("restart", json::object{{"name", name}, {"reset_counters", false}});
+  if (!r) {
+    print_start_error(ctx, r.error(), name);
+    return 1;
+  }
+  print_started(ctx, *r, "restart");
+  return 0;
+}
+}  // namespace
+
 int run_start(Context& ctx, const std::string& name, std::vector<std::string> command,
-              std::optional<std::string> cwd, bool watch, json::object extra) {
-  if (!check_name(ctx, name)) return 1;
+              std::optional<std::string> cwd, bool watch, json::object extra,
+              const std::vector<std::string>& env_overrides) {
+  if (!check_name(ctx, name) || !check_new_name(ctx, name)) return 1;
   if (!command.empty() && command.front() == "--") command.erase(command.begin());
+  // What is registered under `name` now: a stopped process starts again by name (issue #13.3),
+  // and a new command replacing a recorded one is said out loud.
+  const std::optional<json::object> known = recorded(ctx, name);
   if (command.empty()) {
+    if (known) return start_recorded(ctx, name, *known);
     print_start_error(ctx, param_error("command", "No command specified"), name);
     return 1;
   }
@@ -29,7 +81,7 @@ int run_start(Context& ctx, const std::string& name, std::vector<std::string> co
               : (std::filesystem::path(dir) / *cwd).lexically_normal().string();
   json::array cmd, env;
   for (auto& a : command) cmd.emplace_back(a);
-  for (auto& e : client_env()) env.emplace_back(e);
+  for (auto& e : merge_env(client_env(), env_overrides)) env.emplace_back(e);
   extra["name"] = name;
   extra["command"] = std::move(cmd);
   extra["cwd"] = dir;
@@ -43,6 +95,14 @@ int run_start(Context& ctx, const std::string& name, std::vector<std::string> co
     return 1;
   }
   print_started(ctx, *r);
+  if (known) {
+    const auto now = recorded(ctx, name);
+    const json::value* before = known->if_contains("command");
+    const json::value* after = now ? now->if_contains("command") : nullptr;
+    if (before != nullptr && after != nullptr && *before != *after) {
+      ctx.say("   Replaced the command of '" + name + "' (was: " + joined_argv(*before) + ")");
+    }
+  }
   return 0;
 }
 
@@ -60,7 +120,11 @@ int cmd_start(Context& ctx, const std::vector<std::string>& tokens) {
       "max-log-size", po::value<std::string>(),
       "Rotate logs at this size, e.g. 10M (default: 10M; 0 = never)")(
       "log-files", po::value<int64_t>(), "Rotated log files kept (default: 5)")(
-      "time", "Prefix each log line with an ISO-8601 timestamp");
+      "time", "Prefix each log line with an ISO-8601 timestamp")(
+      "env", po::value<std::vector<std::string>>()->value_name("KEY=VALUE"),
+      "Set a variable for the process (repeatable; over bgo's own environment)")(
+      "env-file", po::value<std::string>()->value_name("FILE"),
+      "Variables from a file of KEY=VALUE lines (# comments; --env wins)");
   spec.positionals = {
       {"name", Positional::Arity::one, "Name for this process"},
       {"cmd", Positional::Arity::remainder, "Command to run (use -- before command)"}};
@@ -78,8 +142,24 @@ int cmd_start(Context& ctx, const std::vector<std::string>& tokens) {
   if (args->has("time")) extra["time"] = true;
   std::optional<std::string> cwd;
   if (args->has("cwd")) cwd = args->vm["cwd"].as<std::string>();
-  return run_start(ctx, args->positionals[0], args->rest, cwd, args->has("watch"),
-                   std::move(extra));
+  std::vector<std::string> env;
+  if (args->has("env-file")) {
+    std::string error;
+    auto from_file = read_env_file(args->vm["env-file"].as<std::string>(), error);
+    if (!from_file) {
+      ctx.fail(ctx.red_x() + " " + error);
+      return 1;
+    }
+    env = std::move(*from_file);
+  }
+  if (args->has("env")) {
+    for (const auto& kv : args->vm["env"].as<std::vector<std::string>>()) {
+      if (!is_assignment(kv)) args->fail("argument --env: expected KEY=VALUE: '" + kv + "'");
+      env.push_back(kv);
+    }
+  }
+  return run_start(ctx, args->positionals[0], args->rest, cwd, args->has("watch"), std::move(extra),
+                   env);
 }
 
 int cmd_stop(Context& ctx, const std::vector<std::string>& tokens) {
@@ -87,67 +167,82 @@ int cmd_stop(Context& ctx, const std::vector<std::string>& tokens) {
   spec.options.add_options()("force,f", "Force kill (SIGKILL)")(
       "timeout", po::value<double>()->value_name("SECONDS"),
       "Seconds between SIGTERM and SIGKILL (default: 5)");
-  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  spec.positionals = {{"name", Positional::Arity::some, "Names of the processes, or all"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = args->positionals[0];
-  if (!check_name(ctx, name)) return 1;
-  json::object p{{"name", name}, {"force", args->has("force")}};
-  if (args->has("timeout"))
-    p["timeout_ms"] = static_cast<int64_t>(args->vm["timeout"].as<double>() * 1000);
-  auto r = ctx.call("stop", p);
-  if (!r) return 1;
-  const json::object& o2 = r->as_object();
-  const std::string pid = json::serialize(o2.at("pid"));
-  if (!o2.at("was_running").as_bool()) {
-    ctx.say(paint(ctx.out(), Color::yellow, "⚠️") + "  Process '" + name + "' is not running");
-  } else if (args->has("force")) {
-    ctx.say("💀 Killed '" + name + "' (PID: " + pid + ")");
-  } else {
-    ctx.say("🛑 Stopped '" + name + "' (PID: " + pid + ")");
-  }
-  return 0;
+  const auto targets = resolve_targets(ctx, args->positionals);
+  if (!targets) return 1;
+  return for_each_target(*targets, [&](const std::string& name) {
+    json::object p{{"name", name}, {"force", args->has("force")}};
+    if (args->has("timeout"))
+      p["timeout_ms"] = static_cast<int64_t>(args->vm["timeout"].as<double>() * 1000);
+    auto r = ctx.call("stop", p);
+    if (!r) return 1;
+    const ReplyView o2("stop", *r);
+    const std::string pid = json::serialize(o2.at("pid"));
+    if (!o2.boolean("was_running")) {
+      ctx.say(paint(ctx.out(), Color::yellow, "⚠️") + "  Process '" + name +
+              "' is not running");
+    } else if (args->has("force")) {
+      ctx.say("💀 Killed '" + name + "' (PID: " + pid + ")");
+    } else {
+      ctx.say("🛑 Stopped '" + name + "' (PID: " + pid + ")");
+    }
+    return 0;
+  });
 }
 
 int cmd_restart(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line("restart", "Restart a process");
   spec.options.add_options()("reset-counters",
-                             "Also zero the watch restart counter (default: preserve)");
-  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+                             "Also zero the watch restart counter (default: preserve)")(
+      "update-env", "Start with this shell's environment instead of the recorded one");
+  spec.positionals = {{"name", Positional::Arity::some, "Names of the processes, or all"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = args->positionals[0];
-  if (!check_name(ctx, name)) return 1;
+  const auto targets = resolve_targets(ctx, args->positionals);
+  if (!targets) return 1;
   Connection* conn = ctx.require_connection();
   if (conn == nullptr) return 1;
-  json::array env;
-  for (auto& e : client_env()) env.emplace_back(e);
-  auto r = conn->call("restart", json::object{{"name", name},
-                                              {"reset_counters", args->has("reset-counters")},
-                                              {"env", std::move(env)}});
-  if (!r) {
-    if (r.error().was_running.value_or(false)) ctx.say("🛑 Stopping '" + name + "'...");
-    print_start_error(ctx, r.error(), name);
-    return 1;
-  }
-  if (r->as_object().at("was_running").as_bool()) ctx.say("🛑 Stopping '" + name + "'...");
-  print_started(ctx, *r);
-  return 0;
+  return for_each_target(*targets, [&](const std::string& name) {
+    json::array env;
+    for (auto& e : client_env()) env.emplace_back(e);
+    json::object params{
+        {"name", name}, {"reset_counters", args->has("reset-counters")}, {"env", std::move(env)}};
+    // bgod replaces the recorded environment with `env` only when asked (pm2's --update-env).
+    if (args->has("update-env")) params["update_env"] = true;
+    auto r = conn->call("restart", std::move(params));
+    if (!r) {
+      if (r.error().was_running.value_or(false)) ctx.say("🛑 Stopping '" + name + "'...");
+      print_start_error(ctx, r.error(), name);
+      return 1;
+    }
+    if (ReplyView("restart", *r).boolean("was_running")) ctx.say("🛑 Stopping '" + name + "'...");
+    print_started(ctx, *r, "restart");
+    return 0;
+  });
 }
 
 int cmd_delete(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line("delete", "Delete a process completely");
   spec.options.add_options()("yes,y", "Skip confirmation")(
       "keep-logs", "Preserve out/err/watcher log files after delete");
-  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  spec.positionals = {{"name", Positional::Arity::some, "Names of the processes, or all"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = args->positionals[0];
-  if (!check_name(ctx, name)) return 1;
-  if (!args->has("yes")) {
+  const auto targets = resolve_targets(ctx, args->positionals);
+  if (!targets) return 1;
+  return for_each_target(*targets,
+                         [&](const std::string& name) { return delete_one(ctx, *args, name); });
+}
+
+namespace {
+
+int delete_one(Context& ctx, const Args& args, const std::string& name) {
+  if (!args.has("yes")) {
     auto detail = ctx.call("get", json::object{{"name", name}});
     if (!detail) return 1;
-    if (detail->as_object().at("status").as_string() == "online") {
+    if (ReplyView("get", *detail).str("status") == "online") {
       if (!ctx.stdin_tty()) {
         ctx.fail(ctx.red_x() + " Process '" + name +
                  "' is running; without a terminal to ask, pass -y to stop and delete it");
@@ -162,11 +257,13 @@ int cmd_delete(Context& ctx, const std::vector<std::string>& tokens) {
       }
     }
   }
-  const bool keep = args->has("keep-logs");
+  const bool keep = args.has("keep-logs");
   if (!ctx.call("delete", json::object{{"name", name}, {"keep_logs", keep}})) return 1;
   ctx.say("🗑️  Deleted '" + name + "'" + (keep ? " (logs kept)" : ""));
   return 0;
 }
+
+}  // namespace
 
 int cmd_clean(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line("clean", "Remove stopped processes from list");
@@ -174,13 +271,13 @@ int cmd_clean(Context& ctx, const std::vector<std::string>& tokens) {
   if (!args) return 0;
   auto r = ctx.call("clean", json::object{});
   if (!r) return 1;
-  const json::array& removed = r->as_object().at("removed").as_array();
+  const std::vector<std::string> removed = ReplyView("clean", *r).strings("removed");
   if (removed.empty()) {
     ctx.say("Nothing to clean up.");
     return 0;
   }
   std::string names;
-  for (const auto& n : removed) names += (names.empty() ? "" : ", ") + std::string(n.as_string());
+  for (const auto& n : removed) names += (names.empty() ? "" : ", ") + n;
   ctx.say("🧹 Cleaned up " + std::to_string(removed.size()) + " stopped process(es): " + names);
   return 0;
 }
@@ -193,15 +290,23 @@ int cmd_watch(Context& ctx, const std::vector<std::string>& tokens) {
       "on-fast-crash", po::value<std::string>()->value_name("{backoff,stop,retry}"),
       "Fast-crash policy (default: backoff)")(
       "reset", "Reset watch config to defaults (ignore prior settings)");
-  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  spec.positionals = {
+      {"name", Positional::Arity::some, "Names of the processes, or all (the running ones)"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = args->positionals[0];
-  if (!check_name(ctx, name)) return 1;
-  json::object p{{"name", name}, {"reset", args->has("reset")}};
-  if (args->has("interval")) p["interval"] = args->vm["interval"].as<int64_t>();
-  if (args->has("min-uptime")) p["min_uptime"] = args->vm["min-uptime"].as<int64_t>();
-  if (args->has("on-fast-crash")) p["on_fast_crash"] = args->vm["on-fast-crash"].as<std::string>();
+  const auto targets = resolve_targets(ctx, args->positionals, AllMeans::online);
+  if (!targets) return 1;
+  return for_each_target(*targets,
+                         [&](const std::string& name) { return watch_one(ctx, *args, name); });
+}
+
+namespace {
+
+int watch_one(Context& ctx, const Args& args, const std::string& name) {
+  json::object p{{"name", name}, {"reset", args.has("reset")}};
+  if (args.has("interval")) p["interval"] = args.vm["interval"].as<int64_t>();
+  if (args.has("min-uptime")) p["min_uptime"] = args.vm["min-uptime"].as<int64_t>();
+  if (args.has("on-fast-crash")) p["on_fast_crash"] = args.vm["on-fast-crash"].as<std::string>();
   Connection* conn = ctx.require_connection();
   if (conn == nullptr) return 1;
   auto r = conn->call("watch", p);
@@ -213,29 +318,32 @@ int cmd_watch(Context& ctx, const std::vector<std::string>& tokens) {
     }
     return 1;
   }
-  const json::object& w = r->as_object();
+  const ReplyView w("watch", *r);
   ctx.say(paint(ctx.out(), Color::blue, "👁") + " Watching '" + name +
-          "' (interval=" + json::serialize(w.at("interval")) +
-          "s, min-uptime=" + json::serialize(w.at("min_uptime")) +
-          "s, on-fast-crash=" + std::string(w.at("on_fast_crash").as_string()) + ")");
+          "' (interval=" + json::serialize(w.at("interval")) + "s, min-uptime=" +
+          json::serialize(w.at("min_uptime")) + "s, on-fast-crash=" + w.str("on_fast_crash") + ")");
   return 0;
 }
 
+}  // namespace
+
 int cmd_unwatch(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line("unwatch", "Detach watcher from a process (keeps proc running)");
-  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  spec.positionals = {{"name", Positional::Arity::some, "Names of the processes, or all"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  const std::string name = args->positionals[0];
-  if (!check_name(ctx, name)) return 1;
-  auto r = ctx.call("unwatch", json::object{{"name", name}});
-  if (!r) return 1;
-  if (!r->as_object().at("was_watched").as_bool()) {
-    ctx.say(paint(ctx.out(), Color::yellow, "⚠️") + "  '" + name + "' is not being watched");
-  } else {
-    ctx.say(paint(ctx.out(), Color::gray, "👁  unwatched") + " '" + name + "'");
-  }
-  return 0;
+  const auto targets = resolve_targets(ctx, args->positionals);
+  if (!targets) return 1;
+  return for_each_target(*targets, [&](const std::string& name) {
+    auto r = ctx.call("unwatch", json::object{{"name", name}});
+    if (!r) return 1;
+    if (!ReplyView("unwatch", *r).boolean("was_watched")) {
+      ctx.say(paint(ctx.out(), Color::yellow, "⚠️") + "  '" + name + "' is not being watched");
+    } else {
+      ctx.say(paint(ctx.out(), Color::gray, "👁  unwatched") + " '" + name + "'");
+    }
+    return 0;
+  });
 }
 
 int cmd_autostart(Context& ctx, const std::vector<std::string>& tokens) {
@@ -283,7 +391,7 @@ int cmd_autostart(Context& ctx, const std::vector<std::string>& tokens) {
   if (!check_name(ctx, name)) return 1;
   auto r = ctx.call("autostart.show", json::object{{"name", name}});
   if (!r) return 1;
-  ctx.say(name + ": autostart=" + std::string(r->as_object().at("autostart").as_string()));
+  ctx.say(name + ": autostart=" + ReplyView("autostart.show", *r).str("autostart"));
   return 0;
 }
 

@@ -2,12 +2,11 @@
 // logs, follow/tail, flush (spec §7). The static view reads the files from their end; follow
 // streams from bgod (no `tail -f`, no polling).
 #include <algorithm>
+#include <array>
 #include <cerrno>
-#include <csignal>
 #include <fcntl.h>
 #include <iostream>
 #include <map>
-#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +15,11 @@
 
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
+#include "client/commands/targets.hpp"
+#include "client/offline.hpp"
+#include "client/render/text.hpp"
+#include "client/reply_view.hpp"
+#include "client/terminal.hpp"
 #include "common/log_tail.hpp"
 #include "common/unique_fd.hpp"
 
@@ -25,9 +29,6 @@ namespace json = boost::json;
 namespace po = boost::program_options;
 
 namespace {
-
-volatile std::sig_atomic_t g_stop = 0;
-void on_signal(int) { g_stop = 1; }
 
 std::string stream_of(const Args& args, bool allow_watcher) {
   if (allow_watcher && args.has("watcher")) return "watcher";
@@ -66,6 +67,7 @@ bool registered(Context& ctx, const std::string& name) {
   auto r = conn->call("get", json::object{{"name", name}});
   if (!r) {
     ctx.fail(ctx.red_x() + " " + r.error().message);
+    if (r.error().code == Errc::no_such_process) suggest_names(ctx, name);
     return false;
   }
   return true;
@@ -141,14 +143,13 @@ struct Tail {
 };
 
 // Waits for the next `log` notification; nullopt on a signal or when bgod hung up (`closed`).
-std::optional<proto::Reply> next_log(Connection& conn, const sigset_t& unblocked, bool& closed) {
+std::optional<proto::Reply> next_log(Connection& conn, const InterruptGuard& guard, bool& closed) {
   // Lines already read (queued during the `follow` call, or buffered) come first.
   auto n = conn.next_notification(std::chrono::milliseconds(0), closed);
-  if (n) return n;
-  pollfd p{conn.fd(), POLLIN, 0};
-  // SIGINT and SIGTERM are blocked except inside ppoll(): a Ctrl-C can never slip in between
-  // the check of g_stop and the wait.
-  if (::ppoll(&p, 1, nullptr, &unblocked) < 0) return std::nullopt;
+  if (n || closed) return n;
+  if (guard.wait_readable(conn.fd(), std::nullopt) != InterruptGuard::Wait::ready) {
+    return std::nullopt;
+  }
   return conn.next_notification(std::chrono::milliseconds(50), closed);
 }
 
@@ -157,18 +158,10 @@ int follow(Context& ctx, const std::string& name, const std::string& selected, b
   Connection* conn = ctx.require_connection();
   if (conn == nullptr) return 1;
   std::vector<std::string> streams{selected};
-  if (!only_one && selected == "stdout") streams.push_back("stderr");
+  if (!only_one && selected == "stdout") streams.emplace_back("stderr");
 
-  sigset_t block, unblocked;
-  sigemptyset(&block);
-  sigaddset(&block, SIGINT);
-  sigaddset(&block, SIGTERM);
-  ::sigprocmask(SIG_BLOCK, &block, &unblocked);
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
+  // Ctrl-C ends the stream (exit 0); SIGTERM too.
+  const InterruptGuard guard;
 
   // One request returns the last lines and starts the stream at exactly that point.
   json::array wanted;
@@ -176,18 +169,16 @@ int follow(Context& ctx, const std::string& name, const std::string& selected, b
   auto r = conn->call(
       "follow", json::object{{"name", name}, {"lines", lines}, {"streams", std::move(wanted)}});
   if (!r) {
-    ::sigprocmask(SIG_SETMASK, &unblocked, nullptr);
     ctx.fail(ctx.red_x() + " " + r.error().message);
     return 1;
   }
   std::map<std::string, Tail> tails;
-  for (const auto& v : r->as_object().at("tails").as_array()) {
-    const json::object& o = v.as_object();
+  for (const auto& o : ReplyView("follow", *r).objects("tails")) {
     Tail t;
-    t.exists = o.at("exists").as_bool();
-    t.path = std::string(o.at("path").as_string());
-    if (const auto* text = o.if_contains("text")) t.text = std::string(text->as_string());
-    tails[std::string(o.at("stream").as_string())] = std::move(t);
+    t.exists = o.boolean("exists");
+    t.path = o.str("path");
+    t.text = o.opt_str("text").value_or("");
+    tails[o.str("stream")] = std::move(t);
   }
 
   if (!tails[selected].exists) ctx.say("No " + selected + " logs found for '" + name + "'");
@@ -211,11 +202,11 @@ int follow(Context& ctx, const std::string& name, const std::string& selected, b
   std::cout << std::flush;
 
   bool closed = false;
-  while (!g_stop && !closed) {
-    auto n = next_log(*conn, unblocked, closed);
+  while (!guard.interrupted() && !closed) {
+    auto n = next_log(*conn, guard, closed);
     if (!n || n->method != "log" || !n->params.is_object()) continue;
-    const json::object& p = n->params.as_object();
-    const std::string s(p.at("stream").as_string());
+    const ReplyView p("log", n->params);
+    const std::string s = p.str("stream");
     if (std::find(streams.begin(), streams.end(), s) == streams.end()) continue;
     if (s != current) {
       const auto path = tails[s].path.empty() ? ctx.paths().log_file(name, log_stream(s)).string()
@@ -223,19 +214,82 @@ int follow(Context& ctx, const std::string& name, const std::string& selected, b
       std::cout << (printed ? "\n" : "") << "==> " << path << " <==\n";
       current = s;
     }
-    const auto& data = p.at("data").as_string();
+    const std::string data = p.str("data");
     std::cout.write(data.data(), static_cast<std::streamsize>(data.size()));
     std::cout.flush();
     printed = true;
   }
-  ::sigprocmask(SIG_SETMASK, &unblocked, nullptr);
-  if (g_stop) {
+  if (guard.interrupted()) {
     ctx.say(paint(ctx.out(), Color::gray, "\n[stopped following]"));
     return 0;
   }
   ctx.fail(ctx.red_x() + " bgod closed the connection (it stopped, or this terminal could not " +
            "keep up with the output)");
   return 1;
+}
+
+// Every registered name, in name order: bgod's list, or the state files without bgod.
+std::optional<std::vector<std::string>> every_name(Context& ctx) {
+  std::vector<std::string> names;
+  Connection* conn = ctx.connection();
+  if (conn == nullptr) {
+    if (ctx.autostart()) {
+      ctx.require_connection();
+      return std::nullopt;
+    }
+    for (const auto& row : read_offline_state(ctx.paths()).rows) {
+      if (const auto* n = row.if_contains("name"); n != nullptr && n->is_string()) {
+        names.emplace_back(n->get_string());
+      }
+    }
+  } else {
+    auto r = conn->call("list", json::object{});
+    if (!r) {
+      ctx.fail(ctx.red_x() + " " + r.error().message);
+      return std::nullopt;
+    }
+    for (const auto& row : ReplyView("list", *r).objects("processes")) {
+      names.push_back(row.str("name"));
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// `bgo logs` with no name (or `all`), pm2 style: the last `n` lines of each process's stdout
+// and stderr, each line prefixed `name | ` (a colour per name on a terminal) unless `raw`.
+int show_everything(Context& ctx, int64_t n, bool out, bool err, bool raw) {
+  const auto names = every_name(ctx);
+  if (!names) return 1;
+  if (names->empty()) {
+    ctx.say("No processes registered.");
+    return 0;
+  }
+  constexpr std::array<Color, 4> k_palette = {Color::blue, Color::green, Color::yellow, Color::red};
+  std::size_t width = 0;
+  for (const auto& name : *names) width = std::max(width, visible_width(name));
+  std::string text;
+  for (std::size_t i = 0; i < names->size(); ++i) {
+    const std::string& name = (*names)[i];
+    const std::string prefix =
+        raw ? std::string()
+            : paint(ctx.out(), k_palette[i % k_palette.size()], pad_right(name, width)) + " | ";
+    for (const auto stream : {LogStream::out, LogStream::err}) {
+      if ((stream == LogStream::out && !out) || (stream == LogStream::err && !err)) continue;
+      auto tail = tail_log(ctx.paths().log_file(name, stream), static_cast<long>(n));
+      if (!tail) continue;
+      std::string_view rest(tail->text);
+      while (!rest.empty()) {
+        const auto nl = rest.find('\n');
+        text += prefix;
+        text += rest.substr(0, nl);
+        text += '\n';
+        rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+      }
+    }
+  }
+  std::cout << text << std::flush;
+  return 0;
 }
 
 }  // namespace
@@ -245,10 +299,24 @@ int cmd_logs(Context& ctx, const std::vector<std::string>& tokens) {
   spec.options.add_options()("follow,f", "Follow log output")(
       "lines,n", po::value<int64_t>()->default_value(50), "Number of lines (default: 50)")(
       "stdout", "Show only stdout")("stderr", "Show only stderr")(
-      "watcher", "Show the watcher log (restart events, errors)");
-  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+      "watcher", "Show the watcher log (restart events, errors)")(
+      "raw", "Without a name: no 'name | ' prefixes");
+  spec.positionals = {{"name", Positional::Arity::optional,
+                       "Name of the process (default, or all: every process)"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
+  if (args->positionals.empty() || args->positionals[0] == k_all) {
+    if (args->has("follow")) {
+      args->fail(
+          "argument -f/--follow: needs a process name (following every process is not "
+          "supported yet)");
+    }
+    if (args->has("watcher")) args->fail("argument --watcher: needs a process name");
+    const bool only_out = args->has("stdout") && !args->has("stderr");
+    const bool only_err = args->has("stderr") && !args->has("stdout");
+    return show_everything(ctx, args->vm["lines"].as<int64_t>(), !only_err, !only_out,
+                           args->has("raw"));
+  }
   const std::string name = args->positionals[0];
   if (!check_name(ctx, name)) return 1;
   const std::string stream = stream_of(*args, true);
@@ -277,23 +345,29 @@ int cmd_follow(Context& ctx, const std::vector<std::string>& tokens) {
 int cmd_flush(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line("flush", "Empty the logs of one or every process");
   spec.positionals = {
-      {"name", Positional::Arity::optional, "Name of the process (default: every process)"}};
+      {"name", Positional::Arity::many, "Names of the processes (default, or all: every process)"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  json::object p;
-  if (!args->positionals.empty()) {
-    if (!check_name(ctx, args->positionals[0])) return 1;
-    p["name"] = args->positionals[0];
+  const auto& names = args->positionals;
+  // bgod flushes every process when no name is given.
+  const bool every = names.empty() || std::find(names.begin(), names.end(), k_all) != names.end();
+  if (!every) {
+    for (const auto& n : names) {
+      if (!check_name(ctx, n)) return 1;
+    }
   }
-  auto r = ctx.call("flush", p);
-  if (!r) return 1;
-  const auto& names = r->as_object().at("flushed").as_array();
-  if (names.empty()) {
-    ctx.say("No logs to flush.");
+  const auto flush = [&](const json::object& params) {
+    auto r = ctx.call("flush", params);
+    if (!r) return 1;
+    const auto flushed = ReplyView("flush", *r).strings("flushed");
+    if (flushed.empty()) ctx.say("No logs to flush.");
+    for (const auto& n : flushed) ctx.say("🧹 Flushed logs of '" + n + "'");
     return 0;
-  }
-  for (const auto& n : names) ctx.say("🧹 Flushed logs of '" + std::string(n.as_string()) + "'");
-  return 0;
+  };
+  if (every) return flush(json::object{});
+  return for_each_target(names, [&](const std::string& name) {
+    return flush(json::object{{"name", name}});
+  });
 }
 
 }  // namespace bgo::client

@@ -14,6 +14,11 @@ const std::vector<Command>& command_registry() {
       {"restart-stopped", {}, "Restart stopped processes", cmd_restart_stopped},
       {"restart-last", {}, "Restart processes ordered by most recent", cmd_restart_last},
       {"status", {"ls", "list"}, "Show process status", cmd_status},
+      {"show", {"describe"}, "Show one process in detail", cmd_show},
+      {"jlist", {}, "Every process as JSON", cmd_jlist},
+      // Not a known command for dispatch (`bgo env CMD…` stays direct mode for /usr/bin/env):
+      // run_direct routes `bgo env NAME` here.
+      {"env", {}, "Print the recorded environment of a process", cmd_env},
       {"logs", {}, "View process logs", cmd_logs},
       {"follow", {"tail"}, "Follow logs (shorthand for logs -f)", cmd_follow},
       {"flush", {}, "Empty the logs of one or every process", cmd_flush},

@@ -3,6 +3,8 @@
 // (docs/startup.md), and the original's `autostart install|uninstall|status` aliases.
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
+#include <utility>
 
 #include <boost/json.hpp>
 #include <boost/program_options/options_description.hpp>
@@ -11,6 +13,7 @@
 #include "client/autostart.hpp"
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
+#include "client/reply_view.hpp"
 #include "client/startup_support.hpp"
 #include "client/systemd_units.hpp"
 #include "proto/python_json.hpp"
@@ -245,7 +248,7 @@ int uninstall(Context& ctx) {
     return 1;
   }
   ctx.say("   bgod runs outside systemd again (PID " +
-          json::serialize(hello->as_object().at("pid")) + ")");
+          json::serialize(ReplyView("hello", *hello).at("pid")) + ")");
   return 0;
 }
 
@@ -287,6 +290,24 @@ int cmd_autostart_login(Context& ctx, const std::string& action,
   std::vector<std::string> args{"--status"};
   args.insert(args.end(), rest.begin(), rest.end());
   return cmd_startup(ctx, args);
+}
+
+int write_packaged_units(const std::string& dir, const std::string& bgod) {
+  auto units = render_units(bgod, std::nullopt);
+  if (!units) {
+    std::cerr << "bgo: " << units.error().message << "\n";
+    return 1;
+  }
+  UnitWriter writer(dir);
+  for (const auto& [name, text] :
+       {std::pair{k_service_unit, &units->service}, std::pair{k_socket_unit, &units->socket}}) {
+    if (auto r = writer.write(name, *text); !r) {
+      writer.roll_back();
+      std::cerr << "bgo: " << r.error().message << "\n";
+      return 1;
+    }
+  }
+  return 0;
 }
 
 }  // namespace bgo::client

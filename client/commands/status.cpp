@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: MIT
 // status / ls / list, the detail view and --json (spec §3.9, §6).
-#include <csignal>
+#include <algorithm>
 #include <iostream>
-#include <poll.h>
-#include <signal.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
@@ -14,10 +10,13 @@
 #include "client/commands/common.hpp"
 #include "client/offline.hpp"
 #include "client/render/detail.hpp"
+#include "client/render/row_format.hpp"
 #include "client/render/status_json.hpp"
 #include "client/render/style.hpp"
 #include "client/render/table.hpp"
 #include "client/render/text.hpp"
+#include "client/reply_view.hpp"
+#include "client/terminal.hpp"
 
 namespace bgo::client {
 
@@ -25,47 +24,6 @@ namespace json = boost::json;
 namespace po = boost::program_options;
 
 namespace {
-
-volatile std::sig_atomic_t g_interrupted = 0;
-void on_sigint(int) { g_interrupted = 1; }
-
-int terminal_columns() {
-  if (const char* c = std::getenv("COLUMNS"); c != nullptr) {
-    const long v = std::strtol(c, nullptr, 10);
-    if (v > 0 && v < 100000) return static_cast<int>(v);
-  }
-  winsize ws{};
-  if (::ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-  return 80;
-}
-
-// Rows of the terminal on stdout (LINES, else its size); 0 when unknown.
-std::size_t terminal_rows() {
-  if (const char* l = std::getenv("LINES"); l != nullptr) {
-    const long v = std::strtol(l, nullptr, 10);
-    if (v > 0 && v < 100000) return static_cast<std::size_t>(v);
-  }
-  winsize ws{};
-  if (::ioctl(1, TIOCGWINSZ, &ws) == 0) return ws.ws_row;
-  return 0;
-}
-
-// Sleeps up to `duration` or until SIGINT/SIGTERM set g_interrupted. The signals are blocked
-// outside ppoll(), so one that arrives just before the wait still ends it at once.
-void sleep_interruptibly(std::chrono::milliseconds duration) {
-  sigset_t block, old;
-  sigemptyset(&block);
-  sigaddset(&block, SIGINT);
-  sigaddset(&block, SIGTERM);
-  ::sigprocmask(SIG_BLOCK, &block, &old);
-  if (g_interrupted == 0) {
-    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(duration);
-    timespec ts{.tv_sec = secs.count(),
-                .tv_nsec = static_cast<long>((duration - secs).count()) * 1'000'000L};
-    ::ppoll(nullptr, 0, &ts, &old);
-  }
-  ::sigprocmask(SIG_SETMASK, &old, nullptr);
-}
 
 void note_offline(Context& ctx) {
   ctx.fail(paint(ctx.err(), Color::yellow, "⚠️") +
@@ -99,10 +57,10 @@ std::optional<Listing> fetch(Context& ctx) {
     ctx.fail(ctx.red_x() + " " + r.error().message);
     return std::nullopt;
   }
-  for (auto& row : r->as_object().at("processes").as_array()) out.rows.push_back(row.as_object());
-  for (auto& b : r->as_object().at("broken").as_array()) {
-    out.broken.push_back(std::string(b.as_object().at("file").as_string()) + ": " +
-                         std::string(b.as_object().at("error").as_string()));
+  const ReplyView list("list", *r);
+  for (const auto& row : list.objects("processes")) out.rows.push_back(row.object());
+  for (const auto& b : list.objects("broken")) {
+    out.broken.push_back(b.str("file") + ": " + b.str("error"));
   }
   return out;
 }
@@ -132,7 +90,7 @@ std::optional<json::object> fetch_detail(Context& ctx, const std::string& name, 
     }
     return std::nullopt;
   }
-  return r->as_object();
+  return ReplyView("get", *r).object();
 }
 
 void warn_broken(Context& ctx, const std::vector<std::string>& broken) {
@@ -143,21 +101,21 @@ void warn_broken(Context& ctx, const std::vector<std::string>& broken) {
 
 int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
   const int64_t every = std::max<int64_t>(1, interval == 0 ? 2 : interval);
-  // Ctrl-C ends the loop (exit 0) instead of killing it mid-frame.
-  (void)std::signal(SIGINT, on_sigint);
-  (void)std::signal(SIGTERM, on_sigint);
+  // Ctrl-C (or SIGTERM) ends the loop (exit 0) instead of killing it mid-frame.
+  const InterruptGuard guard;
   const bool tty = ctx.stdout_tty();
   Connection* conn = ctx.connection();
   // Redraw at once when a process changes state, and every interval for CPU and uptime.
   if (conn != nullptr) (void)conn->call("subscribe", json::object{});
   bool first = true;
-  while (!g_interrupted) {
+  while (!guard.interrupted()) {
     auto listing = fetch(ctx);
     if (!listing) return 1;
     const Style style = resolve_style(level, process_env(), tty);
-    std::string frame = listing->rows.empty() ? render_empty_registry(true)
-                                              : render_table(listing->rows, style,
-                                                             terminal_columns(), listing->daemon);
+    const int columns = terminal_columns();
+    std::string frame = listing->rows.empty()
+                            ? render_empty_registry(true)
+                            : render_table(listing->rows, style, columns, listing->daemon);
     frame += paint(style, Color::gray,
                    "\nRefreshing every " + std::to_string(every) + "s. Ctrl-C to exit.") +
              "\n";
@@ -165,24 +123,28 @@ int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
       // Redraw in place: home, the frame cut to the screen (each line cleared to its end),
       // then clear below. Nothing wraps and nothing goes below the last row: no scrolling.
       std::cout << (first ? "\x1b[2J\x1b[H" : "\x1b[H")
-                << fit_to_screen(frame, static_cast<std::size_t>(terminal_columns()),
-                                 terminal_rows())
+                << fit_to_screen(frame, static_cast<std::size_t>(columns), terminal_rows())
                 << "\x1b[J" << std::flush;
     } else {
       std::cout << frame << std::flush;
     }
     first = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(every);
     if (conn == nullptr) {
-      sleep_interruptibly(std::chrono::seconds(every));
+      (void)guard.wait_readable(-1, std::chrono::seconds(every));
       continue;
     }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(every);
-    while (!g_interrupted) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
+    while (!guard.interrupted()) {
       bool closed = false;
-      auto n = conn->next_notification(left, closed);
+      // Notifications already read (queued during a call) come first.
+      auto n = conn->next_notification(std::chrono::milliseconds(0), closed);
+      if (!n && !closed) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) break;
+        if (guard.wait_readable(conn->fd(), left) != InterruptGuard::Wait::ready) continue;
+        n = conn->next_notification(std::chrono::milliseconds(50), closed);
+      }
       if (closed) {
         ctx.fail(ctx.red_x() + " bgod closed the connection");
         return 1;
@@ -195,21 +157,64 @@ int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
   return 0;
 }
 
+// `--format` / `-o`: one line per process (or for `name`), in name order.
+int print_formatted(Context& ctx, const Args& args, const std::optional<std::string>& name,
+                    const std::string& templ) {
+  // Checked before asking bgod, so a typo fails the same with no processes registered.
+  if (std::string unknown; !format_row(json::object{}, templ, unknown)) {
+    std::string fields;
+    for (auto f : row_fields()) fields += (fields.empty() ? "" : ", ") + std::string(f);
+    args.fail("unknown field '" + unknown + "' (choose from " + fields + ")");
+  }
+  std::vector<json::object> rows;
+  if (name) {
+    bool daemon = true, missing = false;
+    auto d = fetch_detail(ctx, *name, daemon, missing);
+    if (!d) {
+      if (missing) ctx.fail(ctx.red_x() + " No process named '" + *name + "' found");
+      return 1;
+    }
+    rows.push_back(std::move(*d));
+  } else {
+    auto listing = fetch(ctx);
+    if (!listing) return 1;
+    warn_broken(ctx, listing->broken);
+    rows = std::move(listing->rows);
+  }
+  std::sort(rows.begin(), rows.end(), [](const json::object& a, const json::object& b) {
+    return field_text(a, "name") < field_text(b, "name");
+  });
+  std::string out;
+  for (const auto& row : rows) {
+    std::string unknown;
+    out += format_row(row, templ, unknown).value_or("") + "\n";
+  }
+  std::cout << out << std::flush;
+  return 0;
+}
+
 }  // namespace
 
-int show_detail(Context& ctx, const std::string& name, bool single_token) {
+int show_detail(Context& ctx, const std::string& name, bool single_token,
+                std::string_view command_guess) {
   bool daemon = true, missing = false;
   auto d = fetch_detail(ctx, name, daemon, missing);
   if (!d) {
     if (!missing) return 1;
+    if (single_token && !command_guess.empty()) {
+      ctx.fail("bgo: unknown command '" + name + "'. Did you mean '" + std::string(command_guess) +
+               "'?");
+      return 2;
+    }
     if (single_token) {
       ctx.fail(ctx.red_x() + " Unknown command or process: '" + name + "'");
       ctx.fail("   Run " + paint(ctx.err(), Color::bold, "bgo --help") + " for usage, or " +
-               paint(ctx.err(), Color::bold, "bgo start " + name + " -- <command>") +
+               paint(ctx.err(), Color::bold, "bgo start " + shell_word(name) + " -- <command>") +
                " to start a new process.");
     } else {
       ctx.fail(ctx.red_x() + " No process named '" + name + "' found");
     }
+    suggest_names(ctx, name);
     return 1;
   }
   const Style style{Level::normal, ctx.out().color};
@@ -222,6 +227,10 @@ int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
   spec.options.add_options()("watch,w", "Watch mode (auto-refresh)")(
       "interval", po::value<int64_t>(), "Refresh interval in seconds for --watch (default: 2)")(
       "json", "Output as JSON (machine-readable, no colors)")(
+      "format", po::value<std::string>()->value_name("TEMPLATE"),
+      "One line per process from a template, e.g. '{name} {status} {running_pid}'")(
+      "output,o", po::value<std::string>()->value_name("FIELDS"),
+      "One tab-separated line per process of these fields, e.g. name,status")(
       "plain", "Force plain rendering (no color, ASCII only)")(
       "fancy", "Force fancy rendering (Unicode box-drawing)");
   spec.exclusive = {{"plain", "fancy"}};
@@ -235,6 +244,24 @@ int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
   if (!args->positionals.empty()) {
     name = args->positionals[0];
     if (!check_name(ctx, *name)) return 1;
+  }
+  if (args->has("json") && args->has("watch")) {
+    args->fail(
+        "argument -w/--watch: not allowed with argument --json (run `bgo status --json` "
+        "again to refresh)");
+  }
+  if (args->has("format") || args->has("output")) {
+    if (args->has("format") && args->has("output")) {
+      args->fail("argument -o/--output: not allowed with argument --format");
+    }
+    if (args->has("json") || args->has("watch")) {
+      args->fail(std::string("argument ") + (args->has("format") ? "--format" : "-o/--output") +
+                 ": not allowed with argument " + (args->has("json") ? "--json" : "-w/--watch"));
+    }
+    const std::string templ = args->has("format")
+                                  ? args->vm["format"].as<std::string>()
+                                  : fields_template(args->vm["output"].as<std::string>());
+    return print_formatted(ctx, *args, name, templ);
   }
   if (args->has("json")) {
     if (name) {
@@ -267,6 +294,45 @@ int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
   const Style style = resolve_style(level, process_env(), ctx.stdout_tty());
   std::cout << render_table(listing->rows, style, terminal_columns(), listing->daemon)
             << std::flush;
+  return 0;
+}
+
+int cmd_show(Context& ctx, const std::vector<std::string>& tokens) {
+  CommandLine spec = command_line("show", "Show one process in detail (as bgo status NAME)");
+  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  auto args = parse_or_help(spec, tokens);
+  if (!args) return 0;
+  if (!check_name(ctx, args->positionals[0])) return 1;
+  return show_detail(ctx, args->positionals[0], false);
+}
+
+int cmd_jlist(Context& ctx, const std::vector<std::string>& tokens) {
+  CommandLine spec = command_line("jlist", "Every process as JSON (as bgo status --json)");
+  auto args = parse_or_help(spec, tokens);
+  if (!args) return 0;
+  return cmd_status(ctx, {"--json"});
+}
+
+int cmd_env(Context& ctx, const std::vector<std::string>& tokens) {
+  CommandLine spec =
+      command_line("env", "Print the environment a process was started with (KEY=VALUE lines)");
+  spec.positionals = {{"name", Positional::Arity::one, "Name of the process"}};
+  auto args = parse_or_help(spec, tokens);
+  if (!args) return 0;
+  const std::string& name = args->positionals[0];
+  if (!check_name(ctx, name)) return 1;
+  auto r = ctx.call("get", json::object{{"name", name}});
+  if (!r) return 1;
+  const ReplyView detail("get", *r);
+  const json::value* env = detail.find("env");
+  if (env == nullptr || env->is_null()) {
+    ctx.fail(paint(ctx.err(), Color::yellow, "⚠️") + "  No environment is recorded for '" +
+             name + "' (it inherits bgod's)");
+    return 1;
+  }
+  std::string out;
+  for (const auto& kv : detail.strings("env")) out += kv + "\n";
+  std::cout << out << std::flush;
   return 0;
 }
 

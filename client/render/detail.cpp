@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "client/render/json_dump.hpp"
+#include "client/render/last_exit.hpp"
 #include "client/render/text.hpp"
 
 namespace bgo::client {
@@ -107,9 +108,7 @@ std::string watch_section(const json::object& detail, const json::object& watch,
       if (!lines.empty()) out += "  Last err:\n";
       for (const auto line : lines) out += "    " + paint(style, Color::gray, line) + "\n";
     }
-    out += "  Recover:   " +
-           paint(style, Color::gray, "bgo logs " + name + " --watcher   |   bgo restart " + name) +
-           "\n";
+    out += "  Recover:   " + paint(style, Color::gray, recover_hint(name)) + "\n";
   } else {
     out += "  Errored:   no\n";
   }
@@ -132,6 +131,9 @@ std::string render_detail(const json::object& detail, const Style& style, bool d
   out += "  CWD:     " + str_or(detail, "cwd", "N/A") + "\n";
   out += "  Started: " + str_or(detail, "started_at", "N/A") + "\n";
   out += "  Autostart: " + str_or(detail, "autostart", "unless-stopped") + "\n";
+  if (const std::string last = last_exit_text(detail); !online && !last.empty()) {
+    out += "  Last exit: " + (is_crashed(detail) ? paint(style, Color::red, last) : last) + "\n";
+  }
   if (online) {
     out += "  CPU:     " + str_or(detail, "cpu", "-") + "%\n";
     out += "  MEM:     " + str_or(detail, "mem", "-") + "%\n";

@@ -6,13 +6,11 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
-#include <poll.h>
-#include <sys/ioctl.h>
-#include <termios.h>
 #include <unistd.h>
 #include <utility>
 
 #include "client/render/text.hpp"
+#include "client/terminal.hpp"
 
 namespace bgo::client {
 namespace {
@@ -31,85 +29,45 @@ std::string_view take_code_points(std::string_view s, std::size_t count) {
   return s.substr(0, pos);
 }
 
-// Width of the terminal on stdout, 0 when unknown (then lines are not cut).
-std::size_t terminal_columns() {
-  winsize ws{};
-  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) return ws.ws_col;
-  return 0;
-}
-
-volatile std::sig_atomic_t g_interrupted = 0;
-
-extern "C" void on_sigint(int /*signo*/) { g_interrupted = 1; }
-
 void write_stdout(std::string_view text) {
   // A short write to the terminal leaves a garbled frame at worst; the next one repaints it.
   (void)std::fwrite(text.data(), 1, text.size(), stdout);
   (void)std::fflush(stdout);
 }
 
-// Puts fd 0 in cbreak mode and routes SIGINT to a flag for its lifetime. SIGINT stays blocked
-// except inside ppoll(), so a Ctrl-C can never slip in between checking the flag and waiting.
-class TerminalSession {
- public:
-  explicit TerminalSession(const termios& saved) : saved_(saved) {
-    termios raw = saved;
-    raw.c_lflag &= ~static_cast<tcflag_t>(ICANON | ECHO);
-    raw.c_cc[VMIN] = 1;
-    raw.c_cc[VTIME] = 0;
-    (void)::tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);  // a failure leaves a usable, echoing tty
-
-    g_interrupted = 0;
-    struct sigaction action {};
-    action.sa_handler = on_sigint;
-    sigemptyset(&action.sa_mask);
-    ::sigaction(SIGINT, &action, &saved_action_);  // no SA_RESTART: ppoll must see EINTR
-    sigset_t block;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    ::pthread_sigmask(SIG_BLOCK, &block, &saved_mask_);
-    wait_mask_ = saved_mask_;
-    sigdelset(&wait_mask_, SIGINT);
-  }
-
-  TerminalSession(const TerminalSession&) = delete;
-  TerminalSession& operator=(const TerminalSession&) = delete;
-
-  ~TerminalSession() {
-    (void)::tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_);  // nothing better to do on failure
-    // Unblock first so a pending SIGINT lands in our handler, then put the old one back.
-    ::pthread_sigmask(SIG_SETMASK, &saved_mask_, nullptr);
-    ::sigaction(SIGINT, &saved_action_, nullptr);
-    write_stdout("\n");
-  }
-
-  enum class Read { byte, timeout, cancelled };
-
-  // Waits for one byte, at most `timeout_ms` when it is non-negative.
-  Read read_byte(char& byte, int timeout_ms) {
-    for (;;) {
-      if (g_interrupted != 0) return Read::cancelled;
-      pollfd fd{.fd = STDIN_FILENO, .events = POLLIN, .revents = 0};
-      timespec limit{.tv_sec = 0, .tv_nsec = static_cast<long>(timeout_ms) * 1'000'000L};
-      const int ready = ::ppoll(&fd, 1, timeout_ms < 0 ? nullptr : &limit, &wait_mask_);
-      if (ready < 0) {
-        if (errno == EINTR) continue;
-        return Read::cancelled;
-      }
-      if (ready == 0) return Read::timeout;
-      const ssize_t n = ::read(STDIN_FILENO, &byte, 1);
-      if (n == 1) return Read::byte;
-      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      return Read::cancelled;  // end of input or a read error
+std::optional<std::vector<std::size_t>> menu_loop(TerminalSession& session, MenuState& state,
+                                                  const Style& style) {
+  MenuKeyDecoder decoder;
+  write_stdout(state.render(style, true, static_cast<std::size_t>(terminal_columns())));
+  for (;;) {
+    char byte = 0;
+    // Only the byte after ESC is timed: a lone ESC is the user pressing Escape.
+    const int timeout = decoder.awaiting_escape() ? k_escape_timeout_ms : -1;
+    std::optional<MenuKey> key;
+    switch (session.read_byte(byte, timeout)) {
+      case TerminalSession::Read::byte:
+        key = decoder.feed(byte);
+        break;
+      case TerminalSession::Read::timeout:
+        key = decoder.on_escape_timeout();
+        break;
+      case TerminalSession::Read::cancelled:
+        return std::nullopt;
+    }
+    if (!key) continue;
+    switch (state.on_key(*key)) {
+      case MenuOutcome::confirm:
+        return state.selected();
+      case MenuOutcome::cancel:
+        return std::nullopt;
+      case MenuOutcome::keep_going:
+        break;
+    }
+    if (*key != MenuKey::ignore && *key != MenuKey::confirm) {
+      write_stdout(state.render(style, false, static_cast<std::size_t>(terminal_columns())));
     }
   }
-
- private:
-  termios saved_;
-  struct sigaction saved_action_ {};
-  sigset_t saved_mask_{};
-  sigset_t wait_mask_{};
-};
+}
 
 }  // namespace
 
@@ -213,40 +171,15 @@ std::vector<std::size_t> MenuState::selected() const {
 
 std::optional<std::vector<std::size_t>> run_menu(std::string title, std::vector<std::string> labels,
                                                  const Style& style) {
-  termios saved{};
-  if (::tcgetattr(STDIN_FILENO, &saved) != 0) return std::nullopt;
   MenuState state(std::move(title), std::move(labels));
-  MenuKeyDecoder decoder;
-  TerminalSession session(saved);
-  write_stdout(state.render(style, true, terminal_columns()));
-  for (;;) {
-    char byte = 0;
-    // Only the byte after ESC is timed: a lone ESC is the user pressing Escape.
-    const int timeout = decoder.awaiting_escape() ? k_escape_timeout_ms : -1;
-    std::optional<MenuKey> key;
-    switch (session.read_byte(byte, timeout)) {
-      case TerminalSession::Read::byte:
-        key = decoder.feed(byte);
-        break;
-      case TerminalSession::Read::timeout:
-        key = decoder.on_escape_timeout();
-        break;
-      case TerminalSession::Read::cancelled:
-        return std::nullopt;
-    }
-    if (!key) continue;
-    switch (state.on_key(*key)) {
-      case MenuOutcome::confirm:
-        return state.selected();
-      case MenuOutcome::cancel:
-        return std::nullopt;
-      case MenuOutcome::keep_going:
-        break;
-    }
-    if (*key != MenuKey::ignore && *key != MenuKey::confirm) {
-      write_stdout(state.render(style, false, terminal_columns()));
-    }
-  }
+  std::optional<std::vector<std::size_t>> picked;
+  {
+    TerminalSession session;
+    if (!session.active()) return std::nullopt;
+    picked = menu_loop(session, state, style);
+  }  // the terminal is restored before the newline that ends the menu
+  write_stdout("\n");
+  return picked;
 }
 
 std::optional<std::vector<std::size_t>> parse_menu_answer(const std::optional<std::string>& answer,

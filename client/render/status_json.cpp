@@ -15,8 +15,25 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 10> k_row_keys = {
-    "name", "pid", "status", "cpu", "mem", "uptime", "command", "cwd", "started_at", "watch"};
+// The original's ten keys, then the C++ bgo's (issue #13).
+constexpr std::array<std::string_view, 18> k_row_keys = {"name",
+                                                         "pid",
+                                                         "status",
+                                                         "cpu",
+                                                         "mem",
+                                                         "uptime",
+                                                         "command",
+                                                         "cwd",
+                                                         "started_at",
+                                                         "watch",
+                                                         "stop_reason",
+                                                         "exit_code",
+                                                         "exit_signal",
+                                                         "running_pid",
+                                                         "cpu_percent",
+                                                         "memory_bytes",
+                                                         "uptime_seconds",
+                                                         "restarts"};
 
 std::string_view name_of(const json::object& row) {
   const json::value* name = row.if_contains("name");

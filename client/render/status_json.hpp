@@ -10,9 +10,10 @@
 
 namespace bgo::client {
 
-// The original's row object from whatever bgod (or the offline reader) sends: exactly the keys
-// name, pid, status, cpu, mem, uptime, command, cwd, started_at, watch, in that order; a
-// missing key is null; extra keys (pgid, logs, exit_code, ...) are dropped.
+// The row object from whatever bgod (or the offline reader) sends: the original's keys name,
+// pid, status, cpu, mem, uptime, command, cwd, started_at, watch, then stop_reason, exit_code,
+// exit_signal, running_pid, cpu_percent, memory_bytes, uptime_seconds, restarts (issue #13),
+// in that order; a missing key is null; other keys (pgid, logs, ...) are dropped.
 boost::json::object status_row(const boost::json::object& full);
 
 // All rows, sorted by name (code-point order), as `json.dumps(rows, indent=2)` + '\n'

@@ -40,7 +40,7 @@ constexpr Glyphs k_plain_glyphs{
     .hline = "-", .vline = "|", .cross = "+",
     .tl = "+", .tr = "+", .bl = "+", .br = "+",
     .tdown = "+", .tup = "+", .tleft = "+", .tright = "+",
-    .online = "ON", .stopped = "OFF",
+    .online = "ON", .stopped = "OFF", .crashed = "CRASH",
     .watching = "[W]", .errored = "[!]", .watcher_dead = "[?]", .watch_none = "-",
     .dash = "-"};
 
@@ -49,7 +49,7 @@ constexpr Glyphs k_normal_glyphs{
     .hline = "-", .vline = "|", .cross = "+",
     .tl = "+", .tr = "+", .bl = "+", .br = "+",
     .tdown = "+", .tup = "+", .tleft = "+", .tright = "+",
-    .online = "online", .stopped = "stopped",
+    .online = "online", .stopped = "stopped", .crashed = "crashed",
     .watching = "\u2713", .errored = "\u26a0", .watcher_dead = "!", .watch_none = "-",
     .dash = "\u2014"};
 
@@ -57,7 +57,7 @@ constexpr Glyphs k_fancy_glyphs{
     .hline = "\u2501", .vline = "\u2503", .cross = "\u254b",
     .tl = "\u250f", .tr = "\u2513", .bl = "\u2517", .br = "\u251b",
     .tdown = "\u2533", .tup = "\u253b", .tleft = "\u252b", .tright = "\u2523",
-    .online = "\u25cf online", .stopped = "\u25cb stopped",
+    .online = "\u25cf online", .stopped = "\u25cb stopped", .crashed = "\u2717 crashed",
     .watching = "\u2713", .errored = "\u26a0", .watcher_dead = "!", .watch_none = "\u00b7",
     .dash = "\u2014"};
 // clang-format on

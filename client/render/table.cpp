@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "client/render/json_dump.hpp"
+#include "client/render/last_exit.hpp"
 #include "client/render/text.hpp"
 
 namespace bgo::client {
@@ -59,6 +60,7 @@ std::string repeat(std::string_view glyph, std::size_t count) {
 struct RowCells {
   std::array<std::string, k_columns> cells;
   bool online = false;
+  bool crashed = false;
 };
 
 RowCells make_cells(const json::object& row, const Style& style, bool daemon_running) {
@@ -76,6 +78,13 @@ RowCells make_cells(const json::object& row, const Style& style, bool daemon_run
     out.cells[3] = str_or(row, "cpu", "-");
     out.cells[4] = str_or(row, "mem", "-");
     out.cells[5] = str_or(row, "uptime", "-");
+  } else if (is_crashed(row)) {
+    // Issue #13: a crash must not look like a stop; say how it ended (`crashed 3`, `SIGKILL`).
+    out.crashed = true;
+    const std::string how = exit_brief(row);
+    out.cells[1] =
+        paint(style, Color::red, std::string{g.crashed} + (how.empty() ? "" : " " + how));
+    out.cells[2] = out.cells[3] = out.cells[4] = out.cells[5] = "-";
   } else {
     out.cells[1] = paint(style, Color::red, g.stopped);
     out.cells[2] = out.cells[3] = out.cells[4] = out.cells[5] = "-";
@@ -109,7 +118,7 @@ std::string errored_footer(const std::vector<const json::object*>& errored, cons
     out += " ";
     out += str_or(watch, "error_reason", "unknown");
     out += "\n     ";
-    out += paint(style, Color::gray, "bgo logs " + name + " --watcher   |   bgo restart " + name);
+    out += paint(style, Color::gray, recover_hint(name));
     out += "\n";
   }
   return out;
@@ -221,9 +230,14 @@ std::string render_table(const std::vector<json::object>& rows, const Style& sty
 
   const auto online = static_cast<std::size_t>(
       std::count_if(cells.begin(), cells.end(), [](const RowCells& c) { return c.online; }));
+  const auto crashed = static_cast<std::size_t>(
+      std::count_if(cells.begin(), cells.end(), [](const RowCells& c) { return c.crashed; }));
   out += "Total: " + std::to_string(cells.size()) + " | " + paint(style, Color::green, g.online) +
          ": " + std::to_string(online) + " | " + paint(style, Color::red, g.stopped) + ": " +
-         std::to_string(cells.size() - online) + "\n";
+         std::to_string(cells.size() - online - crashed);
+  if (crashed > 0)
+    out += " | " + paint(style, Color::red, g.crashed) + ": " + std::to_string(crashed);
+  out += "\n";
 
   // Listed whether or not the block is still enabled (spec §6.3).
   std::vector<const json::object*> errored;

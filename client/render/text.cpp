@@ -199,4 +199,24 @@ std::string human_size(std::uint64_t bytes) {
   return std::string(buffer.data(), result.ptr) + unit;
 }
 
+std::string shell_word(std::string_view word) {
+  const auto plain = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("@%_+=:,./-").find(c) != std::string_view::npos;
+  };
+  if (!word.empty() && std::all_of(word.begin(), word.end(), plain)) return std::string(word);
+  std::string out = "'";
+  for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string recover_hint(std::string_view name) {
+  const std::string word = shell_word(name);
+  std::string out = "bgo logs ";
+  out += word;
+  out += " --watcher   |   bgo restart ";
+  out += word;
+  return out;
+}
+
 }  // namespace bgo::client

@@ -46,4 +46,12 @@ std::string fit_to_screen(std::string_view frame, std::size_t columns, std::size
 // Spec §6.6: "512B", "1.0KB", "3.4MB", ... (one decimal; KB, MB, GB, TB).
 std::string human_size(std::uint64_t bytes);
 
+// `word` as one shell word: unchanged when it has only characters no shell treats specially
+// (letters, digits, `@%_+=:,./-`), else in single quotes (a `'` as `'\''`), so a hint such as
+// `bgo logs 'bad name'` can be pasted as it is printed.
+std::string shell_word(std::string_view word);
+
+// The recovery hint of an errored process: "bgo logs NAME --watcher   |   bgo restart NAME".
+std::string recover_hint(std::string_view name);
+
 }  // namespace bgo::client

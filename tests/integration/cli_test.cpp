@@ -266,7 +266,8 @@ TEST_F(CliTest, UsageErrorsAreArgparseStyleOnStderrWithExitTwo) {
                      "argument --plain: not allowed with argument --fancy");
   expect_usage_error({"status", "--interval", "x", "-w"}, "bgo status",
                      "argument --interval: invalid int value: 'x'");
-  expect_usage_error({"stop", "a", "b"}, "bgo stop", "unrecognized arguments: b");
+  // (`bgo stop a b` stops both since issue #13.)
+  expect_usage_error({"logs", "a", "b"}, "bgo logs", "unrecognized arguments: b");
   expect_usage_error({"kill"}, "bgo stop", "the following arguments are required: name");
   expect_usage_error({"rm", "a", "--bogus"}, "bgo delete", "unrecognized arguments: --bogus");
   expect_usage_error({"restart-last", "foo"}, "bgo restart-last", "unrecognized arguments: foo");
@@ -589,8 +590,11 @@ TEST_F(CliTest, StatusJsonSchemaAndDetailView) {
   const json::object& row = rows.as_array()[0].as_object();
   std::vector<std::string> keys;
   for (const auto& kv : row) keys.emplace_back(kv.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"name", "pid", "status", "cpu", "mem", "uptime",
-                                            "command", "cwd", "started_at", "watch"}));
+  // The original's ten keys in its order, then issue #13's additions.
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "name", "pid", "status", "cpu", "mem", "uptime", "command", "cwd",
+                      "started_at", "watch", "stop_reason", "exit_code", "exit_signal",
+                      "running_pid", "cpu_percent", "memory_bytes", "uptime_seconds", "restarts"}));
   EXPECT_EQ(row.at("status").as_string(), "online");
   EXPECT_EQ(row.at("pid"), st.at("pid"));
   EXPECT_EQ(row.at("watch"), st.at("watch"));

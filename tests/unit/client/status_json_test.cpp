@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Golden output of `bgo status --json` (spec §6.7): the original's keys, order and layout.
+// Golden output of `bgo status --json` (spec §6.7): the original's keys, order and layout,
+// then issue #13's added keys.
 #include "client/render/status_json.hpp"
 
 #include <boost/json.hpp>
@@ -19,7 +20,9 @@ json::object detail_from_bgod() {
                 "last_stderr_tail": null},
       "name": "api", "status": "online", "pid": 41301, "cpu": "0.3", "mem": "1.2",
       "uptime": "02:11", "command": ["/usr/bin/node", "server.js"], "cwd": "/srv/caf\u00e9",
-      "started_at": "2025-03-01T10:15:42.123456+00:00", "autostart": "never"})")
+      "started_at": "2025-03-01T10:15:42.123456+00:00", "autostart": "never",
+      "restarts": 0, "uptime_seconds": 131, "memory_bytes": 5242880, "cpu_percent": 0.3,
+      "running_pid": 41301, "exit_signal": null, "stop_reason": null})")
       .as_object();
 }
 
@@ -50,14 +53,23 @@ TEST(StatusJsonGolden, OneRow) {
             "    \"errored\": false,\n"
             "    \"error_reason\": null,\n"
             "    \"last_stderr_tail\": null\n"
-            "  }\n"
+            "  },\n"
+            "  \"stop_reason\": null,\n"
+            "  \"exit_code\": null,\n"
+            "  \"exit_signal\": null,\n"
+            "  \"running_pid\": 41301,\n"
+            "  \"cpu_percent\": 0.3,\n"
+            "  \"memory_bytes\": 5242880,\n"
+            "  \"uptime_seconds\": 131,\n"
+            "  \"restarts\": 0\n"
             "}\n");
 }
 
 TEST(StatusJsonGolden, ArraySortedByNameMissingKeysNull) {
   const std::vector<json::object> rows = {
       json::parse(R"({"name": "web", "pid": 7, "status": "stopped", "cpu": "-", "mem": "-",
-          "uptime": "-", "command": [], "cwd": null, "started_at": null, "watch": null})")
+          "uptime": "-", "command": [], "cwd": null, "started_at": null, "watch": null,
+          "restarts": 2, "exit_code": 3, "stop_reason": "crashed", "pgid": 7})")
           .as_object(),
       json::parse(R"({"name": "Zeta", "pid": 8})").as_object(),
   };
@@ -73,7 +85,15 @@ TEST(StatusJsonGolden, ArraySortedByNameMissingKeysNull) {
             "    \"command\": null,\n"
             "    \"cwd\": null,\n"
             "    \"started_at\": null,\n"
-            "    \"watch\": null\n"
+            "    \"watch\": null,\n"
+            "    \"stop_reason\": null,\n"
+            "    \"exit_code\": null,\n"
+            "    \"exit_signal\": null,\n"
+            "    \"running_pid\": null,\n"
+            "    \"cpu_percent\": null,\n"
+            "    \"memory_bytes\": null,\n"
+            "    \"uptime_seconds\": null,\n"
+            "    \"restarts\": null\n"
             "  },\n"
             "  {\n"
             "    \"name\": \"web\",\n"
@@ -85,7 +105,15 @@ TEST(StatusJsonGolden, ArraySortedByNameMissingKeysNull) {
             "    \"command\": [],\n"
             "    \"cwd\": null,\n"
             "    \"started_at\": null,\n"
-            "    \"watch\": null\n"
+            "    \"watch\": null,\n"
+            "    \"stop_reason\": \"crashed\",\n"
+            "    \"exit_code\": 3,\n"
+            "    \"exit_signal\": null,\n"
+            "    \"running_pid\": null,\n"
+            "    \"cpu_percent\": null,\n"
+            "    \"memory_bytes\": null,\n"
+            "    \"uptime_seconds\": null,\n"
+            "    \"restarts\": 2\n"
             "  }\n"
             "]\n");
 }

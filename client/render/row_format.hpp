@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// `bgo status --format TEMPLATE` / `-o FIELDS`: one line per process for scripts (issue #13).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+namespace bgo::client {
+
+// The fields a template may name: the keys of `status --json`.
+const std::vector<std::string_view>& row_fields();
+
+// A field's text: strings as they are, null as "-", the command's argv joined by spaces,
+// numbers and booleans as JSON writes them, objects as compact JSON.
+std::string field_text(const boost::json::object& row, std::string_view field);
+
+// `template_text` with every `{field}` replaced by field_text() ("{{" and "}}" are literal
+// braces). nullopt and `unknown` set when a field is not one of row_fields() or a brace is
+// unbalanced.
+std::optional<std::string> format_row(const boost::json::object& row,
+                                      std::string_view template_text, std::string& unknown);
+
+// `-o name,status`: the same as the template "{name}\t{status}".
+std::string fields_template(std::string_view comma_list);
+
+}  // namespace bgo::client
