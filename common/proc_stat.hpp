@@ -7,6 +7,8 @@
 #include <string>
 #include <sys/types.h>
 
+#include "common/usage_text.hpp"
+
 namespace bgo {
 
 struct ProcStat {
@@ -24,11 +26,6 @@ bool is_alive(pid_t pid, std::optional<uint64_t> start_ticks = std::nullopt);
 
 // The `ps` columns for one process, computed like procps does: %cpu = cpu time / elapsed,
 // %mem = rss / MemTotal, etime = [[dd-]hh:]mm:ss. Each is "-" when unknown.
-struct UsageText {
-  std::string cpu = "-";
-  std::string mem = "-";
-  std::string uptime = "-";
-};
 UsageText usage_text(pid_t pid);
 
 // The original's pid_start text (`ps -o lstart=`) for a start time in ticks since boot.

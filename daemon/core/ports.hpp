@@ -14,8 +14,8 @@
 #include "common/clock.hpp"
 #include "common/errors.hpp"
 #include "common/paths.hpp"
-#include "common/proc_stat.hpp"
 #include "common/process_record.hpp"
+#include "common/usage_text.hpp"
 
 namespace bgo::daemon {
 

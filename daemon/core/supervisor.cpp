@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <signal.h>
 
+#include "common/proc_stat.hpp"
 #include "common/time_format.hpp"
 
 namespace bgo::daemon {

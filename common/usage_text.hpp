@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+// The `ps` columns of one process as display text: a plain value, no /proc access here.
+#pragma once
+
+#include <string>
+
+namespace bgo {
+
+// CPU, MEM and uptime as `ps` prints them (common/proc_stat.hpp's usage_text() fills them in
+// from /proc). Each is "-" when unknown.
+struct UsageText {
+  std::string cpu = "-";
+  std::string mem = "-";
+  std::string uptime = "-";
+};
+
+}  // namespace bgo
