@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <limits>
+#include <ranges>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
@@ -115,7 +116,7 @@ std::optional<TailResult> tail_lines(const std::filesystem::path& path, long n,
   }
   std::string buffer;
   buffer.reserve(*size - pos);
-  for (auto it = chunks.rbegin(); it != chunks.rend(); ++it) buffer += *it;
+  for (const std::string& chunk : chunks | std::views::reverse) buffer += chunk;
 
   const std::string text = normalise_newlines(buffer);
   std::size_t begin = 0;
