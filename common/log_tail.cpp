@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <limits>
-#include <ranges>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
@@ -116,7 +115,8 @@ std::optional<TailResult> tail_lines(const std::filesystem::path& path, long n,
   }
   std::string buffer;
   buffer.reserve(*size - pos);
-  for (const std::string& chunk : chunks | std::views::reverse) buffer += chunk;
+  // (Not `chunks | std::views::reverse`: Clang 14 cannot compile libstdc++ 12's <ranges>.)
+  std::for_each(chunks.rbegin(), chunks.rend(), [&](const std::string& c) { buffer += c; });
 
   const std::string text = normalise_newlines(buffer);
   std::size_t begin = 0;
