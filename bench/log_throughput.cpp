@@ -393,7 +393,7 @@ double bgod_run(const Options& o, bool time) {
     std::vector<std::string> args{
         o.bin_dir + "/bgo", "start",       "w" + std::to_string(i),    "--max-log-size",
         o.max_log_size,     "--log-files", std::to_string(o.log_files)};
-    if (time) args.push_back("--time");
+    if (time) args.emplace_back("--time");
     for (const std::string& a :
          {std::string("--"), o.self, std::string("--writer"), std::to_string(i),
           std::to_string(start_ns), std::to_string(o.seconds), std::to_string(o.line),

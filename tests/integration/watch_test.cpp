@@ -3,7 +3,7 @@
 // restarts it at once, backs off 2/4/8 s on fast crashes, becomes errored, and `restart`,
 // `watch` and `unwatch` behave as spec §3.3, §3.11, §3.12 and §5 say.
 #include <regex>
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX kill() and SIGKILL
 #include <sstream>
 #include <unistd.h>
 
@@ -103,7 +103,7 @@ TEST_F(WatchTest, StableChildIsRunningAgainRightAfterItExits) {
   EXPECT_GE(gap.count(), 0);
   EXPECT_LT(gap, milliseconds(500));
 
-  const pid_t second = static_cast<pid_t>(respawn.pid());
+  const auto second = static_cast<pid_t>(respawn.pid());
   ASSERT_NE(second, first);
   auto web = row("web");
   ASSERT_TRUE(web);

@@ -3,8 +3,8 @@
 // how user commands interact with a pending restart (spec §5, §3.11, §3.12, §9.5).
 #include "daemon/core/supervisor.hpp"
 
+#include <csignal>
 #include <optional>
-#include <signal.h>
 #include <string>
 #include <tuple>
 #include <vector>
