@@ -363,7 +363,7 @@ TEST_F(SupervisorTest, RestartWithResetCountersZeroesThem) {
   exit_at(pid, milliseconds{100});
   ASSERT_TRUE(block("api").errored);
   ASSERT_EQ(block("api").restarts, 1);
-  sup.restart("api", true, {}, [](Result<RestartOutcome>) {});
+  sup.restart("api", true, {}, [](const Result<RestartOutcome>&) {});
   EXPECT_EQ(block("api").restarts, 0);
   EXPECT_FALSE(block("api").last_restart_at.has_value());
   EXPECT_FALSE(block("api").errored);
@@ -373,7 +373,7 @@ TEST_F(SupervisorTest, RestartDuringABackoffCancelsThePendingRestart) {
   const pid_t pid = start_watched("api");
   exit_at(pid, milliseconds{100});
   ASSERT_EQ(timers.next_delay(), seconds{2});
-  sup.restart("api", false, {}, [](Result<RestartOutcome>) {});
+  sup.restart("api", false, {}, [](const Result<RestartOutcome>&) {});
   EXPECT_EQ(processes.spawn_count(), 2u);
   ASSERT_TRUE(timers.fire_next());  // only the start probe was armed
   EXPECT_FALSE(timers.fire_next());
