@@ -22,17 +22,19 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <poll.h>
 #include <set>
-#include <signal.h>
 #include <spawn.h>
 #include <string>
 #include <sys/inotify.h>
@@ -96,22 +98,24 @@ int writer_main(int id, int64_t start_ns, int seconds, size_t line_len, const ch
     }
   }
   if (FILE* f = std::fopen(count_path, "w")) {
-    std::fprintf(f, "%llu\n", static_cast<unsigned long long>(seq));
-    std::fclose(f);
+    // A count that cannot be written reads back as 0: the report then shows the lines as lost.
+    (void)std::fprintf(f, "%llu\n", static_cast<unsigned long long>(seq));
+    (void)std::fclose(f);
   }
   return 0;
 }
 
 uint64_t read_count(const fs::path& path) {
-  FILE* f = std::fopen(path.c_str(), "r");
-  if (f == nullptr) return 0;
+  std::ifstream in(path);
   unsigned long long n = 0;
-  if (std::fscanf(f, "%llu", &n) != 1) n = 0;
-  std::fclose(f);
+  if (!(in >> n)) n = 0;
   return n;
 }
 
 // ---- helpers ----------------------------------------------------------------------------
+
+// Shows each phase's results at once when stdout is a pipe; a bench cannot do more if it fails.
+void flush_stdout() { (void)std::fflush(stdout); }
 
 std::vector<std::string> environment(const fs::path& home) {
   std::vector<std::string> env;
@@ -176,6 +180,7 @@ double reference(const Options& o) {
                                 std::to_string(o.line),
                                 count};
     std::vector<char*> wargv;
+    wargv.reserve(wa.size() + 1);
     for (auto& s : wa) wargv.push_back(s.data());
     wargv.push_back(nullptr);
     posix_spawn_file_actions_t fa;
@@ -272,7 +277,7 @@ class Capture {
             carry.assign(data.substr(pos));
             break;
           }
-          const size_t nl = size_t(nlp - data.data());
+          const auto nl = size_t(nlp - data.data());
           tally(data.substr(pos, nl - pos), counts, bad_lines);
           pos = nl + 1;
         }
@@ -366,9 +371,9 @@ class Capture {
 bool all_stopped(const Options& o, const fs::path& home) {
   const std::string out = run({o.bin_dir + "/bgo", "status", "--json"}, home);
   size_t online = 0, pos = 0;
-  while ((pos = out.find("\"status\": \"online\"", pos)) != std::string::npos) ++online, ++pos;
+  while ((pos = out.find(R"("status": "online")", pos)) != std::string::npos) ++online, ++pos;
   pos = 0;
-  while ((pos = out.find("\"status\":\"online\"", pos)) != std::string::npos) ++online, ++pos;
+  while ((pos = out.find(R"("status":"online")", pos)) != std::string::npos) ++online, ++pos;
   return online == 0 && out.find("\"w0\"") != std::string::npos;
 }
 
@@ -378,8 +383,8 @@ double bgod_run(const Options& o, bool time) {
   fs::create_directories(home / "logs");
   std::vector<std::string> bases;
   for (int i = 0; i < o.children; ++i) {
-    bases.push_back("w" + std::to_string(i) + ".out.log");
-    bases.push_back("w" + std::to_string(i) + ".err.log");
+    bases.emplace_back("w" + std::to_string(i) + ".out.log");
+    bases.emplace_back("w" + std::to_string(i) + ".err.log");
   }
   run({o.bin_dir + "/bgo", "daemon", "status"}, home);  // starts bgod
   Capture capture(home / "logs", o.log_files);
@@ -388,7 +393,7 @@ double bgod_run(const Options& o, bool time) {
     std::vector<std::string> args{
         o.bin_dir + "/bgo", "start",       "w" + std::to_string(i),    "--max-log-size",
         o.max_log_size,     "--log-files", std::to_string(o.log_files)};
-    if (time) args.push_back("--time");
+    if (time) args.emplace_back("--time");
     for (const std::string& a :
          {std::string("--"), o.self, std::string("--writer"), std::to_string(i),
           std::to_string(start_ns), std::to_string(o.seconds), std::to_string(o.line),
@@ -397,7 +402,7 @@ double bgod_run(const Options& o, bool time) {
     }
     run(args, home);
   }
-  if (wall_ns() > start_ns) std::fprintf(stderr, "warning: the starts took longer than planned\n");
+  if (wall_ns() > start_ns) std::cerr << "warning: the starts took longer than planned\n";
   std::this_thread::sleep_for(std::chrono::nanoseconds(start_ns - wall_ns()) +
                               std::chrono::seconds(o.seconds) - std::chrono::milliseconds(50));
   while (!all_stopped(o, home)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -473,8 +478,9 @@ void tail_bench(const Options& o) {
     buf.clear();
     while (buf.size() < (1u << 20)) {
       char line[101];
-      std::snprintf(line, sizeof line, "line %012llu %s\n", static_cast<unsigned long long>(++seq),
-                    std::string(81, 'x').c_str());
+      // 100 characters and the NUL: always fits.
+      (void)std::snprintf(line, sizeof line, "line %012llu %s\n",
+                          static_cast<unsigned long long>(++seq), std::string(81, 'x').c_str());
       buf += line;
     }
     written += size_t(::write(fd, buf.data(), buf.size()));
@@ -482,7 +488,7 @@ void tail_bench(const Options& o) {
   ::close(fd);
   const auto big = time_tail(o, home, out);
   char last[32];
-  std::snprintf(last, sizeof last, "line %012llu", static_cast<unsigned long long>(seq));
+  (void)std::snprintf(last, sizeof last, "line %012llu", static_cast<unsigned long long>(seq));
   const bool right =
       out.find(last) != std::string::npos && std::count(out.begin(), out.end(), '\n') == 5 + 2;
   std::printf(
@@ -498,8 +504,10 @@ void tail_bench(const Options& o) {
 
 int main(int argc, char** argv) {
   if (argc == 7 && std::string(argv[1]) == "--writer") {
-    return writer_main(std::atoi(argv[2]), std::atoll(argv[3]), std::atoi(argv[4]),
-                       size_t(std::atoll(argv[5])), argv[6]);
+    // Written by this program itself (bgod_run), so never malformed.
+    return writer_main(int(std::strtol(argv[2], nullptr, 10)), std::strtoll(argv[3], nullptr, 10),
+                       int(std::strtol(argv[4], nullptr, 10)),
+                       size_t(std::strtoll(argv[5], nullptr, 10)), argv[6]);
   }
   Options o;
   o.self = fs::canonical("/proc/self/exe").string();
@@ -529,26 +537,25 @@ int main(int argc, char** argv) {
     else if (a == "--skip-tail")
       o.tail = false;
     else {
-      std::fprintf(stderr, "unknown option %s (see the header of bench/log_throughput.cpp)\n",
-                   a.c_str());
+      std::cerr << "unknown option " << a << " (see the header of bench/log_throughput.cpp)\n";
       return 2;
     }
   }
   if (o.line < 32) o.line = 32;
-  ::signal(SIGPIPE, SIG_IGN);
+  (void)std::signal(SIGPIPE, SIG_IGN);  // cannot fail for a valid signal number
   std::printf("%d writers x %d s, %zu-byte lines, rotation at %s keeping %d, in %s (%u CPUs)\n",
               o.children, o.seconds, o.line, o.max_log_size.c_str(), o.log_files, o.dir.c_str(),
               std::thread::hardware_concurrency());
-  std::fflush(stdout);
+  flush_stdout();
   double ref = 0;
   if (o.reference) ref = reference(o);
-  std::fflush(stdout);
+  flush_stdout();
   double plain = 0;
   if (o.plain) plain = bgod_run(o, false);
-  std::fflush(stdout);
+  flush_stdout();
   double stamped = 0;
   if (o.time) stamped = bgod_run(o, true);
-  std::fflush(stdout);
+  flush_stdout();
   if (o.tail) tail_bench(o);
   int rc = 0;
   if (plain < 0 || stamped < 0) {

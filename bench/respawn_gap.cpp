@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <spawn.h>
 #include <sstream>
@@ -43,10 +44,12 @@ int run(const std::vector<std::string>& args, const std::string& home) {
   }
   env_strings.push_back("BGO_HOME=" + home);
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
   std::vector<std::string> argv_s = args;
   std::vector<char*> argv;
+  argv.reserve(argv_s.size() + 1);
   for (auto& s : argv_s) argv.push_back(s.data());
   argv.push_back(nullptr);
   posix_spawn_file_actions_t fa;
@@ -128,13 +131,13 @@ int main(int argc, char** argv) {
     const std::string a = argv[i];
     const char* v = i + 1 < argc ? argv[i + 1] : "";
     if (a == "--restarts") {
-      restarts = std::atoi(v), ++i;
+      restarts = int(std::strtol(v, nullptr, 10)), ++i;
     } else if (a == "--life") {
-      life_ms = std::atoi(v), ++i;
+      life_ms = int(std::strtol(v, nullptr, 10)), ++i;
     } else if (a == "--bin-dir") {
       bin_dir = v, ++i;
     } else {
-      std::fprintf(stderr, "usage: %s [--restarts N] [--life MS] [--bin-dir DIR]\n", argv[0]);
+      std::cerr << "usage: " << argv[0] << " [--restarts N] [--life MS] [--bin-dir DIR]\n";
       return 2;
     }
   }
@@ -144,20 +147,20 @@ int main(int argc, char** argv) {
   const std::string bgo = bin_dir + "/bgo";
 
   if (run({bgo, "daemon", "start"}, home) != 0) {
-    std::fprintf(stderr, "cannot start bgod\n");
+    std::cerr << "cannot start bgod\n";
     return 1;
   }
   int rc = 0;
   {
     bgo::test::EventStream events(home / "bgo.sock");
     if (!events.ok()) {
-      std::fprintf(stderr, "cannot subscribe\n");
+      std::cerr << "cannot subscribe\n";
       rc = 1;
     } else if (run({bgo, "start", "-w", "--min-uptime", "0", "gap", "--",
                     bin_dir + "/bgo_test_child", "--print-times", "--after",
                     std::to_string(life_ms)},
                    home) != 0) {
-      std::fprintf(stderr, "cannot start the child\n");
+      std::cerr << "cannot start the child\n";
       rc = 1;
     } else {
       // restarts + 1 spawns: the first start and N watch restarts.
@@ -165,7 +168,7 @@ int main(int argc, char** argv) {
           "spawned", static_cast<size_t>(restarts) + 1,
           std::chrono::milliseconds(static_cast<int64_t>(restarts) * (life_ms + 500) + 10000));
       if (!done) {
-        std::fprintf(stderr, "timed out waiting for %d restarts\n", restarts);
+        std::cerr << "timed out waiting for " << restarts << " restarts\n";
         rc = 1;
       }
     }

@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 #include <latch>
 #include <map>
 #include <poll.h>
@@ -56,10 +57,12 @@ int run(const std::vector<std::string>& args, const std::string& home) {
   }
   env_strings.push_back("BGO_HOME=" + home);
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
   std::vector<std::string> argv_s = args;
   std::vector<char*> argv;
+  argv.reserve(argv_s.size() + 1);
   for (auto& s : argv_s) argv.push_back(s.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
@@ -74,7 +77,8 @@ class Connection {
   explicit Connection(const std::string& path) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
-    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+    // A short mkdtemp() path under /tmp: always fits sun_path.
+    (void)std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
     fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd_ >= 0 && ::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
       ::close(fd_);
@@ -155,13 +159,13 @@ bool parse_args(int argc, char** argv, Options& o) {
     if (i + 1 >= argc) return false;
     const std::string v = argv[++i];
     if (a == "--clients") {
-      o.clients = std::atoi(v.c_str());
+      o.clients = int(std::strtol(v.c_str(), nullptr, 10));
     } else if (a == "--requests") {
-      o.requests = std::atoi(v.c_str());
+      o.requests = int(std::strtol(v.c_str(), nullptr, 10));
     } else if (a == "--processes") {
-      o.processes = std::atoi(v.c_str());
+      o.processes = int(std::strtol(v.c_str(), nullptr, 10));
     } else if (a == "--tick") {
-      o.tick_ms = std::atoi(v.c_str());
+      o.tick_ms = int(std::strtol(v.c_str(), nullptr, 10));
     } else if (a == "--methods") {
       o.methods.clear();
       for (size_t start = 0; start <= v.size();) {
@@ -183,9 +187,8 @@ bool parse_args(int argc, char** argv, Options& o) {
 int main(int argc, char** argv) {
   Options o;
   if (!parse_args(argc, argv, o)) {
-    std::fprintf(stderr,
-                 "usage: bench_rpc_load [--clients N] [--requests N] [--processes N] [--tick MS] "
-                 "[--methods M1,M2,...] [--bin-dir DIR]\n");
+    std::cerr << "usage: bench_rpc_load [--clients N] [--requests N] [--processes N] [--tick MS] "
+                 "[--methods M1,M2,...] [--bin-dir DIR]\n";
     return 2;
   }
   char tmpl[] = "/tmp/bgo-bench-rpc-XXXXXX";
@@ -193,13 +196,14 @@ int main(int argc, char** argv) {
   const std::string home = std::string(tmpl) + "/home";
   const std::string sock = home + "/bgo.sock";
   if (run({o.bin_dir + "/bgo", "daemon", "start"}, home) != 0) {
-    std::fprintf(stderr, "cannot start bgod\n");
+    std::cerr << "cannot start bgod\n";
     return 1;
   }
   int failures = 0;
   {
     // One connection per process, all at once: their 100 ms start probes overlap.
     std::vector<std::thread> starters;
+    starters.reserve(static_cast<size_t>(o.processes));
     std::atomic<int> start_failures{0};
     for (int i = 0; i < o.processes; ++i) {
       starters.emplace_back([&, i] {
@@ -213,7 +217,7 @@ int main(int argc, char** argv) {
     }
     for (auto& t : starters) t.join();
     if (start_failures > 0) {
-      std::fprintf(stderr, "%d process(es) failed to start\n", start_failures.load());
+      std::cerr << start_failures.load() << " process(es) failed to start\n";
       failures += start_failures;
     }
   }
@@ -226,6 +230,7 @@ int main(int argc, char** argv) {
   std::latch ready(o.clients + 1);
   std::latch go(1);
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(o.clients));
   for (int t = 0; t < o.clients; ++t) {
     threads.emplace_back([&, t] {
       Connection c(sock);

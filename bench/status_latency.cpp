@@ -17,6 +17,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <iostream>
 #include <poll.h>
 #include <spawn.h>
 #include <string>
@@ -51,6 +52,7 @@ struct Env {
 pid_t spawn(const std::vector<std::string>& args, Env& env, int& out_fd) {
   std::vector<std::string> argv_s = args;
   std::vector<char*> argv;
+  argv.reserve(argv_s.size() + 1);
   for (auto& s : argv_s) argv.push_back(s.data());
   argv.push_back(nullptr);
   int pipe_fds[2];
@@ -116,7 +118,7 @@ Stats time_command(const std::vector<std::string>& args, Env& env, int runs) {
     const auto t0 = Clock::now();
     const int code = run(args, env);
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-    if (code != 0) std::fprintf(stderr, "warning: exit code %d\n", code);
+    if (code != 0) std::cerr << "warning: exit code " << code << "\n";
   }
   return stats(ms);
 }
@@ -156,13 +158,13 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--procs" && i + 1 < argc) {
-      procs = std::atoi(argv[++i]);
+      procs = int(std::strtol(argv[++i], nullptr, 10));
     } else if (a == "--runs" && i + 1 < argc) {
-      runs = std::atoi(argv[++i]);
+      runs = int(std::strtol(argv[++i], nullptr, 10));
     } else if (a == "--bin-dir" && i + 1 < argc) {
       bin_dir = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: %s [--procs N] [--runs R] [--bin-dir DIR]\n", argv[0]);
+      std::cerr << "usage: " << argv[0] << " [--procs N] [--runs R] [--bin-dir DIR]\n";
       return 2;
     }
   }
@@ -174,7 +176,7 @@ int main(int argc, char** argv) {
   const std::string child = bin_dir + "/bgo_test_child";
 
   if (run({bgo, "daemon", "start"}, env) != 0) {
-    std::fprintf(stderr, "cannot start bgod\n");
+    std::cerr << "cannot start bgod\n";
     return 1;
   }
   // Register the processes, many starts in flight at once (each waits for its 100 ms probe).
@@ -187,7 +189,7 @@ int main(int argc, char** argv) {
       if (pid > 0) pending.emplace_back(pid, fd);
     }
     for (auto [pid, fd] : pending) {
-      if (finish(pid, fd, nullptr) != 0) std::fprintf(stderr, "warning: a start failed\n");
+      if (finish(pid, fd, nullptr) != 0) std::cerr << "warning: a start failed\n";
     }
   }
   std::string listing;
@@ -212,7 +214,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 20; ++i) list_rpc(home + "/bgo.sock", bytes);
     for (int i = 0; i < runs; ++i) {
       const auto t = Clock::now();
-      if (!list_rpc(home + "/bgo.sock", bytes)) std::fprintf(stderr, "warning: list failed\n");
+      if (!list_rpc(home + "/bgo.sock", bytes)) std::cerr << "warning: list failed\n";
       ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
     }
     print("list RPC alone (connect+reply)", stats(ms));

@@ -118,6 +118,7 @@ std::optional<TailResult> tail_lines(const std::filesystem::path& path, long n,
   }
   std::string buffer;
   buffer.reserve(*size - pos);
+  // (Not `chunks | std::views::reverse`: Clang 14 cannot compile libstdc++ 12's <ranges>.)
   std::for_each(chunks.rbegin(), chunks.rend(), [&](const std::string& c) { buffer += c; });
 
   const std::string text = normalise_newlines(buffer);

@@ -161,6 +161,9 @@ UsageText usage_text(pid_t pid) {
     out.mem = buf;
   }
   out.uptime = format_etime(elapsed > 0 ? static_cast<uint64_t>(elapsed) : 0);
+  if (const long page = ::sysconf(_SC_PAGESIZE); page > 0) {
+    out.rss_bytes = st->rss_pages * static_cast<uint64_t>(page);
+  }
   return out;
 }
 

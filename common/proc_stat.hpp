@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <vector>
 
+#include "common/usage_text.hpp"
+
 namespace bgo {
 
 struct ProcStat {
@@ -25,11 +27,6 @@ bool is_alive(pid_t pid, std::optional<uint64_t> start_ticks = std::nullopt);
 
 // The `ps` columns for one process, computed like procps does: %cpu = cpu time / elapsed,
 // %mem = rss / MemTotal, etime = [[dd-]hh:]mm:ss. Each is "-" when unknown.
-struct UsageText {
-  std::string cpu = "-";
-  std::string mem = "-";
-  std::string uptime = "-";
-};
 UsageText usage_text(pid_t pid);
 
 // /proc/<pid>/cmdline split at its NULs (at most 256 KiB read); empty when unknown.

@@ -2,7 +2,7 @@
 // CleanSpawnAttr.
 #include "common/spawn_attr.hpp"
 
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX sigset_t, sigemptyset
 
 namespace bgo {
 

@@ -35,7 +35,7 @@ std::optional<std::string> LineDecoder::next_line() {
     if (avail > max_line_) poison();
     return std::nullopt;
   }
-  const size_t len = static_cast<size_t>(static_cast<const char*>(nl) - begin);
+  const auto len = static_cast<size_t>(static_cast<const char*>(nl) - begin);
   if (len > max_line_) {
     poison();
     return std::nullopt;

@@ -10,7 +10,7 @@
 namespace bgo::proto {
 
 // The longest request line bgod accepts, not counting its '\n'.
-inline constexpr size_t k_max_frame_bytes = 1024 * 1024;
+inline constexpr size_t k_max_frame_bytes = size_t{1024} * 1024;
 // Lines from bgod have no protocol limit (a `list` of thousands of processes is megabytes);
 // a client caps them only to survive a broken peer.
 inline constexpr size_t k_max_reply_bytes = size_t{1} << 30;

@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <string_view>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 
@@ -60,14 +59,6 @@ json::value percent(const std::string& text) {
   return v;
 }
 
-// Resident memory of a live process, in bytes; null when /proc cannot tell.
-json::value memory_bytes(int64_t pid) {
-  const auto st = read_proc_stat(static_cast<pid_t>(pid));
-  const long page = ::sysconf(_SC_PAGESIZE);
-  if (!st || page <= 0) return nullptr;
-  return static_cast<int64_t>(st->rss_pages) * page;
-}
-
 }  // namespace
 
 json::object row_json(const ProcessRecord& r, bool online, const UsageText& usage) {
@@ -91,7 +82,8 @@ json::object row_json(const ProcessRecord& r, bool online, const UsageText& usag
   o["exit_signal"] = opt(r.exit_signal);
   o["running_pid"] = online ? opt(r.pid) : json::value(nullptr);
   o["cpu_percent"] = online ? percent(usage.cpu) : json::value(nullptr);
-  o["memory_bytes"] = online && r.pid ? memory_bytes(*r.pid) : json::value(nullptr);
+  o["memory_bytes"] =
+      online && usage.rss_bytes ? json::value(*usage.rss_bytes) : json::value(nullptr);
   o["uptime_seconds"] = online ? etime_seconds(usage.uptime) : json::value(nullptr);
   o["restarts"] = r.watch ? r.watch->restarts : 0;
   return o;

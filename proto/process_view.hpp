@@ -6,8 +6,8 @@
 #include <boost/json/object.hpp>
 
 #include "common/paths.hpp"
-#include "common/proc_stat.hpp"
 #include "common/process_record.hpp"
+#include "common/usage_text.hpp"
 
 namespace bgo::proto {
 

@@ -1,24 +1,94 @@
 #!/usr/bin/env bash
-# Fails when a layer includes what it must not (docs/architecture.md, style §2).
-set -u
+# Checks every #include of the layers against an allow-list (docs/architecture.md, "Layers"):
+# a project header ("…") must start with a prefix the including file's layer may use, and a
+# few third-party headers (<…>) are banned per layer. A file in no known layer fails too, so a
+# new folder has to be given its rules here first. Exit 1 on any violation.
+set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-status=0
-check() {  # check DIR PATTERN WHY
-  local hits
-  hits=$(grep -rnE "$2" "$1" --include='*.cpp' --include='*.hpp' 2>/dev/null)
-  if [ -n "$hits" ]; then
-    echo "layer violation ($3):"
-    echo "$hits"
-    status=1
-  fi
+
+# The layer of a source file, from its path; empty when it is in none.
+layer_of() {
+  case "$1" in
+    common/*) echo common ;;
+    proto/*) echo proto ;;
+    daemon/core/*) echo core ;;
+    daemon/os/*) echo os ;;
+    daemon/rpc/*) echo rpc ;;
+    daemon/*/*) echo "" ;;
+    daemon/*) echo root ;;  # daemon.cpp, main.cpp: the composition root
+    client/*) echo client ;;
+    *) echo "" ;;
+  esac
 }
-check client '#include "daemon/' 'client/ must not include daemon/'
-check daemon '#include "client/' 'daemon/ must not include client/'
-check common '#include "(proto|daemon|client)/' 'common/ includes only std and Boost.System'
-check proto '#include "(daemon|client)/' 'proto/ must not include daemon/ or client/'
-check proto 'boost/asio' 'proto/ has no sockets and no Asio'
-check daemon/core 'boost/asio|boost/json|#include "daemon/(os|rpc)/|#include "proto/' 'daemon/core: no Asio, no JSON, no adapters'
-check daemon/os '#include "daemon/rpc/' 'daemon/os must not include daemon/rpc'
-check daemon/rpc '#include "daemon/os/(posix_process|log_sink|state_store|asio_timer)' 'daemon/rpc calls core, not os'
+
+# Project headers each layer may include: a prefix ending in "/" or one exact header.
+declare -A allowed=(
+  [common]="common/"
+  [proto]="common/ proto/"
+  [core]="common/ daemon/core/"
+  [os]="common/ proto/ daemon/core/ daemon/os/"
+  [rpc]="common/ proto/ daemon/core/ daemon/rpc/ daemon/os/daemon_lock.hpp"
+  [root]="common/ proto/ daemon/"
+  [client]="common/ proto/ client/"
+)
+# Project headers a layer must not include although a prefix above allows them.
+declare -A denied=(
+  [core]="common/proc_stat.hpp"  # /proc is read by the adapters, never by the policy
+)
+# Third-party headers (<…> prefixes) a layer must not include.
+declare -A denied_system=(
+  [common]="boost/asio boost/json boost/beast boost/program_options"
+  [proto]="boost/asio boost/beast boost/program_options"
+  [core]="boost/asio boost/json boost/beast"
+)
+
+status=0
+fail() {
+  echo "$1"
+  status=1
+}
+
+matches() {  # matches HEADER LIST: is HEADER one of LIST's exact names or under one of its prefixes?
+  local entry
+  for entry in $2; do
+    if [[ "$entry" == */ ]]; then
+      [[ "$1" == "$entry"* ]] && return 0
+    else
+      [[ "$1" == "$entry" ]] && return 0
+    fi
+  done
+  return 1
+}
+
+while IFS= read -r file; do
+  layer=$(layer_of "$file")
+  if [ -z "$layer" ]; then
+    fail "$file: in no layer; give its folder rules in tools/check_layers.sh and docs/architecture.md"
+    continue
+  fi
+  while IFS= read -r hit; do
+    line=${hit%%:*}
+    text=${hit#*:}
+    if [[ "$text" =~ \#[[:space:]]*include[[:space:]]*\"([^\"]+)\" ]]; then
+      header=${BASH_REMATCH[1]}
+      if ! matches "$header" "${allowed[$layer]}"; then
+        fail "$file:$line: \"$header\" is not allowed in $layer (may include: ${allowed[$layer]})"
+      elif matches "$header" "${denied[$layer]:-}"; then
+        fail "$file:$line: \"$header\" is forbidden in $layer"
+      fi
+    elif [[ "$text" =~ \#[[:space:]]*include[[:space:]]*\<([^\>]+)\> ]]; then
+      header=${BASH_REMATCH[1]}
+      if [ "$header" = "boost/asio.hpp" ]; then
+        fail "$file:$line: <boost/asio.hpp>: include the specific Asio headers"
+      fi
+      for banned in ${denied_system[$layer]:-}; do
+        if [[ "$header" == "$banned"* ]]; then
+          fail "$file:$line: <$header> is forbidden in $layer (no ${banned#boost/} there)"
+        fi
+      done
+    fi
+  done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$file")
+done < <(find common proto daemon client -type f \( -name '*.cpp' -o -name '*.hpp' \) | sort)
+
 if [ "$status" -eq 0 ]; then echo "layers ok"; fi
 exit "$status"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages bgo builds with, when any is missing (apt-get update first).
 set -euo pipefail
-packages=(cmake make g++ clang libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
-          libspdlog-dev libgtest-dev python3)
+# clang-format and clang-tidy (14) and the Clang build are checks test.sh runs; ccache keeps its
+# two builds fast when CI reuses this machine.
+packages=(cmake make g++ clang clang-format clang-tidy ccache libboost1.81-dev libboost-json1.81-dev
+          libboost-program-options1.81-dev libspdlog-dev libgtest-dev python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

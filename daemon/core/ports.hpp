@@ -15,8 +15,8 @@
 #include "common/errors.hpp"
 #include "common/log_tail.hpp"
 #include "common/paths.hpp"
-#include "common/proc_stat.hpp"
 #include "common/process_record.hpp"
+#include "common/usage_text.hpp"
 
 namespace bgo::daemon {
 

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "common/exit_status.hpp"
+#include "common/proc_stat.hpp"
 #include "daemon/core/ports.hpp"
 #include "daemon/os/pipe_keeper.hpp"
 

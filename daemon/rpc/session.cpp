@@ -19,7 +19,7 @@ namespace {
 // One async_write takes at most this much of the queue, so many small responses cost one
 // syscall instead of one each.
 constexpr size_t k_gather_lines = 64;
-constexpr size_t k_gather_bytes = 256 * 1024;
+constexpr size_t k_gather_bytes = size_t{256} * 1024;
 }  // namespace
 
 Session::Session(boost::asio::local::stream_protocol::socket socket, Dispatcher& dispatcher,
@@ -65,7 +65,7 @@ void Session::on_read(size_t n) {
   read();
 }
 
-void Session::handle_lines() {
+void Session::handle_lines() {  // NOLINT(misc-no-recursion): async, see write()
   while (state_ == State::open) {
     if (over_bound()) {
       // The client sends requests faster than it reads responses: stop reading (the kernel
@@ -110,14 +110,16 @@ void Session::send(std::string line) {
   write();
 }
 
-void Session::respond(std::string line) {
+void Session::respond(std::string line) {  // NOLINT(misc-no-recursion): async, see write()
   if (state_ == State::closed) return;
   queued_bytes_ += line.size();
   queue_.push_back(std::move(line));
   write();
 }
 
-void Session::write() {
+// handle_lines -> respond -> write -> async_write's handler -> handle_lines is a cycle in the
+// call graph only: the handler runs later from the io_context, never inside write().
+void Session::write() {  // NOLINT(misc-no-recursion): see above
   if (writing_count_ > 0 || state_ == State::closed) return;
   if (queue_.empty()) return finish_if_done();
   std::vector<boost::asio::const_buffer> buffers;
@@ -132,7 +134,9 @@ void Session::write() {
   // deque::push_back never moves existing elements, so the buffers stay valid while more
   // lines are queued behind them.
   boost::asio::async_write(
-      socket_, buffers, [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+      socket_, buffers,
+      // NOLINTNEXTLINE(misc-no-recursion): runs from the io_context, see above
+      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
         for (size_t i = 0; i < self->writing_count_; ++i) {
           self->queued_bytes_ -= self->queue_.front().size();
           self->queue_.pop_front();

@@ -24,7 +24,7 @@ struct SessionLimits {
   // Bytes a connection may have waiting to be written. A notification that would exceed it
   // cuts the connection off; responses never do, but reading further requests pauses until
   // the queue is back under half of it.
-  size_t max_queued_bytes = 8 * 1024 * 1024;
+  size_t max_queued_bytes = size_t{8} * 1024 * 1024;
   // A connection that has not moved a byte either way for this long is closed, unless it
   // waits for a response or is subscribed/following with nothing left to write.
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};
@@ -77,7 +77,7 @@ class Session : public std::enable_shared_from_this<Session> {
   SessionLimits limits_;
   std::function<void(Session*)> on_closed_;
   proto::LineDecoder decoder_;
-  std::array<char, 64 * 1024> buffer_{};
+  std::array<char, std::size_t{64} * 1024> buffer_{};
   std::deque<std::string> queue_;
   size_t queued_bytes_ = 0;
   size_t writing_count_ = 0;  // lines of queue_ handed to the current async_write

@@ -20,10 +20,10 @@
 //                    bench time an exit and a respawn from the processes themselves
 //   --tag TEXT       ignored: a test finds its own processes in /proc by this text
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <signal.h>
 #include <string>
 #include <sys/wait.h>
 #include <thread>
@@ -37,6 +37,12 @@ long long monotonic_ns() {
       .count();
 }
 
+// atol() without its name: the same parse (flags come from the tests, never malformed).
+long to_long(const char* text) { return std::strtol(text, nullptr, 10); }
+
+// A child has nowhere to report failed output; the test that reads it sees what is missing.
+void flush(std::FILE* stream) { (void)std::fflush(stream); }
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -49,50 +55,50 @@ int main(int argc, char** argv) {
     const std::string a = argv[i];
     auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : ""; };
     if (a == "--lines") {
-      const long n = std::atol(next());
+      const long n = to_long(next());
       for (long k = 1; k <= n; ++k) std::printf("line %ld\n", k);
-      std::fflush(stdout);
+      flush(stdout);
     } else if (a == "--flood") {
-      const long n = std::atol(next());
+      const long n = to_long(next());
       for (long k = 1; k <= n; ++k) std::printf("seq %ld\n", k);
-      std::fflush(stdout);
+      flush(stdout);
     } else if (a == "--stderr") {
-      std::fprintf(stderr, "%s\n", next());
-      std::fflush(stderr);
+      (void)std::fprintf(stderr, "%s\n", next());  // see flush()
+      flush(stderr);
     } else if (a == "--env") {
       const char* name = next();
       const char* v = std::getenv(name);
       std::printf("%s=%s\n", name, v ? v : "");
-      std::fflush(stdout);
+      flush(stdout);
     } else if (a == "--cwd") {
       char buf[4096];
       std::printf("cwd=%s\n", getcwd(buf, sizeof buf) ? buf : "?");
-      std::fflush(stdout);
+      flush(stdout);
     } else if (a == "--grandchild") {
       const pid_t pid = fork();
       if (pid == 0) {
         for (;;) pause();
       }
       std::printf("grandchild=%d\n", static_cast<int>(pid));
-      std::fflush(stdout);
+      flush(stdout);
     } else if (a == "--print-times") {
       print_times = true;
       std::printf("started=%lld\n", monotonic_ns());
-      std::fflush(stdout);
+      flush(stdout);
     } else if (a == "--err-lines") {
-      const long n = std::atol(next());
-      for (long k = 1; k <= n; ++k) std::fprintf(stderr, "err %ld\n", k);
-      std::fflush(stderr);
+      const long n = to_long(next());
+      for (long k = 1; k <= n; ++k) (void)std::fprintf(stderr, "err %ld\n", k);
+      flush(stderr);
     } else if (a == "--final-lines") {
-      final_lines = std::atol(next());
+      final_lines = to_long(next());
     } else if (a == "--tick") {
-      tick_ms = std::atol(next());
+      tick_ms = to_long(next());
     } else if (a == "--ignore-term") {
-      signal(SIGTERM, SIG_IGN);
+      (void)std::signal(SIGTERM, SIG_IGN);  // cannot fail for SIGTERM
     } else if (a == "--after") {
-      after_ms = std::atol(next());
+      after_ms = to_long(next());
     } else if (a == "--exit") {
-      exit_code = std::atoi(next());
+      exit_code = static_cast<int>(to_long(next()));
     } else if (a == "--tag") {
       (void)next();  // only there to be seen in /proc/PID/cmdline
     }
@@ -101,7 +107,7 @@ int main(int argc, char** argv) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(after_ms);
     for (long k = 1; after_ms < 0 || std::chrono::steady_clock::now() < deadline; ++k) {
       std::printf("tick %ld\n", k);
-      std::fflush(stdout);
+      flush(stdout);
       std::this_thread::sleep_for(std::chrono::milliseconds(tick_ms));
     }
     after_ms = 0;
@@ -111,10 +117,10 @@ int main(int argc, char** argv) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(after_ms));
   for (long k = 1; k <= final_lines; ++k) std::printf("final %ld\n", k);
-  std::fflush(stdout);
+  flush(stdout);
   if (print_times) {
     std::printf("exiting=%lld\n", monotonic_ns());
-    std::fflush(stdout);
+    flush(stdout);
   }
   return exit_code;
 }

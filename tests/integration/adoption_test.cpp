@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <fstream>
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX kill() and SIGKILL
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,6 +39,7 @@ class AdoptionTest : public DaemonTest {
   pid_t spawn_foreign(std::vector<std::string> args) {
     args.insert(args.begin(), bin("bgo_test_child"));
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     posix_spawnattr_t attr;
@@ -86,6 +87,7 @@ class AdoptionTest : public DaemonTest {
 
 std::string ps_lstart(pid_t pid) {
   const std::string cmd = "ps -o lstart= -p " + std::to_string(pid);
+  // NOLINTNEXTLINE(cert-env33-c): the reference is procps' own output, so run ps itself
   FILE* f = ::popen(cmd.c_str(), "r");
   if (f == nullptr) return {};
   char buf[128] = {};
@@ -107,7 +109,7 @@ uint64_t writes_of(pid_t pid) {
 std::vector<long> ticks_in(const std::string& log) {
   std::vector<long> out;
   for (size_t at = log.find("\ntick "); at != std::string::npos; at = log.find("\ntick ", at + 1)) {
-    out.push_back(std::atol(log.c_str() + at + 6));
+    out.push_back(std::strtol(log.c_str() + at + 6, nullptr, 10));
   }
   return out;
 }
@@ -127,10 +129,10 @@ uint64_t start_ticks_of(pid_t pid) {
 }
 
 TEST_F(AdoptionTest, KillNineWithTwentyChildrenAdoptsAllAndStopsThem) {
-  constexpr size_t n = 20;
-  in_parallel(n, [&](size_t i) { start_ok("p" + std::to_string(i), {}); });
+  constexpr size_t k_count = 20;
+  in_parallel(k_count, [&](size_t i) { start_ok("p" + std::to_string(i), {}); });
   const auto before = online_pids();
-  ASSERT_EQ(before.size(), n);
+  ASSERT_EQ(before.size(), k_count);
   const pid_t old = crash_daemon();
   for (const auto& [name, pid] : before) EXPECT_TRUE(pid_alive(pid)) << name;
 
@@ -153,9 +155,9 @@ TEST_F(AdoptionTest, KillNineWithTwentyChildrenAdoptsAllAndStopsThem) {
     EXPECT_EQ(markers, 1u) << name;
   }
 
-  std::vector<RunResult> stops(n);
-  in_parallel(n, [&](size_t i) { stops[i] = bgo({"stop", "p" + std::to_string(i)}); });
-  for (size_t i = 0; i < n; ++i) {
+  std::vector<RunResult> stops(k_count);
+  in_parallel(k_count, [&](size_t i) { stops[i] = bgo({"stop", "p" + std::to_string(i)}); });
+  for (size_t i = 0; i < k_count; ++i) {
     const std::string name = "p" + std::to_string(i);
     EXPECT_EQ(stops[i].code, 0) << stops[i].err;
     EXPECT_TRUE(stops[i].out.find("Stopped '" + name + "'") != std::string::npos) << stops[i].out;
@@ -177,7 +179,8 @@ TEST_F(AdoptionTest, AdoptedProcessThatDiesIsRecordedAndItsGroupIsStopped) {
   const auto log = home_ / "logs" / "grp.out.log";
   ASSERT_TRUE(wait_until([&] { return read_file(log).find("grandchild=") != std::string::npos; }));
   const std::string text = read_file(log);
-  const pid_t grandchild = std::atoi(text.c_str() + text.find("grandchild=") + 11);
+  const auto grandchild =
+      static_cast<pid_t>(std::strtol(text.c_str() + text.find("grandchild=") + 11, nullptr, 10));
   extra_pids_.push_back(grandchild);
   const auto pids = online_pids();
   crash_daemon();
@@ -287,7 +290,7 @@ TEST_F(AdoptionTest, RecycledPidIsNeitherAdoptedNorSignalled) {
   auto old = row("old");
   ASSERT_TRUE(old);
   EXPECT_EQ(old->at("status").as_string(), "online");  // resurrected, as a crash would be
-  const pid_t fresh = static_cast<pid_t>(old->at("pid").as_int64());
+  const auto fresh = static_cast<pid_t>(old->at("pid").as_int64());
   EXPECT_NE(fresh, stranger);
   ASSERT_EQ(bgo({"stop", "old"}).code, 0);
   EXPECT_FALSE(pid_alive(fresh));

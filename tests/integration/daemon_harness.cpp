@@ -7,10 +7,10 @@
 #include <fstream>
 #include <iostream>
 #include <poll.h>
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX kill() and SIGKILL
 #include <spawn.h>
 #include <sstream>
-#include <stdlib.h>
+#include <stdlib.h>  // NOLINT(modernize-deprecated-headers): POSIX mkdtemp()
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -59,7 +59,7 @@ void DaemonTest::TearDown() {
     if (jec || !v.is_object()) continue;
     if (const auto* pid = v.as_object().if_contains("pid");
         pid && pid->is_int64() && pid->as_int64() > 1) {
-      const pid_t p = static_cast<pid_t>(pid->as_int64());
+      const auto p = static_cast<pid_t>(pid->as_int64());
       if (pid_alive(p)) {
         ::kill(-p, SIGKILL);
         ::kill(p, SIGKILL);
@@ -76,8 +76,8 @@ void DaemonTest::TearDown() {
 }
 
 RunResult DaemonTest::bgo(const std::vector<std::string>& args,
-                          std::map<std::string, std::string> env, const std::string& stdin_text,
-                          const std::string& cwd) {
+                          const std::map<std::string, std::string>& env,
+                          const std::string& stdin_text, const std::string& cwd) {
   return bgo_within(std::chrono::seconds(60), args, env, stdin_text, cwd);
 }
 
@@ -95,15 +95,18 @@ RunResult DaemonTest::bgo_within(std::chrono::milliseconds limit,
   vars.erase("BGO_NO_AUTOSTART");
   vars.erase("COLUMNS");
   vars.erase("BGO_TABLE");
-  for (auto& [k, v] : env) vars[k] = v;
+  for (const auto& [k, v] : env) vars[k] = v;
   std::vector<std::string> env_strings;
-  for (auto& [k, v] : vars) env_strings.push_back(k + "=" + v);
+  env_strings.reserve(vars.size());
+  for (const auto& [k, v] : vars) env_strings.push_back(std::string(k).append("=").append(v));
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
   std::vector<std::string> argv_s{bin("bgo")};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_s.size() + 1);
   for (auto& s : argv_s) argv.push_back(s.data());
   argv.push_back(nullptr);
 
@@ -199,7 +202,7 @@ json::object DaemonTest::state(const std::string& name) {
 
 pid_t DaemonTest::daemon_pid() {
   const std::string text = read_file(home_ / "bgod.pid");
-  return text.empty() ? 0 : static_cast<pid_t>(std::atoi(text.c_str()));
+  return text.empty() ? 0 : static_cast<pid_t>(std::strtol(text.c_str(), nullptr, 10));
 }
 
 std::vector<std::string> DaemonTest::child(std::vector<std::string> args) {
@@ -207,12 +210,12 @@ std::vector<std::string> DaemonTest::child(std::vector<std::string> args) {
   return args;
 }
 
-void DaemonTest::start_ok(const std::string& name, std::vector<std::string> child_args,
+void DaemonTest::start_ok(const std::string& name, const std::vector<std::string>& child_args,
                           std::vector<std::string> opts) {
   std::vector<std::string> args{"start"};
   args.insert(args.end(), opts.begin(), opts.end());
   args.push_back(name);
-  args.push_back("--");
+  args.emplace_back("--");
   for (auto& a : child(child_args)) args.push_back(a);
   RunResult r = bgo(args);
   ASSERT_EQ(r.code, 0) << r.out << r.err;

@@ -35,7 +35,8 @@ class DaemonTest : public ::testing::Test {
   void TearDown() override;
 
   // Runs bgo with `args` in this test's home; `env` adds/overrides variables.
-  RunResult bgo(const std::vector<std::string>& args, std::map<std::string, std::string> env = {},
+  RunResult bgo(const std::vector<std::string>& args,
+                const std::map<std::string, std::string>& env = {},
                 const std::string& stdin_text = "", const std::string& cwd = "");
   // The same, killed (SIGKILL) if it has not exited within `limit`: for calls that might hang.
   RunResult bgo_within(std::chrono::milliseconds limit, const std::vector<std::string>& args,
@@ -47,7 +48,7 @@ class DaemonTest : public ::testing::Test {
   boost::json::object state(const std::string& name);             // procs/<name>.json
   pid_t daemon_pid();                                             // from bgod.pid, 0 when absent
   std::vector<std::string> child(std::vector<std::string> args);  // test_child argv
-  void start_ok(const std::string& name, std::vector<std::string> child_args,
+  void start_ok(const std::string& name, const std::vector<std::string>& child_args,
                 std::vector<std::string> opts = {});
 
   std::filesystem::path home_;

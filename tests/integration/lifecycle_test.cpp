@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX kill() and SIGKILL
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -30,7 +30,7 @@ bool contains(const std::string& text, const std::string& part) {
 pid_t grandchild_of(const std::filesystem::path& log) {
   if (!wait_until([&] { return contains(read_file(log), "grandchild="); })) return 0;
   const std::string text = read_file(log);
-  return std::atoi(text.c_str() + text.find("grandchild=") + 11);
+  return static_cast<pid_t>(std::strtol(text.c_str() + text.find("grandchild=") + 11, nullptr, 10));
 }
 
 TEST_F(DaemonTest, StartStatusStopEndToEnd) {
@@ -82,7 +82,7 @@ TEST_F(DaemonTest, SpawnedChildInheritsNothingButStdio) {
   ASSERT_EQ(r.code, 0) << r.err;
   const json::object st = state("clean-env");
   EXPECT_EQ(st.at("command").as_array().at(0).as_string(), bin("bgo_test_child"));
-  const pid_t pid = static_cast<pid_t>(st.at("pid").as_int64());
+  const auto pid = static_cast<pid_t>(st.at("pid").as_int64());
   ASSERT_TRUE(pid_alive(pid));
   EXPECT_EQ(open_fds(pid), (std::vector<int>{0, 1, 2}));
   EXPECT_EQ(fd_target(pid, 0), "/dev/null");
@@ -232,12 +232,12 @@ TEST_F(DaemonTest, ForcedStopKillsAtOnce) {
 
 // Stops wait on bgod's loop, not in it: while four grace periods run, bgod answers.
 TEST_F(DaemonTest, ConcurrentStopsDoNotBlockTheDaemon) {
-  constexpr size_t n = 4;
-  std::vector<pid_t> pids(n), grandchildren(n);
-  in_parallel(n, [&](size_t i) {
+  constexpr size_t k_count = 4;
+  std::vector<pid_t> pids(k_count), grandchildren(k_count);
+  in_parallel(k_count, [&](size_t i) {
     start_ok("slow" + std::to_string(i), {"--grandchild", "--ignore-term"});
   });
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < k_count; ++i) {
     const std::string name = "slow" + std::to_string(i);
     pids[i] = row_pid(*row(name));
     grandchildren[i] = grandchild_of(home_ / "logs" / (name + ".out.log"));
@@ -245,9 +245,9 @@ TEST_F(DaemonTest, ConcurrentStopsDoNotBlockTheDaemon) {
     extra_pids_.push_back(grandchildren[i]);
   }
   std::atomic<size_t> finished{0};
-  std::vector<RunResult> results(n);
+  std::vector<RunResult> results(k_count);
   std::thread stoppers([&] {
-    in_parallel(n, [&](size_t i) {
+    in_parallel(k_count, [&](size_t i) {
       results[i] = bgo({"stop", "slow" + std::to_string(i), "--timeout", "2"});
       ++finished;
     });
@@ -260,7 +260,7 @@ TEST_F(DaemonTest, ConcurrentStopsDoNotBlockTheDaemon) {
   EXPECT_EQ(finished.load(), 0u) << "bgod answered only after a stop finished";
   for (pid_t p : pids) EXPECT_TRUE(pid_alive(p));
   stoppers.join();
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < k_count; ++i) {
     EXPECT_EQ(results[i].code, 0) << results[i].err;
     EXPECT_FALSE(pid_alive(pids[i]));
   }
@@ -274,7 +274,7 @@ TEST_F(DaemonTest, RestartKeepsCountersUnlessAskedToReset) {
   st["watch"].as_object()["restarts"] = 7;
   st["watch"].as_object()["last_restart_at"] = "2025-03-01T10:15:42+00:00";
   { std::ofstream(home_ / "procs" / "rc.json") << json::serialize(st); }
-  const pid_t first = static_cast<pid_t>(st.at("pid").as_int64());
+  const auto first = static_cast<pid_t>(st.at("pid").as_int64());
 
   RunResult r = bgo({"restart", "rc"});
   ASSERT_EQ(r.code, 0) << r.err;
@@ -471,12 +471,12 @@ TEST_F(DaemonTest, StartCrashCyclesLeakNothing) {
   const pid_t daemon = daemon_pid();
   ASSERT_GT(daemon, 0);
   const size_t fds_idle = settled_daemon_fds(daemon).size();
-  constexpr size_t names = 4;
-  for (size_t i = 0; i < names; ++i) ASSERT_EQ(cycle("c" + std::to_string(i)).code, 1);
+  constexpr size_t k_names = 4;
+  for (size_t i = 0; i < k_names; ++i) ASSERT_EQ(cycle("c" + std::to_string(i)).code, 1);
   const size_t fds_before = settled_daemon_fds(daemon).size();
   // Four clients at a time, 200 cycles in all.
   std::atomic<int> unexpected{0};
-  in_parallel(names, [&](size_t i) {
+  in_parallel(k_names, [&](size_t i) {
     for (int k = 0; k < 50; ++k) {
       RunResult r = cycle("c" + std::to_string(i));
       if (r.code != 1 || !contains(r.err, "exited immediately")) ++unexpected;

@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <regex>
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX kill() and SIGKILL
 #include <spawn.h>
 #include <sstream>
 #include <sys/wait.h>

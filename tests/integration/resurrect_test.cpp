@@ -3,7 +3,7 @@
 // reads (a Python bgo's, a broken one) and how it writes them (spec §1.3, §1.4).
 #include <fcntl.h>
 #include <fstream>
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX kill() and SIGKILL
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -49,10 +49,12 @@ class ResurrectTest : public DaemonTest {
   pid_t start_daemon(std::vector<std::string> flags) {
     flags.insert(flags.begin(), {bin("bgod"), "--foreground"});
     std::vector<char*> argv;
+    argv.reserve(flags.size() + 1);
     for (auto& f : flags) argv.push_back(f.data());
     argv.push_back(nullptr);
     std::vector<std::string> env_strings{"BGO_HOME=" + home_.string(), "PATH=/usr/bin:/bin"};
     std::vector<char*> envp;
+    envp.reserve(env_strings.size() + 1);
     for (auto& e : env_strings) envp.push_back(e.data());
     envp.push_back(nullptr);
     std::filesystem::create_directories(home_);
@@ -72,15 +74,15 @@ class ResurrectTest : public DaemonTest {
 // Appendix D #9–#10: shutting bgod down stops every child in parallel and records
 // stop_reason "daemon"; the next bgod starts them again according to their policy.
 TEST_F(ResurrectTest, ShutdownStopsEveryChildAndTheNextDaemonBringsThemBack) {
-  constexpr size_t n = 20;
-  in_parallel(n, [&](size_t i) { start_ok("s" + std::to_string(i), {}); });
+  constexpr size_t k_count = 20;
+  in_parallel(k_count, [&](size_t i) { start_ok("s" + std::to_string(i), {}); });
   start_ok("never", {}, {"--autostart", "never"});
   start_ok("user-stopped", {});
   ASSERT_EQ(bgo({"stop", "user-stopped"}).code, 0);
   start_ok("always-stopped", {}, {"--autostart", "always"});
   ASSERT_EQ(bgo({"stop", "always-stopped"}).code, 0);
   const auto before = online_pids();
-  ASSERT_EQ(before.size(), n + 1);
+  ASSERT_EQ(before.size(), k_count + 1);
 
   const auto begin = std::chrono::steady_clock::now();
   RunResult r = bgo({"daemon", "stop"});
@@ -97,7 +99,7 @@ TEST_F(ResurrectTest, ShutdownStopsEveryChildAndTheNextDaemonBringsThemBack) {
 
   const auto after = online_pids();  // starts the next bgod
   std::set<std::string> expected;
-  for (size_t i = 0; i < n; ++i) expected.insert("s" + std::to_string(i));
+  for (size_t i = 0; i < k_count; ++i) expected.insert("s" + std::to_string(i));
   expected.insert("always-stopped");
   std::set<std::string> got;
   for (const auto& [name, pid] : after) {
@@ -147,7 +149,8 @@ TEST_F(ResurrectTest, ShutdownDuringAStopOrARestartKeepsTheUsersIntent) {
     const auto log = home_ / "logs" / (name + ".out.log");
     ASSERT_TRUE(wait_until([&] { return contains(read_file(log), "grandchild="); }));
     const std::string text = read_file(log);
-    grandchildren[name] = std::atoi(text.c_str() + text.find("grandchild=") + 11);
+    grandchildren[name] =
+        static_cast<pid_t>(std::strtol(text.c_str() + text.find("grandchild=") + 11, nullptr, 10));
     extra_pids_.push_back(grandchildren[name]);
   }
   RunResult stop, restart;
@@ -213,7 +216,7 @@ TEST_F(ResurrectTest, PythonStateFileIsListedAndResurrected) {
   auto web = row("web");
   ASSERT_TRUE(web);
   EXPECT_EQ(web->at("status").as_string(), "online");
-  const pid_t pid = static_cast<pid_t>(web->at("pid").as_int64());
+  const auto pid = static_cast<pid_t>(web->at("pid").as_int64());
   EXPECT_NE(pid, gone);
   EXPECT_TRUE(pid_alive(pid));
   EXPECT_EQ(row("old")->at("status").as_string(), "stopped");
@@ -233,8 +236,12 @@ TEST_F(ResurrectTest, PythonStateFileIsListedAndResurrected) {
 TEST_F(ResurrectTest, BrokenStateFileHidesNothingElse) {
   const std::string child = bin("bgo_test_child");
   for (const std::string name : {"a", "b", "c"}) {
-    write_state(name, R"({"name": ")" + name + R"(", "pid": null, "command": [")" + child +
-                          R"("], "cwd": "/tmp", "status": "stopped", "stop_reason": "user"})");
+    std::string state = R"({"name": ")";
+    state += name;
+    state += R"(", "pid": null, "command": [")";
+    state += child;
+    state += R"("], "cwd": "/tmp", "status": "stopped", "stop_reason": "user"})";
+    write_state(name, state);
   }
   const std::string truncated = R"({"name": "broken", "pid": 12, "comm)";
   write_state("broken", truncated);

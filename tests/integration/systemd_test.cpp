@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <fstream>
 #include <poll.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -98,7 +97,7 @@ bool can_connect(const fs::path& socket) {
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket.c_str());
+  (void)std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket.c_str());  // short path
   const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
   return ok;
@@ -400,7 +399,7 @@ TEST_F(SystemdTest, NotifiesReadyAfterTheSocketListensAndStoppingOnShutdown) {
   ASSERT_GE(fd, 0);
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", notify.c_str());
+  (void)std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", notify.c_str());  // short path
   ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   auto next_message = [&]() -> std::string {
     pollfd p{fd, POLLIN, 0};

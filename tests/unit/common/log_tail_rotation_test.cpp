@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Tests for the bounded tail (max_bytes) and tail_log (a log rotated a moment ago).
 #include <fstream>
-#include <stdlib.h>
+#include <stdlib.h>  // NOLINT(modernize-deprecated-headers): POSIX mkdtemp()
 #include <string>
 
 #include <gtest/gtest.h>

@@ -3,7 +3,7 @@
 #include "common/log_tail.hpp"
 
 #include <fstream>
-#include <stdlib.h>
+#include <stdlib.h>  // NOLINT(modernize-deprecated-headers): POSIX mkdtemp()
 #include <string>
 #include <system_error>
 
@@ -27,7 +27,7 @@ class LogTailTest : public ::testing::Test {
   }
 
   fs::path write(const std::string& content) {
-    const fs::path path = dir_ / "x.log";
+    fs::path path = dir_ / "x.log";
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << content;
     return path;

@@ -42,6 +42,7 @@ TEST(IsValidName, RejectsSpacesOtherThanAsciiSpace) {
 }
 
 TEST(IsValidName, RejectsFormatPrivateUseAndNoncharacters) {
+  // NOLINTNEXTLINE(misc-misleading-bidirectional): escaped bidi controls, the names to reject
   for (const char* name : {"a\u00adb", "a\u200bb", "a\u200db", "a\u202eb", "a\u2066b", "\ufeffa",
                            "a\U000e0041", "a\ue000", "a\U000f0000", "a\U0010fffd", "a\ufdd0",
                            "a\ufffe", "a\uffff", "a\U0001fffe", "a\U0010ffff"}) {

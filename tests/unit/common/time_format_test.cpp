@@ -3,9 +3,9 @@
 #include "common/time_format.hpp"
 
 #include <optional>
-#include <stdlib.h>
+#include <stdlib.h>  // NOLINT(modernize-deprecated-headers): POSIX setenv(), unsetenv()
 #include <string>
-#include <time.h>
+#include <time.h>  // NOLINT(modernize-deprecated-headers): POSIX tzset()
 
 #include <gtest/gtest.h>
 

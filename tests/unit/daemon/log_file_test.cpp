@@ -4,7 +4,7 @@
 
 #include <fstream>
 #include <sstream>
-#include <stdlib.h>
+#include <stdlib.h>  // NOLINT(modernize-deprecated-headers): POSIX mkdtemp()
 #include <unistd.h>
 
 #include <gtest/gtest.h>

@@ -3,8 +3,8 @@
 // how user commands interact with a pending restart (spec §5, §3.11, §3.12, §9.5).
 #include "daemon/core/supervisor.hpp"
 
+#include <csignal>
 #include <optional>
-#include <signal.h>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -286,7 +286,7 @@ TEST_F(SupervisorTest, RestartWithResetCountersZeroesThem) {
   exit_at(pid, milliseconds{100});
   ASSERT_TRUE(block("api").errored);
   ASSERT_EQ(block("api").restarts, 1);
-  sup.restart("api", RestartParams{true, {}, false}, [](Result<RestartOutcome>) {});
+  sup.restart("api", RestartParams{true, {}, false}, [](const Result<RestartOutcome>&) {});
   EXPECT_EQ(block("api").restarts, 0);
   EXPECT_FALSE(block("api").last_restart_at.has_value());
   EXPECT_FALSE(block("api").errored);
@@ -296,7 +296,7 @@ TEST_F(SupervisorTest, RestartDuringABackoffCancelsThePendingRestart) {
   const pid_t pid = start_watched("api");
   exit_at(pid, milliseconds{100});
   ASSERT_EQ(timers.next_delay(), seconds{2});
-  sup.restart("api", {}, [](Result<RestartOutcome>) {});
+  sup.restart("api", {}, [](const Result<RestartOutcome>&) {});
   EXPECT_EQ(processes.spawn_count(), 2u);
   ASSERT_TRUE(timers.fire_next());  // only the start probe was armed
   EXPECT_FALSE(timers.fire_next());

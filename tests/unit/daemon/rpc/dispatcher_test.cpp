@@ -18,25 +18,26 @@ namespace json = boost::json;
 class DispatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    d_.add("echo", [](Call& c, Respond r) { r(json::value(c.params)); });
-    d_.add("need", [](Call& c, Respond r) {
+    d_.add("echo", [](Call& c, const Respond& r) { r(json::value(c.params)); });
+    d_.add("need", [](Call& c, const Respond& r) {
       r(json::value(param_string(c.params, "name") +
                     std::to_string(*opt_param_int(c.params, "n"))));
     });
-    d_.add("fail", [](Call&, Respond r) {
+    d_.add("fail", [](Call&, const Respond& r) {
       Error e = make_error(Errc::no_such_process, "nope");
       e.names = {"x"};
       r(e);
     });
-    d_.add("throw", [](Call&, Respond) -> void { throw std::runtime_error("boom"); });
-    d_.add("twice", [](Call&, Respond r) {
+    d_.add("throw", [](Call&, const Respond&) -> void { throw std::runtime_error("boom"); });
+    d_.add("twice", [](Call&, const Respond& r) {
       r(json::value(1));
       r(json::value(2));
       throw std::runtime_error("after");
     });
-    d_.add("later",
-           [this](Call&, Respond r) { deferred_.push_back([r] { r(json::value("late")); }); });
-    d_.add("count", [this](Call&, Respond r) {
+    d_.add("later", [this](Call&, const Respond& r) {
+      deferred_.emplace_back([r] { r(json::value("late")); });
+    });
+    d_.add("count", [this](Call&, const Respond& r) {
       ++calls_;
       r(json::value(calls_));
     });

@@ -25,9 +25,9 @@ using boost::asio::local::stream_protocol;
 class SessionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dispatcher_.add("hello", [](Call&, Respond r) { r(json::value("hi")); });
-    dispatcher_.add("big", [](Call&, Respond r) { r(json::value(std::string(2048, 'b'))); });
-    dispatcher_.add("later", [this](Call&, Respond r) {
+    dispatcher_.add("hello", [](Call&, const Respond& r) { r(json::value("hi")); });
+    dispatcher_.add("big", [](Call&, const Respond& r) { r(json::value(std::string(2048, 'b'))); });
+    dispatcher_.add("later", [this](Call&, const Respond& r) {
       boost::asio::post(io_, [r] { r(json::value("late")); });
     });
   }
@@ -103,7 +103,7 @@ class SessionTest : public ::testing::Test {
 
 TEST_F(SessionTest, SlowSubscriberIsCutOffNeverWaitedFor) {
   SessionLimits limits;
-  limits.max_queued_bytes = 64 * 1024;
+  limits.max_queued_bytes = size_t{64} * 1024;
   open(limits);
   session_->events = true;
   const std::string note = std::string(1023, 'n') + "\n";
@@ -130,7 +130,7 @@ TEST_F(SessionTest, SlowSubscriberIsCutOffNeverWaitedFor) {
 
 TEST_F(SessionTest, PipelinedRequestsPauseReadingInsteadOfCuttingOff) {
   SessionLimits limits;
-  limits.max_queued_bytes = 8 * 1024;
+  limits.max_queued_bytes = size_t{8} * 1024;
   open(limits);
   std::string requests;
   for (int i = 0; i < 300; ++i) requests += request(i, "big");
