@@ -281,9 +281,9 @@ TEST_F(CliTest, UsageErrorsAreArgparseStyleOnStderrWithExitTwo) {
   expect_usage_error({"help", "bogus"}, "bgo help",
                      "argument command: invalid choice: 'bogus' (choose from 'start', 'open', "
                      "'stop', 'kill', 'restart', 'watch', 'unwatch', 'restart-stopped', "
-                     "'restart-last', 'status', 'ls', 'list', 'logs', 'follow', 'tail', 'flush', "
-                     "'clean', 'resurrect', 'delete', 'rm', 'autostart', 'daemon', 'startup', "
-                     "'unstartup')");
+                     "'restart-last', 'status', 'ls', 'list', 'show', 'describe', 'jlist', 'env', "
+                     "'logs', 'follow', 'tail', 'flush', 'clean', 'resurrect', 'delete', 'rm', "
+                     "'autostart', 'daemon', 'startup', 'unstartup')");  // show..env: issue #13
   EXPECT_FALSE(std::filesystem::exists(home_ / "bgod.pid"));
 }
 
