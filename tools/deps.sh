@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages bgo builds with, when any is missing (apt-get update first).
 set -euo pipefail
 packages=(cmake make g++ clang libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
-          libspdlog-dev libgtest-dev python3)
+          libspdlog-dev libgtest-dev python3 tmux)  # tmux: the terminal-width tests
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
