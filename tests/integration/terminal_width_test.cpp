@@ -29,6 +29,10 @@ class TerminalWidthTest : public DaemonTest {
  protected:
   void TearDown() override {
     (void)tmux({"kill-server"});  // only this test's server (its own -L socket)
+    // tmux leaves the socket file behind.
+    std::error_code ec;
+    std::filesystem::remove(
+        std::filesystem::path("/tmp") / ("tmux-" + std::to_string(::getuid())) / socket_, ec);
     DaemonTest::TearDown();
   }
 
