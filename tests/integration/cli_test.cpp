@@ -2,11 +2,11 @@
 // The bgo command line end to end (issue #5): every command and alias, the messages and exit
 // codes of spec §8 (exact text where the spec gives it), usage errors, direct mode, the status
 // table levels, JSON, and the terminal-only paths (menus, delete prompt, colour) under a pty.
+#include <csignal>
 #include <fcntl.h>
 #include <fstream>
 #include <poll.h>
 #include <pty.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -84,25 +84,34 @@ class CliTest : public DaemonTest {
     vars["LANG"] = "C.UTF-8";
     for (const auto& [k, v] : extra) vars[k] = v;
     std::vector<std::string> out;
-    for (const auto& [k, v] : vars) out.push_back(k + "=" + v);
+    out.reserve(vars.size());
+    for (const auto& [k, v] : vars) {
+      std::string kv = k;
+      kv += '=';
+      kv += v;
+      out.push_back(std::move(kv));
+    }
     return out;
   }
 
   RunResult pty(const std::vector<std::string>& args, const std::vector<PtyStep>& steps,
-                std::map<std::string, std::string> env = {}, unsigned short columns = 80) {
+                const std::map<std::string, std::string>& env = {}, unsigned short columns = 80) {
     std::vector<std::string> argv_s{bin("bgo")};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
-    return pty_argv(argv_s, steps, std::move(env), columns);
+    return pty_argv(argv_s, steps, env, columns);
   }
 
   // Any program (argv[0] a path) on the terminal.
   RunResult pty_argv(std::vector<std::string> argv_s, const std::vector<PtyStep>& steps,
-                     std::map<std::string, std::string> env = {}, unsigned short columns = 80) {
+                     const std::map<std::string, std::string>& env = {},
+                     unsigned short columns = 80) {
     std::vector<std::string> env_s = env_strings(env);
     std::vector<char*> envp;
+    envp.reserve(env_s.size() + 1);
     for (auto& s : env_s) envp.push_back(s.data());
     envp.push_back(nullptr);
     std::vector<char*> argv;
+    argv.reserve(argv_s.size() + 1);
     for (auto& s : argv_s) argv.push_back(s.data());
     argv.push_back(nullptr);
     winsize ws{};
@@ -160,11 +169,13 @@ class CliTest : public DaemonTest {
                             int times) {
     std::vector<std::string> env_s = env_strings({});
     std::vector<char*> envp;
+    envp.reserve(env_s.size() + 1);
     for (auto& s : env_s) envp.push_back(s.data());
     envp.push_back(nullptr);
     std::vector<std::string> argv_s{bin("bgo")};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;
+    argv.reserve(argv_s.size() + 1);
     for (auto& s : argv_s) argv.push_back(s.data());
     argv.push_back(nullptr);
     int out[2];
@@ -460,7 +471,7 @@ TEST_F(CliTest, UnknownAndInvalidNamesEverywhere) {
                                                           {"list"},         {"autostart", "show"}};
   for (const auto& cmd : commands) {
     auto args = cmd;
-    args.push_back("ghost");
+    args.emplace_back("ghost");
     RunResult r = bgo(args);
     EXPECT_EQ(r.code, 1) << cmd[0];
     EXPECT_EQ(r.out, "") << cmd[0];

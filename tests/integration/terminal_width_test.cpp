@@ -94,6 +94,7 @@ class TerminalWidthTest : public DaemonTest {
 RunResult TerminalWidthTest::run(const std::vector<std::string>& argv) {
   std::vector<std::string> args = argv;
   std::vector<char*> raw;
+  raw.reserve(args.size() + 1);
   for (auto& a : args) raw.push_back(a.data());
   raw.push_back(nullptr);
   int out[2];
