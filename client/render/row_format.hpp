@@ -11,7 +11,8 @@
 
 namespace bgo::client {
 
-// The fields a template may name: the keys of `status --json`.
+// The keys of a `status --json` row in their order (the original's ten, then issue #13's);
+// also the fields a template may name.
 const std::vector<std::string_view>& row_fields();
 
 // A field's text: strings as they are, null as "-", the command's argv joined by spaces,

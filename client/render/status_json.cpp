@@ -3,10 +3,10 @@
 #include "client/render/status_json.hpp"
 
 #include <algorithm>
-#include <array>
 
 #include <boost/json.hpp>
 
+#include "client/render/row_format.hpp"
 #include "proto/python_json.hpp"
 
 namespace bgo::client {
@@ -14,26 +14,6 @@ namespace bgo::client {
 namespace json = boost::json;
 
 namespace {
-
-// The original's ten keys, then the C++ bgo's (issue #13).
-constexpr std::array<std::string_view, 18> k_row_keys = {"name",
-                                                         "pid",
-                                                         "status",
-                                                         "cpu",
-                                                         "mem",
-                                                         "uptime",
-                                                         "command",
-                                                         "cwd",
-                                                         "started_at",
-                                                         "watch",
-                                                         "stop_reason",
-                                                         "exit_code",
-                                                         "exit_signal",
-                                                         "running_pid",
-                                                         "cpu_percent",
-                                                         "memory_bytes",
-                                                         "uptime_seconds",
-                                                         "restarts"};
 
 std::string_view name_of(const json::object& row) {
   const json::value* name = row.if_contains("name");
@@ -44,8 +24,10 @@ std::string_view name_of(const json::object& row) {
 
 json::object status_row(const json::object& full) {
   json::object row;
-  row.reserve(k_row_keys.size());
-  for (const std::string_view key : k_row_keys) {
+  // The original's ten keys, then the C++ bgo's (issue #13): the same list --format takes.
+  const auto& keys = row_fields();
+  row.reserve(keys.size());
+  for (const std::string_view key : keys) {
     const json::value* v = full.if_contains(key);
     row[key] = v != nullptr ? *v : json::value(nullptr);
   }

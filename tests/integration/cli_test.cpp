@@ -2,6 +2,7 @@
 // The bgo command line end to end (issue #5): every command and alias, the messages and exit
 // codes of spec §8 (exact text where the spec gives it), usage errors, direct mode, the status
 // table levels, JSON, and the terminal-only paths (menus, delete prompt, colour) under a pty.
+#include <csignal>
 #include <fcntl.h>
 #include <fstream>
 #include <poll.h>
@@ -287,9 +288,9 @@ TEST_F(CliTest, UsageErrorsAreArgparseStyleOnStderrWithExitTwo) {
   expect_usage_error({"help", "bogus"}, "bgo help",
                      "argument command: invalid choice: 'bogus' (choose from 'start', 'open', "
                      "'stop', 'kill', 'restart', 'watch', 'unwatch', 'restart-stopped', "
-                     "'restart-last', 'status', 'ls', 'list', 'logs', 'follow', 'tail', 'flush', "
-                     "'clean', 'resurrect', 'delete', 'rm', 'autostart', 'daemon', 'startup', "
-                     "'unstartup')");
+                     "'restart-last', 'status', 'ls', 'list', 'show', 'describe', 'jlist', 'env', "
+                     "'logs', 'follow', 'tail', 'flush', 'clean', 'resurrect', 'delete', 'rm', "
+                     "'autostart', 'daemon', 'startup', 'unstartup')");  // show..env: issue #13
   EXPECT_FALSE(std::filesystem::exists(home_ / "bgod.pid"));
 }
 

@@ -307,7 +307,12 @@ TEST_F(DayOneTest, AMistypedCommandGetsASuggestionAndStartsNothing) {
     for (const auto& args : std::vector<std::vector<std::string>>{{typo}, {typo, "web"}}) {
       RunResult r = bgo(args);
       EXPECT_EQ(r.code, 2) << typo;
-      EXPECT_EQ(r.err, "bgo: unknown command '" + typo + "'. Did you mean '" + meant + "'?\n");
+      std::string expected = "bgo: unknown command '";
+      expected += typo;
+      expected += "'. Did you mean '";
+      expected += meant;
+      expected += "'?\n";
+      EXPECT_EQ(r.err, expected);
       EXPECT_EQ(r.out, "");
     }
   }

@@ -58,7 +58,7 @@ TEST(InterruptGuard, ASignalEndsTheWaitAndTheHandlerIsRestoredAfterwards) {
   ::sigaction(SIGINT, nullptr, &before);
   {
     const InterruptGuard guard;
-    ::raise(SIGINT);  // blocked: pending until the wait unblocks it
+    ASSERT_EQ(::raise(SIGINT), 0);  // blocked: pending until the wait unblocks it
     EXPECT_EQ(guard.wait_readable(-1, std::chrono::seconds(30)), InterruptGuard::Wait::interrupted);
     EXPECT_TRUE(guard.interrupted());
   }
