@@ -15,7 +15,12 @@ cd "$(dirname "$0")"
 jobs=2
 export TIDY_JOBS=$jobs
 launcher=()
-if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # Paths relative to the checkout, so that every clone on this machine (CI's included) shares
+  # one cache.
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
+fi
 
 summary=()
 failed=0

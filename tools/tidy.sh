@@ -24,6 +24,20 @@ if [ ${#files[@]} -eq 0 ]; then
   exit 2
 fi
 
+# Files whose clean verdict is already known (same tidy, config and preprocessed source) are
+# skipped: tools/tidy_cache.py. BGO_TIDY_CACHE= (empty) checks everything.
+cache=${BGO_TIDY_CACHE-${XDG_CACHE_HOME:-$HOME/.cache}/bgo-tidy}
+all=${#files[@]}
+if [ -n "$cache" ]; then
+  mapfile -t files < <(TIDY="$tidy" python3 tools/tidy_cache.py pending "$build" "$cache" \
+    "${files[@]}")
+  echo "clang-tidy: $((all - ${#files[@]})) of $all files known clean (cache $cache)"
+  if [ ${#files[@]} -eq 0 ]; then
+    echo "clang-tidy: $all files clean"
+    exit 0
+  fi
+fi
+
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # One output file per source, so that parallel runs do not interleave their lines.
@@ -37,10 +51,24 @@ printf '%s\n' "${files[@]}" |
 findings=$(cat "$out"/*.log |
   grep -E '^[^ ].*:[0-9]+:[0-9]+: (warning|error):|^Error while processing' |
   sed "s|$root/||" | grep -vE '^/' | sort -u | sort -t: -k1,1 -k2,2n -k3,3n || true)
+# Record the files whose own run reported nothing in the project's files.
+if [ -n "$cache" ]; then
+  clean=()
+  for f in "${files[@]}"; do
+    log="$out/$(echo "$f" | tr / _).log"
+    if ! grep -E '^[^ ].*:[0-9]+:[0-9]+: (warning|error):|^Error while processing' "$log" |
+      sed "s|$root/||" | grep -qvE '^/'; then
+      clean+=("$f")
+    fi
+  done
+  if [ ${#clean[@]} -gt 0 ]; then
+    TIDY="$tidy" python3 tools/tidy_cache.py clean "$build" "$cache" "${clean[@]}"
+  fi
+fi
 if [ -n "$findings" ]; then
   echo "$findings"
   echo "clang-tidy: $(echo "$findings" | wc -l) finding(s) in ${#files[@]} files" \
     "(details: $tidy -p $build FILE)"
   exit 1
 fi
-echo "clang-tidy: ${#files[@]} files clean"
+echo "clang-tidy: $all files clean"
