@@ -77,7 +77,7 @@ std::optional<std::string> Connection::read_line(std::optional<std::chrono::mill
   }
 }
 
-Result<json::value> Connection::call(std::string_view method, json::value params,
+Result<json::value> Connection::call(std::string_view method, const json::value& params,
                                      std::chrono::milliseconds timeout) {
   const int64_t id = next_id_++;
   const std::string line = proto::request_line(id, method, params);

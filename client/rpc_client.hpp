@@ -28,7 +28,7 @@ class Connection {
 
   // Sends one request and waits for its reply; notifications that arrive meanwhile are queued.
   // A transport failure is Errc::io_error ("bgod closed the connection").
-  Result<boost::json::value> call(std::string_view method, boost::json::value params,
+  Result<boost::json::value> call(std::string_view method, const boost::json::value& params,
                                   std::chrono::milliseconds timeout = std::chrono::minutes(10));
 
   // The next notification, waiting at most `timeout` (nullopt on timeout). Sets `closed` when

@@ -132,7 +132,8 @@ Result<void> UnitWriter::write(std::string_view name, const std::string& text) {
 }
 
 void UnitWriter::roll_back() {
-  for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+  // In reverse (not views::reverse: Clang 14 cannot compile libstdc++ 12's <ranges>).
+  for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {  // NOLINT(modernize-loop-convert)
     std::error_code ec;
     if (it->before) {
       (void)write_file_atomically(it->path, *it->before);  // best effort while failing

@@ -61,7 +61,8 @@ void throw_exception_from_error(const Error& error, const boost::source_location
 }
 
 void assert_fail(const char* expr, const char* message, const char* file, int line) {
-  std::fprintf(stderr, "bgo: assertion failed at %s:%d: %s (%s)\n", file, line, message, expr);
+  (void)std::fprintf(stderr, "bgo: assertion failed at %s:%d: %s (%s)\n", file, line, message,
+                     expr);
   std::abort();
 }
 

@@ -3,10 +3,10 @@
 #include "daemon/daemon.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -162,13 +162,14 @@ int run_daemon(const DaemonConfig& config) {
   if (auto r = paths->ensure_dirs(); !r) throw std::runtime_error(r.error().message);
   auto lock = DaemonLock::try_acquire(*paths);
   if (!lock) {
-    std::fprintf(stderr, "bgod: another bgod is already running for %s\n", paths->home().c_str());
+    (void)std::fprintf(stderr, "bgod: another bgod is already running for %s\n",
+                       paths->home().c_str());
     return 1;
   }
   // Both take their variables out of the environment before it becomes the children's default.
   const int listen_fd = take_listen_fd();
   Notifier notifier = Notifier::from_environment();
-  ::signal(SIGPIPE, SIG_IGN);
+  (void)::signal(SIGPIPE, SIG_IGN);  // cannot fail for SIGPIPE
   raise_fd_limit();
   // Orphans of a child's process group are reparented to bgod, which reaps them and so learns
   // when a group it is stopping has become empty (docs/states.md, `lingering`).

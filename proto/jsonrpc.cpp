@@ -114,7 +114,7 @@ std::string detail_of(const Error& e) {
 
 RpcError to_rpc_error(const Error& error) {
   json::object data{{"kind", to_string(error.code)}};
-  if (std::string detail = detail_of(error); !detail.empty()) data["detail"] = std::move(detail);
+  if (const std::string detail = detail_of(error); !detail.empty()) data["detail"] = detail;
   if (error.param) data["param"] = *error.param;
   if (error.was_running) data["was_running"] = *error.was_running;
   return RpcError{rpc_code(error.code), error.message, std::move(data)};

@@ -2,7 +2,7 @@
 // Child: spawn, exit, end of output, stop requests, crash handling and the watch restarts.
 #include "daemon/core/child.hpp"
 
-#include <signal.h>
+#include <csignal>
 #include <utility>
 
 #include "common/time_format.hpp"

@@ -272,7 +272,7 @@ void Supervisor::stop(const std::string& name, bool force, std::chrono::millisec
 }
 
 void Supervisor::restart(const std::string& name, RestartParams params,
-                         std::function<void(Result<RestartOutcome>)> done) {
+                         const std::function<void(Result<RestartOutcome>)>& done) {
   Child* child = find(name);
   // A name on its way out cannot be revived: the delete has the last word.
   if (child == nullptr || child->deleting()) return done(unknown_name(name));
@@ -317,7 +317,7 @@ void Supervisor::restart(const std::string& name, RestartParams params,
 }
 
 void Supervisor::remove(const std::string& name, bool keep_logs,
-                        std::function<void(Result<bool>)> done) {
+                        const std::function<void(Result<bool>)>& done) {
   Child* child = find(name);
   if (child == nullptr) return done(unknown_name(name));
   if (child->idle()) {

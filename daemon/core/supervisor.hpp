@@ -110,12 +110,13 @@ class Supervisor final : private ChildHost {
   void start(StartParams params, StartDone done);
   void stop(const std::string& name, bool force, std::chrono::milliseconds timeout, StopDone done);
   void restart(const std::string& name, RestartParams params,
-               std::function<void(Result<RestartOutcome>)> done);
-  void remove(const std::string& name, bool keep_logs, std::function<void(Result<bool>)> done);
+               const std::function<void(Result<RestartOutcome>)>& done);
+  void remove(const std::string& name, bool keep_logs,
+              const std::function<void(Result<bool>)>& done);
   std::vector<std::string> clean();
   void resurrect(std::vector<std::string> env, BatchDone done);
   // restart-stopped (names or all) and restart-last (all, recent order).
-  void restart_many(std::vector<std::string> names, CandidateOrder order,
+  void restart_many(const std::vector<std::string>& names, CandidateOrder order,
                     std::vector<std::string> env, BatchDone done);
   std::vector<std::string> candidates(CandidateOrder order) const;
 

@@ -75,7 +75,11 @@ void Supervisor::start_from_record(const std::string& name, std::vector<std::str
   params.cwd = r.cwd.value_or("/");
   // The environment recorded at the first start wins (spec §12.2 #9); files written by the
   // Python bgo have none, so they get the environment of whoever asks.
-  params.env = r.env ? *r.env : std::move(env);
+  if (r.env) {
+    params.env = *r.env;
+  } else {
+    params.env = std::move(env);
+  }
   params.autostart = r.autostart_policy();
   params.keep_unknown_keys = true;
   start(std::move(params), std::move(done));
@@ -141,7 +145,7 @@ std::vector<std::string> Supervisor::candidates(CandidateOrder order) const {
   return names;
 }
 
-void Supervisor::restart_many(std::vector<std::string> names, CandidateOrder order,
+void Supervisor::restart_many(const std::vector<std::string>& names, CandidateOrder order,
                               std::vector<std::string> env, BatchDone done) {
   const std::vector<std::string> all = candidates(order);
   if (names.empty()) return run_batch(all, std::move(env), {}, std::move(done));

@@ -2,7 +2,7 @@
 // SignalLoop.
 #include "daemon/os/signal_loop.hpp"
 
-#include <signal.h>
+#include <csignal>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>

@@ -20,7 +20,7 @@ namespace json = boost::json;
 namespace {}  // namespace
 
 void register_admin(Dispatcher& d, Services& s) {
-  d.add("hello", [&d](Call&, Respond respond) {
+  d.add("hello", [&d](Call&, const Respond& respond) {
     json::array methods;
     for (const auto& m : d.methods()) methods.emplace_back(m);
     respond(json::object{{"protocol", proto::k_protocol_version},
@@ -28,7 +28,7 @@ void register_admin(Dispatcher& d, Services& s) {
                          {"pid", ::getpid()},
                          {"methods", std::move(methods)}});
   });
-  d.add("daemon.status", [&s](Call&, Respond respond) {
+  d.add("daemon.status", [&s](Call&, const Respond& respond) {
     const auto up = s.clock.now() - s.started_at;
     respond(json::object{
         {"pid", ::getpid()},
@@ -41,16 +41,16 @@ void register_admin(Dispatcher& d, Services& s) {
         {"online", s.supervisor.online_count()},
         {"connections", s.events.connections()}});
   });
-  d.add("daemon.stop", [&s](Call& c, Respond respond) {
+  d.add("daemon.stop", [&s](Call& c, const Respond& respond) {
     const bool keep = param_bool(c.params, "keep_children");
     respond(json::object{{"stopping", true}, {"pid", ::getpid()}, {"keep_children", keep}});
     s.shutdown(keep);
   });
-  d.add("subscribe", [](Call& c, Respond respond) {
+  d.add("subscribe", [](Call& c, const Respond& respond) {
     c.session->events = true;
     respond(json::object{{"subscribed", true}});
   });
-  d.add("unsubscribe", [](Call& c, Respond respond) {
+  d.add("unsubscribe", [](Call& c, const Respond& respond) {
     c.session->events = false;
     respond(json::object{{"subscribed", false}});
   });

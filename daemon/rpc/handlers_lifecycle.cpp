@@ -42,7 +42,7 @@ json::value batch_json(const BatchOutcome& b) {
 }  // namespace
 
 void register_lifecycle(Dispatcher& d, Services& s) {
-  d.add("start", [&s](Call& c, Respond respond) {
+  d.add("start", [&s](Call& c, const Respond& respond) {
     auto name = new_name(c.params);
     if (!name) return respond(name.error());
     StartParams p;
@@ -74,7 +74,7 @@ void register_lifecycle(Dispatcher& d, Services& s) {
       respond(start_json(*r));
     });
   });
-  d.add("stop", [&s](Call& c, Respond respond) {
+  d.add("stop", [&s](Call& c, const Respond& respond) {
     auto name = checked_name(c.params);
     if (!name) return respond(name.error());
     const bool force = param_bool(c.params, "force");
@@ -86,7 +86,7 @@ void register_lifecycle(Dispatcher& d, Services& s) {
       respond(json::object{{"was_running", r->was_running}, {"pid", r->pid}, {"forced", force}});
     });
   });
-  d.add("restart", [&s](Call& c, Respond respond) {
+  d.add("restart", [&s](Call& c, const Respond& respond) {
     auto name = checked_name(c.params);
     if (!name) return respond(name.error());
     RestartParams p;
@@ -105,7 +105,7 @@ void register_lifecycle(Dispatcher& d, Services& s) {
       respond(json::value(std::move(o)));
     });
   });
-  d.add("delete", [&s](Call& c, Respond respond) {
+  d.add("delete", [&s](Call& c, const Respond& respond) {
     auto name = checked_name(c.params);
     if (!name) return respond(name.error());
     const bool keep = param_bool(c.params, "keep_logs");
@@ -114,19 +114,19 @@ void register_lifecycle(Dispatcher& d, Services& s) {
       respond(json::object{{"was_running", *r}, {"keep_logs", keep}});
     });
   });
-  d.add("clean", [&s](Call&, Respond respond) {
+  d.add("clean", [&s](Call&, const Respond& respond) {
     json::array names;
     for (auto& n : s.supervisor.clean()) names.emplace_back(n);
     respond(json::object{{"removed", std::move(names)}});
   });
-  d.add("resurrect", [&s](Call& c, Respond respond) {
+  d.add("resurrect", [&s](Call& c, const Respond& respond) {
     s.supervisor.resurrect(param_strings(c.params, "env"), [respond](Result<BatchOutcome> r) {
       if (!r) return respond(r.error());
       respond(batch_json(*r));
     });
   });
   auto batch = [&s](CandidateOrder order) {
-    return [&s, order](Call& c, Respond respond) {
+    return [&s, order](Call& c, const Respond& respond) {
       std::vector<std::string> names = param_strings(c.params, "names");
       for (const auto& n : names) {
         if (!is_valid_name(n)) {

@@ -28,7 +28,7 @@ std::optional<LogStream> parse_stream(std::string_view s) {
 }
 // Text returned in one reply is bounded so that the reply stays far below the 1 MiB frame
 // limit even when every byte needs a six-byte JSON escape; `bgo logs` reads the files itself.
-constexpr size_t k_max_tail_bytes = 128 * 1024;
+constexpr size_t k_max_tail_bytes = size_t{128} * 1024;
 
 Result<std::string> registered(Services& s, const json::object& params) {
   auto name = checked_name(params);
@@ -70,7 +70,7 @@ json::object tail_json(LogReadPort& files, const std::string& name, LogStream st
 }  // namespace
 
 void register_logs(Dispatcher& d, Services& s) {
-  d.add("logs", [&s](Call& c, Respond respond) {
+  d.add("logs", [&s](Call& c, const Respond& respond) {
     auto name = registered(s, c.params);
     if (!name) return respond(name.error());
     const LogStream stream = stream_param(opt_param_string(c.params, "stream").value_or("stdout"));
@@ -81,7 +81,7 @@ void register_logs(Dispatcher& d, Services& s) {
     }
     respond(json::value(std::move(o)));
   });
-  d.add("follow", [&s](Call& c, Respond respond) {
+  d.add("follow", [&s](Call& c, const Respond& respond) {
     auto name = registered(s, c.params);
     if (!name) return respond(name.error());
     const auto lines = opt_param_int(c.params, "lines");
@@ -105,12 +105,12 @@ void register_logs(Dispatcher& d, Services& s) {
     c.session->follows.insert(*name);
     respond(json::object{{"following", *name}, {"tails", std::move(tails)}});
   });
-  d.add("unfollow", [](Call& c, Respond respond) {
+  d.add("unfollow", [](Call& c, const Respond& respond) {
     const std::string name = valid_name(c.params);
     c.session->follows.erase(name);
     respond(json::object{{"following", nullptr}});
   });
-  d.add("flush", [&s](Call& c, Respond respond) {
+  d.add("flush", [&s](Call& c, const Respond& respond) {
     json::array names;
     if (opt_param_string(c.params, "name")) {
       auto name = registered(s, c.params);

@@ -26,7 +26,7 @@ json::object detail(const Snapshot& s, const Paths& paths) {
 }  // namespace
 
 void register_queries(Dispatcher& d, Services& s) {
-  d.add("list", [&s](Call&, Respond respond) {
+  d.add("list", [&s](Call&, const Respond& respond) {
     json::array rows;
     for (const auto& snap : s.supervisor.list()) rows.push_back(row(snap));
     json::array broken;
@@ -35,14 +35,14 @@ void register_queries(Dispatcher& d, Services& s) {
     }
     respond(json::object{{"processes", std::move(rows)}, {"broken", std::move(broken)}});
   });
-  d.add("get", [&s](Call& c, Respond respond) {
+  d.add("get", [&s](Call& c, const Respond& respond) {
     auto name = checked_name(c.params);
     if (!name) return respond(name.error());
     auto snap = s.supervisor.get(*name);
     if (!snap) return respond(snap.error());
     respond(json::value(detail(*snap, s.paths)));
   });
-  d.add("candidates", [&s](Call& c, Respond respond) {
+  d.add("candidates", [&s](Call& c, const Respond& respond) {
     const auto order = opt_param_string(c.params, "order").value_or("file");
     if (order != "file" && order != "recent")
       throw ParamError("order", "invalid params: 'order' must be file or recent");
@@ -61,7 +61,7 @@ void register_queries(Dispatcher& d, Services& s) {
     }
     respond(json::object{{"candidates", std::move(out)}, {"registered", s.supervisor.size()}});
   });
-  d.add("watch", [&s](Call& c, Respond respond) {
+  d.add("watch", [&s](Call& c, const Respond& respond) {
     auto name = checked_name(c.params);
     if (!name) return respond(name.error());
     WatchOverrides o;
@@ -72,14 +72,14 @@ void register_queries(Dispatcher& d, Services& s) {
     if (!w) return respond(w.error());
     respond(json::value(proto::to_json(*w)));
   });
-  d.add("unwatch", [&s](Call& c, Respond respond) {
+  d.add("unwatch", [&s](Call& c, const Respond& respond) {
     auto name = checked_name(c.params);
     if (!name) return respond(name.error());
     auto r = s.supervisor.unwatch(*name);
     if (!r) return respond(r.error());
     respond(json::object{{"was_watched", *r}});
   });
-  d.add("autostart.set", [&s](Call& c, Respond respond) {
+  d.add("autostart.set", [&s](Call& c, const Respond& respond) {
     auto name = checked_name(c.params);
     if (!name) return respond(name.error());
     auto r =
@@ -87,7 +87,7 @@ void register_queries(Dispatcher& d, Services& s) {
     if (!r) return respond(r.error());
     respond(json::object{{"name", *name}, {"autostart", to_string(*r)}});
   });
-  d.add("autostart.show", [&s](Call& c, Respond respond) {
+  d.add("autostart.show", [&s](Call& c, const Respond& respond) {
     auto name = checked_name(c.params);
     if (!name) return respond(name.error());
     auto snap = s.supervisor.get(*name);
