@@ -140,8 +140,8 @@ int error_code(const json::value& v) {
 
 class ProtocolTest : public DaemonTest {
  protected:
-  void start_daemon(std::map<std::string, std::string> env = {}) {
-    RunResult r = bgo({"daemon", "start"}, std::move(env));
+  void start_daemon(const std::map<std::string, std::string>& env = {}) {
+    RunResult r = bgo({"daemon", "start"}, env);
     ASSERT_EQ(r.code, 0) << r.out << r.err;
   }
   std::filesystem::path sock() const { return home_ / "bgo.sock"; }
