@@ -3,7 +3,7 @@
 // process group, racing requests that each get one answer, failed saves, restart throttling.
 #include <fstream>
 #include <set>
-#include <signal.h>
+#include <csignal>
 #include <sstream>
 #include <tuple>
 
