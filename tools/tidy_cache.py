@@ -7,7 +7,8 @@
 #
 # A file's key is the SHA-256 of what clang-tidy's verdict depends on: the clang-tidy version,
 # .clang-tidy, and the file preprocessed with its own compile command (every header it
-# includes, with their contents; `-P` drops line markers, so where the checkout lives does not
+# includes, with their contents; `-P` drops line markers and the checkout's path is replaced by
+# a placeholder where __FILE__ or a -D option spelled it, so where the checkout lives does not
 # matter). Only clean verdicts are kept; a file with findings is always checked again.
 import hashlib
 import json
@@ -39,7 +40,9 @@ def preprocessed(entry):
         out.append(a)
     res = subprocess.run(out + ["-E", "-P"], cwd=entry["directory"], capture_output=True,
                          check=False)
-    return res.stdout if res.returncode == 0 else None
+    if res.returncode != 0:
+        return None
+    return res.stdout.replace(os.getcwd().encode(), b"@ROOT@")
 
 
 def main():
