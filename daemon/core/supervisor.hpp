@@ -114,10 +114,10 @@ class Supervisor final : private ChildHost {
   void remove(const std::string& name, bool keep_logs,
               const std::function<void(Result<bool>)>& done);
   std::vector<std::string> clean();
-  void resurrect(std::vector<std::string> env, BatchDone done);
+  void resurrect(const std::vector<std::string>& env, BatchDone done);
   // restart-stopped (names or all) and restart-last (all, recent order).
   void restart_many(const std::vector<std::string>& names, CandidateOrder order,
-                    std::vector<std::string> env, BatchDone done);
+                    const std::vector<std::string>& env, BatchDone done);
   std::vector<std::string> candidates(CandidateOrder order) const;
 
   Result<WatchBlock> watch(const std::string& name, const WatchOverrides& overrides, bool reset);
@@ -155,7 +155,7 @@ class Supervisor final : private ChildHost {
   Snapshot snapshot(const Child& child) const;
   bool is_candidate_for_resurrect(const Child& child) const;
   void start_from_record(const std::string& name, std::vector<std::string> env, StartDone done);
-  void run_batch(std::vector<std::string> targets, std::vector<std::string> env,
+  void run_batch(std::vector<std::string> targets, const std::vector<std::string>& env,
                  std::vector<std::string> skipped, BatchDone done);
   void retry_saves();
 

@@ -94,7 +94,7 @@ std::vector<std::string> Supervisor::clean() {
   return removed;
 }
 
-void Supervisor::run_batch(std::vector<std::string> targets, std::vector<std::string> env,
+void Supervisor::run_batch(std::vector<std::string> targets, const std::vector<std::string>& env,
                            std::vector<std::string> skipped, BatchDone done) {
   struct Pending {
     BatchOutcome outcome;
@@ -116,12 +116,12 @@ void Supervisor::run_batch(std::vector<std::string> targets, std::vector<std::st
   }
 }
 
-void Supervisor::resurrect(std::vector<std::string> env, BatchDone done) {
+void Supervisor::resurrect(const std::vector<std::string>& env, BatchDone done) {
   std::vector<std::string> targets;
   for (Child* child : file_order()) {
     if (is_candidate_for_resurrect(*child)) targets.push_back(child->name());
   }
-  run_batch(std::move(targets), std::move(env), {}, std::move(done));
+  run_batch(std::move(targets), env, {}, std::move(done));
 }
 
 std::vector<std::string> Supervisor::candidates(CandidateOrder order) const {
@@ -146,9 +146,9 @@ std::vector<std::string> Supervisor::candidates(CandidateOrder order) const {
 }
 
 void Supervisor::restart_many(const std::vector<std::string>& names, CandidateOrder order,
-                              std::vector<std::string> env, BatchDone done) {
+                              const std::vector<std::string>& env, BatchDone done) {
   const std::vector<std::string> all = candidates(order);
-  if (names.empty()) return run_batch(all, std::move(env), {}, std::move(done));
+  if (names.empty()) return run_batch(all, env, {}, std::move(done));
   std::vector<std::string> unknown;
   std::vector<std::string> skipped;
   std::vector<std::string> targets;
@@ -170,7 +170,7 @@ void Supervisor::restart_many(const std::vector<std::string>& names, CandidateOr
     auto& bucket = is_candidate ? targets : skipped;
     if (std::find(bucket.begin(), bucket.end(), name) == bucket.end()) bucket.push_back(name);
   }
-  run_batch(std::move(targets), std::move(env), std::move(skipped), std::move(done));
+  run_batch(std::move(targets), env, std::move(skipped), std::move(done));
 }
 
 }  // namespace bgo::daemon

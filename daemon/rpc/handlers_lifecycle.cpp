@@ -133,7 +133,7 @@ void register_lifecycle(Dispatcher& d, Services& s) {
           return respond(make_error(Errc::invalid_name, "invalid process name: " + python_repr(n)));
         }
       }
-      s.supervisor.restart_many(std::move(names), order, param_strings(c.params, "env"),
+      s.supervisor.restart_many(names, order, param_strings(c.params, "env"),
                                 [respond](Result<BatchOutcome> r) {
                                   if (!r) return respond(r.error());
                                   respond(batch_json(*r));
