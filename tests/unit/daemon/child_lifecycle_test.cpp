@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // A process's life as a state machine: the transition table, stops that wait for the whole
 // process group, racing requests that each get one answer, failed saves, restart throttling.
+#include <csignal>
 #include <fstream>
 #include <set>
-#include <csignal>
 #include <sstream>
 #include <tuple>
 
