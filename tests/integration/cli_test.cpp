@@ -28,10 +28,6 @@ using namespace std::chrono_literals;
 
 std::string pid_text(const json::object& state) { return json::serialize(state.at("pid")); }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // Columns a line takes on a terminal: code points, ANSI SGR sequences skipped (the table only
 // draws narrow characters).
 size_t visible_width(const std::string& line) {

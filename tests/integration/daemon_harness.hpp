@@ -28,6 +28,9 @@ struct RunResult {
 std::string bin(const std::string& name);  // path of a built binary
 bool pid_alive(pid_t pid);                 // exists and is not a zombie
 std::string read_file(const std::filesystem::path& path);
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 class DaemonTest : public ::testing::Test {
  protected:

@@ -15,10 +15,6 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // The line of `text` that starts with `prefix` ("" when none).
 std::string line_starting(const std::string& text, const std::string& prefix) {
   size_t at = 0;

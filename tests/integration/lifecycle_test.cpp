@@ -22,10 +22,6 @@ using namespace std::chrono_literals;
 
 pid_t row_pid(const json::object& r) { return static_cast<pid_t>(r.at("pid").as_int64()); }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // The grandchild pid that `bgo_test_child --grandchild` prints into its log.
 pid_t grandchild_of(const std::filesystem::path& log) {
   if (!wait_until([&] { return contains(read_file(log), "grandchild="); })) return 0;

@@ -23,10 +23,6 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 class ResurrectTest : public DaemonTest {
  protected:
   void write_state(const std::string& name, const std::string& text) {

@@ -28,10 +28,6 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // Field 6 of /proc/PID/stat; 0 when the process is gone.
 pid_t session_of(pid_t pid) {
   const std::string text = read_file("/proc/" + std::to_string(pid) + "/stat");
