@@ -20,6 +20,17 @@ extern char** environ;
 
 namespace bgo::test {
 
+std::vector<std::string> env_with_home(const std::filesystem::path& home) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string kv(*e);
+    if (kv.rfind("BGO_HOME=", 0) == 0 || kv.rfind("BGO_NO_AUTOSTART=", 0) == 0) continue;
+    env.push_back(kv);
+  }
+  env.push_back("BGO_HOME=" + home.string());
+  return env;
+}
+
 namespace json = boost::json;
 
 std::string bin(const std::string& name) { return std::string(BGO_BIN_DIR) + "/" + name; }

@@ -28,6 +28,8 @@ struct RunResult {
 std::string bin(const std::string& name);  // path of a built binary
 bool pid_alive(pid_t pid);                 // exists and is not a zombie
 std::string read_file(const std::filesystem::path& path);
+// This process's environment for a bgo or bgod of `home`: BGO_HOME set, BGO_NO_AUTOSTART gone.
+std::vector<std::string> env_with_home(const std::filesystem::path& home);
 inline bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }

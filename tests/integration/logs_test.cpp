@@ -22,17 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> env_with_home(const fs::path& home) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string kv(*e);
-    if (kv.rfind("BGO_HOME=", 0) == 0 || kv.rfind("BGO_NO_AUTOSTART=", 0) == 0) continue;
-    env.push_back(kv);
-  }
-  env.push_back("BGO_HOME=" + home.string());
-  return env;
-}
-
 // A program left running in the background (bgo follow, bgod) with its stdout and stderr
 // read through one pipe. Killed by pid when the test ends.
 class Background {

@@ -27,22 +27,11 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::vector<std::string> env_for(const fs::path& home) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string kv(*e);
-    if (kv.rfind("BGO_HOME=", 0) == 0 || kv.rfind("BGO_NO_AUTOSTART=", 0) == 0) continue;
-    env.push_back(kv);
-  }
-  env.push_back("BGO_HOME=" + home.string());
-  return env;
-}
-
 // Starts `args` with BGO_HOME=`home`, stdin /dev/null, stdout+stderr into `out` (a path outside
 // the home). Returns its pid (0 on failure).
 pid_t spawn_with_home(const std::vector<std::string>& args, const fs::path& home,
                       const fs::path& out) {
-  std::vector<std::string> env = env_for(home);
+  std::vector<std::string> env = env_with_home(home);
   std::vector<char*> argv, envp;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
