@@ -46,6 +46,16 @@ std::string_view to_string(EventKind kind) {
       return "stopped";
     case EventKind::deleted:
       return "deleted";
+    case EventKind::ready:
+      return "ready";
+    case EventKind::unready:
+      return "unready";
+    case EventKind::unhealthy:
+      return "unhealthy";
+    case EventKind::waiting:
+      return "waiting";
+    case EventKind::memory_exceeded:
+      return "memory_exceeded";
   }
   return "spawned";
 }

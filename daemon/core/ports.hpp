@@ -26,6 +26,16 @@ struct SpawnRequest {
   std::vector<std::string> env;   // the complete "K=V" list
   std::string cwd;
   LogOptions logs;
+  // Run it in a cgroup of its own when bgod can (ProcessPort::containment() is cgroup): every
+  // process it forks is then signalled, counted and measured with it (docs/health.md).
+  bool contain = true;
+  std::optional<uint64_t> memory_max;  // memory.high = 90%, memory.max = this; needs a cgroup
+};
+
+// How a child's whole process tree is held together (`bgo daemon status` says which).
+enum class Containment {
+  process_group,  // its process group: members that call setsid() escape
+  cgroup,         // a cgroup v2 of its own under bgod's delegated cgroup
 };
 
 struct Spawned {
@@ -49,8 +59,11 @@ class ProcessPort {
   // reaped, or that the group still has members (group_alive): either way the kernel cannot
   // have given the number to another process.
   virtual void signal_group(pid_t pid, int sig) = 0;
-  // True while some process is a member of process group `pgid`.
+  // True while some process is a member of process group `pgid` (or, for a contained child
+  // whose leader was `pgid`, while its cgroup is populated).
   virtual bool group_alive(pid_t /*pgid*/) { return false; }
+  // What spawn() can do for SpawnRequest::contain.
+  virtual Containment containment() const { return Containment::process_group; }
   // Watches a process bgod did not spawn (left by an earlier bgod) for its exit. False if it
   // is gone or is not the process that started at `start_ticks`.
   // Its output pipes are re-attached to `name`'s logs when they are still open.
@@ -115,7 +128,56 @@ class TimerFactory {
   virtual std::unique_ptr<Timer> make_timer() = 0;
 };
 
-enum class EventKind { spawned, exited, restart_scheduled, errored, stopped, deleted };
+// Health probes run on bgod's loop by an OS adapter (docs/health.md).
+enum class ProbeKind { http, tcp, exec };
+struct ProbeSpec {
+  ProbeKind kind = ProbeKind::tcp;
+  std::string target;             // http: the URL; tcp: HOST:PORT; exec: the command as typed
+  std::vector<std::string> argv;  // exec: the command, argv[0] resolved (no shell)
+  std::vector<std::string> env;   // exec: the child's complete environment
+  std::string cwd;                // exec
+  std::chrono::milliseconds timeout{1000};  // one attempt, connect to answer or spawn to exit
+};
+struct ProbeResult {
+  bool ok = false;
+  std::string detail;  // for the log and the detail view: "HTTP 503", "exit 1", "timed out"
+};
+// One attempt in flight; destroying it cancels the attempt and `done` is then never called.
+class ProbeRun {
+ public:
+  virtual ~ProbeRun() = default;
+};
+class ProbePort {
+ public:
+  virtual ~ProbePort() = default;
+  // Starts one attempt; `done` runs exactly once on the loop unless the handle is destroyed.
+  [[nodiscard]] virtual std::unique_ptr<ProbeRun> run(const ProbeSpec& spec,
+                                                      std::function<void(ProbeResult)> done) = 0;
+};
+
+// sd_notify(3) sockets, one per child that asks for one. Messages come back through the
+// callback the adapter was built with: (name, the datagram's "KEY=VALUE" lines).
+class NotifyPort {
+ public:
+  virtual ~NotifyPort() = default;
+  // A socket for `name`; the value of NOTIFY_SOCKET for its environment. Idempotent.
+  [[nodiscard]] virtual Result<std::string> open(std::string_view name) = 0;
+  virtual void close(std::string_view name) = 0;
+};
+
+enum class EventKind {
+  spawned,
+  exited,
+  restart_scheduled,
+  errored,
+  stopped,
+  deleted,
+  ready,             // its readiness check passed
+  unready,           // its readiness check failed or timed out
+  unhealthy,         // its liveness check failed --live-failures times in a row
+  waiting,           // a start waits for its dependencies (reason: for what)
+  memory_exceeded,   // its cgroup reached --max-memory
+};
 std::string_view to_string(EventKind kind);
 
 // A state change, for subscribers (docs/protocol.md "Events").
