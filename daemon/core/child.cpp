@@ -125,9 +125,12 @@ Result<pid_t> Child::spawn(std::string_view marker_tag,
   ports_.logs.append_marker(record_.name, "\n=== [" + iso_utc(wall) + "] [" +
                                               std::string(marker_tag) + "] " +
                                               join(record_.command) + " ===\n");
-  SpawnRequest request{record_.name, record_.command,
-                       record_.env.value_or(std::vector<std::string>{}), record_.cwd.value_or("/"),
-                       record_.logs.value_or(settings_.default_logs)};
+  SpawnRequest request;
+  request.name = record_.name;
+  request.argv = record_.command;
+  request.env = record_.env.value_or(std::vector<std::string>{});
+  request.cwd = record_.cwd.value_or("/");
+  request.logs = record_.logs.value_or(settings_.default_logs);
   // Its uptime counts from before the spawn: posix_spawn returns once the program runs, and
   // the work after it (pipes handed to the keeper, /proc read) must not shorten the run.
   const Clock::time_point started = ports_.clock.now();
