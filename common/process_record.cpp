@@ -30,6 +30,8 @@ std::string_view to_string(StopReason reason) {
       return "crashed";
     case StopReason::daemon:
       return "daemon";
+    case StopReason::exited:
+      return "exited";
   }
   return "user";
 }
@@ -51,7 +53,7 @@ std::optional<RecordStatus> parse_record_status(std::string_view text) {
 }
 
 std::optional<StopReason> parse_stop_reason(std::string_view text) {
-  return parse_in(std::array{StopReason::user, StopReason::crashed, StopReason::daemon}, text);
+  return parse_in(std::array{StopReason::user, StopReason::crashed, StopReason::daemon, StopReason::exited}, text);
 }
 
 std::optional<AutostartPolicy> parse_autostart_policy(std::string_view text) {

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/process_policy.hpp"
+
 namespace bgo {
 
 // Keys this version does not know, kept verbatim (serialized JSON text) so that a file written
@@ -44,6 +46,8 @@ enum class StopReason {
   user,     // `stop`, `delete` or a restart's stop
   crashed,  // it exited on its own (or died while no bgod watched)
   daemon,   // bgod stopped it while shutting down: the next bgod starts it again
+  exited,   // it exited on its own with a success code of a process whose policy defines
+            // success (`restart: on-failure` or `success_codes`, docs/health.md): done
 };
 // `autostart`: what a login resurrect and a new bgod do with it (spec §10.1).
 enum class AutostartPolicy { always, unless_stopped, never };
@@ -76,6 +80,7 @@ struct ProcessRecord {
   std::optional<int64_t> exit_signal;
   std::optional<std::vector<std::string>> env;  // the environment it was started with
   std::optional<LogOptions> logs;
+  ProcessPolicy policy;  // docs/health.md; its keys follow, each only when set
   ExtraFields extra;
 
   AutostartPolicy autostart_policy() const {

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "proto/policy_codec.hpp"
 #include "proto/state_codec.hpp"
 
 namespace bgo::proto {
@@ -61,13 +62,14 @@ json::value percent(const std::string& text) {
 
 }  // namespace
 
-json::object row_json(const ProcessRecord& r, bool online, const UsageText& usage) {
+json::object row_json(const ProcessRecord& r, bool online, const UsageText& usage,
+                      const HealthView& health) {
   json::array command;
   for (const auto& a : r.command) command.emplace_back(a);
   json::object o;
   o["name"] = r.name;
   o["pid"] = opt(r.pid);
-  o["status"] = online ? "online" : "stopped";
+  o["status"] = online ? "online" : (health.waiting ? "waiting" : "stopped");
   o["cpu"] = online ? usage.cpu : "-";
   o["mem"] = online ? usage.mem : "-";
   o["uptime"] = online ? usage.uptime : "-";
@@ -86,12 +88,18 @@ json::object row_json(const ProcessRecord& r, bool online, const UsageText& usag
       online && usage.rss_bytes ? json::value(*usage.rss_bytes) : json::value(nullptr);
   o["uptime_seconds"] = online ? etime_seconds(usage.uptime) : json::value(nullptr);
   o["restarts"] = r.watch ? r.watch->restarts : 0;
+  o["ready"] = opt(health.ready);
+  o["health"] = opt(health.health);
+  o["health_detail"] = opt(health.detail);
+  json::array waiting_for;
+  for (const auto& w : health.waiting_for) waiting_for.emplace_back(w);
+  o["waiting_for"] = std::move(waiting_for);
   return o;
 }
 
 json::object detail_json(const ProcessRecord& r, bool online, const UsageText& usage,
-                         const Paths& paths) {
-  json::object o = row_json(r, online, usage);
+                         const Paths& paths, const HealthView& health) {
+  json::object o = row_json(r, online, usage, health);
   if (r.has_pgid) o["pgid"] = opt(r.pgid);
   o["autostart"] = to_string(r.autostart_policy());
   o["logs"] = json::object{{"stdout", log_entry(paths, r.name, LogStream::out)},
@@ -101,6 +109,7 @@ json::object detail_json(const ProcessRecord& r, bool online, const UsageText& u
   json::array env;
   for (const auto& kv : r.env.value_or(std::vector<std::string>{})) env.emplace_back(kv);
   o["env"] = r.env ? json::value(std::move(env)) : json::value(nullptr);
+  put_policy(o, r.policy);
   return o;
 }
 

@@ -15,12 +15,15 @@ namespace bgo::proto {
 // then (issue #13) stop_reason exit_code exit_signal (as recorded at the last stop, null when
 // never stopped), running_pid (the pid while online, else null), cpu_percent (number),
 // memory_bytes (resident set), uptime_seconds (each null unless online) and restarts (the
-// watcher's count, 0 without a watch block).
-boost::json::object row_json(const ProcessRecord& record, bool online, const UsageText& usage);
+// watcher's count, 0 without a watch block); then (issue #14, docs/health.md) ready, health,
+// health_detail, waiting_for; `status` is "waiting" while a start waits for dependencies.
+boost::json::object row_json(const ProcessRecord& record, bool online, const UsageText& usage,
+                             const HealthView& health = {});
 
 // A row plus pgid (absent when the file had none), autostart, logs {stdout, stderr, watcher}
-// ({path, size} or null), stopped_at, env (the recorded "K=V" list, or null).
+// ({path, size} or null), stopped_at, env (the recorded "K=V" list, or null), and the health
+// and order settings that are set (docs/health.md, same keys as the state file).
 boost::json::object detail_json(const ProcessRecord& record, bool online, const UsageText& usage,
-                                const Paths& paths);
+                                const Paths& paths, const HealthView& health = {});
 
 }  // namespace bgo::proto

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "proto/policy_codec.hpp"
 #include "proto/python_json.hpp"
 
 namespace bgo::proto {
@@ -52,10 +53,11 @@ constexpr std::string_view k_record_keys[] = {
     "start_ticks", "exit_code", "exit_signal", "env",     "logs"};
 
 template <size_t N>
-ExtraFields extras(const json::object& o, const std::string_view (&known)[N]) {
+ExtraFields extras(const json::object& o, const std::string_view (&known)[N],
+                   bool policy_known = false) {
   ExtraFields out;
   for (const auto& kv : o) {
-    bool is_known = false;
+    bool is_known = policy_known && is_policy_key(kv.key());
     for (std::string_view k : known) is_known = is_known || kv.key() == k;
     if (!is_known) out.emplace_back(std::string(kv.key()), json::serialize(kv.value()));
   }
@@ -139,7 +141,11 @@ Result<ProcessRecord> parse_state(std::string_view text, std::string_view fallba
     opts.timestamps = opt_bool(lo, "timestamps", false);
     r.logs = opts;
   }
-  r.extra = extras(o, k_record_keys);
+  // Health and order settings: a file whose settings this version cannot read keeps them as
+  // unknown keys (written back as they were) and runs without them.
+  auto policy = parse_policy(o);
+  if (policy) r.policy = std::move(*policy);
+  r.extra = extras(o, k_record_keys, static_cast<bool>(policy));
   return r;
 }
 
@@ -189,6 +195,7 @@ json::object to_json(const ProcessRecord& r) {
                              {"files", r.logs->files},
                              {"timestamps", r.logs->timestamps}};
   }
+  put_policy(o, r.policy);
   put_extras(o, r.extra);
   return o;
 }
