@@ -5,7 +5,9 @@
 #include <csignal>
 #include <utility>
 
+#include "common/cron.hpp"
 #include "common/time_format.hpp"
+#include "daemon/core/health_monitor.hpp"
 
 namespace bgo::daemon {
 
@@ -68,9 +70,12 @@ Child::Child(ChildHost& host, ChildPorts& ports, const SupervisorSettings& setti
       record_(std::move(record)),
       timer_(ports.timers.make_timer()),
       probe_timer_(ports.timers.make_timer()),
-      group_timer_(ports.timers.make_timer()) {}
+      group_timer_(ports.timers.make_timer()),
+      cron_timer_(ports.timers.make_timer()) {}
 
-Child::~Child() = default;
+Child::~Child() {
+  if (notify_open_ && ports_.notify != nullptr) ports_.notify->close(record_.name);
+}
 
 bool Child::watched() const {
   return record_.watch && record_.watch->enabled && !record_.watch->errored;
@@ -131,6 +136,17 @@ Result<pid_t> Child::spawn(std::string_view marker_tag,
   request.env = record_.env.value_or(std::vector<std::string>{});
   request.cwd = record_.cwd.value_or("/");
   request.logs = record_.logs.value_or(settings_.default_logs);
+  request.contain = record_.policy.kill_mode.value_or(KillMode::tree) == KillMode::tree;
+  request.memory_max = record_.policy.max_memory;
+  if (record_.policy.ready && record_.policy.ready->kind == CheckKind::notify) {
+    if (ports_.notify == nullptr) {
+      return make_error(Errc::spawn_failed, "this bgod has no notify sockets");
+    }
+    auto socket = ports_.notify->open(record_.name);
+    if (!socket) return socket.error();
+    notify_open_ = true;
+    request.env.push_back("NOTIFY_SOCKET=" + *socket);
+  }
   // Its uptime counts from before the spawn: posix_spawn returns once the program runs, and
   // the work after it (pipes handed to the keeper, /proc read) must not shorten the run.
   const Clock::time_point started = ports_.clock.now();
@@ -144,6 +160,8 @@ Result<pid_t> Child::spawn(std::string_view marker_tag,
   exit_.reset();
   stop_request_.reset();
   killed_ = false;
+  fast_fail_ = false;
+  waiting_for_.clear();
   spawned_at_ = started;
   set_phase(Phase::running);
   host_.on_pid_assigned(*this);
@@ -159,6 +177,7 @@ Result<pid_t> Child::spawn(std::string_view marker_tag,
   record_.exit_code.reset();
   record_.exit_signal.reset();
   if (amend) amend(record_);
+  start_health(false);
   // The event first: saving may wait for the disk, and subscribers read bgod's memory.
   emit(EventKind::spawned);
   (void)save();  // a failure is kept in save_error(); the caller decides what it means
@@ -198,6 +217,7 @@ bool Child::adopt(pid_t pid, uint64_t start_ticks) {
         std::chrono::duration_cast<Clock::time_point::duration>(ports_.clock.wall_now() - *started);
   }
   if (watched()) ports_.logs.watcher_line(record_.name, watcher_started(pid));
+  start_health(true);
   if (!record_.start_ticks) {
     record_.start_ticks = start_ticks;
     (void)save();  // kept dirty and retried on failure
@@ -237,7 +257,7 @@ void Child::request_stop(StopRequest why, bool force, std::chrono::milliseconds 
   }
   BGO_ASSERT(phase_ == Phase::running || phase_ == Phase::stopping,
              "only a live process is signalled");
-  ports_.processes.signal_group(pid_, force ? SIGKILL : SIGTERM);
+  ports_.processes.signal_group(pid_, force ? SIGKILL : stop_signal());
   killed_ = killed_ || force;
   if (phase_ == Phase::stopping) return;
   set_phase(Phase::stopping);
@@ -279,6 +299,20 @@ void Child::on_exit(const ExitStatus& status) {
   exit_ = status;
   exited_at_ = ports_.clock.now();
   if (adopted_) outputs_open_ = 0;
+  if (health_) last_health_detail_ = health_->detail();
+  health_.reset();  // no probe outlives its run
+  // In a cgroup of its own, the run is over when the cgroup is empty: what the leader left
+  // behind gets the stop signal now, SIGKILL at the stop timeout (systemd's control-group).
+  if (!stop_request_ && !adopted_ && phase_ == Phase::running &&
+      ports_.processes.containment() == Containment::cgroup &&
+      record_.policy.kill_mode.value_or(KillMode::tree) == KillMode::tree &&
+      ports_.processes.group_alive(pgid_)) {
+    ports_.processes.signal_group(pgid_, stop_signal());
+    set_phase(Phase::lingering);
+    host_.on_lingering(*this, true);
+    timer_->arm(ports_.clock.now() + stop_timeout(), [this] { escalate(); });
+    return;
+  }
   // A stop is over only when the whole group is: members that ignore SIGTERM get SIGKILL at
   // the timeout even though their leader is gone.
   if (stop_request_ && !adopted_ && ports_.processes.group_alive(pgid_)) {
@@ -352,7 +386,16 @@ void Child::handle_crash() {
   record_.status = RecordStatus::stopped;
   record_.stop_reason = StopReason::crashed;
   record_.stopped_at = iso_utc(ports_.clock.wall_now());
-  const bool watch = watched() && !host_.shutting_down();
+  // A policy that says what success is (docs/health.md) turns a successful exit into `exited`,
+  // and `restart: on-failure` leaves it at that.
+  const ProcessPolicy& policy = record_.policy;
+  const bool success = !fast_fail_ && record_.exit_code && policy.is_success(*record_.exit_code);
+  if (success && (policy.restart || policy.success_codes)) record_.stop_reason = StopReason::exited;
+  const bool done = success && policy.restart == RestartPolicy::on_failure;
+  if (done && watched())
+    ports_.logs.watcher_line(record_.name,
+                             "exited successfully; not restarting (restart=on-failure)");
+  const bool watch = watched() && !host_.shutting_down() && !done;
   if (probe_done_) {
     if (!watch) {
       set_phase(Phase::stopped);
@@ -373,8 +416,10 @@ void Child::handle_crash() {
     return;
   }
   // Uptime ends at the reap, not after the output drain.
+  // A run that never became ready counts as a fast crash, however long it took to say so.
   const auto uptime =
-      std::chrono::duration_cast<std::chrono::milliseconds>(exited_at_ - spawned_at_);
+      fast_fail_ ? std::chrono::milliseconds(0)
+                 : std::chrono::duration_cast<std::chrono::milliseconds>(exited_at_ - spawned_at_);
   last_uptime_ = uptime;
   const WatchDecision decision = tracker_.on_exit(settings_of(*record_.watch), uptime);
   for (const auto& line : decision.log_lines) ports_.logs.watcher_line(record_.name, line);
@@ -427,6 +472,159 @@ void Child::watch_restart() {
   ports_.logs.watcher_line(record_.name, "restart #" + std::to_string(record_.watch->restarts) +
                                              " pid=" + std::to_string(*spawned) + " (prev uptime " +
                                              format_uptime(last_uptime_) + "s)");
+}
+
+// ---- health and order -----------------------------------------------------------------------
+
+int Child::stop_signal() const { return record_.policy.stop_signal.value_or(SIGTERM); }
+
+std::chrono::milliseconds Child::stop_timeout() const {
+  if (record_.policy.stop_timeout_ms) {
+    return std::chrono::milliseconds(*record_.policy.stop_timeout_ms);
+  }
+  return settings_.stop_timeout;
+}
+
+void Child::start_health(bool adopted) {
+  health_.reset();
+  const ProcessPolicy& policy = record_.policy;
+  if (!policy.ready && !policy.live && !policy.watchdog_ms) return;
+  HealthVerdicts verdicts;
+  verdicts.ready = [this] {
+    ports_.logs.watcher_line(record_.name, "ready" + (health_ && !health_->detail().empty()
+                                                          ? " (" + health_->detail() + ")"
+                                                          : std::string()));
+    emit(EventKind::ready);
+  };
+  verdicts.unready = [this](const std::string& why) {
+    ports_.logs.watcher_line(record_.name, "unready: " + why);
+    emit(EventKind::unready, why);
+    fail_run(why);
+  };
+  verdicts.unhealthy = [this](const std::string& why) {
+    ports_.logs.watcher_line(record_.name, "unhealthy: " + why + "; restarting");
+    emit(EventKind::unhealthy, why);
+    host_.on_restart_wanted(*this, why);
+  };
+  health_ = std::make_unique<HealthMonitor>(
+      record_.policy, HealthPorts{ports_.probes, ports_.timers, ports_.clock}, std::move(verdicts));
+  // Exec checks run like the process itself: its environment, its folder, argv[0] on its PATH.
+  const auto env = record_.env.value_or(std::vector<std::string>{});
+  const auto cwd = record_.cwd.value_or("/");
+  auto resolve = [&](const std::optional<HealthCheck>& check) {
+    if (!check || check->kind != CheckKind::exec) return std::vector<std::string>{};
+    auto argv = ports_.processes.resolve(check->command, env, cwd);
+    return argv ? *argv : check->command;  // a missing program fails each attempt instead
+  };
+  health_->set_exec_context(env, cwd, resolve(policy.ready), resolve(policy.live));
+  if (adopted) {
+    health_->start_adopted();
+  } else {
+    health_->start();
+  }
+}
+
+// The run failed its readiness check: it is stopped like a stop would, and its exit then
+// goes through the watch policy as a fast crash.
+void Child::fail_run(const std::string& why) {
+  if (phase_ != Phase::running) return;
+  last_health_detail_ = why;
+  fast_fail_ = true;
+  ports_.processes.signal_group(pid_, stop_signal());
+  set_phase(Phase::stopping);
+  timer_->arm(ports_.clock.now() + stop_timeout(), [this] { escalate(); });
+}
+
+HealthView Child::health_view() const {
+  HealthView v;
+  if (phase_ == Phase::waiting) {
+    v.waiting = true;
+    v.waiting_for = waiting_for_;
+    v.health = "waiting";
+    if (record_.policy.ready) v.ready = false;
+    return v;
+  }
+  const ProcessPolicy& policy = record_.policy;
+  if (!policy.ready && !policy.live && !policy.watchdog_ms) return v;
+  if (health_ && online()) {
+    v.ready = health_->ready();
+    v.health = health_->health();
+    if (!health_->detail().empty()) v.detail = health_->detail();
+    return v;
+  }
+  if (policy.ready) v.ready = false;
+  if (!last_health_detail_.empty()) v.detail = last_health_detail_;
+  return v;
+}
+
+bool Child::is_ready() const {
+  if (phase_ != Phase::running) return false;
+  if (!record_.policy.ready) return true;
+  return health_ && health_->ready().value_or(false);
+}
+
+bool Child::has_completed() const {
+  if (phase_ != Phase::stopped) return false;
+  const auto reason = record_.stop_reason;
+  return (reason == StopReason::crashed || reason == StopReason::exited) &&
+         (record_.exit_code || record_.exit_signal);
+}
+
+bool Child::has_succeeded() const {
+  return has_completed() && record_.exit_code && record_.policy.is_success(*record_.exit_code);
+}
+
+bool Child::wants_output() const { return health_ && health_->wants_output(); }
+
+void Child::on_output(std::string_view data) {
+  if (health_) health_->on_output(data);
+}
+
+void Child::on_notify(const std::vector<std::pair<std::string, std::string>>& fields) {
+  if (health_ && online()) health_->on_notify(fields);
+}
+
+void Child::arm_schedule() {
+  cron_timer_->cancel();
+  if (!record_.policy.cron) return;
+  auto schedule = CronSchedule::parse(*record_.policy.cron);
+  if (!schedule) return;  // refused when the start was accepted
+  const auto wall = ports_.clock.wall_now();
+  const auto next = schedule->next_after(wall);
+  if (!next) return;
+  const auto wait = std::chrono::duration_cast<Clock::time_point::duration>(*next - wall);
+  cron_timer_->arm(ports_.clock.now() + wait, [this] {
+    ports_.logs.watcher_line(record_.name, "cron '" + *record_.policy.cron + "': restarting");
+    arm_schedule();  // first: the restart may replace nothing, but the next match is due
+    host_.on_restart_wanted(*this, "cron");
+  });
+}
+
+void Child::wait_for(std::vector<std::string> unmet) {
+  BGO_ASSERT(phase_ == Phase::stopped || phase_ == Phase::backoff, "only an idle child waits");
+  timer_->cancel();
+  set_phase(Phase::waiting);
+  waiting_for_ = std::move(unmet);
+  record_.status = RecordStatus::running;  // the intent: a new bgod starts it again
+  (void)save();                            // kept dirty and retried on failure
+  std::string what;
+  for (const auto& w : waiting_for_) what += (what.empty() ? "" : ", ") + w;
+  ports_.logs.watcher_line(record_.name, "waiting for " + what);
+  emit(EventKind::waiting, what);
+}
+
+void Child::cancel_waiting(const std::optional<std::string>& why) {
+  if (phase_ != Phase::waiting) return;
+  set_phase(Phase::stopped);
+  waiting_for_.clear();
+  if (!why) return;
+  last_health_detail_ = *why;
+  record_.status = RecordStatus::stopped;
+  record_.stop_reason = StopReason::crashed;
+  record_.stopped_at = iso_utc(ports_.clock.wall_now());
+  (void)save();  // kept dirty and retried on failure
+  ports_.logs.watcher_line(record_.name, "not started: " + *why);
+  emit(EventKind::errored, *why);
 }
 
 }  // namespace bgo::daemon

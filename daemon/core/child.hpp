@@ -45,9 +45,12 @@ struct ChildPorts {
   TimerFactory& timers;
   Clock& clock;
   EventSink& events;
+  ProbePort* probes = nullptr;   // health checks; null: http/tcp/exec checks never pass
+  NotifyPort* notify = nullptr;  // notify sockets; null: a notify check cannot start
 };
 
 class Child;
+class HealthMonitor;
 
 // What a Child tells its owner (the Supervisor), which keeps the indexes across children.
 class ChildHost {
@@ -58,6 +61,8 @@ class ChildHost {
   virtual void on_lingering(const Child& child, bool lingering) = 0;
   virtual void on_saved(const Child& child, const Result<void>& result) = 0;
   [[nodiscard]] virtual bool shutting_down() const = 0;
+  // A health verdict or the schedule asks for a restart (or a start, for `cron` when idle).
+  virtual void on_restart_wanted(const Child& /*child*/, const std::string& /*why*/) {}
 };
 
 // One process. Its phase changes only in set_phase(), checked against child_state's table;
@@ -80,7 +85,9 @@ class Child {
     return phase_ == Phase::running || phase_ == Phase::stopping || phase_ == Phase::lingering;
   }
   // No process and no exit in progress: a start may replace the record.
-  bool idle() const { return phase_ == Phase::stopped || phase_ == Phase::backoff; }
+  bool idle() const {
+    return phase_ == Phase::stopped || phase_ == Phase::backoff || phase_ == Phase::waiting;
+  }
   std::optional<StopRequest> stop_request() const { return stop_request_; }
   // A delete is waiting for the process to end: no later request may start it again.
   bool deleting() const { return deleting_; }
@@ -104,12 +111,35 @@ class Child {
   void record_died_unwatched();
   // backoff -> stopped; the record is left as it is (crashed).
   void cancel_backoff();
+  // stopped/backoff -> waiting: a start whose dependencies are not met. `unmet` says for what
+  // ("db (ready)"); saved as running, so a new bgod starts it again.
+  void wait_for(std::vector<std::string> unmet);
+  void set_waiting_for(std::vector<std::string> unmet) { waiting_for_ = std::move(unmet); }
+  const std::vector<std::string>& waiting_for() const { return waiting_for_; }
+  // waiting -> stopped: the user stopped it, or `why` (a dependency failed) is recorded.
+  void cancel_waiting(const std::optional<std::string>& why = std::nullopt);
   // Forgets the fast-crash streak (a new watch block or a user start).
   void reset_streak() { tracker_.reset(); }
   // Records a stop the user asked for (status stopped, stop_reason user); saves.
   Result<void> record_user_stop();
   // Answers whatever still waits with an error: the entry is about to be forgotten.
   void abandon(const Error& why);
+
+  // ---- health and order (docs/health.md) ----
+  HealthView health_view() const;
+  // The `ready` condition of a dependency: running and, with a readiness check, ready.
+  bool is_ready() const;
+  // It ran and exited on its own (it is stopped, not by a stop request); `succeeded` also
+  // needs an exit code its policy counts as success.
+  bool has_completed() const;
+  bool has_succeeded() const;
+  bool wants_output() const;
+  void on_output(std::string_view data);
+  void on_notify(const std::vector<std::pair<std::string, std::string>>& fields);
+  // Arms the `cron` schedule's timer for its next match (cancels it without a schedule).
+  void arm_schedule();
+  // The stop timeout of this process: its `stop_timeout_ms`, else bgod's.
+  std::chrono::milliseconds stop_timeout() const;
 
   // ---- stopping ----
   void request_stop(StopRequest why, bool force, std::chrono::milliseconds timeout);
@@ -142,6 +172,9 @@ class Child {
   void arm_group_bound();
   void enter_exiting();
   void leave_lingering();
+  void start_health(bool adopted);
+  void fail_run(const std::string& why);
+  int stop_signal() const;
 
   ChildHost& host_;
   ChildPorts& ports_;
@@ -167,6 +200,12 @@ class Child {
   WatchTracker tracker_;
   RestartThrottle throttle_;
   std::optional<Error> save_error_;
+  std::unique_ptr<HealthMonitor> health_;  // the checks of the current run
+  std::unique_ptr<Timer> cron_timer_;      // the next `cron` match
+  std::vector<std::string> waiting_for_;   // unmet dependencies while waiting
+  std::string last_health_detail_;         // kept after the run for the detail view
+  bool notify_open_ = false;               // a notify socket exists for this name
+  bool fast_fail_ = false;                 // this run failed its readiness: a fast crash
 };
 
 }  // namespace bgo::daemon

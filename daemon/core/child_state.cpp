@@ -13,6 +13,8 @@ constexpr std::array k_transitions{
     Transition{Phase::stopped, Phase::running, "spawned or adopted"},
     Transition{Phase::running, Phase::stopping, "stop requested: SIGTERM to the group"},
     Transition{Phase::running, Phase::exiting, "reaped"},
+    Transition{Phase::running, Phase::lingering,
+               "reaped, but its cgroup still has members: they get the stop signal"},
     Transition{Phase::stopping, Phase::exiting, "reaped"},
     Transition{Phase::stopping, Phase::lingering, "reaped, but its group still has members"},
     Transition{Phase::lingering, Phase::exiting, "its group is empty"},
@@ -20,6 +22,10 @@ constexpr std::array k_transitions{
     Transition{Phase::exiting, Phase::backoff, "output drained: watched, restart scheduled"},
     Transition{Phase::backoff, Phase::running, "restart timer fired or user start: spawned"},
     Transition{Phase::backoff, Phase::stopped, "stop, unwatch, shutdown or failed respawn"},
+    Transition{Phase::stopped, Phase::waiting, "start whose dependencies are not met"},
+    Transition{Phase::backoff, Phase::waiting, "start whose dependencies are not met"},
+    Transition{Phase::waiting, Phase::running, "its dependencies are met: spawned"},
+    Transition{Phase::waiting, Phase::stopped, "stop, delete, shutdown or a dependency failed"},
 };
 
 }  // namespace
@@ -38,6 +44,8 @@ std::string_view to_string(Phase phase) {
       return "lingering";
     case Phase::backoff:
       return "backoff";
+    case Phase::waiting:
+      return "waiting";
   }
   return "stopped";
 }

@@ -15,6 +15,7 @@ enum class Phase {
   exiting,    // reaped; waiting for its output pipes to reach end-of-file
   lingering,  // reaped during a stop, but its process group still has members: still stopping
   backoff,    // watched, exited, restart timer armed
+  waiting,    // a start accepted whose dependencies (`after`) are not met yet: no process
 };
 std::string_view to_string(Phase phase);
 

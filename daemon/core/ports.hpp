@@ -172,11 +172,11 @@ enum class EventKind {
   errored,
   stopped,
   deleted,
-  ready,             // its readiness check passed
-  unready,           // its readiness check failed or timed out
-  unhealthy,         // its liveness check failed --live-failures times in a row
-  waiting,           // a start waits for its dependencies (reason: for what)
-  memory_exceeded,   // its cgroup reached --max-memory
+  ready,            // its readiness check passed
+  unready,          // its readiness check failed or timed out
+  unhealthy,        // its liveness check failed --live-failures times in a row
+  waiting,          // a start waits for its dependencies (reason: for what)
+  memory_exceeded,  // its cgroup reached --max-memory
 };
 std::string_view to_string(EventKind kind);
 

@@ -19,9 +19,16 @@ Error unknown_name(const std::string& name) {
 Supervisor::Supervisor(ProcessPort& processes, StorePort& store, LogPort& logs,
                        TimerFactory& timers, Clock& clock, EventSink& events,
                        SupervisorSettings settings)
-    : ports_{processes, store, logs, timers, clock, events},
+    : events_(events),
+      ports_{processes, store, logs, timers, clock, static_cast<EventSink&>(*this)},
       settings_(std::move(settings)),
-      retry_timer_(timers.make_timer()) {}
+      retry_timer_(timers.make_timer()),
+      recheck_timer_(timers.make_timer()) {}
+
+void Supervisor::set_health_ports(ProbePort* probes, NotifyPort* notify) {
+  ports_.probes = probes;
+  ports_.notify = notify;
+}
 
 // Children go first: their destructors may still call back (timers cancelled, nothing else).
 Supervisor::~Supervisor() { children_.clear(); }
@@ -61,7 +68,7 @@ void Supervisor::forget(const std::string& name, bool keep_logs) {
   event.pid = child->record().pid;
   event.exit_code = child->record().exit_code;
   event.exit_signal = child->record().exit_signal;
-  ports_.events.on_process_event(event);
+  on_process_event(event);
   erase(name);
 }
 
@@ -146,6 +153,7 @@ void Supervisor::start(StartParams params, StartDone done) {
     return done(e);
   }
   if (params.command.empty()) return done(param_error("command", "No command specified"));
+  if (auto deps = check_dependencies(params.name, params.policy); !deps) return done(deps.error());
   auto resolved = ports_.processes.resolve(params.command, params.env, params.cwd);
   if (!resolved) return done(resolved.error());
 
@@ -173,6 +181,14 @@ void Supervisor::start(StartParams params, StartDone done) {
     }
     fresh.watch = w;
   }
+  // `restart` (docs/health.md) sits next to the watch block: always/on-failure watch it (a
+  // fresh block unless it has an enabled one), never unwatches it.
+  if (params.policy.restart == RestartPolicy::never) {
+    if (fresh.watch) fresh.watch->enabled = false;
+  } else if (params.policy.restart && !(fresh.watch && fresh.watch->enabled)) {
+    fresh.watch = WatchBlock{};
+  }
+  fresh.policy = params.policy;
   fresh.autostart = params.autostart ? *params.autostart
                                      : (existing ? existing->record().autostart_policy()
                                                  : AutostartPolicy::unless_stopped);
@@ -192,6 +208,18 @@ void Supervisor::start(StartParams params, StartDone done) {
   ProcessRecord previous = child.record();
   const bool watched = params.watch || fresh.watch.has_value();
   child.replace_record(std::move(fresh), watched);
+  child.cancel_waiting();
+  child.arm_schedule();
+  if (const DependencyState deps = dependency_state(child); !deps.unmet.empty() || deps.failed) {
+    // Accepted: it starts the moment its dependencies are met (recheck_waiting).
+    child.cancel_backoff();
+    std::vector<std::string> unmet = deps.unmet;
+    if (deps.failed) unmet.push_back(*deps.failed);
+    child.wait_for(unmet);
+    StartOutcome outcome{params.name, 0, std::nullopt, std::move(unmet)};
+    if (child.record().watch && child.record().watch->enabled) outcome.watch = child.record().watch;
+    return done(outcome);
+  }
   auto spawned = child.spawn("Starting");
   if (!spawned) {
     // Nothing is registered: an older entry of that name is left as it was.
@@ -227,7 +255,7 @@ void Supervisor::start(StartParams params, StartDone done) {
   const std::string name = params.name;
   child.arm_probe([this, name, done = std::move(done)](Result<pid_t> r) {
     if (!r) return done(r.error());
-    StartOutcome outcome{name, *r, std::nullopt};
+    StartOutcome outcome{name, *r, std::nullopt, {}};
     if (const Child* c = find(name);
         c != nullptr && c->record().watch && c->record().watch->enabled) {
       outcome.watch = c->record().watch;
@@ -238,10 +266,31 @@ void Supervisor::start(StartParams params, StartDone done) {
 
 // ---- stop, restart, delete ------------------------------------------------------------------
 
-void Supervisor::stop(const std::string& name, bool force, std::chrono::milliseconds timeout,
-                      StopDone done) {
+void Supervisor::stop(const std::string& name, bool force,
+                      std::optional<std::chrono::milliseconds> timeout, StopDone done,
+                      bool with_dependents) {
   Child* child = find(name);
   if (child == nullptr) return done(unknown_name(name));
+  if (with_dependents) {
+    std::vector<std::string> names = dependents_of(name);
+    std::erase_if(names, [&](const std::string& n) {
+      const Child* c = find(n);
+      return c == nullptr ||
+             (!c->online() && c->phase() != Phase::waiting && c->phase() != Phase::backoff);
+    });
+    if (!names.empty()) {
+      auto stopped = std::make_shared<std::vector<std::string>>();
+      return stop_in_order(
+          names, StopRequest::user, [stopped](const std::string& n) { stopped->push_back(n); },
+          [this, name, force, timeout, stopped, done = std::move(done)]() mutable {
+            stop(name, force, timeout, [stopped, done](Result<StopOutcome> r) {
+              if (r) r->dependents = *stopped;
+              done(std::move(r));
+            });
+          });
+    }
+  }
+  if (child->phase() == Phase::waiting) child->cancel_waiting();
   // Watching ends here; the original's watcher would log this when it noticed.
   if (child->watched() && child->phase() != Phase::stopped) {
     ports_.logs.watcher_line(name, child->phase() == Phase::backoff
@@ -255,7 +304,7 @@ void Supervisor::stop(const std::string& name, bool force, std::chrono::millisec
       e.message = "the state of '" + name + "' could not be saved (bgod retries): " + e.message;
       return done(e);
     }
-    return done(StopOutcome{false, static_cast<pid_t>(child->record().pid.value_or(0))});
+    return done(StopOutcome{false, static_cast<pid_t>(child->record().pid.value_or(0)), {}});
   }
   const pid_t pid = child->pid();
   child->add_stop_waiter([this, name, pid, done = std::move(done)] {
@@ -266,9 +315,9 @@ void Supervisor::stop(const std::string& name, bool force, std::chrono::millisec
           "'" + name + "' stopped, but its state could not be saved (bgod retries): " + e.message;
       return done(e);
     }
-    done(StopOutcome{true, pid});
+    done(StopOutcome{true, pid, {}});
   });
-  child->request_stop(StopRequest::user, force, timeout);
+  child->request_stop(StopRequest::user, force, timeout.value_or(child->stop_timeout()));
 }
 
 void Supervisor::restart(const std::string& name, RestartParams params,
@@ -300,6 +349,7 @@ void Supervisor::restart(const std::string& name, RestartParams params,
   };
   if (child->idle()) {
     child->cancel_backoff();
+    child->cancel_waiting();
     return then_start(false);
   }
   child->add_stop_waiter([this, name, done, then_start]() mutable {
@@ -313,7 +363,7 @@ void Supervisor::restart(const std::string& name, RestartParams params,
     }
     then_start(true);
   });
-  child->request_stop(StopRequest::restart, false, settings_.stop_timeout);
+  child->request_stop(StopRequest::restart, false, child->stop_timeout());
 }
 
 void Supervisor::remove(const std::string& name, bool keep_logs,
@@ -321,6 +371,7 @@ void Supervisor::remove(const std::string& name, bool keep_logs,
   Child* child = find(name);
   if (child == nullptr) return done(unknown_name(name));
   if (child->idle()) {
+    child->cancel_waiting();
     forget(name, keep_logs);
     return done(false);
   }
@@ -331,7 +382,7 @@ void Supervisor::remove(const std::string& name, bool keep_logs,
     if (find(name) != nullptr) forget(name, keep_logs);
     done(true);
   });
-  child->request_stop(StopRequest::user, false, settings_.stop_timeout);
+  child->request_stop(StopRequest::user, false, child->stop_timeout());
 }
 
 // ---- settings -------------------------------------------------------------------------------
@@ -406,6 +457,7 @@ Snapshot Supervisor::snapshot(const Child& child) const {
   s.online = child.online();
   s.phase = child.phase();
   if (child.pid() != 0 && child.online()) s.usage = ports_.processes.usage(child.pid());
+  s.health = child.health_view();
   return s;
 }
 
@@ -439,25 +491,75 @@ void Supervisor::on_output_closed(pid_t pid) {
   if (auto it = by_pid_.find(pid); it != by_pid_.end()) it->second->on_output_closed();
 }
 
+// Dependents are stopped before what they depend on (stop_in_order); a start still waiting
+// for its dependencies keeps its recorded intent (running), so the next bgod starts it.
 void Supervisor::shutdown(bool keep_children, std::function<void()> done) {
   shutting_down_ = true;
-  auto remaining = std::make_shared<size_t>(1);
-  auto finish = std::make_shared<std::function<void()>>(std::move(done));
-  auto one_done = [remaining, finish] {
-    if (--*remaining == 0) (*finish)();
-  };
+  recheck_timer_->cancel();
+  std::vector<std::string> names;
   for (auto& [name, child] : children_) {
     child->cancel_backoff();
+    if (child->phase() == Phase::waiting) child->cancel_waiting();
     if (keep_children || child->phase() == Phase::stopped) continue;
-    ++*remaining;
-    child->add_stop_waiter(one_done);
-    // A stop the user asked for stays the user's (no resurrect at the next start); one
-    // that was half of a restart becomes the daemon's, so the next bgod starts it again.
-    const bool user_stop = child->stop_request() == StopRequest::user;
-    child->request_stop(user_stop ? StopRequest::user : StopRequest::daemon, false,
-                        settings_.stop_timeout);
+    names.push_back(name);
   }
-  one_done();
+  stop_in_order(std::move(names), StopRequest::daemon, nullptr, done);
+}
+
+void Supervisor::on_restart_wanted(const Child& child, const std::string& why) {
+  // Acted on in the next turn: the caller is in the middle of the child's own code.
+  const std::string name = child.name();
+  auto timer = std::shared_ptr<Timer>(ports_.timers.make_timer());
+  timer->arm(ports_.clock.now(), [this, name, why, timer]() mutable {
+    auto keep = std::move(timer);  // released when this callback returns
+    Child* c = find(name);
+    if (c == nullptr || c->deleting() || shutting_down_) return;
+    // A stop the user asked for is respected: neither a probe nor the schedule undoes it.
+    if (c->stop_request() == StopRequest::user) return;
+    if (c->idle() && c->phase() != Phase::backoff &&
+        c->record().effective_stop_reason() == StopReason::user &&
+        c->record().status == RecordStatus::stopped) {
+      return;
+    }
+    if (c->phase() == Phase::waiting) return;
+    RestartParams params;
+    restart(name, std::move(params), [name, why](const Result<RestartOutcome>&) {});
+  });
+}
+
+// Each lingering child checks its own group (the pid names only which one became empty).
+void Supervisor::on_group_empty(pid_t /*pgid*/) {
+  for (const auto& name : std::set<std::string>(lingering_)) {
+    if (Child* c = find(name)) c->on_group_member_reaped();
+  }
+}
+
+void Supervisor::on_memory_exceeded(pid_t pid) {
+  auto it = by_pid_.find(pid);
+  if (it == by_pid_.end()) return;
+  Child* child = it->second;
+  ProcessEvent event;
+  event.kind = EventKind::memory_exceeded;
+  event.name = child->name();
+  event.pid = pid;
+  event.reason = "memory limit reached";
+  on_process_event(event);
+  ports_.logs.watcher_line(child->name(), "memory limit reached; restarting");
+  on_restart_wanted(*child, "memory limit reached");
+}
+
+void Supervisor::on_notify(const std::string& name,
+                           const std::vector<std::pair<std::string, std::string>>& fields) {
+  if (Child* c = find(name)) c->on_notify(fields);
+}
+
+bool Supervisor::wants_output(const std::string& name) const {
+  const Child* c = find(name);
+  return c != nullptr && c->wants_output();
+}
+
+void Supervisor::on_output(const std::string& name, std::string_view data) {
+  if (Child* c = find(name)) c->on_output(data);
 }
 
 }  // namespace bgo::daemon

@@ -30,6 +30,7 @@ struct StartParams {
   std::optional<std::string> on_fast_crash;
   std::optional<AutostartPolicy> autostart;
   std::optional<LogOptions> logs;
+  ProcessPolicy policy;  // docs/health.md; checked by the caller except `after`
   // Restart paths (restart, resurrect, restart-stopped/last): state-file keys bgod does not
   // know survive, as they do every other load-modify-save. A plain `start` writes afresh.
   bool keep_unknown_keys = false;
@@ -38,13 +39,15 @@ struct StartParams {
 struct StartOutcome {
   std::string name;
   pid_t pid = 0;
-  std::optional<WatchBlock> watch;  // set when the process is watched
+  std::optional<WatchBlock> watch;       // set when the process is watched
+  std::vector<std::string> waiting_for;  // non-empty: accepted, waits for these dependencies
 };
 using StartDone = std::function<void(Result<StartOutcome>)>;
 
 struct StopOutcome {
   bool was_running = false;
   pid_t pid = 0;
+  std::vector<std::string> dependents;  // stopped first (`with_dependents`), in stop order
 };
 using StopDone = std::function<void(Result<StopOutcome>)>;
 
@@ -76,6 +79,7 @@ struct Snapshot {
   bool online = false;
   Phase phase = Phase::stopped;
   UsageText usage;
+  HealthView health;
 };
 
 struct WatchOverrides {
@@ -94,7 +98,7 @@ enum class CandidateOrder { file, recent };
 // Owns every supervised process by name (a Child each), the batches across them and the
 // resurrect policy. Also the children's host: it keeps the pid index and the set of records
 // whose save failed, which are written again on the next successful save or by a timer.
-class Supervisor final : private ChildHost {
+class Supervisor final : private ChildHost, private EventSink {
  public:
   Supervisor(ProcessPort& processes, StorePort& store, LogPort& logs, TimerFactory& timers,
              Clock& clock, EventSink& events, SupervisorSettings settings);
@@ -107,8 +111,14 @@ class Supervisor final : private ChildHost {
   // Starts every resurrect candidate (spec §3.6, Appendix D #10) in the background.
   void resurrect_on_boot();
 
+  // The adapters behind health checks (docs/health.md); without them only log checks work.
+  void set_health_ports(ProbePort* probes, NotifyPort* notify);
+
   void start(StartParams params, StartDone done);
-  void stop(const std::string& name, bool force, std::chrono::milliseconds timeout, StopDone done);
+  // `timeout`: SIGKILL after it; nullopt: the process's own stop timeout. With
+  // `with_dependents`, what depends on `name` (transitively) is stopped first.
+  void stop(const std::string& name, bool force, std::optional<std::chrono::milliseconds> timeout,
+            StopDone done, bool with_dependents = false);
   void restart(const std::string& name, RestartParams params,
                const std::function<void(Result<RestartOutcome>)>& done);
   void remove(const std::string& name, bool keep_logs,
@@ -137,6 +147,16 @@ class Supervisor final : private ChildHost {
   // of its children's groups, reparented to it as their subreaper).
   void on_exit(pid_t pid, const ExitStatus& status);
   void on_output_closed(pid_t pid);
+  // A contained child's cgroup became empty (the leader's pid names it).
+  void on_group_empty(pid_t pgid);
+  // A contained child's cgroup reached its memory limit.
+  void on_memory_exceeded(pid_t pid);
+  // A datagram on `name`'s notify socket.
+  void on_notify(const std::string& name,
+                 const std::vector<std::pair<std::string, std::string>>& fields);
+  // Output of `name`, for a log readiness check: only asked for while wants_output().
+  bool wants_output(const std::string& name) const;
+  void on_output(const std::string& name, std::string_view data);
 
  private:
   // ChildHost
@@ -145,6 +165,28 @@ class Supervisor final : private ChildHost {
   void on_lingering(const Child& child, bool lingering) override;
   void on_saved(const Child& child, const Result<void>& result) override;
   bool shutting_down() const override { return shutting_down_; }
+  void on_restart_wanted(const Child& child, const std::string& why) override;
+  // EventSink: every child's event passes here on its way out, so that waiting starts learn
+  // about their dependencies.
+  void on_process_event(const ProcessEvent& event) override;
+
+  // Dependencies (supervisor_order.cpp).
+  Result<void> check_dependencies(const std::string& name, const ProcessPolicy& policy) const;
+  // Unmet dependencies of `child` ("db (ready)"), or the reason one can no longer be met.
+  struct DependencyState {
+    std::vector<std::string> unmet;
+    std::optional<std::string> failed;
+  };
+  DependencyState dependency_state(const Child& child) const;
+  void recheck_waiting();
+  void start_waiting(Child& child);
+  std::vector<std::string> dependents_of(const std::string& name) const;
+  // Stops `names` so that each is stopped after everything in `names` that depends on it.
+  void stop_in_order(std::vector<std::string> names, StopRequest why,
+                     const std::function<void(std::string)>& each,
+                     const std::function<void()>& done);
+  struct StopPlan;
+  void advance_stops(const std::shared_ptr<StopPlan>& plan);
 
   Child* find(const std::string& name);
   const Child* find(const std::string& name) const;
@@ -159,6 +201,7 @@ class Supervisor final : private ChildHost {
                  std::vector<std::string> skipped, BatchDone done);
   void retry_saves();
 
+  EventSink& events_;  // the real subscribers; ports_.events is this Supervisor
   ChildPorts ports_;
   SupervisorSettings settings_;
   std::map<std::string, std::unique_ptr<Child>> children_;
@@ -166,6 +209,9 @@ class Supervisor final : private ChildHost {
   std::set<std::string> lingering_;  // children whose stopped leader left group members
   std::set<std::string> unsaved_;    // children whose last save failed
   std::unique_ptr<Timer> retry_timer_;
+  std::unique_ptr<Timer> recheck_timer_;  // waiting starts are looked at in the next turn
+  // Dependency failures seen in events since the last recheck: name -> why.
+  std::map<std::string, std::string> failed_dependencies_;
   bool retrying_ = false;
   std::vector<BrokenState> broken_;
   bool shutting_down_ = false;

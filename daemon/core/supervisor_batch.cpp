@@ -37,6 +37,7 @@ void Supervisor::load(std::vector<ProcessRecord> records, std::vector<BrokenStat
     const std::optional<uint64_t> ticks =
         was_running ? ports_.processes.identify(record) : std::nullopt;
     Child& child = add(std::move(record));
+    child.arm_schedule();
     if (!was_running) continue;
     // It died while no bgod was watching: record what we know.
     if (!ticks || !child.adopt(pid, *ticks)) child.record_died_unwatched();
@@ -81,6 +82,7 @@ void Supervisor::start_from_record(const std::string& name, std::vector<std::str
     params.env = std::move(env);
   }
   params.autostart = r.autostart_policy();
+  params.policy = r.policy;
   params.keep_unknown_keys = true;
   start(std::move(params), std::move(done));
 }
@@ -88,7 +90,7 @@ void Supervisor::start_from_record(const std::string& name, std::vector<std::str
 std::vector<std::string> Supervisor::clean() {
   std::vector<std::string> removed;
   for (Child* child : file_order()) {
-    if (child->idle()) removed.push_back(child->name());
+    if (child->idle() && child->phase() != Phase::waiting) removed.push_back(child->name());
   }
   for (const auto& name : removed) forget(name, /*keep_logs=*/true);
   return removed;
@@ -127,7 +129,7 @@ void Supervisor::resurrect(const std::vector<std::string>& env, BatchDone done) 
 std::vector<std::string> Supervisor::candidates(CandidateOrder order) const {
   std::vector<const Child*> list;
   for (const auto& [name, child] : children_) {
-    if (child->idle()) list.push_back(child.get());
+    if (child->idle() && child->phase() != Phase::waiting) list.push_back(child.get());
   }
   std::stable_sort(list.begin(), list.end(), [](const Child* a, const Child* b) {
     return a->name() + ".json" < b->name() + ".json";

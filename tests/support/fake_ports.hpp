@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -165,6 +167,63 @@ class FakeEvents final : public daemon::EventSink {
   void clear() { events.clear(); }
 
   std::vector<daemon::ProcessEvent> events;
+};
+
+// Probe attempts the test answers by hand: run() records the attempt, answer() completes the
+// oldest pending one.
+class FakeProbes final : public daemon::ProbePort {
+ public:
+  struct Attempt {
+    daemon::ProbeSpec spec;
+    std::function<void(daemon::ProbeResult)> done;
+    bool cancelled = false;
+  };
+  class Run final : public daemon::ProbeRun {
+   public:
+    explicit Run(std::shared_ptr<Attempt> a) : attempt_(std::move(a)) {}
+    ~Run() override { attempt_->cancelled = true; }
+    Run(const Run&) = delete;
+    Run& operator=(const Run&) = delete;
+
+   private:
+    std::shared_ptr<Attempt> attempt_;
+  };
+
+  std::unique_ptr<daemon::ProbeRun> run(const daemon::ProbeSpec& spec,
+                                        std::function<void(daemon::ProbeResult)> done) override {
+    auto a = std::make_shared<Attempt>(Attempt{spec, std::move(done), false});
+    attempts.push_back(a);
+    return std::make_unique<Run>(a);
+  }
+
+  // Pending (not answered, not cancelled) attempts.
+  size_t pending() const {
+    return static_cast<size_t>(std::count_if(
+        attempts.begin(), attempts.end(), [](const auto& a) { return !a->cancelled && a->done; }));
+  }
+  // Answers the oldest pending attempt; false when none is pending.
+  bool answer(bool ok, std::string detail = {}) {
+    for (auto& a : attempts) {
+      if (a->cancelled || !a->done) continue;
+      auto done = std::exchange(a->done, nullptr);
+      done(daemon::ProbeResult{ok, std::move(detail)});
+      return true;
+    }
+    return false;
+  }
+
+  std::vector<std::shared_ptr<Attempt>> attempts;
+};
+
+class FakeNotify final : public daemon::NotifyPort {
+ public:
+  Result<std::string> open(std::string_view name) override {
+    opened.emplace_back(name);
+    return "/run/notify/" + std::string(name);
+  }
+  void close(std::string_view name) override { closed.emplace_back(name); }
+  std::vector<std::string> opened;
+  std::vector<std::string> closed;
 };
 
 }  // namespace bgo::test

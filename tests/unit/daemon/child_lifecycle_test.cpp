@@ -51,7 +51,10 @@ TEST(ChildState, OnlyListedTransitionsAreAllowed) {
   EXPECT_TRUE(is_allowed_transition(Phase::stopping, Phase::lingering));
   EXPECT_FALSE(is_allowed_transition(Phase::stopped, Phase::exiting));
   EXPECT_FALSE(is_allowed_transition(Phase::running, Phase::stopped));  // only through a reap
-  EXPECT_FALSE(is_allowed_transition(Phase::running, Phase::lingering));
+  // A crashed leader lingers only for what its cgroup still holds (issue #14); a waiting start
+  // never stops in between.
+  EXPECT_TRUE(is_allowed_transition(Phase::running, Phase::lingering));
+  EXPECT_FALSE(is_allowed_transition(Phase::waiting, Phase::exiting));
 }
 
 TEST(RestartThrottle, TheEleventhRestartWithinASecondWaits100ms) {

@@ -87,6 +87,8 @@ class SupervisorTest : public ::testing::Test {
   test::FakeStore store;
   test::FakeLogs logs;
   test::FakeEvents events;
+  test::FakeProbes probes;  // handed to `sup` by the health tests only
+  test::FakeNotify notify;
   Supervisor sup{processes, store, logs, timers, clock, events, SupervisorSettings{}};
   Clock::time_point spawned_at{};
 };
