@@ -67,9 +67,18 @@ class Daemon {
         reaper_([this](pid_t pid, const ExitStatus& s) { supervisor_.on_exit(pid, s); }),
         signals_(io_, {[this] { reaper_.on_sigchld(); }, [this] { logs_.reopen_all(); },
                        [this] { shutdown(false); }}) {
-    logs_.set_output_listener([this](const std::string& name, LogStream stream,
-                                     std::string_view data) { hub_.on_output(name, stream, data); },
-                              [this](const std::string& name) { return hub_.followed(name); });
+    // Output goes to followers and to a log readiness check (docs/health.md) still waiting
+    // for its line; both are asked first, so output nobody waits for costs nothing more.
+    logs_.set_output_listener(
+        [this](const std::string& name, LogStream stream, std::string_view data) {
+          if (stream != LogStream::watcher && supervisor_.wants_output(name)) {
+            supervisor_.on_output(name, data);
+          }
+          if (hub_.followed(name)) hub_.on_output(name, stream, data);
+        },
+        [this](const std::string& name) {
+          return hub_.followed(name) || supervisor_.wants_output(name);
+        });
     logs_.set_reserve(config.log_reserve);
   }
 

@@ -11,6 +11,7 @@
 #include "daemon/rpc/handlers.hpp"
 #include "daemon/rpc/services.hpp"
 #include "proto/jsonrpc.hpp"
+#include "proto/policy_codec.hpp"
 
 namespace bgo::daemon {
 
@@ -18,8 +19,15 @@ namespace json = boost::json;
 
 namespace {
 
+// A start still waiting for its dependencies also says for what (docs/health.md).
 json::value start_json(const StartOutcome& s) {
-  return json::object{{"name", s.name}, {"pid", s.pid}, {"watch", watch_json(s.watch)}};
+  json::object o{{"name", s.name}, {"pid", s.pid}, {"watch", watch_json(s.watch)}};
+  if (!s.waiting_for.empty()) {
+    json::array waiting;
+    for (const auto& w : s.waiting_for) waiting.emplace_back(w);
+    o["waiting_for"] = std::move(waiting);
+  }
+  return o;
 }
 
 json::value batch_json(const BatchOutcome& b) {
@@ -69,6 +77,9 @@ void register_lifecycle(Dispatcher& d, Services& s) {
       opts.timestamps = time;
       p.logs = opts;
     }
+    auto policy = proto::parse_policy(c.params);
+    if (!policy) return respond(policy.error());
+    p.policy = std::move(*policy);
     s.supervisor.start(std::move(p), [respond](Result<StartOutcome> r) {
       if (!r) return respond(r.error());
       respond(start_json(*r));
@@ -79,12 +90,23 @@ void register_lifecycle(Dispatcher& d, Services& s) {
     if (!name) return respond(name.error());
     const bool force = param_bool(c.params, "force");
     const auto timeout = opt_param_int(c.params, "timeout_ms");
-    const auto grace =
-        timeout ? std::chrono::milliseconds(std::max<int64_t>(0, *timeout)) : s.stop_timeout;
-    s.supervisor.stop(*name, force, grace, [respond, force](Result<StopOutcome> r) {
-      if (!r) return respond(r.error());
-      respond(json::object{{"was_running", r->was_running}, {"pid", r->pid}, {"forced", force}});
-    });
+    // Without `timeout_ms`, the process's own stop timeout (its `stop_timeout_ms`, else bgod's).
+    std::optional<std::chrono::milliseconds> grace;
+    if (timeout) grace = std::chrono::milliseconds(std::max<int64_t>(0, *timeout));
+    const bool with_dependents = param_bool(c.params, "with_dependents");
+    s.supervisor.stop(
+        *name, force, grace,
+        [respond, force, with_dependents](Result<StopOutcome> r) {
+          if (!r) return respond(r.error());
+          json::object o{{"was_running", r->was_running}, {"pid", r->pid}, {"forced", force}};
+          if (with_dependents) {
+            json::array dependents;
+            for (const auto& dependent : r->dependents) dependents.emplace_back(dependent);
+            o["dependents"] = std::move(dependents);
+          }
+          respond(json::value(std::move(o)));
+        },
+        with_dependents);
   });
   d.add("restart", [&s](Call& c, const Respond& respond) {
     auto name = checked_name(c.params);

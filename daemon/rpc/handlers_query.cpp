@@ -17,10 +17,12 @@ namespace json = boost::json;
 
 namespace {
 
-json::object row(const Snapshot& s) { return proto::row_json(*s.record, s.online, s.usage); }
+json::object row(const Snapshot& s) {
+  return proto::row_json(*s.record, s.online, s.usage, s.health);
+}
 
 json::object detail(const Snapshot& s, const Paths& paths) {
-  return proto::detail_json(*s.record, s.online, s.usage, paths);
+  return proto::detail_json(*s.record, s.online, s.usage, paths, s.health);
 }
 
 }  // namespace
