@@ -166,7 +166,8 @@ int cmd_stop(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line("stop", "Stop a process");
   spec.options.add_options()("force,f", "Force kill (SIGKILL)")(
       "timeout", po::value<double>()->value_name("SECONDS"),
-      "Seconds between SIGTERM and SIGKILL (default: 5)");
+      "Seconds between the stop signal and SIGKILL (default: the process's --stop-timeout, "
+      "else 5)")("with-dependents", "First stop what depends on it (--after), dependents first");
   spec.positionals = {{"name", Positional::Arity::some, "Names of the processes, or all"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
@@ -176,9 +177,16 @@ int cmd_stop(Context& ctx, const std::vector<std::string>& tokens) {
     json::object p{{"name", name}, {"force", args->has("force")}};
     if (args->has("timeout"))
       p["timeout_ms"] = static_cast<int64_t>(args->vm["timeout"].as<double>() * 1000);
+    if (args->has("with-dependents")) p["with_dependents"] = true;
     auto r = ctx.call("stop", p);
     if (!r) return 1;
     const ReplyView o2("stop", *r);
+    if (const auto* deps = o2.object().if_contains("dependents"); deps && deps->is_array()) {
+      for (const auto& d : deps->as_array()) {
+        if (d.is_string())
+          ctx.say("🛑 Stopped '" + std::string(d.as_string()) + "' (depends on '" + name + "')");
+      }
+    }
     const std::string pid = json::serialize(o2.at("pid"));
     if (!o2.boolean("was_running")) {
       ctx.say(paint(ctx.out(), Color::yellow, "⚠️") + "  Process '" + name +
