@@ -17,8 +17,9 @@ class CronSchedule {
  public:
   // Fields: numbers, `*`, ranges `a-b`, steps `*/n` and `a-b/n`, lists `a,b`; month and
   // weekday names (jan..dec, sun..sat); weekday 7 is Sunday; `@hourly`, `@daily`, `@weekly`,
-  // `@monthly`, `@yearly`. When both DOM and DOW are restricted, either matches (vixie cron).
-  // Errors: invalid_params naming the field at fault.
+  // `@monthly`, `@yearly` (`@midnight`, `@annually`). When both DOM and DOW are restricted
+  // (a field is unless it starts with `*`, so `*/2` is not), either matches (vixie cron).
+  // Errors: invalid_params naming the field at fault; `@reboot` is refused.
   static Result<CronSchedule> parse(std::string_view text);
   // The first whole minute strictly after `after` that matches, in UTC; nullopt when none
   // exists within five years (e.g. "0 0 30 2 *").
@@ -30,8 +31,8 @@ class CronSchedule {
   std::string text_;
   std::bitset<60> minutes_;
   std::bitset<24> hours_;
-  std::bitset<32> days_;    // 1..31
-  std::bitset<13> months_;  // 1..12
+  std::bitset<32> days_;     // 1..31
+  std::bitset<13> months_;   // 1..12
   std::bitset<7> weekdays_;  // 0 = Sunday
   bool dom_restricted_ = false;
   bool dow_restricted_ = false;
