@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <regex>
 
 #include <boost/program_options.hpp>
@@ -192,22 +193,18 @@ class Parser {
 
     assign_positionals(positionals, args);
     // An option declared with a vector value is argparse's action="append": every occurrence
-    // is kept, in order, so it is stored in one go.
-    std::vector<std::string> appended;
+    // is kept, in order. The values are stored as they are: program_options would refuse an
+    // empty one ("--env="), which argparse takes.
+    std::map<std::string, std::vector<std::string>> appended;
     for (const auto& [key, value] : stored_) {
       if (appends(key)) {
-        appended.push_back("--" + key + "=" + value.value_or(""));
+        appended[key].push_back(value.value_or(""));
       } else {
         store(key, value, args.vm);
       }
     }
-    if (!appended.empty()) {
-      po::store(
-          po::command_line_parser(appended)
-              .options(spec_.options)
-              .style(po::command_line_style::unix_style & ~po::command_line_style::allow_guessing)
-              .run(),
-          args.vm);
+    for (auto& [key, values] : appended) {
+      args.vm.insert({key, po::variable_value(boost::any(std::move(values)), false)});
     }
     try {
       po::store(po::parsed_options(&spec_.options), args.vm);  // defaults
@@ -294,6 +291,19 @@ class Parser {
 
   void store(const std::string& key, const std::optional<std::string>& value,
              po::variables_map& vm) const {
+    if (value && value->empty()) {
+      // program_options refuses "--key=" (no value after '='); argparse takes an empty string
+      // for a string option and reports a bad number for any other.
+      const auto it = std::find_if(table_.begin(), table_.end(),
+                                   [&](const OptionInfo& t) { return t.long_name == key; });
+      const auto* semantic = it->desc->semantic().get();
+      if (dynamic_cast<const po::typed_value<std::string>*>(semantic) != nullptr) {
+        vm.insert({key, po::variable_value(boost::any(std::string()), false)});
+        return;
+      }
+      const char* type = dynamic_cast<const po::typed_value<double>*>(semantic) ? "float" : "int";
+      fail("argument " + it->display() + ": invalid " + type + " value: ''");
+    }
     const std::string token = "--" + key + (value ? "=" + *value : "");
     try {
       po::store(

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // start, stop, restart, delete, clean, watch, unwatch, autostart (spec §3.1–§3.3, §3.7–§3.12).
+#include <chrono>
 #include <iostream>
 
 #include <boost/json.hpp>
@@ -8,6 +9,7 @@
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
 #include "client/commands/env_vars.hpp"
+#include "client/commands/start_flags.hpp"
 #include "client/commands/targets.hpp"
 #include "client/reply_view.hpp"
 #include "common/name.hpp"
@@ -125,11 +127,15 @@ int cmd_start(Context& ctx, const std::vector<std::string>& tokens) {
       "Set a variable for the process (repeatable; over bgo's own environment)")(
       "env-file", po::value<std::string>()->value_name("FILE"),
       "Variables from a file of KEY=VALUE lines (# comments; --env wins)");
+  add_health_options(spec);
   spec.positionals = {
       {"name", Positional::Arity::one, "Name for this process"},
       {"cmd", Positional::Arity::remainder, "Command to run (use -- before command)"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
+  // Checked before anything else, so a bad value starts no bgod and sends nothing.
+  const bool has_command = !args->rest.empty() && args->rest != std::vector<std::string>{"--"};
+  json::object health = health_params(*args, has_command, std::chrono::system_clock::now());
   json::object extra;
   if (args->has("interval")) extra["interval"] = args->vm["interval"].as<int64_t>();
   if (args->has("min-uptime")) extra["min_uptime"] = args->vm["min-uptime"].as<int64_t>();
@@ -140,6 +146,7 @@ int cmd_start(Context& ctx, const std::vector<std::string>& tokens) {
     extra["max_log_size"] = parse_size(*args, args->vm["max-log-size"].as<std::string>());
   if (args->has("log-files")) extra["log_files"] = args->vm["log-files"].as<int64_t>();
   if (args->has("time")) extra["time"] = true;
+  for (auto& kv : health) extra.emplace(kv.key(), std::move(kv.value()));
   std::optional<std::string> cwd;
   if (args->has("cwd")) cwd = args->vm["cwd"].as<std::string>();
   std::vector<std::string> env;
