@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "client/render/health.hpp"
 #include "client/render/json_dump.hpp"
 #include "client/render/last_exit.hpp"
 #include "client/render/text.hpp"
@@ -122,9 +123,15 @@ std::string render_detail(const json::object& detail, const Style& style, bool d
   const bool online = status != nullptr && status->is_string() && status->get_string() == "online";
 
   std::string out = paint(style, Color::bold, "Process:") + " " + str_or(detail, "name", "") + "\n";
-  out += "  Status:  " +
-         (online ? paint(style, Color::green, "online") : paint(style, Color::red, "stopped")) +
-         "\n";
+  std::string state = paint(style, Color::red, "stopped");
+  if (is_starting(detail)) {
+    state = paint(style, Color::yellow, "starting");
+  } else if (online) {
+    state = paint(style, Color::green, "online");
+  } else if (is_waiting(detail)) {
+    state = paint(style, Color::yellow, "waiting");
+  }
+  out += "  Status:  " + state + "\n";
   out += "  PID:     " + str_or(detail, "pid", "N/A") + "\n";
   out += "  PGID:    " + str_or(detail, "pgid", "N/A") + "\n";
   out += "  Command: " + join_command(detail) + "\n";
@@ -134,6 +141,7 @@ std::string render_detail(const json::object& detail, const Style& style, bool d
   if (const std::string last = last_exit_text(detail); !online && !last.empty()) {
     out += "  Last exit: " + (is_crashed(detail) ? paint(style, Color::red, last) : last) + "\n";
   }
+  out += health_state_lines(detail, style);
   if (online) {
     out += "  CPU:     " + str_or(detail, "cpu", "-") + "%\n";
     out += "  MEM:     " + str_or(detail, "mem", "-") + "%\n";
@@ -142,6 +150,7 @@ std::string render_detail(const json::object& detail, const Style& style, bool d
   out += log_line(detail, "stdout", "  stdout:  ");
   out += log_line(detail, "stderr", "  stderr:  ");
 
+  out += health_section(detail, style);
   const json::value* watch = detail.if_contains("watch");
   if (watch != nullptr && watch->is_object() && !watch->get_object().empty()) {
     out += watch_section(detail, watch->get_object(), style, daemon_running);

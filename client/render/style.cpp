@@ -41,6 +41,7 @@ constexpr Glyphs k_plain_glyphs{
     .tl = "+", .tr = "+", .bl = "+", .br = "+",
     .tdown = "+", .tup = "+", .tleft = "+", .tright = "+",
     .online = "ON", .stopped = "OFF", .crashed = "CRASH",
+    .waiting = "WAIT", .starting = "STARTING",
     .watching = "[W]", .errored = "[!]", .watcher_dead = "[?]", .watch_none = "-",
     .dash = "-"};
 
@@ -50,6 +51,7 @@ constexpr Glyphs k_normal_glyphs{
     .tl = "+", .tr = "+", .bl = "+", .br = "+",
     .tdown = "+", .tup = "+", .tleft = "+", .tright = "+",
     .online = "online", .stopped = "stopped", .crashed = "crashed",
+    .waiting = "waiting", .starting = "starting",
     .watching = "\u2713", .errored = "\u26a0", .watcher_dead = "!", .watch_none = "-",
     .dash = "\u2014"};
 
@@ -58,6 +60,8 @@ constexpr Glyphs k_fancy_glyphs{
     .tl = "\u250f", .tr = "\u2513", .bl = "\u2517", .br = "\u251b",
     .tdown = "\u2533", .tup = "\u253b", .tleft = "\u252b", .tright = "\u2523",
     .online = "\u25cf online", .stopped = "\u25cb stopped", .crashed = "\u2717 crashed",
+    // Between stopped and online: a dotted circle waits, a half-filled one is coming up.
+    .waiting = "\u25cc waiting", .starting = "\u25d0 starting",
     .watching = "\u2713", .errored = "\u26a0", .watcher_dead = "!", .watch_none = "\u00b7",
     .dash = "\u2014"};
 // clang-format on

@@ -53,7 +53,9 @@ struct Glyphs {
   std::string_view tl, tr, bl, br;
   std::string_view tdown, tup, tleft, tright;
   std::string_view online, stopped;
-  std::string_view crashed;  // a process that exited on its own with a failure (issue #13)
+  std::string_view crashed;   // a process that exited on its own with a failure (issue #13)
+  std::string_view waiting;   // a start waiting for its dependencies (issue #14)
+  std::string_view starting;  // running, its readiness check not passed yet (issue #14)
   std::string_view watching, errored, watcher_dead, watch_none;
   std::string_view dash;  // separates a name from its error reason ("-" in plain, else em dash)
 };

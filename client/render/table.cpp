@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include "client/render/health.hpp"
 #include "client/render/json_dump.hpp"
 #include "client/render/last_exit.hpp"
 #include "client/render/text.hpp"
@@ -59,8 +60,10 @@ std::string repeat(std::string_view glyph, std::size_t count) {
 // One data row's cells before padding; the command is the untruncated argv text.
 struct RowCells {
   std::array<std::string, k_columns> cells;
-  bool online = false;
+  bool online = false;    // running (starting included)
+  bool starting = false;  // running, not ready yet (issue #14)
   bool crashed = false;
+  bool waiting = false;  // waiting for its dependencies (issue #14)
 };
 
 RowCells make_cells(const json::object& row, const Style& style, bool daemon_running) {
@@ -72,12 +75,19 @@ RowCells make_cells(const json::object& row, const Style& style, bool daemon_run
   const json::value* watch = row.if_contains("watch");
   out.cells[6] = watch_cell(watch ? *watch : json::value{}, style, daemon_running);
   out.cells[7] = join_command(row);
+  out.starting = out.online && is_starting(row);
   if (out.online) {
-    out.cells[1] = paint(style, Color::green, g.online);
+    out.cells[1] = out.starting ? paint(style, Color::yellow, g.starting)
+                                : paint(style, Color::green, g.online);
     out.cells[2] = paint(style, Color::gray, str_or(row, "pid", "None"));
     out.cells[3] = str_or(row, "cpu", "-");
     out.cells[4] = str_or(row, "mem", "-");
     out.cells[5] = str_or(row, "uptime", "-");
+  } else if (is_waiting(row)) {
+    // Before the crash test: a waiting start keeps the stop_reason of the run before it.
+    out.waiting = true;
+    out.cells[1] = paint(style, Color::yellow, g.waiting);
+    out.cells[2] = out.cells[3] = out.cells[4] = out.cells[5] = "-";
   } else if (is_crashed(row)) {
     // Issue #13: a crash must not look like a stop; say how it ended (`crashed 3`, `SIGKILL`).
     out.crashed = true;
@@ -228,15 +238,22 @@ std::string render_table(const std::vector<json::object>& rows, const Style& sty
     out += rule;
   }
 
-  const auto online = static_cast<std::size_t>(
-      std::count_if(cells.begin(), cells.end(), [](const RowCells& c) { return c.online; }));
-  const auto crashed = static_cast<std::size_t>(
-      std::count_if(cells.begin(), cells.end(), [](const RowCells& c) { return c.crashed; }));
+  const auto count = [&](bool RowCells::*flag) {
+    return static_cast<std::size_t>(
+        std::count_if(cells.begin(), cells.end(), [&](const RowCells& c) { return c.*flag; }));
+  };
+  const std::size_t online = count(&RowCells::online), starting = count(&RowCells::starting),
+                    crashed = count(&RowCells::crashed), waiting = count(&RowCells::waiting);
   out += "Total: " + std::to_string(cells.size()) + " | " + paint(style, Color::green, g.online) +
-         ": " + std::to_string(online) + " | " + paint(style, Color::red, g.stopped) + ": " +
-         std::to_string(cells.size() - online - crashed);
+         ": " + std::to_string(online - starting) + " | " + paint(style, Color::red, g.stopped) +
+         ": " + std::to_string(cells.size() - online - crashed - waiting);
   if (crashed > 0)
     out += " | " + paint(style, Color::red, g.crashed) + ": " + std::to_string(crashed);
+  // Issue #14's states, counted apart like crashes and only when present.
+  if (starting > 0)
+    out += " | " + paint(style, Color::yellow, g.starting) + ": " + std::to_string(starting);
+  if (waiting > 0)
+    out += " | " + paint(style, Color::yellow, g.waiting) + ": " + std::to_string(waiting);
   out += "\n";
 
   // Listed whether or not the block is still enabled (spec §6.3).

@@ -19,7 +19,8 @@ namespace bgo::client {
 std::string watch_cell(const boost::json::value& watch, const Style& style, bool daemon_running);
 
 // The status table for `rows` (spec §6.7 row objects, any order; sorted here by name in
-// code-point order) at terminal width `columns`, including the Total footer and, when any row
+// code-point order) at terminal width `columns`, including the Total footer (crashed, starting
+// and waiting processes counted apart when there are any) and, when any row
 // has `watch.errored`, the errored footer. Every line ends with '\n'. Widths count display
 // columns and rules are exactly as wide as the rows. The original's minimum column widths
 // (name 12, pid 8, cpu 6, mem 6, uptime 12, watch 12, command 20) apply when they fit; on a
