@@ -32,15 +32,24 @@ const std::vector<std::string_view>& row_fields() {
   return k_fields;
 }
 
+const std::vector<std::string_view>& health_row_fields() {
+  static const std::vector<std::string_view> k_fields = {
+      "ready", "health",    "health_detail", "waiting_for", "watchdog_ms",     "live",
+      "after", "restart",   "success_codes", "stop_signal", "stop_timeout_ms", "kill_mode",
+      "cron",  "max_memory"};
+  return k_fields;
+}
+
 std::string field_text(const json::object& row, std::string_view field) {
   const json::value* v = row.if_contains(field);
   if (v == nullptr || v->is_null()) return "-";
   if (v->is_string()) return std::string(v->get_string());
   if (v->is_array()) {
+    const std::string_view separator = field == "command" ? " " : ", ";
     std::string out;
     for (const auto& part : v->get_array()) {
-      out += (out.empty() ? "" : " ") +
-             (part.is_string() ? std::string(part.get_string()) : json::serialize(part));
+      if (!out.empty()) out += separator;
+      out += part.is_string() ? std::string(part.get_string()) : json::serialize(part);
     }
     return out;
   }
@@ -72,7 +81,9 @@ std::optional<std::string> format_row(const json::object& row, std::string_view 
     }
     const std::string_view field = template_text.substr(i + 1, end - i - 1);
     const auto& fields = row_fields();
-    if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
+    const auto& health = health_row_fields();
+    if (std::find(fields.begin(), fields.end(), field) == fields.end() &&
+        std::find(health.begin(), health.end(), field) == health.end()) {
       unknown = std::string(field);
       return std::nullopt;
     }

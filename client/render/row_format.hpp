@@ -15,13 +15,19 @@ namespace bgo::client {
 // also the fields a template may name.
 const std::vector<std::string_view>& row_fields();
 
-// A field's text: strings as they are, null as "-", the command's argv joined by spaces,
-// numbers and booleans as JSON writes them, objects as compact JSON.
+// Issue #14's keys (docs/health.md) in their order: the state (ready, health, health_detail,
+// waiting_for), then the settings of `start` (watchdog_ms, live, after, restart, ...). A
+// `status --json` row has those bgod sent, after row_fields(); a template may name them all.
+const std::vector<std::string_view>& health_row_fields();
+
+// A field's text: strings as they are, null (or a key the row lacks) as "-", the command's
+// argv joined by spaces, any other array's items by ", ", numbers and booleans as JSON writes
+// them, objects as compact JSON.
 std::string field_text(const boost::json::object& row, std::string_view field);
 
 // `template_text` with every `{field}` replaced by field_text() ("{{" and "}}" are literal
-// braces). nullopt and `unknown` set when a field is not one of row_fields() or a brace is
-// unbalanced.
+// braces). nullopt and `unknown` set when a field is not one of row_fields() or
+// health_row_fields(), or a brace is unbalanced.
 std::optional<std::string> format_row(const boost::json::object& row,
                                       std::string_view template_text, std::string& unknown);
 

@@ -31,6 +31,10 @@ json::object status_row(const json::object& full) {
     const json::value* v = full.if_contains(key);
     row[key] = v != nullptr ? *v : json::value(nullptr);
   }
+  // Issue #14's keys only when bgod sent them: a bgod without them gives the rows of before.
+  for (const std::string_view key : health_row_fields()) {
+    if (const json::value* v = full.if_contains(key)) row[key] = *v;
+  }
   return row;
 }
 

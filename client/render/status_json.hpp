@@ -13,7 +13,8 @@ namespace bgo::client {
 // The row object from whatever bgod (or the offline reader) sends: the original's keys name,
 // pid, status, cpu, mem, uptime, command, cwd, started_at, watch, then stop_reason, exit_code,
 // exit_signal, running_pid, cpu_percent, memory_bytes, uptime_seconds, restarts (issue #13),
-// in that order; a missing key is null; other keys (pgid, logs, ...) are dropped.
+// in that order; a missing key is null; then issue #14's health_row_fields() that `full` has
+// (client/render/row_format.hpp), in their order; other keys (pgid, logs, ...) are dropped.
 boost::json::object status_row(const boost::json::object& full);
 
 // All rows, sorted by name (code-point order), as `json.dumps(rows, indent=2)` + '\n'
