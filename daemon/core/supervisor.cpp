@@ -439,6 +439,11 @@ void Supervisor::on_output_closed(pid_t pid) {
   if (auto it = by_pid_.find(pid); it != by_pid_.end()) it->second->on_output_closed();
 }
 
+void Supervisor::on_notify(const std::string& /*name*/,
+                           const std::vector<std::pair<std::string, std::string>>& /*fields*/) {
+  // TODO(#14): readiness (READY=1), the STATUS= text and the watchdog (WATCHDOG=1).
+}
+
 void Supervisor::shutdown(bool keep_children, std::function<void()> done) {
   shutting_down_ = true;
   auto remaining = std::make_shared<size_t>(1);

@@ -11,6 +11,7 @@
 #include <string>
 #include <sys/types.h>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/exit_status.hpp"
@@ -137,6 +138,10 @@ class Supervisor final : private ChildHost {
   // of its children's groups, reparented to it as their subreaper).
   void on_exit(pid_t pid, const ExitStatus& status);
   void on_output_closed(pid_t pid);
+  // A datagram on the notify socket opened for `name` (NotifyPort::open), as its "KEY=VALUE"
+  // lines in order: READY=1, STATUS=..., WATCHDOG=1 (docs/health.md).
+  void on_notify(const std::string& name,
+                 const std::vector<std::pair<std::string, std::string>>& fields);
 
  private:
   // ChildHost
