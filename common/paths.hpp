@@ -27,6 +27,8 @@ class Paths {
   std::filesystem::path daemon_log() const { return home_ / "bgod.log"; }
   std::filesystem::path procs_dir() const { return home_ / "procs"; }
   std::filesystem::path logs_dir() const { return home_ / "logs"; }
+  // The sd_notify(3) sockets of children that ask for one (docs/health.md, "Notify sockets").
+  std::filesystem::path notify_dir() const { return home_ / "notify"; }
 
   // Callers validate `name` first (is_valid_name); these assert it, so no name can
   // ever address a file outside procs/ or logs/.

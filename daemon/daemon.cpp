@@ -20,7 +20,9 @@
 #include "daemon/os/daemon_lock.hpp"
 #include "daemon/os/log_reader.hpp"
 #include "daemon/os/log_sink.hpp"
+#include "daemon/os/notify_sockets.hpp"
 #include "daemon/os/posix_process.hpp"
+#include "daemon/os/probe_runner.hpp"
 #include "daemon/os/reaper.hpp"
 #include "daemon/os/signal_loop.hpp"
 #include "daemon/os/state_store.hpp"
@@ -63,8 +65,16 @@ class Daemon {
                    [this](pid_t pid, const ExitStatus& s) { supervisor_.on_exit(pid, s); }),
         store_(paths_),
         log_reader_(paths_),
+        probes_(io_),
+        notify_(io_, paths_,
+                [this](const std::string& name, const NotifyFields& fields) {
+                  supervisor_.on_notify(name, fields);
+                }),
         supervisor_(processes_, store_, logs_, timers_, clock_, hub_, settings(config)),
-        reaper_([this](pid_t pid, const ExitStatus& s) { supervisor_.on_exit(pid, s); }),
+        // Exec probes are bgod's children too: their exits end there, not in the supervisor.
+        reaper_([this](pid_t pid, const ExitStatus& s) {
+          if (!probes_.on_exit(pid, s)) supervisor_.on_exit(pid, s);
+        }),
         signals_(io_, {[this] { reaper_.on_sigchld(); }, [this] { logs_.reopen_all(); },
                        [this] { shutdown(false); }}) {
     // Output goes to followers and to a log readiness check (docs/health.md) still waiting
@@ -80,6 +90,7 @@ class Daemon {
           return hub_.followed(name) || supervisor_.wants_output(name);
         });
     logs_.set_reserve(config.log_reserve);
+    supervisor_.set_health_ports(&probes_, &notify_);
   }
 
   int run() {
@@ -155,6 +166,8 @@ class Daemon {
   PosixProcess processes_;
   StateStore store_;
   LogReader log_reader_;
+  ProbeRunner probes_;    // before the supervisor: its children hold probe handles
+  NotifySockets notify_;  // built under bgod.lock: removes an earlier bgod's sockets
   Supervisor supervisor_;
   Reaper reaper_;
   SignalLoop signals_;

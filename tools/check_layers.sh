@@ -81,6 +81,10 @@ while IFS= read -r file; do
       if [ "$header" = "boost/asio.hpp" ]; then
         fail "$file:$line: <boost/asio.hpp>: include the specific Asio headers"
       fi
+      # Beast is heavy and only daemon/os/probe_runner.cpp needs it: never in a header.
+      if [[ "$header" == boost/beast* && "$file" == *.hpp ]]; then
+        fail "$file:$line: <$header> in a header: keep Beast in the .cpp (pimpl)"
+      fi
       for banned in ${denied_system[$layer]:-}; do
         if [[ "$header" == "$banned"* ]]; then
           fail "$file:$line: <$header> is forbidden in $layer (no ${banned#boost/} there)"

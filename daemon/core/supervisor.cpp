@@ -23,7 +23,8 @@ Supervisor::Supervisor(ProcessPort& processes, StorePort& store, LogPort& logs,
       ports_{processes, store, logs, timers, clock, static_cast<EventSink&>(*this)},
       settings_(std::move(settings)),
       retry_timer_(timers.make_timer()),
-      recheck_timer_(timers.make_timer()) {}
+      recheck_timer_(timers.make_timer()),
+      restart_timer_(timers.make_timer()) {}
 
 void Supervisor::set_health_ports(ProbePort* probes, NotifyPort* notify) {
   ports_.probes = probes;
@@ -508,23 +509,22 @@ void Supervisor::shutdown(bool keep_children, std::function<void()> done) {
 
 void Supervisor::on_restart_wanted(const Child& child, const std::string& why) {
   // Acted on in the next turn: the caller is in the middle of the child's own code.
-  const std::string name = child.name();
-  auto timer = std::shared_ptr<Timer>(ports_.timers.make_timer());
-  timer->arm(ports_.clock.now(), [this, name, why, timer]() mutable {
-    auto keep = std::move(timer);  // released when this callback returns
+  wanted_restarts_.emplace_back(child.name(), why);
+  restart_timer_->arm(ports_.clock.now(), [this] { run_wanted_restarts(); });
+}
+
+void Supervisor::run_wanted_restarts() {
+  for (const auto& [name, why] : std::exchange(wanted_restarts_, {})) {
     Child* c = find(name);
-    if (c == nullptr || c->deleting() || shutting_down_) return;
+    if (c == nullptr || c->deleting() || shutting_down_) continue;
     // A stop the user asked for is respected: neither a probe nor the schedule undoes it.
-    if (c->stop_request() == StopRequest::user) return;
-    if (c->idle() && c->phase() != Phase::backoff &&
-        c->record().effective_stop_reason() == StopReason::user &&
-        c->record().status == RecordStatus::stopped) {
-      return;
+    if (c->stop_request() == StopRequest::user || c->phase() == Phase::waiting) continue;
+    if (c->idle() && c->phase() != Phase::backoff && c->record().status == RecordStatus::stopped &&
+        c->record().effective_stop_reason() == StopReason::user) {
+      continue;
     }
-    if (c->phase() == Phase::waiting) return;
-    RestartParams params;
-    restart(name, std::move(params), [name, why](const Result<RestartOutcome>&) {});
-  });
+    restart(name, RestartParams{}, [](const Result<RestartOutcome>&) {});
+  }
 }
 
 // Each lingering child checks its own group (the pid names only which one became empty).

@@ -11,6 +11,7 @@
 #include <string>
 #include <sys/types.h>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/exit_status.hpp"
@@ -166,6 +167,7 @@ class Supervisor final : private ChildHost, private EventSink {
   void on_saved(const Child& child, const Result<void>& result) override;
   bool shutting_down() const override { return shutting_down_; }
   void on_restart_wanted(const Child& child, const std::string& why) override;
+  void run_wanted_restarts();
   // EventSink: every child's event passes here on its way out, so that waiting starts learn
   // about their dependencies.
   void on_process_event(const ProcessEvent& event) override;
@@ -210,6 +212,8 @@ class Supervisor final : private ChildHost, private EventSink {
   std::set<std::string> unsaved_;    // children whose last save failed
   std::unique_ptr<Timer> retry_timer_;
   std::unique_ptr<Timer> recheck_timer_;  // waiting starts are looked at in the next turn
+  std::unique_ptr<Timer> restart_timer_;  // restarts asked for by checks and the schedule
+  std::vector<std::pair<std::string, std::string>> wanted_restarts_;  // (name, why)
   // Dependency failures seen in events since the last recheck: name -> why.
   std::map<std::string, std::string> failed_dependencies_;
   bool retrying_ = false;
