@@ -132,8 +132,18 @@ std::vector<std::string> client_env() {
 void print_started(Context& ctx, const json::value& result, std::string_view method) {
   const ReplyView o(method, result);
   const std::string name = o.str("name");
-  ctx.say(paint(ctx.out(), Color::green, "✅") + " Started '" + name +
-          "' (PID: " + std::to_string(o.int64("pid")) + ")");
+  // A start that waits for its dependencies (docs/health.md): accepted, no process yet.
+  if (const json::value* w = o.find("waiting_for"); w != nullptr && w->is_array()) {
+    std::string what;
+    for (const auto& item : w->as_array()) {
+      if (item.is_string()) what += (what.empty() ? "" : ", ") + std::string(item.as_string());
+    }
+    ctx.say(paint(ctx.out(), Color::yellow, "⏳") + " Accepted '" + name + "': waiting for " + what +
+            " before it starts");
+  } else {
+    ctx.say(paint(ctx.out(), Color::green, "✅") + " Started '" + name +
+            "' (PID: " + std::to_string(o.int64("pid")) + ")");
+  }
   if (const json::value* w = o.find("watch"); w != nullptr && w->is_object()) {
     const ReplyView wo = o.child("watch");
     ctx.say("   " + paint(ctx.out(), Color::blue, "👁") +
