@@ -88,12 +88,17 @@ json::object row_json(const ProcessRecord& r, bool online, const UsageText& usag
       online && usage.rss_bytes ? json::value(*usage.rss_bytes) : json::value(nullptr);
   o["uptime_seconds"] = online ? etime_seconds(usage.uptime) : json::value(nullptr);
   o["restarts"] = r.watch ? r.watch->restarts : 0;
-  o["ready"] = opt(health.ready);
-  o["health"] = opt(health.health);
-  o["health_detail"] = opt(health.detail);
-  json::array waiting_for;
-  for (const auto& w : health.waiting_for) waiting_for.emplace_back(w);
-  o["waiting_for"] = std::move(waiting_for);
+  // Only for a process that has checks or dependencies: every other row keeps exactly the
+  // keys it always had.
+  const ProcessPolicy& p = r.policy;
+  if (p.ready || p.live || p.watchdog_ms || !p.after.empty() || health.waiting) {
+    o["ready"] = opt(health.ready);
+    o["health"] = opt(health.health);
+    o["health_detail"] = opt(health.detail);
+    json::array waiting_for;
+    for (const auto& w : health.waiting_for) waiting_for.emplace_back(w);
+    o["waiting_for"] = std::move(waiting_for);
+  }
   return o;
 }
 

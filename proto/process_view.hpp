@@ -16,7 +16,8 @@ namespace bgo::proto {
 // never stopped), running_pid (the pid while online, else null), cpu_percent (number),
 // memory_bytes (resident set), uptime_seconds (each null unless online) and restarts (the
 // watcher's count, 0 without a watch block); then (issue #14, docs/health.md) ready, health,
-// health_detail, waiting_for; `status` is "waiting" while a start waits for dependencies.
+// health_detail, waiting_for, only for a process with checks or dependencies; `status` is
+// "waiting" while a start waits for dependencies.
 boost::json::object row_json(const ProcessRecord& record, bool online, const UsageText& usage,
                              const HealthView& health = {});
 
