@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The issue #13 additions to the log methods, spoken as raw JSON lines: `follow`/`unfollow`
 // of several names or of every process (those registered later too), tails that join the
-// notifications exactly, `count_markers` and `since_start`.
+// notifications exactly, `count_markers` and `since_start`, and `clean`'s `logs`.
 #include <functional>
 #include <regex>
 
@@ -168,6 +168,23 @@ TEST_F(FollowProtocolTest, CountMarkersAndSinceStart) {
   EXPECT_EQ(tails[0].at("text"), json::value(run));
   const std::string err = read_file(log("r", "err"));
   EXPECT_EQ(tails[1].at("text"), json::value(err.substr(err.rfind("=== ["))));
+}
+
+TEST_F(FollowProtocolTest, CleanDeletesTheLogsOnlyWhenAsked) {
+  start_ok("x", {"--lines", "1"});
+  start_ok("y", {"--lines", "1"});
+  ASSERT_EQ(bgo({"stop", "x"}).code, 0);
+  RawClient c(sock());
+  EXPECT_EQ(c.call("clean").at("result"),
+            (json::object{{"removed", json::array{"x"}}, {"logs_removed", false}}));
+  EXPECT_TRUE(std::filesystem::exists(log("x")));
+  ASSERT_EQ(bgo({"stop", "y"}).code, 0);
+  EXPECT_EQ(c.call("clean", {{"logs", true}}).at("result"),
+            (json::object{{"removed", json::array{"y"}}, {"logs_removed", true}}));
+  EXPECT_FALSE(std::filesystem::exists(log("y")));
+  EXPECT_FALSE(std::filesystem::exists(log("y", "err")));
+  EXPECT_TRUE(std::filesystem::exists(log("x")));  // no longer registered: not bgod's to delete
+  EXPECT_EQ(error_code(c.call("clean", {{"logs", "yes"}})), -32602);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Issue #13.7 and #13.9 with the real bgo and bgod: `-n` counts lines of output, not the
-// restart markers; `--since-start` shows the newest run only.
+// restart markers; `--since-start` shows the newest run only; `bgo clean --logs` deletes the
+// logs of what it removes (plain `clean` keeps them, spec §3.8).
 #include <boost/json.hpp>
 
 #include "tests/integration/background.hpp"
@@ -33,6 +34,16 @@ class LogsRunsTest : public DaemonTest {
     const size_t header = out.find("(Ctrl+C to exit)\n");
     const size_t body = out.find('\n', out.find("─", header)) + 1;
     return out.substr(body, out.rfind("\n[stopped following]") - body);
+  }
+  // Every file in logs/ whose name begins with "<name>.".
+  std::vector<std::string> log_files_of(const std::string& name) {
+    std::vector<std::string> files;
+    for (const auto& e : fs::directory_iterator(home_ / "logs")) {
+      if (e.path().filename().string().starts_with(name + ".")) {
+        files.push_back(e.path().filename());
+      }
+    }
+    return files;
   }
 };
 
@@ -88,6 +99,32 @@ TEST_F(LogsRunsTest, SinceStartShowsTheNewestRunOnly) {
   const std::string followed = follow_until({"logs", "s", "-f", "--since-start"}, "second\n");
   EXPECT_EQ(followed, marker("out") + "fresh\n" + marker("err") + "second\n");
   EXPECT_FALSE(contains(bgo({"logs", "--since-start"}).out, "line ")) << "every process";
+}
+
+TEST_F(LogsRunsTest, CleanWithLogsDeletesTheLogsOfWhatItRemoves) {
+  // "kept" goes with a plain clean: its logs stay (the latest original's choice).
+  start_ok("kept", {"--lines", "1"});
+  ASSERT_EQ(bgo({"stop", "kept"}).code, 0);
+  RunResult r = bgo({"clean"});
+  EXPECT_EQ(r.out, "🧹 Cleaned up 1 stopped process(es): kept\n");
+  EXPECT_TRUE(fs::exists(log("kept")));
+  // "old" has rotated logs and a watcher log; "alive" runs and is not touched.
+  start_ok("old", {"--lines", "300"}, {"-w", "--max-log-size", "1K", "--log-files", "3"});
+  start_ok("alive", {"--lines", "1"});
+  ASSERT_TRUE(wait_until([&] { return fs::exists(log("old").string() + ".2"); }));
+  ASSERT_EQ(bgo({"stop", "old"}).code, 0);
+  ASSERT_TRUE(fs::exists(log("old", "watcher")));
+  ASSERT_GE(log_files_of("old").size(), 5U);
+  r = bgo({"clean", "--logs"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "🧹 Cleaned up 1 stopped process(es): old (logs deleted)\n");
+  EXPECT_EQ(log_files_of("old"), std::vector<std::string>{});
+  EXPECT_TRUE(fs::exists(log("kept")));
+  EXPECT_TRUE(fs::exists(log("alive")));
+  EXPECT_EQ(row("alive")->at("status").as_string(), "online");
+  EXPECT_FALSE(row("old"));
+  r = bgo({"clean", "--logs"});
+  EXPECT_EQ(r.out, "Nothing to clean up.\n");
 }
 
 }  // namespace
