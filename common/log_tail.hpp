@@ -40,6 +40,33 @@ struct TailResult {
 [[nodiscard]] std::optional<TailResult> tail_log(const std::filesystem::path& path, long n,
                                                  std::size_t max_bytes = 0);
 
+// Whether the lines bgod writes itself count toward `n` (issue #13.7): its markers,
+// `=== [time] [Starting] cmd ===`, `[watch restart]`, `[bgod] logging paused/resumed`, the
+// original's `=== [time] Starting: cmd ===`, each with the empty line written before it.
+// Uncounted, they are still returned when they fall between the lines that count.
+enum class MarkerLines { counted, uncounted };
+
+// Where a tail may begin (issue #13.9): anywhere, or no earlier than the last start marker
+// (`[Starting]`, `[watch restart]`, the original's `Starting:`), i.e. the newest run.
+enum class TailFrom { anywhere, last_start };
+
+struct TailOptions {
+  std::size_t max_bytes = 0;  // as in tail_lines; 0: no bound
+  MarkerLines markers = MarkerLines::counted;
+  TailFrom from = TailFrom::anywhere;
+};
+
+// tail_lines / tail_log with `options`. With `TailFrom::last_start`, the text begins at the
+// last start marker line (the empty line before it left out), or later when `n` lines come
+// first; `n` <= 0 then means the whole run (or what `max_bytes` allows), looked for in
+// `path.1` too when `path` holds no start marker, and `truncated` says the run holds more
+// than was returned. Marker lines are recognised by their shape alone, so a program that
+// prints such a line is taken for bgod.
+[[nodiscard]] std::optional<TailResult> tail_lines(const std::filesystem::path& path, long n,
+                                                   const TailOptions& options);
+[[nodiscard]] std::optional<TailResult> tail_log(const std::filesystem::path& path, long n,
+                                                 const TailOptions& options);
+
 // The stderr tail stored as `watch.last_stderr_tail` (spec §5.6): the last `window` bytes of
 // the file at `path`; if the file is longer than `window` and that chunk holds a newline,
 // everything up to and including the first newline is dropped (a partial line); ill-formed

@@ -282,18 +282,31 @@ int delete_one(Context& ctx, const Args& args, const std::string& name) {
 
 int cmd_clean(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line("clean", "Remove stopped processes from list");
+  spec.options.add_options()(
+      "logs", "Also delete their log files (out, err, rotated, watcher); kept by default");
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  auto r = ctx.call("clean", json::object{});
+  const bool logs = args->has("logs");
+  // Without --logs the request is the original one: an older bgod answers it the same way.
+  auto r = ctx.call("clean", logs ? json::object{{"logs", true}} : json::object{});
   if (!r) return 1;
-  const std::vector<std::string> removed = ReplyView("clean", *r).strings("removed");
+  const ReplyView reply("clean", *r);
+  const std::vector<std::string> removed = reply.strings("removed");
   if (removed.empty()) {
     ctx.say("Nothing to clean up.");
     return 0;
   }
+  // A bgod older than `logs` ignores it (unknown parameters are ignored) and says nothing.
+  const auto* done = reply.find("logs_removed");
+  const bool deleted = done != nullptr && done->is_bool() && done->as_bool();
   std::string names;
   for (const auto& n : removed) names += (names.empty() ? "" : ", ") + n;
-  ctx.say("🧹 Cleaned up " + std::to_string(removed.size()) + " stopped process(es): " + names);
+  ctx.say("🧹 Cleaned up " + std::to_string(removed.size()) + " stopped process(es): " + names +
+          (deleted ? " (logs deleted)" : ""));
+  if (logs && !deleted) {
+    ctx.fail(paint(ctx.err(), Color::yellow, "⚠️") +
+             "  bgod kept their logs: it is older than this bgo (bgo daemon restart)");
+  }
   return 0;
 }
 

@@ -106,10 +106,11 @@ class LogReadPort {
  public:
   virtual ~LogReadPort() = default;
   virtual std::string path(std::string_view name, LogStream stream) const = 0;
-  // The last `lines` lines of a log (lines <= 0: as much as `max_bytes` allows), across a
-  // rotation that just happened; nullopt when it cannot be read.
+  // The last `lines` lines of a log as `tail_log` reads them (common/log_tail.hpp; lines
+  // <= 0: as much as `options.max_bytes` allows), across a rotation that just happened;
+  // nullopt when it cannot be read.
   virtual std::optional<TailResult> tail(std::string_view name, LogStream stream, long lines,
-                                         size_t max_bytes) = 0;
+                                         const TailOptions& options) = 0;
   // True when the log exists and is not empty.
   virtual bool has_output(std::string_view name, LogStream stream) = 0;
 };

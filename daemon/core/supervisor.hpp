@@ -96,6 +96,10 @@ struct BrokenState {
 
 enum class CandidateOrder { file, recent };
 
+// Whether `clean` keeps the log files of the processes it removes (the original's choice,
+// spec §3.8) or removes them too (`bgo clean --logs`, issue #13.9).
+enum class KeepLogs { yes, no };
+
 // Owns every supervised process by name (a Child each), the batches across them and the
 // resurrect policy. Also the children's host: it keeps the pid index and the set of records
 // whose save failed, which are written again on the next successful save or by a timer.
@@ -124,7 +128,8 @@ class Supervisor final : private ChildHost, private EventSink {
                const std::function<void(Result<RestartOutcome>)>& done);
   void remove(const std::string& name, bool keep_logs,
               const std::function<void(Result<bool>)>& done);
-  std::vector<std::string> clean();
+  // Unregisters every process that is not running; returns their names in file order.
+  std::vector<std::string> clean(KeepLogs keep_logs);
   void resurrect(const std::vector<std::string>& env, BatchDone done);
   // restart-stopped (names or all) and restart-last (all, recent order).
   void restart_many(const std::vector<std::string>& names, CandidateOrder order,

@@ -87,12 +87,12 @@ void Supervisor::start_from_record(const std::string& name, std::vector<std::str
   start(std::move(params), std::move(done));
 }
 
-std::vector<std::string> Supervisor::clean() {
+std::vector<std::string> Supervisor::clean(KeepLogs keep_logs) {
   std::vector<std::string> removed;
   for (Child* child : file_order()) {
     if (child->idle() && child->phase() != Phase::waiting) removed.push_back(child->name());
   }
-  for (const auto& name : removed) forget(name, /*keep_logs=*/true);
+  for (const auto& name : removed) forget(name, keep_logs == KeepLogs::yes);
   return removed;
 }
 

@@ -11,8 +11,8 @@ std::string LogReader::path(std::string_view name, LogStream stream) const {
 }
 
 std::optional<TailResult> LogReader::tail(std::string_view name, LogStream stream, long lines,
-                                          size_t max_bytes) {
-  return tail_log(paths_.log_file(name, stream), lines, max_bytes);
+                                          const TailOptions& options) {
+  return tail_log(paths_.log_file(name, stream), lines, options);
 }
 
 bool LogReader::has_output(std::string_view name, LogStream stream) {

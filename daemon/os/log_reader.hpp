@@ -12,7 +12,7 @@ class LogReader final : public LogReadPort {
   explicit LogReader(Paths paths) : paths_(std::move(paths)) {}
   std::string path(std::string_view name, LogStream stream) const override;
   std::optional<TailResult> tail(std::string_view name, LogStream stream, long lines,
-                                 size_t max_bytes) override;
+                                 const TailOptions& options) override;
   bool has_output(std::string_view name, LogStream stream) override;
 
  private:

@@ -73,14 +73,14 @@ void EventHub::on_process_event(const ProcessEvent& event) {
 
 bool EventHub::followed(const std::string& name) const {
   for (const auto& s : sessions_) {
-    if (!s->closed() && s->follows.count(name) != 0) return true;
+    if (!s->closed() && s->follows.contains(name)) return true;
   }
   return false;
 }
 
 void EventHub::on_output(const std::string& name, LogStream stream, std::string_view data) {
   auto follows = [&name](const std::shared_ptr<Session>& s) {
-    return !s->closed() && s->follows.count(name) != 0;
+    return !s->closed() && s->follows.contains(name);
   };
   const std::string key = name + '\0' + std::string(to_string(stream));
   bool any = false;

@@ -136,10 +136,11 @@ void register_lifecycle(Dispatcher& d, Services& s) {
       respond(json::object{{"was_running", *r}, {"keep_logs", keep}});
     });
   });
-  d.add("clean", [&s](Call&, const Respond& respond) {
+  d.add("clean", [&s](Call& c, const Respond& respond) {
+    const bool logs = param_bool(c.params, "logs");
     json::array names;
-    for (auto& n : s.supervisor.clean()) names.emplace_back(n);
-    respond(json::object{{"removed", std::move(names)}});
+    for (auto& n : s.supervisor.clean(logs ? KeepLogs::no : KeepLogs::yes)) names.emplace_back(n);
+    respond(json::object{{"removed", std::move(names)}, {"logs_removed", logs}});
   });
   d.add("resurrect", [&s](Call& c, const Respond& respond) {
     s.supervisor.resurrect(param_strings(c.params, "env"), [respond](Result<BatchOutcome> r) {

@@ -8,12 +8,12 @@
 #include <deque>
 #include <functional>
 #include <memory>
-#include <set>
 #include <string>
 
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "daemon/rpc/follow_set.hpp"
 #include "proto/framing.hpp"
 
 namespace bgo::daemon {
@@ -48,8 +48,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void close();
   bool closed() const { return state_ == State::closed; }
 
-  bool events = false;            // subscribed to process events
-  std::set<std::string> follows;  // names whose output this client follows
+  bool events = false;  // subscribed to process events
+  FollowSet follows;    // the processes whose output this client follows
   bool subscribed() const { return events || !follows.empty(); }
   size_t in_flight() const { return in_flight_; }
   size_t queued_bytes() const { return queued_bytes_; }

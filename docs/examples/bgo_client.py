@@ -209,8 +209,29 @@ class BgoClient:
     def subscribe(self) -> None:
         self.call("subscribe")
 
-    def follow(self, name: str) -> None:
-        self.call("follow", {"name": name})
+    def follow(self, name: Optional[str] = None, names: Optional[list] = None,
+               all: bool = False, lines: Optional[int] = None) -> Any:
+        """Starts `log` notifications for one process, several (`names`) or every one
+        (`all`, those started later too); with `lines`, returns the last lines first."""
+        params: Dict[str, Any] = {}
+        if all:
+            params["all"] = True
+        elif names is not None:
+            params["names"] = list(names)
+        else:
+            params["name"] = name
+        if lines is not None:
+            params["lines"] = lines
+        return self.call("follow", params)
+
+    def unfollow(self, name: Optional[str] = None, names: Optional[list] = None,
+                 all: bool = False) -> None:
+        if all:
+            self.call("unfollow", {"all": True})
+        elif names is not None:
+            self.call("unfollow", {"names": list(names)})
+        else:
+            self.call("unfollow", {"name": name})
 
 
 # -- command line ------------------------------------------------------------------------

@@ -19,6 +19,10 @@
 //                    steady_clock (CLOCK_MONOTONIC, system-wide) nanoseconds: lets a test or
 //                    bench time an exit and a respawn from the processes themselves
 //   --tag TEXT       ignored: a test finds its own processes in /proc by this text
+//   --write TEXT     write TEXT to stdout with no newline added; the two characters \n in
+//                    TEXT stand for one (so that a test's command line stays on one line)
+//   --wait-usr1      wait until a SIGUSR1 arrives (blocked from the start, so one sent early
+//                    waits for it), then go on with the next flag
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -46,6 +50,13 @@ void flush(std::FILE* stream) { (void)std::fflush(stream); }
 }  // namespace
 
 int main(int argc, char** argv) {
+  sigset_t usr1;
+  (void)sigemptyset(&usr1);
+  (void)sigaddset(&usr1, SIGUSR1);
+  for (int i = 1; i < argc; ++i) {
+    // Blocked before anything is written: a test sends SIGUSR1 once it has seen that output.
+    if (std::strcmp(argv[i], "--wait-usr1") == 0) (void)sigprocmask(SIG_BLOCK, &usr1, nullptr);
+  }
   long after_ms = -1;
   int exit_code = 0;
   bool print_times = false;
@@ -101,6 +112,17 @@ int main(int argc, char** argv) {
       exit_code = static_cast<int>(to_long(next()));
     } else if (a == "--tag") {
       (void)next();  // only there to be seen in /proc/PID/cmdline
+    } else if (a == "--write") {
+      std::string text = next();
+      for (size_t at = 0; (at = text.find("\\n", at)) != std::string::npos;) {
+        text.replace(at, 2, "\n");
+        ++at;
+      }
+      (void)std::fputs(text.c_str(), stdout);  // see flush()
+      flush(stdout);
+    } else if (a == "--wait-usr1") {
+      int sig = 0;
+      (void)sigwait(&usr1, &sig);  // only fails for an invalid set
     }
   }
   if (tick_ms > 0) {

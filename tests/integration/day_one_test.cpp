@@ -357,9 +357,7 @@ TEST_F(DayOneTest, LogsWithoutANameShowEveryProcessWithPrefixes) {
       << r.out;
   r = bgo({"logs", "--stdout", "-n", "1"});
   EXPECT_TRUE(contains(r.out, "api         | line 2\n") && !contains(r.out, "| boom")) << r.out;
-  r = bgo({"logs", "-f"});
-  EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(contains(r.err, "needs a process name")) << r.err;
+  // `bgo logs -f` of every process: logs_follow_test.cpp.
 }
 
 // ---- 9: the small ones ------------------------------------------------------------------------
