@@ -107,9 +107,12 @@ std::string joined(const json::array& items) {
 bool is_waiting(const json::object& row) { return string_of(row, "status") == "waiting"; }
 
 bool is_starting(const json::object& row) {
+  if (string_of(row, "status") != "online") return false;
+  // In `get` replies `ready` is the readiness check itself (the settings follow the row under
+  // their state-file names), so `health` says it there.
   const json::value* ready = row.if_contains("ready");
-  return string_of(row, "status") == "online" && ready != nullptr && ready->is_bool() &&
-         !ready->get_bool();
+  if (ready != nullptr && ready->is_bool()) return !ready->get_bool();
+  return string_of(row, "health") == "starting";
 }
 
 std::string health_state_lines(const json::object& detail, const Style& style) {

@@ -16,7 +16,8 @@ namespace bgo::client {
 // `status` is "waiting": a start accepted whose dependencies are not met yet.
 bool is_waiting(const boost::json::object& row);
 
-// Online with `ready` false: running, its readiness check not passed yet (or failed).
+// Online with `ready` false, or (where `ready` is not a boolean: the check itself, in `get`
+// replies) with `health` "starting": running, its readiness check not passed yet.
 bool is_starting(const boost::json::object& row);
 
 // The detail view's state lines, each only when the row has it: `Waiting for:` (a non-empty

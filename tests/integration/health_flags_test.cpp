@@ -3,6 +3,7 @@
 // of the health and order flags is a usage error (exit 2) naming the flag and the value, and
 // nothing is started, registered or written, with or without a bgod running.
 #include <filesystem>
+#include <fstream>
 
 #include <boost/json.hpp>
 
@@ -94,6 +95,54 @@ TEST_F(HealthFlagsTest, BadValuesChangeNothingWhileBgodRuns) {
   EXPECT_FALSE(std::filesystem::exists(home_ / "procs" / "api.json"));
   EXPECT_EQ(state("web"), before);
   EXPECT_FALSE(row("api"));
+}
+
+// The line of `text` that starts with `prefix` ("" when none).
+std::string line_starting(const std::string& text, const std::string& prefix) {
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(at, end - at);
+    if (line.starts_with(prefix)) return line;
+    at = end + 1;
+  }
+  return "";
+}
+
+// What bgo shows of bgod's waiting and starting processes. db is ready once a file exists
+// (an exec check), so the test decides when, without sleeping.
+TEST_F(HealthFlagsTest, WaitingAndStartingAsBgodReportsThem) {
+  const std::filesystem::path flag = home_.parent_path() / "db-ready";
+  start_ok("db", {}, {"--ready-exec", "test -e " + flag.string(), "--ready-interval", "100ms"});
+  RunResult r = bgo({"start", "api", "--after", "db", "--", bin("bgo_test_child")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "'api': waiting for db (ready)")) << r.out;
+
+  r = bgo({"status", "--plain"});
+  EXPECT_TRUE(contains(line_starting(r.out, "api "), " WAIT ")) << r.out;
+  EXPECT_TRUE(contains(line_starting(r.out, "db "), " STARTING ")) << r.out;
+  EXPECT_TRUE(contains(r.out, "Total: 2 | ON: 0 | OFF: 0 | STARTING: 1 | WAIT: 1\n")) << r.out;
+  r = bgo({"api"});
+  EXPECT_TRUE(contains(r.out, "  Status:  waiting\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "  Waiting for: db (ready)\n")) << r.out;
+  r = bgo({"db"});
+  EXPECT_TRUE(contains(r.out, "  Status:  starting\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "  Readiness:     exec 'test -e ")) << r.out;
+  const auto api = row("api");
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->at("status").as_string(), "waiting");
+  EXPECT_EQ(api->at("waiting_for"), boost::json::array{"db (ready)"});
+
+  { std::ofstream(flag.string()) << "ok\n"; }
+  ASSERT_TRUE(wait_until([&] {
+    const auto a = row("api");
+    return a && a->at("status").as_string() == "online";
+  }));
+  r = bgo({"status", "--plain"});
+  EXPECT_TRUE(contains(line_starting(r.out, "db "), " ON ")) << r.out;
+  EXPECT_TRUE(contains(r.out, "Total: 2 | ON: 2 | OFF: 0\n")) << r.out;
+  EXPECT_EQ(row("db")->at("ready"), true);
 }
 
 TEST_F(HealthFlagsTest, FlagsOfANewStartNeedItsCommand) {

@@ -75,6 +75,13 @@ TEST(HealthState, WaitingAndStarting) {
   EXPECT_FALSE(is_starting(parse_object(R"js({"status": "online"})js")));
   // A check object (the state file's `ready`) says nothing about the state.
   EXPECT_FALSE(is_starting(parse_object(R"js({"status": "online", "ready": {"kind": "log"}})js")));
+  // In `get` replies `ready` is the check and `health` tells.
+  EXPECT_TRUE(is_starting(
+      parse_object(R"js({"status": "online", "ready": {"kind": "log"}, "health": "starting"})js")));
+  EXPECT_FALSE(is_starting(
+      parse_object(R"js({"status": "online", "ready": {"kind": "log"}, "health": "ready"})js")));
+  EXPECT_FALSE(is_starting(parse_object(R"js({"status": "online", "ready": true,
+      "health": "starting"})js")));
 }
 
 // The blank-separated words of `line` (the table's widths are not this test's business).
