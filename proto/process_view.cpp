@@ -114,7 +114,13 @@ json::object detail_json(const ProcessRecord& r, bool online, const UsageText& u
   json::array env;
   for (const auto& kv : r.env.value_or(std::vector<std::string>{})) env.emplace_back(kv);
   o["env"] = r.env ? json::value(std::move(env)) : json::value(nullptr);
-  put_policy(o, r.policy);
+  // The health and order settings, under their state-file names, in one object of their own
+  // (the row's `ready` is the readiness state, not the check).
+  if (!r.policy.empty()) {
+    json::object settings;
+    put_policy(settings, r.policy);
+    o["settings"] = std::move(settings);
+  }
   return o;
 }
 

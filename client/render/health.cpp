@@ -108,8 +108,6 @@ bool is_waiting(const json::object& row) { return string_of(row, "status") == "w
 
 bool is_starting(const json::object& row) {
   if (string_of(row, "status") != "online") return false;
-  // In `get` replies `ready` is the readiness check itself (the settings follow the row under
-  // their state-file names), so `health` says it there.
   const json::value* ready = row.if_contains("ready");
   if (ready != nullptr && ready->is_bool()) return !ready->get_bool();
   return string_of(row, "health") == "starting";
@@ -138,8 +136,11 @@ std::string health_state_lines(const json::object& detail, const Style& style) {
   return out;
 }
 
-std::string health_section(const json::object& detail, const Style& style) {
+std::string health_section(const json::object& reply, const Style& style) {
   std::string out;
+  const json::value* settings = reply.if_contains("settings");
+  if (settings == nullptr || !settings->is_object()) return out;
+  const json::object& detail = settings->get_object();
   if (const json::value* ready = detail.if_contains("ready");
       ready != nullptr && ready->is_object()) {
     out += line("Readiness:", check_text(ready->get_object(), false));

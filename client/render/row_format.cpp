@@ -33,10 +33,8 @@ const std::vector<std::string_view>& row_fields() {
 }
 
 const std::vector<std::string_view>& health_row_fields() {
-  static const std::vector<std::string_view> k_fields = {
-      "ready", "health",    "health_detail", "waiting_for", "watchdog_ms",     "live",
-      "after", "restart",   "success_codes", "stop_signal", "stop_timeout_ms", "kill_mode",
-      "cron",  "max_memory"};
+  static const std::vector<std::string_view> k_fields = {"ready", "health", "health_detail",
+                                                         "waiting_for", "settings"};
   return k_fields;
 }
 

@@ -86,8 +86,11 @@ void HealthMonitor::start() {
   if (is_probe(check.kind)) attempt_ready();
 }
 
+// An adopted process was started by an earlier bgod: its NOTIFY_SOCKET names a socket that is
+// gone, so a watchdog could only expire. Liveness probes work as for any process.
 void HealthMonitor::start_adopted() {
   if (policy_.ready) ready_ = true;
+  adopted_ = true;
   start_liveness();
 }
 
@@ -121,7 +124,7 @@ void HealthMonitor::attempt_ready() {
 }
 
 void HealthMonitor::start_liveness() {
-  if (policy_.watchdog_ms) arm_watchdog();
+  if (policy_.watchdog_ms && !adopted_) arm_watchdog();
   if (!policy_.live || done_) return;
   live_failures_ = 0;
   next_try_->arm(ports_.clock.now() + milliseconds(policy_.live->interval_ms),

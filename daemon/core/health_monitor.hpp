@@ -86,7 +86,8 @@ class HealthMonitor {
   std::unique_ptr<Timer> next_try_;  // next probe attempt (readiness, then liveness)
   std::unique_ptr<Timer> watchdog_;  // WATCHDOG=1 deadline
   std::unique_ptr<ProbeRun> in_flight_;
-  bool done_ = false;  // a verdict that ends the run was given: report nothing more
+  bool done_ = false;     // a verdict that ends the run was given: report nothing more
+  bool adopted_ = false;  // started by an earlier bgod: no watchdog (its socket is gone)
 };
 
 }  // namespace bgo::daemon

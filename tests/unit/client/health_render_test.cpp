@@ -149,13 +149,13 @@ json::object configured_detail() {
       "started_at": "2025-03-01T10:15:42+00:00", "watch": null, "autostart": "always",
       "logs": {"stdout": null, "stderr": null, "watcher": null},
       "ready": false, "health": "unhealthy", "health_detail": "HTTP 503", "waiting_for": [],
-      "watchdog_ms": 30000,
+      "settings": {"watchdog_ms": 30000,
       "live": {"kind": "http", "target": "http://127.0.0.1:6380/ping", "interval_ms": 10000,
                "failures": 3, "timeout_ms": 5000},
       "after": [{"name": "db", "condition": "ready"}, {"name": "seed", "condition": "succeeded"}],
       "restart": "on-failure", "success_codes": [0, 3], "stop_signal": "SIGINT",
       "stop_timeout_ms": 90000, "kill_mode": "group", "cron": "0 4 * * *",
-      "max_memory": 536870912})js");
+      "max_memory": 536870912}})js");
 }
 
 TEST(HealthDetail, StartingGolden) {
@@ -212,7 +212,8 @@ TEST(HealthDetail, WaitingSaysForWhat) {
       "command": ["node", "api.js"], "stop_reason": "crashed", "exit_code": 1,
       "stopped_at": "2025-03-01T09:00:00+00:00", "ready": false, "health": "waiting",
       "waiting_for": ["db (ready)", "cache (started)"],
-      "after": [{"name": "db", "condition": "ready"}, {"name": "cache", "condition": "started"}]})js");
+      "settings": {"after": [{"name": "db", "condition": "ready"},
+                             {"name": "cache", "condition": "started"}]}})js");
   const std::string out = render_detail(waiting, k_normal, true);
   EXPECT_TRUE(contains(out, "  Status:  waiting\n")) << out;
   EXPECT_TRUE(contains(out, "  Last exit: code 1 (crashed) at 2025-03-01T09:00:00+00:00\n")) << out;
@@ -223,10 +224,10 @@ TEST(HealthDetail, WaitingSaysForWhat) {
 }
 
 TEST(HealthDetail, ReadinessCheckAsTheStateFileRecordsIt) {
-  // Offline (BGO_NO_AUTOSTART), a row may carry the state file's `ready`: the check itself.
+  // The settings of `get` (and of the offline detail) carry the readiness check as recorded.
   const auto with_ready = [](std::string_view check) {
     json::object d = parse_object(R"js({"name": "w", "status": "stopped", "command": ["w"]})js");
-    d["ready"] = json::parse(check);
+    d["settings"] = json::object{{"ready", json::parse(check)}};
     return render_detail(d, k_plain, false);
   };
   EXPECT_TRUE(
@@ -268,8 +269,8 @@ TEST(HealthJson, NewKeysPassThroughAfterTheOthersOnlyWhenSent) {
   EXPECT_EQ(row.at("health"), "unhealthy");
   EXPECT_EQ(row.at("health_detail"), "HTTP 503");
   EXPECT_EQ(row.at("waiting_for"), json::array{});
-  EXPECT_EQ(row.at("live"), full.at("live"));
-  EXPECT_EQ(row.at("max_memory"), 536870912);
+  EXPECT_EQ(row.at("settings").at("live"), full.at("settings").at("live"));
+  EXPECT_EQ(row.at("settings").at("max_memory"), 536870912);
   EXPECT_FALSE(row.contains("pgid"));
 
   // A bgod without issue #14 sends none of them: the row is what it was.
@@ -291,11 +292,7 @@ TEST(HealthFormat, TemplatesNameTheNewFields) {
   std::string unknown;
   EXPECT_EQ(format_row(row, "{name} {status} {health} {ready} [{waiting_for}]", unknown),
             "api waiting waiting false [db (ready)]");
-  EXPECT_EQ(
-      format_row(configured_detail(), "{success_codes}|{restart}|{cron}|{max_memory}", unknown),
-      "0, 3|on-failure|0 4 * * *|536870912");
-  EXPECT_EQ(format_row(parse_object(R"js({"name": "x"})js"), "{name} {health} {after}", unknown),
-            "x - -");
+  EXPECT_EQ(format_row(parse_object(R"js({"name": "x"})js"), "{name} {health}", unknown), "x -");
   EXPECT_FALSE(format_row(row, "{healthy}", unknown));
   EXPECT_EQ(unknown, "healthy");
 }
