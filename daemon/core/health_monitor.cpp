@@ -3,6 +3,8 @@
 
 #include <chrono>
 
+#include "common/duration.hpp"
+
 namespace bgo::daemon {
 
 namespace {
@@ -78,7 +80,7 @@ void HealthMonitor::start() {
     next_try_->cancel();
     done_ = true;
     const std::string why = "not ready after " +
-                            std::to_string(policy_.ready->timeout_ms / 1000.0).substr(0, 4) + "s" +
+                            format_duration(milliseconds(policy_.ready->timeout_ms)) +
                             (detail_.empty() ? "" : " (" + detail_ + ")");
     detail_ = why;
     if (verdicts_.unready) verdicts_.unready(why);
@@ -162,7 +164,7 @@ void HealthMonitor::arm_watchdog() {
     done_ = true;
     live_ok_ = false;
     const std::string why =
-        "no WATCHDOG=1 for " + std::to_string(*policy_.watchdog_ms) + " ms (watchdog)";
+        "no WATCHDOG=1 for " + format_duration(milliseconds(*policy_.watchdog_ms)) + " (watchdog)";
     detail_ = why;
     if (verdicts_.unhealthy) verdicts_.unhealthy(why);
   });

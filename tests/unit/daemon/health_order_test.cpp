@@ -99,7 +99,7 @@ TEST_F(HealthTest, AReadinessTimeoutStopsTheRunAndCountsAsAFastCrash) {
   EXPECT_EQ(probes.pending(), 0U);
   // Its exit goes through the watch policy as a fast crash although it ran for 3 s.
   exit_now(pid, 143);
-  EXPECT_TRUE(logs.has_line("api", "unready: not ready after 3"));
+  EXPECT_TRUE(logs.has_line("api", "unready: not ready after 3s (connection refused)"));
   EXPECT_TRUE(logs.has_line("api", "fast-crash"));
   EXPECT_EQ(events.count("restart_scheduled"), 1U);
   EXPECT_EQ(events.events.back().delay_ms, std::optional<int64_t>(2000));
@@ -113,7 +113,7 @@ TEST_F(HealthTest, AnUnwatchedProcessThatIsNeverReadyIsRecordedCrashed) {
   EXPECT_EQ(events.count("unready"), 1U);
   exit_now(pid, 143);
   EXPECT_EQ(record("once").stop_reason, std::optional<StopReason>(StopReason::crashed));
-  EXPECT_EQ(snapshot("once").health.detail.value_or("").rfind("not ready after 2", 0), 0U);
+  EXPECT_EQ(snapshot("once").health.detail.value_or("").rfind("not ready after 2s", 0), 0U);
   EXPECT_EQ(events.count("spawned"), 1U);
 }
 
