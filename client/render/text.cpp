@@ -210,13 +210,14 @@ std::string shell_word(std::string_view word) {
   return out + "'";
 }
 
-std::string recover_hint(std::string_view name) {
+std::array<std::string, 2> recover_commands(std::string_view name) {
   const std::string word = shell_word(name);
-  std::string out = "bgo logs ";
-  out += word;
-  out += " --watcher   |   bgo restart ";
-  out += word;
-  return out;
+  return {"bgo logs " + word + " --watcher", "bgo restart " + word};
+}
+
+std::string recover_hint(std::string_view name) {
+  const auto commands = recover_commands(name);
+  return commands[0] + "   |   " + commands[1];
 }
 
 }  // namespace bgo::client

@@ -2,6 +2,7 @@
 // Display-width arithmetic for terminal text: ANSI-aware width, padding, truncation, sizes.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -50,6 +51,10 @@ std::string human_size(std::uint64_t bytes);
 // (letters, digits, `@%_+=:,./-`), else in single quotes (a `'` as `'\''`), so a hint such as
 // `bgo logs 'bad name'` can be pasted as it is printed.
 std::string shell_word(std::string_view word);
+
+// The two commands that help an errored process: "bgo logs NAME --watcher" and
+// "bgo restart NAME" (NAME as shell_word() writes it).
+std::array<std::string, 2> recover_commands(std::string_view name);
 
 // The recovery hint of an errored process: "bgo logs NAME --watcher   |   bgo restart NAME".
 std::string recover_hint(std::string_view name);
