@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Display-width arithmetic for terminal text: ANSI-aware width, padding, truncation, sizes.
+// Terminal text: ANSI-aware display width, padding, truncation, filling, sizes.
 #pragma once
 
 #include <array>
@@ -43,6 +43,13 @@ std::string truncate(std::string_view s, int width);
 // last one are kept. Every line is followed by `ESC[K` (clear to its end); lines are joined by
 // '\n', with none after the last, so the cursor never moves below the frame.
 std::string fit_to_screen(std::string_view frame, std::size_t columns, std::size_t rows);
+
+// `text` filled to `width` display columns: its words (split at spaces) one space apart, the
+// first line after `first` (e.g. "  start (open)         "), later ones after `rest` (spaces,
+// or e.g. "    # " to continue a comment). A word that does not fit an empty line stays whole
+// on a line of its own. Every line ends with '\n'.
+std::string fill(std::string_view text, std::size_t width, std::string_view first,
+                 std::string_view rest);
 
 // Spec §6.6: "512B", "1.0KB", "3.4MB", ... (one decimal; KB, MB, GB, TB).
 std::string human_size(std::uint64_t bytes);
