@@ -131,15 +131,16 @@ TEST_F(DisplayTest, StatusWatchKeepsColumnsWhenAnErroredRowAppears) {
   start_ok("flaky", {"--after", "2500", "--exit", "1"},
            {"-w", "--min-uptime", "10", "--on-fast-crash", "stop"});
   const std::string session = open({"status", "-w", "--interval", "1"}, 100);
-  std::string before;
-  ASSERT_TRUE(wait_until(
-      [&] {
-        before = capture(session);
-        return contains(row_of(before, "flaky"), "online");
-      },
-      10s))
-      << before;
-  const std::string after = screen_when(session, "1 errored:");
+  // A whole frame: its last line is the footer.
+  const auto frame_where = [&](const std::function<bool(const std::string&)>& ok) {
+    return screen_where(session, [&](const std::string& screen) {
+      return contains(screen, "Ctrl-C to exit.") && ok(screen);
+    });
+  };
+  const std::string before = frame_where(
+      [](const std::string& screen) { return contains(row_of(screen, "flaky"), "online"); });
+  const std::string after =
+      frame_where([](const std::string& screen) { return contains(screen, "1 errored:"); });
   ASSERT_TRUE(contains(row_of(after, "flaky"), "errored")) << after;
   // Not one column moved, though STATUS now says how it crashed and WATCH that it errored.
   EXPECT_EQ(header_columns(after), header_columns(before)) << before << after;
@@ -154,7 +155,8 @@ TEST_F(DisplayTest, StatusWatchKeepsColumnsWhenAnErroredRowAppears) {
 
   // A longer name widens NAME: columns may move right, never left.
   start_ok("a-much-longer-process-name", {"--tick", "1000"});
-  const std::string wider = screen_when(session, "a-much-longer-process-name ");
+  const std::string wider = frame_where(
+      [](const std::string& screen) { return contains(screen, "a-much-longer-process-name "); });
   const auto was = header_columns(after);
   const auto now = header_columns(wider);
   for (size_t i = 0; i < was.size(); ++i) {
@@ -164,13 +166,8 @@ TEST_F(DisplayTest, StatusWatchKeepsColumnsWhenAnErroredRowAppears) {
   }
   // The row that went away leaves the widths as they were.
   ASSERT_EQ(bgo({"delete", "-y", "a-much-longer-process-name"}).code, 0);
-  std::string after_delete;
-  ASSERT_TRUE(wait_until(
-      [&] {
-        after_delete = capture(session);
-        return !contains(after_delete, "a-much-longer-process-name");
-      },
-      10s));
+  const std::string after_delete = frame_where(
+      [](const std::string& screen) { return !contains(screen, "a-much-longer-process-name"); });
   EXPECT_EQ(header_columns(after_delete), now) << after_delete;
   EXPECT_EQ(tmux({"send-keys", "-t", session, "C-c"}).code, 0);
 }

@@ -104,16 +104,22 @@ std::string TmuxTest::capture(const std::string& session) {
   return tmux({"capture-pane", "-p", "-J", "-S", "-", "-t", session}).out;
 }
 
-std::string TmuxTest::screen_when(const std::string& session, const std::string& done_marker) {
+std::string TmuxTest::screen_where(const std::string& session,
+                                   const std::function<bool(const std::string&)>& ok) {
   std::string text;
   EXPECT_TRUE(wait_until(
       [&] {
         text = capture(session);
-        return contains(text, done_marker);
+        return ok(text) && capture(session) == text;
       },
       10s))
       << text;
   return text;
+}
+
+std::string TmuxTest::screen_when(const std::string& session, const std::string& done_marker) {
+  return screen_where(session,
+                      [&](const std::string& text) { return contains(text, done_marker); });
 }
 
 std::string TmuxTest::screen(const std::vector<std::string>& bgo_args, int columns,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -34,7 +35,11 @@ class TmuxTest : public DaemonTest {
   // The screen of `session` and what scrolled off it, wrapped lines joined (capture-pane -J):
   // a line that did not fit the terminal comes back longer than it.
   std::string capture(const std::string& session);
-  // The screen once `done_marker` shows on it (a test failure after 10 s).
+  // The screen once `ok` holds for it and it holds still (two captures in a row are the
+  // same, so a screen caught halfway through a redraw is not taken); a test failure after 10 s.
+  std::string screen_where(const std::string& session,
+                           const std::function<bool(const std::string&)>& ok);
+  // The screen once `done_marker` shows on it.
   std::string screen_when(const std::string& session, const std::string& done_marker);
   // open() and screen_when() in one.
   std::string screen(const std::vector<std::string>& bgo_args, int columns,
