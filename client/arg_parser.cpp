@@ -562,7 +562,11 @@ std::string format_help(const CommandLine& spec, int width) {
     return out;
   };
   std::string out = format_usage(spec, width);
-  if (!spec.description.empty()) out += "\n" + spec.description + "\n";
+  if (!spec.description.empty()) {
+    // argparse fills the description to the help width, as it does every help text.
+    out += "\n";
+    for (const auto& line : wrap_text(spec.description, width)) out += line + "\n";
+  }
   if (!positional_rows.empty()) out += section("positional arguments", positional_rows);
   out += section("options", option_rows);
   return out;

@@ -79,7 +79,7 @@ int help_width();
 // argparse's usage line(s), "usage: ...\n", wrapped at `width`.
 std::string format_usage(const CommandLine& spec, int width);
 
-// argparse's help: usage, description, positional arguments, options.
+// argparse's help: usage, description (filled to `width`), positional arguments, options.
 std::string format_help(const CommandLine& spec, int width);
 
 }  // namespace bgo::client

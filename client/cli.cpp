@@ -2,6 +2,7 @@
 // run_cli(): dispatch order of spec §2.1, argument parsing, help.
 #include "client/cli.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include "client/command.hpp"
 #include "client/did_you_mean.hpp"
 #include "client/direct_mode.hpp"
+#include "client/help_text.hpp"
 #include "common/name.hpp"
 
 namespace bgo::client {
@@ -32,79 +34,6 @@ bool on_path(std::string_view program) {
     rest.remove_prefix(colon + 1);
   }
 }
-
-constexpr std::string_view k_help = R"(usage: bgo [-h] [--version] <command> [options] ...
-       bgo [-w] <name> -- <command> [args...]
-       bgo [-w] <command> [args...]
-
-A lightweight background process manager: bgod supervises, bgo talks to it.
-
-Commands:
-  start (open)         Start a process
-  stop (kill)          Stop a process
-  restart              Restart a process
-  watch                Attach a watcher to an existing running process
-  unwatch              Detach watcher from a process (keeps proc running)
-  restart-stopped      Restart stopped processes (interactive menu, --all, or by name)
-  restart-last         Restart processes ordered by most recent (interactive menu or --all)
-  status (ls, list)    Show process status
-  show (describe)      Show one process in detail (= status NAME)
-  jlist                Every process as JSON (= status --json)
-  env NAME             Print the environment NAME was started with
-  logs                 View process logs
-  follow (tail)        Follow logs (shorthand for logs -f)
-  flush                Empty the logs of one or every process
-  clean                Remove stopped processes from list
-  resurrect            Restart all processes that were running before shutdown
-  delete (rm)          Delete a process completely
-  autostart            Per-process autostart policy (set NAME POLICY, show NAME;
-                       install/uninstall/status = startup/unstartup/startup --status)
-  daemon               Control bgod itself (status, stop, start, restart)
-  startup              Start bgod at login via systemd user units (--status [--json])
-  unstartup            Remove the units again (bgod is then started on demand only)
-  help                 Show help for a command
-
-Examples:
-  bgo python3 server.py                          # Start with auto-name 'python3'
-  bgo myapp python3 server.py --port 8080        # Start with explicit name
-  bgo start myapp -- python3 server.py           # Explicit start command
-  bgo start myapp --autostart never -- python3 server.py
-  bgo open myapp -- python3 server.py            # Same as start
-  bgo myapp -- ./api-server --port 8080          # Name + command with --
-  bgo status                                     # Show all processes
-  bgo status myapp                               # Show details for myapp
-  bgo logs myapp                                 # View logs
-  bgo logs myapp -f                              # Follow logs
-  bgo follow myapp                               # Same as logs -f
-  bgo stop myapp                                 # Stop process
-  bgo kill myapp                                 # Same as stop
-  bgo stop myapp --force                         # Force kill
-  bgo restart myapp                              # Restart process
-  bgo restart-stopped                            # Interactive menu of stopped procs
-  bgo restart-stopped --all                      # Restart every stopped proc
-  bgo restart-stopped foo bar                    # Restart specific stopped procs
-  bgo restart-last                               # Menu, most recent first
-  bgo restart-last --all                         # Restart all, most recent first
-  bgo delete myapp                               # Delete process
-  bgo rm myapp                                   # Same as delete
-  bgo clean                                      # Remove all stopped processes
-  bgo resurrect                                  # Restart processes after reboot
-  bgo autostart set myapp never                  # Do not bring myapp back at daemon start
-  bgo autostart show myapp                       # Show myapp's autostart policy
-  bgo startup                                    # Start bgod (and its processes) at login
-  bgo startup --status                           # Are the systemd units installed and active?
-
-Watch mode (auto-restart on crash):
-  bgo start -w myapp -- python3 server.py        # Start with auto-restart
-  bgo -w myapp python3 server.py                 # Direct mode with watch
-  bgo watch myapp                                # Attach watcher to running proc
-  bgo watch myapp --interval 5 --min-uptime 3    # Custom watch settings
-  bgo unwatch myapp                              # Detach watcher
-  bgo logs myapp --watcher                       # View watcher events
-
-Environment: BGO_HOME (default ~/.bgo), BGO_TABLE (plain|normal|fancy), NO_COLOR,
-BGO_NO_AUTOSTART=1 (never start bgod; read-only commands then read the files).
-)";
 
 const Command* find_command(std::string_view name) {
   for (const Command& c : command_registry()) {
@@ -143,7 +72,17 @@ int usage_error(const std::string& usage, const std::string& prog, const std::st
 
 int print_help(const std::vector<std::string>& topics) {
   if (topics.empty()) {
-    std::cout << k_help;
+    std::cout << top_level_help(static_cast<std::size_t>(std::max(help_width(), 1)));
+    return 0;
+  }
+  if (topics.size() == 1 &&
+      (topics.front() == "help" || topics.front() == "-h" || topics.front() == "--help")) {
+    CommandLine spec;
+    spec.prog = "bgo help";
+    spec.description = "Show help for a command";
+    spec.options.add_options()("help,h", "show this help message and exit");
+    spec.positionals = {{"command", Positional::Arity::optional, "the command to explain"}};
+    std::cout << format_help(spec, help_width());
     return 0;
   }
   const Command* c = find_command(topics.front());

@@ -28,6 +28,7 @@ class Context {
   const Style& err() const { return err_; }
   bool stdout_tty() const { return stdout_tty_; }
   bool stdin_tty() const { return stdin_tty_; }
+  bool stderr_tty() const { return stderr_tty_; }
 
   // The connection to bgod, started on first use. nullptr when no daemon answers and
   // auto-start is off (then read-only commands fall back to the files).
@@ -50,7 +51,7 @@ class Context {
  private:
   Paths paths_;
   Style out_, err_;
-  bool stdout_tty_ = false, stdin_tty_ = false;
+  bool stdout_tty_ = false, stdin_tty_ = false, stderr_tty_ = false;
   bool autostart_ = true;
   bool tried_ = false;
   std::optional<Connection> conn_;

@@ -33,6 +33,7 @@ Context::Context(Paths paths, bool autostart)
       err_{Level::normal, color_for(2)},
       stdout_tty_(::isatty(1) == 1),
       stdin_tty_(::isatty(0) == 1),
+      stderr_tty_(::isatty(2) == 1),
       autostart_(autostart) {}
 
 Connection* Context::connection() {
@@ -66,7 +67,7 @@ std::optional<json::value> Context::call(std::string_view method, json::value pa
   const json::value* name = params.is_object() ? params.get_object().if_contains("name") : nullptr;
   const std::string target =
       name != nullptr && name->is_string() ? std::string(name->get_string()) : std::string();
-  auto r = c->call(method, std::move(params));
+  auto r = c->call(method, params);
   if (!r) {
     fail(red_x() + " " + r.error().message);
     if (r.error().code == Errc::no_such_process && !target.empty()) suggest_names(*this, target);

@@ -77,8 +77,7 @@ std::optional<std::string> Connection::read_line(std::optional<std::chrono::mill
   }
 }
 
-Result<json::value> Connection::call(std::string_view method, const json::value& params,
-                                     std::chrono::milliseconds timeout) {
+Result<int64_t> Connection::send(std::string_view method, const json::value& params) {
   const int64_t id = next_id_++;
   const std::string line = proto::request_line(id, method, params);
   std::string_view rest = line;
@@ -90,15 +89,20 @@ Result<json::value> Connection::call(std::string_view method, const json::value&
     }
     rest.remove_prefix(static_cast<size_t>(n));
   }
+  return id;
+}
+
+std::optional<Result<json::value>> Connection::reply(int64_t id,
+                                                     std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     bool closed = false;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return make_error(Errc::io_error, "bgod did not answer in time");
+    if (left.count() <= 0) return std::nullopt;
     auto text = read_line(left, closed);
     if (closed) return make_error(Errc::io_error, "bgod closed the connection");
-    if (!text) continue;
+    if (!text) return std::nullopt;
     proto::Reply reply = proto::parse_reply(*text);
     if (reply.is_notification) {
       notifications_.push_back(std::move(reply));
@@ -110,6 +114,19 @@ Result<json::value> Connection::call(std::string_view method, const json::value&
     }
     if (reply.ok) return std::move(reply.result);
     return proto::from_rpc_error(reply.error);
+  }
+}
+
+Result<json::value> Connection::call(std::string_view method, const json::value& params,
+                                     std::chrono::milliseconds timeout) {
+  const auto id = send(method, params);
+  if (!id) return id.error();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return make_error(Errc::io_error, "bgod did not answer in time");
+    if (auto r = reply(*id, left)) return std::move(*r);
   }
 }
 

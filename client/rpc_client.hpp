@@ -31,6 +31,12 @@ class Connection {
   Result<boost::json::value> call(std::string_view method, const boost::json::value& params,
                                   std::chrono::milliseconds timeout = std::chrono::minutes(10));
 
+  // call() in two halves, for a caller that shows something while it waits: send() writes the
+  // request and returns its id; reply() waits at most `timeout` for that id's reply and gives
+  // nullopt when it has not come yet (call it again), or when a signal interrupted the wait.
+  Result<int64_t> send(std::string_view method, const boost::json::value& params);
+  std::optional<Result<boost::json::value>> reply(int64_t id, std::chrono::milliseconds timeout);
+
   // The next notification, waiting at most `timeout` (nullopt on timeout). Sets `closed` when
   // the daemon hung up.
   std::optional<proto::Reply> next_notification(std::optional<std::chrono::milliseconds> timeout,

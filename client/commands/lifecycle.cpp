@@ -9,6 +9,7 @@
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
 #include "client/commands/env_vars.hpp"
+#include "client/commands/exit_wait.hpp"
 #include "client/commands/start_flags.hpp"
 #include "client/commands/targets.hpp"
 #include "client/reply_view.hpp"
@@ -180,13 +181,25 @@ int cmd_stop(Context& ctx, const std::vector<std::string>& tokens) {
   if (!args) return 0;
   const auto targets = resolve_targets(ctx, args->positionals);
   if (!targets) return 1;
+  if (targets->empty()) return 0;
+  Connection* conn = ctx.require_connection();
+  if (conn == nullptr) return 1;
+  std::optional<std::chrono::milliseconds> timeout;
+  if (args->has("timeout")) {
+    timeout =
+        std::chrono::milliseconds(static_cast<int64_t>(args->vm["timeout"].as<double>() * 1000));
+  }
+  const auto grace = stop_grace(ctx, *conn, args->has("force"), timeout);
   return for_each_target(*targets, [&](const std::string& name) {
     json::object p{{"name", name}, {"force", args->has("force")}};
-    if (args->has("timeout"))
-      p["timeout_ms"] = static_cast<int64_t>(args->vm["timeout"].as<double>() * 1000);
+    if (timeout) p["timeout_ms"] = timeout->count();
     if (args->has("with-dependents")) p["with_dependents"] = true;
-    auto r = ctx.call("stop", p);
-    if (!r) return 1;
+    auto r = call_awaiting_exit(ctx, *conn, "stop", p, name, grace);
+    if (!r) {
+      ctx.fail(ctx.red_x() + " " + r.error().message);
+      if (r.error().code == Errc::no_such_process) suggest_names(ctx, name);
+      return 1;
+    }
     const ReplyView o2("stop", *r);
     if (const auto* deps = o2.object().if_contains("dependents"); deps && deps->is_array()) {
       for (const auto& d : deps->as_array()) {
@@ -219,6 +232,7 @@ int cmd_restart(Context& ctx, const std::vector<std::string>& tokens) {
   if (!targets) return 1;
   Connection* conn = ctx.require_connection();
   if (conn == nullptr) return 1;
+  const auto grace = targets->empty() ? std::nullopt : stop_grace(ctx, *conn, false, std::nullopt);
   return for_each_target(*targets, [&](const std::string& name) {
     json::array env;
     for (auto& e : client_env()) env.emplace_back(e);
@@ -226,7 +240,7 @@ int cmd_restart(Context& ctx, const std::vector<std::string>& tokens) {
         {"name", name}, {"reset_counters", args->has("reset-counters")}, {"env", std::move(env)}};
     // bgod replaces the recorded environment with `env` only when asked (pm2's --update-env).
     if (args->has("update-env")) params["update_env"] = true;
-    auto r = conn->call("restart", std::move(params));
+    auto r = call_awaiting_exit(ctx, *conn, "restart", params, name, grace);
     if (!r) {
       if (r.error().was_running.value_or(false)) ctx.say("🛑 Stopping '" + name + "'...");
       print_start_error(ctx, r.error(), name);
@@ -273,7 +287,16 @@ int delete_one(Context& ctx, const Args& args, const std::string& name) {
     }
   }
   const bool keep = args.has("keep-logs");
-  if (!ctx.call("delete", json::object{{"name", name}, {"keep_logs", keep}})) return 1;
+  Connection* conn = ctx.require_connection();
+  if (conn == nullptr) return 1;
+  auto r =
+      call_awaiting_exit(ctx, *conn, "delete", json::object{{"name", name}, {"keep_logs", keep}},
+                         name, stop_grace(ctx, *conn, false, std::nullopt));
+  if (!r) {
+    ctx.fail(ctx.red_x() + " " + r.error().message);
+    if (r.error().code == Errc::no_such_process) suggest_names(ctx, name);
+    return 1;
+  }
   ctx.say("🗑️  Deleted '" + name + "'" + (keep ? " (logs kept)" : ""));
   return 0;
 }

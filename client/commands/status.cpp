@@ -107,6 +107,10 @@ int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
   Connection* conn = ctx.connection();
   // Redraw at once when a process changes state, and every interval for CPU and uptime.
   if (conn != nullptr) (void)conn->call("subscribe", json::object{});
+  // One plan carried from frame to frame: columns never narrow while the session lasts.
+  ColumnPlan columns_shown;
+  TableOptions table = screen_table();
+  table.session = &columns_shown;
   bool first = true;
   while (!guard.interrupted()) {
     auto listing = fetch(ctx);
@@ -115,7 +119,7 @@ int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
     const int columns = terminal_columns();
     std::string frame = listing->rows.empty()
                             ? render_empty_registry(true)
-                            : render_table(listing->rows, style, columns, listing->daemon);
+                            : render_table(listing->rows, style, columns, listing->daemon, table);
     frame += paint(style, Color::gray,
                    "\nRefreshing every " + std::to_string(every) + "s. Ctrl-C to exit.") +
              "\n";
@@ -293,7 +297,8 @@ int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
     return 0;
   }
   const Style style = resolve_style(level, process_env(), ctx.stdout_tty());
-  std::cout << render_table(listing->rows, style, terminal_columns(), listing->daemon)
+  std::cout << render_table(listing->rows, style, terminal_columns(), listing->daemon,
+                            screen_table())
             << std::flush;
   return 0;
 }

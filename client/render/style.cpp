@@ -162,9 +162,18 @@ std::string_view to_string(Color color) {
 
 std::string paint(const Style& style, Color color, std::string_view text) {
   if (!style.color) return std::string{text};
-  std::string out = "\x1b[" + std::to_string(sgr_code(color)) + "m";
-  out += text;
-  out += "\x1b[0m";
+  const std::string on = "\x1b[" + std::to_string(sgr_code(color)) + "m";
+  if (text.find('\n') == std::string_view::npos) return on + std::string{text} + "\x1b[0m";
+  // Each line is coloured on its own, so the reset always comes before a newline: a line read
+  // alone (a pager, a redrawn screen, a terminal that scrolls) never starts inside a colour.
+  std::string out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t newline = std::min(text.find('\n', start), text.size());
+    if (newline > start) out += on + std::string{text.substr(start, newline - start)} + "\x1b[0m";
+    if (newline < text.size()) out += '\n';
+    start = newline + 1;
+  }
   return out;
 }
 

@@ -43,7 +43,9 @@ enum class Color { red, green, yellow, blue, gray, bold };
 
 std::string_view to_string(Color color);
 
-// `ESC[<n>m` + `text` + `ESC[0m` when `style.color`, else `text` unchanged.
+// `ESC[<n>m` + `text` + `ESC[0m` when `style.color`, else `text` unchanged. A `text` of several
+// lines is painted line by line (`ESC[<n>m` + line + `ESC[0m`, empty lines left bare), so no
+// colour is open across a newline.
 std::string paint(const Style& style, Color color, std::string_view text);
 
 // The glyphs the status table, WATCH cell and detail view draw with. Every level has the same

@@ -19,33 +19,38 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::size_t k_columns = 8;  // NAME .. COMMAND
-constexpr std::size_t k_command = k_columns - 1;
-constexpr std::size_t k_separators = k_columns - 1;  // one space between cells
-constexpr std::size_t k_fancy_border = 4;            // "┃ " and " ┃"
-constexpr std::size_t k_min_command = 20;
-constexpr std::size_t k_min_command_narrow = 5;  // two characters and "..."
-// Which fixed columns give up their spare width first on a narrow terminal.
-constexpr std::array<std::size_t, 6> k_shrink_order = {5, 6, 2, 3, 4, 0};
+constexpr std::size_t k_columns = k_table_columns;  // NAME .. COMMAND
+constexpr std::size_t k_command = k_command_column;
+constexpr std::size_t k_fancy_border = 4;  // "┃ " and " ┃"
 constexpr std::array<std::string_view, k_columns> k_headers = {
     "NAME", "STATUS", "PID", "CPU", "MEM", "UPTIME", "WATCH", "COMMAND"};
 // Minimum widths of NAME, STATUS, PID, CPU, MEM, UPTIME, WATCH (spec §6.3).
 constexpr std::array<std::size_t, k_command> k_min_widths = {12, 0, 8, 6, 6, 12, 12};
+// The longest way a crash usually ends ("SIGKILL", "SIGSEGV"; exit codes have at most 3
+// digits): room kept for it in the STATUS column while watching.
+constexpr std::string_view k_typical_exit = "SIGKILL";
+constexpr std::string_view k_hint_indent = "     ";  // the errored footer's recovery hint
 
 std::string str_or(const json::object& o, std::string_view key, std::string_view fallback) {
   const json::value* v = o.if_contains(key);
   return v ? python_str(*v) : std::string{fallback};
 }
 
-std::string join_command(const json::object& row) {
+std::string join_command(const json::object& row, CommandText text) {
   const json::value* command = row.if_contains("command");
   if (command == nullptr || !command->is_array()) return {};
   std::string out;
   bool first = true;
   for (const auto& arg : command->get_array()) {
+    std::string word = python_str(arg);
+    if (first && text == CommandText::program) {
+      // The path of an interpreter shim or a venv says less than the program's name.
+      const std::size_t slash = word.find_last_of('/');
+      if (slash != std::string::npos && slash + 1 < word.size()) word.erase(0, slash + 1);
+    }
     if (!first) out += ' ';
     first = false;
-    out += python_str(arg);
+    out += word;
   }
   return out;
 }
@@ -66,7 +71,8 @@ struct RowCells {
   bool waiting = false;  // waiting for its dependencies (issue #14)
 };
 
-RowCells make_cells(const json::object& row, const Style& style, bool daemon_running) {
+RowCells make_cells(const json::object& row, const Style& style, bool daemon_running,
+                    CommandText command) {
   const Glyphs& g = glyphs(style.level);
   RowCells out;
   const json::value* status = row.if_contains("status");
@@ -74,7 +80,7 @@ RowCells make_cells(const json::object& row, const Style& style, bool daemon_run
   out.cells[0] = str_or(row, "name", "");
   const json::value* watch = row.if_contains("watch");
   out.cells[6] = watch_cell(watch ? *watch : json::value{}, style, daemon_running);
-  out.cells[7] = join_command(row);
+  out.cells[7] = join_command(row, command);
   out.starting = out.online && is_starting(row);
   if (out.online) {
     out.cells[1] = out.starting ? paint(style, Color::yellow, g.starting)
@@ -102,17 +108,51 @@ RowCells make_cells(const json::object& row, const Style& style, bool daemon_run
   return out;
 }
 
-std::string join_line(const std::array<std::string, k_columns>& cells,
-                      const std::array<std::size_t, k_columns>& widths, bool pad_command) {
+// The shown cells of a row, each padded (and, when wider, cut) to its column, one space apart.
+std::string join_line(const std::array<std::string, k_columns>& cells, const ColumnPlan& plan,
+                      bool pad_command) {
   std::string line;
   for (std::size_t i = 0; i < k_columns; ++i) {
-    if (i > 0) line += ' ';
-    line += (i < k_command || pad_command) ? pad_right(cells[i], widths[i]) : cells[i];
+    if (i < k_command && !plan.shown(i)) continue;
+    const std::size_t width = plan.widths[i];
+    const std::string cell =
+        visible_width(cells[i]) > width ? truncate(cells[i], static_cast<int>(width)) : cells[i];
+    line += (i < k_command || pad_command) ? pad_right(cell, width) : cell;
+    if (i < k_command) line += ' ';
   }
   return line;
 }
 
-std::string errored_footer(const std::vector<const json::object*>& errored, const Style& style) {
+// Column widths asked for by `cells`; `watching` reserves room for a crash and an error.
+ColumnDemand demand_of(const std::vector<RowCells>& cells, const Style& style, bool watching) {
+  const Glyphs& g = glyphs(style.level);
+  ColumnDemand demand;
+  demand.frame = style.level == Level::fancy ? k_fancy_border : 0;
+  for (std::size_t i = 0; i < k_command; ++i) {
+    // STATUS is sized by both status glyphs, whichever rows are present.
+    std::size_t widest = visible_width(k_headers[i]);
+    if (i == 1) widest = std::max({widest, visible_width(g.online), visible_width(g.stopped)});
+    bool blank = i > 1;  // NAME and STATUS always say something
+    for (const auto& row : cells) {
+      widest = std::max(widest, visible_width(row.cells[i]));
+      blank = blank && (row.cells[i] == "-" || row.cells[i] == g.watch_none);
+    }
+    demand.content[i] = widest;
+    demand.preferred[i] = k_min_widths[i];
+    demand.blank[i] = blank;
+  }
+  for (const auto& row : cells) {
+    demand.command = std::max(demand.command, visible_width(row.cells[k_command]));
+  }
+  if (watching) {
+    demand.reserved[1] = visible_width(g.crashed) + 1 + k_typical_exit.size() + 1;
+    demand.reserved[6] = visible_width(g.errored) + std::string_view{" errored"}.size() + 1;
+  }
+  return demand;
+}
+
+std::string errored_footer(const std::vector<const json::object*>& errored, const Style& style,
+                           std::size_t columns) {
   const Glyphs& g = glyphs(style.level);
   std::string out = "\n";
   out += paint(style, Color::red,
@@ -127,8 +167,15 @@ std::string errored_footer(const std::vector<const json::object*>& errored, cons
     out += g.dash;
     out += " ";
     out += str_or(watch, "error_reason", "unknown");
-    out += "\n     ";
-    out += paint(style, Color::gray, recover_hint(name));
+    const std::string hint = recover_hint(name);
+    if (k_hint_indent.size() + visible_width(hint) <= columns) {
+      out += "\n" + std::string{k_hint_indent} + paint(style, Color::gray, hint);
+    } else {
+      // Two commands that do not fit side by side go one under the other.
+      for (const auto& command : recover_commands(name)) {
+        out += "\n" + std::string{k_hint_indent} + paint(style, Color::gray, command);
+      }
+    }
     out += "\n";
   }
   return out;
@@ -158,8 +205,12 @@ std::string watch_cell(const json::value& watch, const Style& style, bool daemon
   return paint(style, Color::green, std::string{g.watching} + " " + str_or(block, "restarts", "0"));
 }
 
+TableOptions screen_table() {
+  return TableOptions{.command = CommandText::program, .spare = SpareWidth::command};
+}
+
 std::string render_table(const std::vector<json::object>& rows, const Style& style, int columns,
-                         bool daemon_running) {
+                         bool daemon_running, const TableOptions& options) {
   const Glyphs& g = glyphs(style.level);
   const bool fancy = style.level == Level::fancy;
 
@@ -173,48 +224,28 @@ std::string render_table(const std::vector<json::object>& rows, const Style& sty
 
   std::vector<RowCells> cells;
   cells.reserve(sorted.size());
-  for (const auto* row : sorted) cells.push_back(make_cells(*row, style, daemon_running));
+  for (const auto* row : sorted) {
+    cells.push_back(make_cells(*row, style, daemon_running, options.command));
+  }
 
-  // Every fixed column fits its header and its widest cell plus one space of air; STATUS is
-  // sized by both status glyphs, whichever rows are present. The original's minimum widths
-  // apply while the terminal has room for them.
-  std::array<std::size_t, k_columns> widths{};
-  std::array<std::size_t, k_command> fit{};
-  for (std::size_t i = 0; i < k_command; ++i) {
-    std::size_t widest = visible_width(k_headers[i]);
-    if (i == 1) widest = std::max({widest, visible_width(g.online), visible_width(g.stopped)});
-    for (const auto& row : cells) widest = std::max(widest, visible_width(row.cells[i]));
-    fit[i] = widest + 1;
-    widths[i] = std::max(k_min_widths[i], fit[i]);
-  }
-  const auto total = static_cast<std::size_t>(std::max(columns, 0));
-  const auto overhead = [&] {
-    std::size_t sum = k_separators + (fancy ? k_fancy_border : 0);
-    for (std::size_t i = 0; i < k_command; ++i) sum += widths[i];
-    return sum;
-  };
-  // A narrow terminal (80 columns) takes the slack out of the fixed columns before the command
-  // column drops below 20, so no line wraps; only then does the command shrink, to 10 at least.
-  std::size_t need = overhead() + k_min_command > total ? overhead() + k_min_command - total : 0;
-  for (std::size_t i : k_shrink_order) {
-    const std::size_t take = std::min(need, widths[i] - fit[i]);
-    widths[i] -= take;
-    need -= take;
-  }
-  widths[k_command] = std::max(k_min_command_narrow, total > overhead() ? total - overhead() : 0);
-  const std::size_t row_width = overhead() - (fancy ? k_fancy_border : 0) + widths[k_command];
+  const ColumnPlan plan = plan_columns(demand_of(cells, style, options.session != nullptr), columns,
+                                       options.spare, options.session);
+  if (options.session != nullptr) *options.session = plan;
+  const std::size_t row_width = plan.row_width();
 
   std::array<std::string, k_columns> header;
   for (std::size_t i = 0; i < k_columns; ++i) {
-    header[i] = paint(style, Color::bold, pad_right(k_headers[i], widths[i]));
+    header[i] =
+        paint(style, Color::bold,
+              pad_right(truncate(k_headers[i], static_cast<int>(plan.widths[i])), plan.widths[i]));
   }
 
   std::vector<std::string> lines;
-  lines.push_back(join_line(header, widths, true));
+  lines.push_back(join_line(header, plan, true));
   for (auto& row : cells) {
-    row.cells[k_command] = truncate(row.cells[k_command], static_cast<int>(widths[k_command]));
+    row.cells[k_command] = truncate(row.cells[k_command], static_cast<int>(plan.widths[k_command]));
     if (!row.online) row.cells[k_command] = paint(style, Color::gray, row.cells[k_command]);
-    lines.push_back(join_line(row.cells, widths, fancy));
+    lines.push_back(join_line(row.cells, plan, fancy));
   }
 
   std::string out;
@@ -264,7 +295,9 @@ std::string render_table(const std::vector<json::object>& rows, const Style& sty
     const json::value* flag = watch->get_object().if_contains("errored");
     if (flag != nullptr && python_truthy(*flag)) errored.push_back(row);
   }
-  if (!errored.empty()) out += errored_footer(errored, style);
+  if (!errored.empty()) {
+    out += errored_footer(errored, style, static_cast<std::size_t>(std::max(columns, 0)));
+  }
   return out;
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Display-width arithmetic for terminal text: ANSI-aware width, padding, truncation, sizes.
+// Terminal text: ANSI-aware display width, padding, truncation, filling, sizes.
 #include "client/render/text.hpp"
 
 #include <algorithm>
@@ -181,6 +181,36 @@ std::string fit_to_screen(std::string_view frame, std::size_t columns, std::size
   return out;
 }
 
+std::string fill(std::string_view text, std::size_t width, std::string_view first,
+                 std::string_view rest) {
+  std::string out{first};
+  std::size_t used = visible_width(first);
+  bool empty_line = true;  // nothing but the prefix yet
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    pos = text.find_first_not_of(' ', pos);
+    if (pos == std::string_view::npos) break;
+    const std::size_t end = std::min(text.find(' ', pos), text.size());
+    const std::string_view word = text.substr(pos, end - pos);
+    pos = end;
+    const std::size_t word_width = visible_width(word);
+    if (!empty_line && used + 1 + word_width > width) {
+      out += '\n';
+      out += rest;
+      used = visible_width(rest);
+      empty_line = true;
+    }
+    if (!empty_line) {
+      out += ' ';
+      ++used;
+    }
+    out += word;
+    used += word_width;
+    empty_line = false;
+  }
+  return out + "\n";
+}
+
 std::string human_size(std::uint64_t bytes) {
   if (bytes < 1024) return std::to_string(bytes) + "B";
   double value = static_cast<double>(bytes) / 1024.0;
@@ -210,13 +240,14 @@ std::string shell_word(std::string_view word) {
   return out + "'";
 }
 
-std::string recover_hint(std::string_view name) {
+std::array<std::string, 2> recover_commands(std::string_view name) {
   const std::string word = shell_word(name);
-  std::string out = "bgo logs ";
-  out += word;
-  out += " --watcher   |   bgo restart ";
-  out += word;
-  return out;
+  return {"bgo logs " + word + " --watcher", "bgo restart " + word};
+}
+
+std::string recover_hint(std::string_view name) {
+  const auto commands = recover_commands(name);
+  return commands[0] + "   |   " + commands[1];
 }
 
 }  // namespace bgo::client

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Display-width arithmetic for terminal text: ANSI-aware width, padding, truncation, sizes.
+// Terminal text: ANSI-aware display width, padding, truncation, filling, sizes.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -43,6 +44,13 @@ std::string truncate(std::string_view s, int width);
 // '\n', with none after the last, so the cursor never moves below the frame.
 std::string fit_to_screen(std::string_view frame, std::size_t columns, std::size_t rows);
 
+// `text` filled to `width` display columns: its words (split at spaces) one space apart, the
+// first line after `first` (e.g. "  start (open)         "), later ones after `rest` (spaces,
+// or e.g. "    # " to continue a comment). A word that does not fit an empty line stays whole
+// on a line of its own. Every line ends with '\n'.
+std::string fill(std::string_view text, std::size_t width, std::string_view first,
+                 std::string_view rest);
+
 // Spec §6.6: "512B", "1.0KB", "3.4MB", ... (one decimal; KB, MB, GB, TB).
 std::string human_size(std::uint64_t bytes);
 
@@ -50,6 +58,10 @@ std::string human_size(std::uint64_t bytes);
 // (letters, digits, `@%_+=:,./-`), else in single quotes (a `'` as `'\''`), so a hint such as
 // `bgo logs 'bad name'` can be pasted as it is printed.
 std::string shell_word(std::string_view word);
+
+// The two commands that help an errored process: "bgo logs NAME --watcher" and
+// "bgo restart NAME" (NAME as shell_word() writes it).
+std::array<std::string, 2> recover_commands(std::string_view name);
 
 // The recovery hint of an errored process: "bgo logs NAME --watcher   |   bgo restart NAME".
 std::string recover_hint(std::string_view name);

@@ -39,7 +39,8 @@ void register_admin(Dispatcher& d, Services& s) {
         {"home", s.paths.home().string()},
         {"processes", s.supervisor.size()},
         {"online", s.supervisor.online_count()},
-        {"connections", s.events.connections()}});
+        {"connections", s.events.connections()},
+        {"stop_timeout_ms", s.stop_timeout.count()}});
   });
   d.add("daemon.stop", [&s](Call& c, const Respond& respond) {
     const bool keep = param_bool(c.params, "keep_children");

@@ -206,5 +206,17 @@ TEST(ArgParserFormat, HelpSections) {
   EXPECT_NE(help.find("  -n LINES, --lines LINES"), std::string::npos) << help;
 }
 
+TEST(ArgParserFormat, HelpFillsTheDescriptionToTheWidth) {
+  CommandLine spec = logs_spec();
+  spec.description =
+      "Start bgod at login and on demand through systemd user units (bgod.service, "
+      "bgod.socket); see docs/startup.md.";
+  const std::string help = format_help(spec, 58);
+  EXPECT_NE(help.find("\n\nStart bgod at login and on demand through systemd user\nunits "
+                      "(bgod.service, bgod.socket); see docs/startup.md.\n"),
+            std::string::npos)
+      << help;
+}
+
 }  // namespace
 }  // namespace bgo::client

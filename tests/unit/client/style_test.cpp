@@ -94,6 +94,16 @@ TEST(Paint, WrapsOnlyWhenColourIsOn) {
   EXPECT_EQ(paint(off, Color::red, "x"), "x");
 }
 
+TEST(Paint, ColoursEachLineSoNoResetFollowsANewline) {
+  const Style on{.level = Level::normal, .color = true};
+  EXPECT_EQ(paint(on, Color::gray, "\nRefreshing every 2s."),
+            "\n\x1b[90mRefreshing every 2s.\x1b[0m");
+  EXPECT_EQ(paint(on, Color::red, "a\nb\n"), "\x1b[31ma\x1b[0m\n\x1b[31mb\x1b[0m\n");
+  EXPECT_EQ(paint(on, Color::red, "a\n\nb"), "\x1b[31ma\x1b[0m\n\n\x1b[31mb\x1b[0m");
+  EXPECT_EQ(paint(on, Color::red, ""), "\x1b[31m\x1b[0m");
+  EXPECT_EQ(paint(Style{}, Color::red, "a\nb"), "a\nb");
+}
+
 std::vector<std::string_view> all_glyphs(const Glyphs& g) {
   return {g.hline,   g.vline,    g.cross,   g.tl,           g.tr,         g.bl,
           g.br,      g.tdown,    g.tup,     g.tleft,        g.tright,     g.online,

@@ -118,5 +118,18 @@ TEST(FitToScreen, KeepsTheLastLineWhenTooTall) {
   EXPECT_EQ(fit_to_screen("1\n2\n", 80, 0), "1\x1b[K\n2\x1b[K");
 }
 
+TEST(Fill, WrapsWordsAtTheWidthWithTheContinuationPrefix) {
+  EXPECT_EQ(fill("one two three four", 14, "  ", "    "), "  one two\n    three four\n");
+  EXPECT_EQ(fill("a comment that wraps", 12, "x # ", "  # "),
+            "x # a\n  # comment\n  # that\n  # wraps\n");
+  EXPECT_EQ(fill("", 10, "term", ""), "term\n");
+  // A word wider than a line stays whole; runs of spaces collapse.
+  EXPECT_EQ(fill("short averyveryverylongword  end", 10, "", ""),
+            "short\naveryveryverylongword\nend\n");
+  // Display columns, not bytes.
+  EXPECT_EQ(fill("\u540d\u524d \u540d\u524d", 9, "", ""), "\u540d\u524d \u540d\u524d\n");
+  EXPECT_EQ(fill("\u540d\u524d \u540d\u524d", 8, "", ""), "\u540d\u524d\n\u540d\u524d\n");
+}
+
 }  // namespace
 }  // namespace bgo::client
