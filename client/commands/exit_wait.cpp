@@ -33,10 +33,20 @@ void erase_line() { std::cerr << "\r\x1b[K" << std::flush; }
 }  // namespace
 
 std::optional<milliseconds> stop_grace(Context& ctx, Connection& conn, bool force,
-                                       std::optional<milliseconds> timeout) {
+                                       std::optional<milliseconds> timeout,
+                                       const std::string& name) {
   if (force) return milliseconds(0);
   if (timeout) return std::max(*timeout, milliseconds(0));
   if (!ctx.stderr_tty()) return std::nullopt;
+  if (auto got = conn.call("get", json::object{{"name", name}}); got && got->is_object()) {
+    const json::value* settings = got->get_object().if_contains("settings");
+    const json::value* own = settings != nullptr && settings->is_object()
+                                 ? settings->get_object().if_contains("stop_timeout_ms")
+                                 : nullptr;
+    if (own != nullptr && own->is_int64()) {
+      return milliseconds(std::max<int64_t>(own->get_int64(), 0));
+    }
+  }
   auto r = conn.call("daemon.status", json::object{});
   if (!r || !r->is_object()) return std::nullopt;
   const json::value* ms = r->get_object().if_contains("stop_timeout_ms");

@@ -13,12 +13,14 @@
 
 namespace bgo::client {
 
-// How long bgod waits between SIGTERM and SIGKILL when it stops a process: zero with `force`,
-// `timeout` when given, else bgod's own stop timeout (its `--stop-timeout`, which daemon.status
-// reports). nullopt when bgod does not say (an older bgod) or asking it failed. Asks bgod only
-// when stderr is a terminal: nobody else sees the countdown.
+// How long bgod waits between the stop signal and SIGKILL when it stops `name`: zero with
+// `force`, `timeout` when given, else the process's own `--stop-timeout` (`get` says it in
+// `settings.stop_timeout_ms`), else bgod's (its `--stop-timeout`, which daemon.status reports).
+// nullopt when bgod does not say (an older bgod) or asking it failed. Asks bgod only when
+// stderr is a terminal: nobody else sees the countdown.
 std::optional<std::chrono::milliseconds> stop_grace(
-    Context& ctx, Connection& conn, bool force, std::optional<std::chrono::milliseconds> timeout);
+    Context& ctx, Connection& conn, bool force, std::optional<std::chrono::milliseconds> timeout,
+    const std::string& name);
 
 // The waiting line: "waiting for NAME to exit (SIGKILL in Ns)…" while `left` (rounded up to
 // whole seconds) is positive, "(SIGKILL sent)" after, and without the parenthesis when there is

@@ -189,8 +189,8 @@ int cmd_stop(Context& ctx, const std::vector<std::string>& tokens) {
     timeout =
         std::chrono::milliseconds(static_cast<int64_t>(args->vm["timeout"].as<double>() * 1000));
   }
-  const auto grace = stop_grace(ctx, *conn, args->has("force"), timeout);
   return for_each_target(*targets, [&](const std::string& name) {
+    const auto grace = stop_grace(ctx, *conn, args->has("force"), timeout, name);
     json::object p{{"name", name}, {"force", args->has("force")}};
     if (timeout) p["timeout_ms"] = timeout->count();
     if (args->has("with-dependents")) p["with_dependents"] = true;
@@ -232,8 +232,8 @@ int cmd_restart(Context& ctx, const std::vector<std::string>& tokens) {
   if (!targets) return 1;
   Connection* conn = ctx.require_connection();
   if (conn == nullptr) return 1;
-  const auto grace = targets->empty() ? std::nullopt : stop_grace(ctx, *conn, false, std::nullopt);
   return for_each_target(*targets, [&](const std::string& name) {
+    const auto grace = stop_grace(ctx, *conn, false, std::nullopt, name);
     json::array env;
     for (auto& e : client_env()) env.emplace_back(e);
     json::object params{
@@ -291,7 +291,7 @@ int delete_one(Context& ctx, const Args& args, const std::string& name) {
   if (conn == nullptr) return 1;
   auto r =
       call_awaiting_exit(ctx, *conn, "delete", json::object{{"name", name}, {"keep_logs", keep}},
-                         name, stop_grace(ctx, *conn, false, std::nullopt));
+                         name, stop_grace(ctx, *conn, false, std::nullopt, name));
   if (!r) {
     ctx.fail(ctx.red_x() + " " + r.error().message);
     if (r.error().code == Errc::no_such_process) suggest_names(ctx, name);
