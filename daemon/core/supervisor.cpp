@@ -435,6 +435,23 @@ void Supervisor::on_exit(pid_t pid, const ExitStatus& status) {
   }
 }
 
+void Supervisor::on_group_empty(pid_t pgid) {
+  // A lingering child keeps its leader's pid (its group number) until its exit is finished.
+  if (auto it = by_pid_.find(pgid); it != by_pid_.end()) it->second->on_group_member_reaped();
+}
+
+void Supervisor::on_memory_exceeded(pid_t pid) {
+  const auto it = by_pid_.find(pid);
+  if (it == by_pid_.end()) return;
+  const Child& child = *it->second;
+  ports_.logs.watcher_line(child.name(), "memory limit reached (--max-memory)");
+  ProcessEvent event;
+  event.kind = EventKind::memory_exceeded;
+  event.name = child.name();
+  event.pid = pid;
+  ports_.events.on_process_event(event);
+}
+
 void Supervisor::on_output_closed(pid_t pid) {
   if (auto it = by_pid_.find(pid); it != by_pid_.end()) it->second->on_output_closed();
 }

@@ -137,6 +137,12 @@ class Supervisor final : private ChildHost {
   // of its children's groups, reparented to it as their subreaper).
   void on_exit(pid_t pid, const ExitStatus& status);
   void on_output_closed(pid_t pid);
+  // The cgroup of the contained child whose process group (leader pid) is `pgid` has no
+  // process left: a stop lingering on it ends. May come before the leader's on_exit.
+  void on_group_empty(pid_t pgid);
+  // The contained child led by `pid` reached its memory_max (event memory_exceeded).
+  // TODO(#14): restart it, as docs/health.md says; for now the event and a watcher-log line.
+  void on_memory_exceeded(pid_t pid);
 
  private:
   // ChildHost
