@@ -21,6 +21,9 @@ ExecStart=@BGOD@ --foreground
 # SIGTERM goes to bgod alone: it stops its children itself (SIGTERM, then SIGKILL after its
 # 5 s --stop-timeout) and records them for the next start; systemd kills only what is left.
 KillMode=mixed
+# bgod may create cgroups below its own: one per child, so a stop reaches every process a
+# child forked, even one that left its process group (docs/health.md, "Containment").
+Delegate=yes
 TimeoutStopSec=30
 Restart=on-failure
 RestartSec=2

@@ -167,6 +167,27 @@ UsageText usage_text(pid_t pid) {
   return out;
 }
 
+UsageText tree_usage_text(pid_t leader, uint64_t cpu_usec, uint64_t memory_bytes) {
+  UsageText out = usage_text(leader);
+  if (out.uptime == "-") return out;
+  const auto st = read_proc_stat(leader);
+  if (!st) return UsageText{};
+  const double elapsed = uptime_seconds() - static_cast<double>(st->start_ticks) /
+                                                static_cast<double>(ticks_per_second());
+  char buf[32];
+  (void)std::snprintf(buf, sizeof buf, "%.1f",
+                      elapsed > 0 ? 100.0 * (static_cast<double>(cpu_usec) / 1e6) / elapsed : 0.0);
+  out.cpu = buf;
+  if (const uint64_t total = mem_total_kib(); total > 0) {
+    (void)std::snprintf(
+        buf, sizeof buf, "%.1f",
+        100.0 * (static_cast<double>(memory_bytes) / 1024.0) / static_cast<double>(total));
+    out.mem = buf;
+  }
+  out.rss_bytes = memory_bytes;
+  return out;
+}
+
 std::string lstart_from_ticks(uint64_t start_ticks) {
   // Exactly as procps computes `ps -o lstart`: boot time (whole seconds, /proc/stat "btime")
   // plus the start ticks divided in integers. Deriving it from /proc/uptime instead can land

@@ -29,6 +29,11 @@ bool is_alive(pid_t pid, std::optional<uint64_t> start_ticks = std::nullopt);
 // %mem = rss / MemTotal, etime = [[dd-]hh:]mm:ss. Each is "-" when unknown.
 UsageText usage_text(pid_t pid);
 
+// The same columns for a whole process tree led by `leader` (a cgroup): %cpu from `cpu_usec`
+// (all of the tree's CPU time) over the leader's elapsed time, %mem and `rss_bytes` from
+// `memory_bytes`, the uptime the leader's. All "-" once the leader is gone.
+UsageText tree_usage_text(pid_t leader, uint64_t cpu_usec, uint64_t memory_bytes);
+
 // /proc/<pid>/cmdline split at its NULs (at most 256 KiB read); empty when unknown.
 std::vector<std::string> read_cmdline(pid_t pid);
 

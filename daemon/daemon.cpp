@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <sys/prctl.h>
@@ -17,6 +18,7 @@
 #include "common/paths.hpp"
 #include "daemon/core/supervisor.hpp"
 #include "daemon/os/asio_timer.hpp"
+#include "daemon/os/cgroup_tree.hpp"
 #include "daemon/os/daemon_lock.hpp"
 #include "daemon/os/log_reader.hpp"
 #include "daemon/os/log_sink.hpp"
@@ -53,7 +55,7 @@ void raise_fd_limit() {
 class Daemon {
  public:
   Daemon(const DaemonConfig& config, Paths paths, DaemonLock& lock, int listen_fd,
-         Notifier notifier)
+         Notifier notifier, CgroupTree::Detected cgroups)
       : config_(config),
         paths_(std::move(paths)),
         lock_(lock),
@@ -61,8 +63,10 @@ class Daemon {
         notifier_(std::move(notifier)),
         timers_(io_),
         logs_(io_, paths_, [this](pid_t pid) { supervisor_.on_output_closed(pid); }),
-        processes_(io_, logs_,
-                   [this](pid_t pid, const ExitStatus& s) { supervisor_.on_exit(pid, s); }),
+        containment_reason_(std::move(cgroups.reason)),
+        processes_(
+            io_, logs_, [this](pid_t pid, const ExitStatus& s) { supervisor_.on_exit(pid, s); },
+            std::move(cgroups.tree)),
         store_(paths_),
         log_reader_(paths_),
         probes_(io_),
@@ -73,7 +77,11 @@ class Daemon {
         supervisor_(processes_, store_, logs_, timers_, clock_, hub_, settings(config)),
         // Exec probes are bgod's children too: their exits end there, not in the supervisor.
         reaper_([this](pid_t pid, const ExitStatus& s) {
-          if (!probes_.on_exit(pid, s)) supervisor_.on_exit(pid, s);
+          if (probes_.on_exit(pid, s)) return;
+          // First: a leader's empty cgroup goes now (group_alive then falls back to its process
+          // group, empty as well), and a restart in on_exit may reuse the number.
+          processes_.on_reaped(pid);
+          supervisor_.on_exit(pid, s);
         }),
         signals_(io_, {[this] { reaper_.on_sigchld(); }, [this] { logs_.reopen_all(); },
                        [this] { shutdown(false); }}) {
@@ -91,6 +99,8 @@ class Daemon {
         });
     logs_.set_reserve(config.log_reserve);
     supervisor_.set_health_ports(&probes_, &notify_);
+    processes_.set_tree_listeners([this](pid_t leader) { supervisor_.on_group_empty(leader); },
+                                  [this](pid_t leader) { supervisor_.on_memory_exceeded(leader); });
   }
 
   int run() {
@@ -105,7 +115,8 @@ class Daemon {
                       [this](bool keep) { shutdown(keep); },
                       clock_.now(),
                       config_.stop_timeout,
-                      config_.default_logs};
+                      config_.default_logs,
+                      containment_status()};
     register_handlers(dispatcher_, services);
     server_ = std::make_unique<ControlServer>(io_, lock_, paths_, dispatcher_, hub_, listen_fd_);
     lock_.write_pid_file();
@@ -136,6 +147,15 @@ class Daemon {
     return s;
   }
 
+  ContainmentStatus containment_status() const {
+    ContainmentStatus status;
+    status.mode = processes_.containment();
+    status.cgroup = processes_.cgroup_folder();
+    status.memory_controller = processes_.memory_controller();
+    status.reason = containment_reason_;
+    return status;
+  }
+
   void shutdown(bool keep_children) {
     if (stopping_) return;
     stopping_ = true;
@@ -163,6 +183,7 @@ class Daemon {
   AsioTimerFactory timers_;
   EventHub hub_;
   LogSink logs_;
+  std::string containment_reason_;  // why children are not in cgroups (empty when they are)
   PosixProcess processes_;
   StateStore store_;
   LogReader log_reader_;
@@ -201,7 +222,17 @@ int run_daemon(const DaemonConfig& config) {
   spdlog::set_pattern("[%Y-%m-%dT%H:%M:%S.%e%z] [%l] %v");
   spdlog::info("bgod {} starting (pid {}, home {})", BGO_VERSION, ::getpid(),
                paths->home().string());
-  Daemon daemon(config, *paths, *lock, listen_fd, std::move(notifier));
+  // Before anything is spawned (the pipe keeper included): a delegated cgroup gets bgod moved
+  // into its leaf first.
+  const char* setting = std::getenv("BGO_CGROUP");
+  auto cgroups = CgroupTree::detect(paths->home().string(), setting ? setting : "");
+  if (cgroups.tree) {
+    spdlog::info("containment: cgroup {} (memory controller: {})", cgroups.tree->folder(),
+                 cgroups.tree->memory() ? "yes" : "no");
+  } else {
+    spdlog::info("containment: process groups ({})", cgroups.reason);
+  }
+  Daemon daemon(config, *paths, *lock, listen_fd, std::move(notifier), std::move(cgroups));
   return daemon.run();
 }
 

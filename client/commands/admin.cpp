@@ -37,6 +37,16 @@ std::string format_uptime(int64_t s) {
   return buf;
 }
 
+// "cgroup /sys/fs/cgroup/…/bgo-0-… (memory controller: no)", "process group (BGO_CGROUP=off)".
+std::string containment_line(const std::string& mode, const ReplyView& status) {
+  if (mode == "cgroup") {
+    return "cgroup " + status.opt_str("cgroup").value_or("?") +
+           " (memory controller: " + (status.boolean("memory_controller") ? "yes" : "no") + ")";
+  }
+  const auto reason = status.opt_str("containment_reason");
+  return "process group" + (reason && !reason->empty() ? " (" + *reason + ")" : std::string());
+}
+
 }  // namespace
 
 namespace {
@@ -114,6 +124,9 @@ int stop_or_status(Context& ctx, const std::string& action, bool keep_children, 
   ctx.say("  Socket:    " + sv.str("socket"));
   ctx.say("  Processes: " + json::serialize(sv.at("processes")) + " (" +
           json::serialize(sv.at("online")) + " online)");
+  if (const auto mode = sv.opt_str("containment")) {  // absent from a bgod before 0.6
+    ctx.say("  Containment: " + containment_line(*mode, sv));
+  }
   return 0;
 }
 

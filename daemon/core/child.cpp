@@ -273,6 +273,8 @@ void Child::escalate() {
     ports_.processes.signal_group(pid_, SIGKILL);
   } else if (phase_ == Phase::lingering && ports_.processes.group_alive(pgid_)) {
     ports_.processes.signal_group(pgid_, SIGKILL);
+  } else if (phase_ == Phase::lingering) {
+    return leave_lingering();  // emptied without a word reaching us: nothing left to wait for
   } else {
     return;
   }

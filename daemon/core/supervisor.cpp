@@ -488,6 +488,11 @@ void Supervisor::on_exit(pid_t pid, const ExitStatus& status) {
   }
 }
 
+void Supervisor::on_group_empty(pid_t pgid) {
+  // A lingering child keeps its leader's pid (its group number) until its exit is finished.
+  if (auto it = by_pid_.find(pgid); it != by_pid_.end()) it->second->on_group_member_reaped();
+}
+
 void Supervisor::on_output_closed(pid_t pid) {
   if (auto it = by_pid_.find(pid); it != by_pid_.end()) it->second->on_output_closed();
 }
@@ -524,13 +529,6 @@ void Supervisor::run_wanted_restarts() {
       continue;
     }
     restart(name, RestartParams{}, [](const Result<RestartOutcome>&) {});
-  }
-}
-
-// Each lingering child checks its own group (the pid names only which one became empty).
-void Supervisor::on_group_empty(pid_t /*pgid*/) {
-  for (const auto& name : std::set<std::string>(lingering_)) {
-    if (Child* c = find(name)) c->on_group_member_reaped();
   }
 }
 

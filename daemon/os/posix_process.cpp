@@ -7,7 +7,6 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -17,9 +16,10 @@
 #include <spdlog/spdlog.h>
 
 #include "common/process_identity.hpp"
-#include "common/spawn_attr.hpp"
 #include "common/unique_fd.hpp"
+#include "daemon/os/cgroup_children.hpp"
 #include "daemon/os/log_sink.hpp"
+#include "daemon/os/spawn_child.hpp"
 
 namespace bgo::daemon {
 
@@ -67,10 +67,38 @@ struct PosixProcess::Watched {
   boost::asio::posix::stream_descriptor descriptor;  // the pidfd: readable once it exits
 };
 
-PosixProcess::PosixProcess(boost::asio::io_context& io, LogSink& logs, ExitFn on_adopted_exit)
-    : io_(io), logs_(logs), on_adopted_exit_(std::move(on_adopted_exit)) {}
+PosixProcess::PosixProcess(boost::asio::io_context& io, LogSink& logs, ExitFn on_adopted_exit,
+                           std::unique_ptr<CgroupTree> cgroups)
+    : io_(io), logs_(logs), on_adopted_exit_(std::move(on_adopted_exit)) {
+  if (cgroups) cgroups_ = std::make_unique<CgroupChildren>(io, std::move(cgroups));
+}
 
 PosixProcess::~PosixProcess() = default;
+
+void PosixProcess::set_tree_listeners(PidFn on_tree_empty, PidFn on_memory_exceeded) {
+  if (cgroups_) cgroups_->set_listeners(std::move(on_tree_empty), std::move(on_memory_exceeded));
+}
+
+void PosixProcess::on_reaped(pid_t pid) {
+  if (cgroups_) cgroups_->on_leader_gone(pid);
+}
+
+std::string PosixProcess::cgroup_folder() const {
+  return cgroups_ ? cgroups_->tree().folder() : std::string();
+}
+
+bool PosixProcess::memory_controller() const { return cgroups_ && cgroups_->tree().memory(); }
+
+Containment PosixProcess::containment() const {
+  return cgroups_ ? Containment::cgroup : Containment::process_group;
+}
+
+UsageText PosixProcess::usage(pid_t pid) {
+  if (cgroups_) {
+    if (auto tree = cgroups_->usage(pid)) return *tree;
+  }
+  return usage_text(pid);
+}
 
 Result<std::vector<std::string>> PosixProcess::resolve(const std::vector<std::string>& command,
                                                        const std::vector<std::string>& env,
@@ -101,7 +129,29 @@ Result<std::vector<std::string>> PosixProcess::resolve(const std::vector<std::st
   return spawn_error(SpawnFailure::not_found, "Command not found: " + program);
 }
 
+// --max-memory is a cgroup limit and nothing else: no polling stands in for it.
+std::optional<Error> PosixProcess::refuse_memory_limit(const SpawnRequest& request) const {
+  if (!request.memory_max) return std::nullopt;
+  const char* mode = nullptr;
+  if (!cgroups_) {
+    mode = "process-group mode";
+  } else if (!request.contain) {
+    mode = "cgroup mode, but this process is not contained";
+  } else if (!cgroups_->tree().memory()) {
+    mode = "cgroup mode without the memory controller";
+  } else {
+    return std::nullopt;
+  }
+  Error e = make_error(Errc::invalid_params,
+                       "--max-memory needs cgroup containment with the memory controller "
+                       "(bgod runs in " +
+                           std::string(mode) + ")");
+  e.param = "max_memory";
+  return e;
+}
+
 Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
+  if (auto refused = refuse_memory_limit(request)) return *refused;
   // A log file bgod may not write (a symlink, someone else's file) refuses the start: running
   // the process with its output thrown away would hide both the output and the tampering.
   if (auto r = logs_.prepare(request.name); !r) {
@@ -112,44 +162,32 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   if (!out) return spawn_error(SpawnFailure::other, "Failed to start: " + out.error().message);
   auto err = make_pipe();
   if (!err) return spawn_error(SpawnFailure::other, "Failed to start: " + err.error().message);
-
-  // argv and envp are built before spawning: nothing allocates between fork and exec.
-  std::vector<char*> argv, envp;
-  for (const auto& a : request.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  for (const auto& e : request.env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out->write.get(), 1);
-  posix_spawn_file_actions_adddup2(&actions, err->write.get(), 2);
-  posix_spawn_file_actions_addchdir_np(&actions, request.cwd.c_str());
-  // Belt and braces: every bgod descriptor is O_CLOEXEC, but a library's may not be.
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-
-  // SIG_IGN survives exec (bgod ignores SIGPIPE): reset every signal to its default.
-  const CleanSpawnAttr attr;
-
-  pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, argv[0], &actions, attr.get(), argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    const std::string& program = request.argv.front();
-    if (rc == ENOENT) return spawn_error(SpawnFailure::not_found, "Command not found: " + program);
-    if (rc == EACCES || rc == EPERM || rc == EISDIR) {
-      return spawn_error(SpawnFailure::permission, "Permission denied: " + program);
-    }
-    return spawn_error(SpawnFailure::other, "Failed to start: " + std::string(std::strerror(rc)));
-  }
+  const ExecPlan plan{request.argv, request.env, request.cwd, out->write.get(), err->write.get()};
+  auto pid = request.contain && cgroups_ ? spawn_contained(request, plan) : spawn_in_session(plan);
+  if (!pid) return pid.error();
   out->write.reset();
   err->write.reset();
   keeper_.keep({out->read.get(), err->read.get()});
-  Spawned spawned{pid, 0};
-  if (auto st = read_proc_stat(pid)) spawned.start_ticks = st->start_ticks;
-  logs_.attach(request.name, pid, std::move(out->read), std::move(err->read), request.logs);
+  Spawned spawned{*pid, 0};
+  if (auto st = read_proc_stat(*pid)) spawned.start_ticks = st->start_ticks;
+  logs_.attach(request.name, *pid, std::move(out->read), std::move(err->read), request.logs);
   return spawned;
+}
+
+Result<pid_t> PosixProcess::spawn_contained(const SpawnRequest& request, const ExecPlan& plan) {
+  auto leaf = cgroups_->prepare(request.name, request.memory_max);
+  if (!leaf) return spawn_error(SpawnFailure::other, "Failed to start: " + leaf.error().message);
+  const uint64_t cpu_base = leaf->cpu_usec().value_or(0);  // a reused cgroup counts on
+  auto dir = leaf->open();
+  auto pid = dir ? spawn_into_cgroup(plan, dir->get())
+                 : Result<pid_t>(
+                       spawn_error(SpawnFailure::other, "Failed to start: " + dir.error().message));
+  if (!pid) {
+    cgroups_->discard(*leaf);
+    return pid;
+  }
+  cgroups_->track(*pid, request.name, std::move(*leaf), request.memory_max.has_value(), cpu_base);
+  return pid;
 }
 
 std::optional<uint64_t> PosixProcess::identify(const ProcessRecord& record) {
@@ -157,11 +195,16 @@ std::optional<uint64_t> PosixProcess::identify(const ProcessRecord& record) {
 }
 
 bool PosixProcess::group_alive(pid_t pgid) {
+  if (cgroups_) {
+    if (auto populated = cgroups_->populated(pgid)) return *populated;
+  }
   return pgid > 1 && (::kill(-pgid, 0) == 0 || errno == EPERM);
 }
 
 void PosixProcess::signal_group(pid_t pid, int sig) {
   if (pid <= 1) return;
+  // A contained child: every process of its cgroup, wherever it moved in the process tree.
+  if (cgroups_ && cgroups_->signal(pid, sig)) return;
   if (auto it = adopted_.find(pid); it != adopted_.end()) {
     // Not our child: the pidfd proves the leader is still the process we adopted.
     if (pidfd_send_signal(it->second->descriptor.native_handle(), sig) != 0) return;
@@ -185,8 +228,11 @@ bool PosixProcess::adopt(pid_t pid, uint64_t start_ticks, const std::string& nam
                                    if (ec == boost::asio::error::operation_aborted) return;
                                    adopted_.erase(pid);
                                    on_adopted_exit_(pid, ExitStatus::unknown());
+                                   if (cgroups_) cgroups_->on_leader_gone(pid);
                                  });
   adopted_[pid] = std::move(watched);
+  // Started by an earlier bgod of this home in one of our cgroups: contained again.
+  if (cgroups_) (void)cgroups_->adopt(pid, name);
   UniqueFd out = reopen_pipe(pid, 1);
   UniqueFd err = reopen_pipe(pid, 2);
   if (out || err) {

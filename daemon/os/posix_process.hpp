@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// ProcessPort on Linux: posix_spawn into a new session, pidfd watching for adopted processes.
+// ProcessPort on Linux: spawn into a new session (and a cgroup of its own when bgod has them),
+// pidfd watching for adopted processes.
 #pragma once
 
 #include <functional>
@@ -18,12 +19,29 @@ class io_context;
 namespace bgo::daemon {
 
 class LogSink;
+class CgroupChildren;
+struct ExecPlan;
+class CgroupTree;
 
 class PosixProcess final : public ProcessPort {
  public:
   using ExitFn = std::function<void(pid_t, const ExitStatus&)>;
-  PosixProcess(boost::asio::io_context& io, LogSink& logs, ExitFn on_adopted_exit);
+  using PidFn = std::function<void(pid_t leader_pid)>;
+  // `cgroups`: bgod's cgroup subtree (CgroupTree::detect), or null for process groups only.
+  PosixProcess(boost::asio::io_context& io, LogSink& logs, ExitFn on_adopted_exit,
+               std::unique_ptr<CgroupTree> cgroups = nullptr);
   ~PosixProcess() override;
+
+  // Contained children only (containment() is cgroup): `on_tree_empty` when the cgroup of the
+  // child led by `leader_pid` has no process left (before or after the leader's reap);
+  // `on_memory_exceeded` when it reached its SpawnRequest::memory_max. Both run on the loop.
+  void set_tree_listeners(PidFn on_tree_empty, PidFn on_memory_exceeded);
+  // The Reaper reaped `pid`: a contained leader's cgroup is removed once it is empty.
+  void on_reaped(pid_t pid);
+  // The folder holding the children's cgroups (empty in process-group mode), and whether
+  // they get the memory controller (--max-memory).
+  std::string cgroup_folder() const;
+  bool memory_controller() const;
 
   Result<std::vector<std::string>> resolve(const std::vector<std::string>& command,
                                            const std::vector<std::string>& env,
@@ -32,17 +50,21 @@ class PosixProcess final : public ProcessPort {
   void signal_group(pid_t pid, int sig) override;
   bool adopt(pid_t pid, uint64_t start_ticks, const std::string& name,
              const LogOptions& logs) override;
-  UsageText usage(pid_t pid) override { return usage_text(pid); }
+  UsageText usage(pid_t pid) override;
   std::string lstart(uint64_t start_ticks) override { return lstart_from_ticks(start_ticks); }
   std::optional<uint64_t> identify(const ProcessRecord& record) override;
   bool group_alive(pid_t pgid) override;
+  Containment containment() const override;
 
  private:
   struct Watched;
+  std::optional<Error> refuse_memory_limit(const SpawnRequest& request) const;
+  Result<pid_t> spawn_contained(const SpawnRequest& request, const ExecPlan& plan);
   boost::asio::io_context& io_;
   LogSink& logs_;
   ExitFn on_adopted_exit_;
   std::map<pid_t, std::unique_ptr<Watched>> adopted_;
+  std::unique_ptr<CgroupChildren> cgroups_;  // null: process groups only
   PipeKeeper keeper_;  // holds every child's pipes too, in case bgod dies before the child
 };
 

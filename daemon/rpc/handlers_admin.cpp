@@ -17,7 +17,18 @@ namespace bgo::daemon {
 
 namespace json = boost::json;
 
-namespace {}  // namespace
+namespace {
+
+// daemon.status' containment keys (docs/protocol.md).
+void add_containment(json::object& out, const ContainmentStatus& c) {
+  const bool cgroup = c.mode == Containment::cgroup;
+  out["containment"] = cgroup ? "cgroup" : "process-group";
+  out["cgroup"] = cgroup ? json::value(c.cgroup) : json::value(nullptr);
+  out["memory_controller"] = cgroup && c.memory_controller;
+  out["containment_reason"] = cgroup ? json::value(nullptr) : json::value(c.reason);
+}
+
+}  // namespace
 
 void register_admin(Dispatcher& d, Services& s) {
   d.add("hello", [&d](Call&, const Respond& respond) {
@@ -30,7 +41,7 @@ void register_admin(Dispatcher& d, Services& s) {
   });
   d.add("daemon.status", [&s](Call&, const Respond& respond) {
     const auto up = s.clock.now() - s.started_at;
-    respond(json::object{
+    json::object out{
         {"pid", ::getpid()},
         {"version", BGO_VERSION},
         {"protocol", proto::k_protocol_version},
@@ -40,7 +51,9 @@ void register_admin(Dispatcher& d, Services& s) {
         {"processes", s.supervisor.size()},
         {"online", s.supervisor.online_count()},
         {"connections", s.events.connections()},
-        {"stop_timeout_ms", s.stop_timeout.count()}});
+        {"stop_timeout_ms", s.stop_timeout.count()}};
+    add_containment(out, s.containment);
+    respond(std::move(out));
   });
   d.add("daemon.stop", [&s](Call& c, const Respond& respond) {
     const bool keep = param_bool(c.params, "keep_children");

@@ -9,6 +9,7 @@
 #include "common/clock.hpp"
 #include "common/paths.hpp"
 #include "common/process_record.hpp"
+#include "daemon/core/ports.hpp"
 
 namespace bgo::daemon {
 
@@ -16,6 +17,14 @@ class Supervisor;
 class LogReadPort;
 class Dispatcher;
 class EventHub;
+
+// How children are held together, for daemon.status (docs/health.md, "Containment").
+struct ContainmentStatus {
+  Containment mode = Containment::process_group;
+  std::string cgroup;              // cgroup mode: the folder holding the children's cgroups
+  bool memory_controller = false;  // cgroup mode: --max-memory is possible
+  std::string reason;              // process-group mode: why there are no cgroups
+};
 
 struct Services {
   Supervisor& supervisor;
@@ -28,6 +37,7 @@ struct Services {
   Clock::time_point started_at;
   std::chrono::milliseconds stop_timeout;
   LogOptions default_logs;  // what `start` builds on when it is given some log options
+  ContainmentStatus containment;
 };
 
 // Fills the method table (docs/protocol.md lists every method).

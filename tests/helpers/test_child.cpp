@@ -6,6 +6,8 @@
 //   --cwd            print "cwd=<dir>" to stdout
 //   --grandchild     fork a child that sleeps forever in the same process group, print its pid
 //                    as "grandchild=<pid>"
+//   --escape         double-fork a process into a session of its own (a daemon leaving the
+//                    process group), print its pid as "escaped=<pid>"; it sleeps forever
 //   --ignore-term    ignore SIGTERM
 //   --after MS       wait MS milliseconds before exiting (default: forever)
 //   --exit N         exit code (default 0) once --after has elapsed
@@ -91,6 +93,28 @@ int main(int argc, char** argv) {
         for (;;) pause();
       }
       std::printf("grandchild=%d\n", static_cast<int>(pid));
+      flush(stdout);
+    } else if (a == "--escape") {
+      int pipe_fds[2];
+      if (pipe(pipe_fds) != 0) return 3;
+      const pid_t middle = fork();
+      if (middle == 0) {
+        (void)setsid();
+        const pid_t daemon = fork();
+        if (daemon == 0) {
+          (void)close(pipe_fds[0]);
+          (void)close(pipe_fds[1]);
+          for (;;) pause();
+        }
+        (void)!write(pipe_fds[1], &daemon, sizeof daemon);
+        _exit(0);
+      }
+      pid_t escaped = 0;
+      (void)!read(pipe_fds[0], &escaped, sizeof escaped);
+      (void)close(pipe_fds[0]);
+      (void)close(pipe_fds[1]);
+      (void)waitpid(middle, nullptr, 0);
+      std::printf("escaped=%d\n", static_cast<int>(escaped));
       flush(stdout);
     } else if (a == "--print-times") {
       print_times = true;

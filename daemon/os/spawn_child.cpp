@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+// spawn_in_session (posix_spawn) and spawn_into_cgroup (clone3).
+#include "daemon/os/spawn_child.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/sched.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/spawn_attr.hpp"
+#include "common/unique_fd.hpp"
+
+namespace bgo::daemon {
+
+namespace {
+
+Error spawn_error(SpawnFailure why, std::string message) {
+  Error e = make_error(Errc::spawn_failed, std::move(message));
+  e.spawn = why;
+  return e;
+}
+
+// The classification both spawners share, for an errno of exec (or of posix_spawn).
+Error exec_error(int err, const std::string& program) {
+  if (err == ENOENT) return spawn_error(SpawnFailure::not_found, "Command not found: " + program);
+  if (err == EACCES || err == EPERM || err == EISDIR) {
+    return spawn_error(SpawnFailure::permission, "Permission denied: " + program);
+  }
+  return spawn_error(SpawnFailure::other, "Failed to start: " + std::string(std::strerror(err)));
+}
+
+// Pointers into `strings` with a terminating null, as execve wants them.
+std::vector<char*> c_array(const std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  out.reserve(strings.size() + 1);
+  for (const auto& s : strings) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+// What a clone3 child that could not exec writes to its parent before it exits.
+struct ChildFailure {
+  enum Stage : int { setup, chdir, exec } stage = setup;
+  int error = 0;
+};
+
+// dup2 that also works when `fd` already is `target` (then only its close-on-exec goes).
+int move_fd(int fd, int target) {
+  if (fd != target) return ::dup2(fd, target);
+  return ::fcntl(fd, F_SETFD, 0);
+}
+
+// The child side of spawn_into_cgroup(), between clone3 and execve. It is a copy of bgod with
+// all signals blocked: only async-signal-safe calls, no allocation, and it never returns.
+[[noreturn]] void run_child(char* const* argv, char* const* envp, const char* cwd, int devnull,
+                            int out, int err, int report) {
+  const auto fail = [report](ChildFailure::Stage stage) {
+    const ChildFailure failure{stage, errno};
+    (void)!::write(report, &failure, sizeof failure);
+    ::_exit(127);
+  };
+  // SIG_IGN survives exec (bgod ignores SIGPIPE), and a handler of bgod's must not run here:
+  // every signal back to its default while they are all still blocked.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) (void)::sigaction(sig, &dfl, nullptr);
+  if (::setsid() < 0) fail(ChildFailure::setup);
+  if (move_fd(devnull, 0) < 0 || move_fd(out, 1) < 0 || move_fd(err, 2) < 0) {
+    fail(ChildFailure::setup);
+  }
+  if (::chdir(cwd) != 0) fail(ChildFailure::chdir);
+  // Belt and braces, as posix_spawn's closefrom: a library's descriptor may lack O_CLOEXEC.
+  // Marked, not closed, so `report` stays open until execve succeeds.
+  (void)::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+  sigset_t none;
+  sigemptyset(&none);
+  (void)::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execve(argv[0], argv, envp);
+  fail(ChildFailure::exec);
+  ::_exit(127);  // not reached: fail() exits
+}
+
+}  // namespace
+
+Result<pid_t> spawn_in_session(const ExecPlan& plan) {
+  // argv and envp are built before spawning: nothing allocates between fork and exec.
+  std::vector<char*> argv = c_array(plan.argv);
+  std::vector<char*> envp = c_array(plan.env);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, plan.stdout_fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, plan.stderr_fd, 2);
+  posix_spawn_file_actions_addchdir_np(&actions, plan.cwd.c_str());
+  // Belt and braces: every bgod descriptor is O_CLOEXEC, but a library's may not be.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+
+  // SIG_IGN survives exec (bgod ignores SIGPIPE): reset every signal to its default.
+  const CleanSpawnAttr attr;
+
+  pid_t pid = 0;
+  const int rc = ::posix_spawn(&pid, argv[0], &actions, attr.get(), argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return exec_error(rc, plan.argv.front());
+  return pid;
+}
+
+Result<pid_t> spawn_into_cgroup(const ExecPlan& plan, int cgroup_fd) {
+  auto report = make_pipe();
+  if (!report)
+    return spawn_error(SpawnFailure::other, "Failed to start: " + report.error().message);
+  auto devnull = open_fd("/dev/null", O_RDONLY);
+  if (!devnull) {
+    return spawn_error(SpawnFailure::other, "Failed to start: " + devnull.error().message);
+  }
+  std::vector<char*> argv = c_array(plan.argv);
+  std::vector<char*> envp = c_array(plan.env);
+
+  // Blocked across the fork, so that no handler of bgod's runs in the child before it has reset
+  // them; the parent takes its pending signals once the mask is restored.
+  sigset_t all, old;
+  sigfillset(&all);
+  (void)::sigprocmask(SIG_SETMASK, &all, &old);
+  clone_args args{};
+  args.flags = CLONE_INTO_CGROUP | CLONE_VFORK;  // VFORK: back here once it has exec'd or died
+  args.exit_signal = SIGCHLD;
+  args.cgroup = static_cast<uint64_t>(cgroup_fd);
+  const long pid = ::syscall(SYS_clone3, &args, sizeof args);
+  if (pid == 0) {
+    run_child(argv.data(), envp.data(), plan.cwd.c_str(), devnull->get(), plan.stdout_fd,
+              plan.stderr_fd, report->write.get());
+  }
+  const int clone_errno = errno;
+  (void)::sigprocmask(SIG_SETMASK, &old, nullptr);
+  report->write.reset();
+  if (pid < 0) {
+    return spawn_error(SpawnFailure::other,
+                       "Failed to start: clone3: " + std::string(std::strerror(clone_errno)));
+  }
+  ChildFailure failure;
+  if (::read(report->read.get(), &failure, sizeof failure) != sizeof failure) {
+    return static_cast<pid_t>(pid);  // end of file: the pipe closed on a successful exec
+  }
+  // As glibc's posix_spawn does: the child that never ran the program is reaped here, so no
+  // exit reaches the supervisor for a start that did not happen. It is exiting already.
+  (void)::waitpid(static_cast<pid_t>(pid), nullptr, 0);
+  if (failure.stage == ChildFailure::exec) return exec_error(failure.error, plan.argv.front());
+  if (failure.stage == ChildFailure::chdir) {
+    return spawn_error(SpawnFailure::bad_cwd, "Working directory not usable: " + plan.cwd + ": " +
+                                                  std::strerror(failure.error));
+  }
+  return spawn_error(SpawnFailure::other,
+                     "Failed to start: " + std::string(std::strerror(failure.error)));
+}
+
+bool clone_into_cgroup_supported() {
+  // A kernel with clone3 refuses a zero-sized argument with EINVAL before doing anything.
+  return ::syscall(SYS_clone3, nullptr, 0) < 0 && errno != ENOSYS;
+}
+
+}  // namespace bgo::daemon

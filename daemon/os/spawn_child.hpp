@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// Starting one child program: in a new session with its output on given pipes, optionally
+// inside a cgroup from its first instruction (clone3 with CLONE_INTO_CGROUP).
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+#include "common/errors.hpp"
+
+namespace bgo::daemon {
+
+// What to run. Everything is built before the fork: nothing allocates in the child.
+struct ExecPlan {
+  std::vector<std::string> argv;  // argv[0] resolved (a path)
+  std::vector<std::string> env;   // the complete "K=V" list
+  std::string cwd;
+  int stdout_fd = -1;  // become the child's 1 and 2; stdin is /dev/null
+  int stderr_fd = -1;
+};
+
+// Starts `plan` as leader of a new session with every signal at its default and none blocked
+// (posix_spawn). Returns once the program runs. Errors: spawn_failed with SpawnFailure
+// not_found ("Command not found: x"), permission ("Permission denied: x") or other.
+Result<pid_t> spawn_in_session(const ExecPlan& plan);
+
+// The same, but the child is created inside the cgroup whose directory `cgroup_fd` is open
+// (clone3 with CLONE_INTO_CGROUP | CLONE_VFORK): it never runs an instruction elsewhere, so
+// nothing it forks can escape. A working directory that cannot be entered is bad_cwd.
+Result<pid_t> spawn_into_cgroup(const ExecPlan& plan, int cgroup_fd);
+
+// False when clone3() is missing or refused (Linux < 5.3, or a seccomp filter that answers
+// ENOSYS, as some container runtimes do).
+bool clone_into_cgroup_supported();
+
+}  // namespace bgo::daemon
