@@ -53,7 +53,9 @@ std::optional<RecordStatus> parse_record_status(std::string_view text) {
 }
 
 std::optional<StopReason> parse_stop_reason(std::string_view text) {
-  return parse_in(std::array{StopReason::user, StopReason::crashed, StopReason::daemon, StopReason::exited}, text);
+  return parse_in(
+      std::array{StopReason::user, StopReason::crashed, StopReason::daemon, StopReason::exited},
+      text);
 }
 
 std::optional<AutostartPolicy> parse_autostart_policy(std::string_view text) {
