@@ -62,6 +62,8 @@ Commands:
   daemon               Control bgod itself (status, stop, start, restart)
   startup              Start bgod at login via systemd user units (--status [--json])
   unstartup            Remove the units again (bgod is then started on demand only)
+  import FORMAT FILE   Convert a Procfile, pm2 ecosystem, supervisord or process-compose
+                       file into a bgo.yaml (-o FILE; what has no equivalent goes to stderr)
   help                 Show help for a command
 
 Examples:

@@ -4,7 +4,7 @@ set -euo pipefail
 # clang-format and clang-tidy (14) and the Clang build are checks test.sh runs; ccache keeps its
 # two builds fast when CI reuses this machine; tmux drives the terminal-width tests.
 packages=(cmake make g++ clang clang-format clang-tidy ccache libboost1.81-dev libboost-json1.81-dev
-          libboost-program-options1.81-dev libspdlog-dev libgtest-dev python3 tmux)
+          libboost-program-options1.81-dev libspdlog-dev libyaml-cpp-dev libgtest-dev python3 tmux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
