@@ -31,16 +31,16 @@ struct NotImported {
 };
 
 struct ProcessSpec {
-  std::string name;                  // after instance expansion: "api:0", "api:1"
-  std::vector<std::string> command;  // argv; a string in the file is split (common/words.hpp)
-  std::string cwd;                   // absolute
+  std::string name;                        // after instance expansion: "api:0", "api:1"
+  std::vector<std::string> command;        // argv; a string in the file is split (common/words.hpp)
+  std::string cwd;                         // absolute
   std::map<std::string, std::string> env;  // env files, then env, project level then process
   // Watching (the watch block of `bgo start -w`); `policy.restart` may imply it.
   bool watch = false;
-  std::optional<int64_t> interval;      // seconds
-  std::optional<int64_t> min_uptime;    // seconds
+  std::optional<int64_t> interval;    // seconds
+  std::optional<int64_t> min_uptime;  // seconds
   std::optional<std::string> on_fast_crash;
-  ProcessPolicy policy;                 // ready, live, after, restart, stop, cron, memory...
+  ProcessPolicy policy;  // ready, live, after, restart, stop, cron, memory...
   std::optional<LogOptions> logs;
   std::optional<AutostartPolicy> autostart;
   SourceLocation where;  // the process's key in the file
@@ -48,8 +48,8 @@ struct ProcessSpec {
 
 struct AppSpec {
   int version = 1;
-  std::string project;                // `name:`, default: the file's folder name
-  std::string file;                   // absolute path of the file read ("-" for stdin)
+  std::string project;                 // `name:`, default: the file's folder name
+  std::string file;                    // absolute path of the file read ("-" for stdin)
   std::vector<ProcessSpec> processes;  // in file order
   std::vector<NotImported> not_imported;
 };

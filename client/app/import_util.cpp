@@ -273,7 +273,18 @@ Result<void> resolve_dependencies(AppSpec& app) {
         resolved.push_back(dep);
         continue;
       }
-      const auto group = instances.find(dep.name);
+      auto group = instances.find(dep.name);
+      if (group == instances.end()) {
+        // Replicas named as process-compose names them: NAME-0, NAME-1 ...
+        std::vector<std::string> replicas;
+        for (const auto& n : names) {
+          if (n.size() > dep.name.size() + 1 && n.starts_with(dep.name + "-") &&
+              n.find_first_not_of("0123456789", dep.name.size() + 1) == std::string::npos) {
+            replicas.push_back(n);
+          }
+        }
+        if (!replicas.empty()) group = instances.emplace(dep.name, replicas).first;
+      }
       if (group == instances.end()) {
         return located_error(
             p.where.file, p.where.line, p.where.column,
