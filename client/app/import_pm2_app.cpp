@@ -445,7 +445,9 @@ Result<Pm2App> pm2_app(AppSpec& app, const json::object& conf, const std::string
     if (said("node_args")) {
       for (auto& a : list_of(value("node_args"))) spec.command.push_back(std::move(a));
     }
-    spec.command.push_back(resolved);
+    // A script beside cwd keeps its spelling (the interpreter opens it from cwd, and the
+    // bgo.yaml stays movable); one found on PATH needs its full path.
+    spec.command.push_back(resolved == absolute_from(spec.cwd, script) ? script : resolved);
   }
   for (auto& a : args) spec.command.push_back(std::move(a));
 
