@@ -205,7 +205,28 @@ std::map<std::string, std::string> parse_dotenv(std::string_view text) {
 }
 
 bool needs_shell(std::string_view command) {
-  if (command.find_first_of("$&|;<>()*?[]{}~#`\n") != std::string_view::npos) return true;
+  // Quoted text is literal for split_words and the shell alike, but for $ and ` in "...".
+  char quote = 0;
+  for (size_t i = 0; i < command.size(); ++i) {
+    const char c = command[i];
+    if (quote == '\'') {
+      if (c == '\'') quote = 0;
+    } else if (quote == '"') {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        quote = 0;
+      } else if (c == '$' || c == '`') {
+        return true;
+      }
+    } else if (c == '\\') {
+      ++i;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (std::string_view("$&|;<>()*?[]{}~#`\n").find(c) != std::string_view::npos) {
+      return true;
+    }
+  }
   const size_t end = command.find_first_of(" \t");
   const std::string_view first = command.substr(0, end);
   if (first.find('=') != std::string_view::npos) return true;  // FOO=bar cmd
