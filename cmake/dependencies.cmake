@@ -6,16 +6,20 @@ option(BGO_STATIC_BOOST "Link Boost statically" ON)
 set(Boost_USE_STATIC_LIBS ${BGO_STATIC_BOOST})
 find_package(Boost 1.81 REQUIRED COMPONENTS json program_options)
 find_package(spdlog REQUIRED)
-# bgo.yaml and the YAML files bgo imports (issue #15); Debian libyaml-cpp-dev.
-# Linked statically with static Boost: bgo then carries its own libstdc++ (-static-libstdc++),
-# and a shared libyaml-cpp would bring a second one.
-find_package(yaml-cpp REQUIRED)
-set(BGO_YAML_CPP yaml-cpp)
-if(BGO_STATIC_BOOST)
-  find_library(BGO_YAML_CPP_STATIC NAMES libyaml-cpp.a)
-  if(BGO_YAML_CPP_STATIC)
-    set(BGO_YAML_CPP ${BGO_YAML_CPP_STATIC})
-  endif()
-endif()
 find_package(Threads REQUIRED)
 find_package(GTest REQUIRED)
+
+# yaml-cpp 0.7 (libyaml-cpp-dev) reads bgo.yaml (client/app/): the client only. Debian ships the
+# static archive too; with BGO_STATIC_BOOST the client links it, so that `bgo status` loads no
+# extra shared library (bench/README.md, "Status latency": a shared libyaml-cpp costs every
+# command its relocation and lookup, whether it reads a bgo.yaml or not).
+find_package(yaml-cpp 0.7 REQUIRED)
+if(BGO_STATIC_BOOST)
+  find_library(BGO_YAML_CPP_ARCHIVE NAMES libyaml-cpp.a)
+endif()
+add_library(bgo_yaml_cpp INTERFACE)
+if(BGO_YAML_CPP_ARCHIVE)
+  target_link_libraries(bgo_yaml_cpp INTERFACE ${BGO_YAML_CPP_ARCHIVE})
+else()
+  target_link_libraries(bgo_yaml_cpp INTERFACE yaml-cpp)
+endif()

@@ -278,20 +278,18 @@ void write_process(std::string& out, const Group& g, const std::set<std::string>
     if (p.on_fast_crash) out += sep + "on_fast_crash: " + *p.on_fast_crash;
     out += "}\n";
   }
-  if (p.policy.stop_signal || p.policy.stop_timeout_ms || p.policy.kill_mode) {
+  if (p.policy.stop_signal || p.policy.stop_timeout_ms) {
     out += "    stop: {";
     std::string sep;
     if (p.policy.stop_signal) {
       out += "signal: " + signal_name(*p.policy.stop_signal);
       sep = ", ";
     }
-    if (p.policy.stop_timeout_ms) {
-      out += sep + "timeout: " + ms_text(*p.policy.stop_timeout_ms);
-      sep = ", ";
-    }
-    if (p.policy.kill_mode)
-      out += sep + "kill_mode: " + std::string(to_string(*p.policy.kill_mode));
+    if (p.policy.stop_timeout_ms) out += sep + "timeout: " + ms_text(*p.policy.stop_timeout_ms);
     out += "}\n";
+  }
+  if (p.policy.kill_mode) {
+    out += "    kill_mode: " + std::string(to_string(*p.policy.kill_mode)) + "\n";
   }
   if (p.logs) {
     out += "    logs: {max_size: " + format_size(p.logs->max_size) +
