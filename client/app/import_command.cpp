@@ -29,10 +29,8 @@ void print_not_imported(Context& ctx, const app::AppSpec& spec) {
 }  // namespace
 
 int cmd_import(Context& ctx, const std::vector<std::string>& tokens) {
-  CommandLine spec =
-      command_line("import",
-                   "Convert a Procfile, pm2 ecosystem, supervisord or process-compose file into a "
-                   "bgo.yaml; keys bgo has no equivalent for are listed on stderr");
+  CommandLine spec = command_line(
+      "import", "Write a bgo.yaml for another tool's file (what has no equivalent: stderr)");
   spec.options.add_options()(
       "output,o", po::value<std::string>()->value_name("FILE"),
       "Where to write (default: bgo.yaml in the current folder; - for stdout)")(

@@ -174,10 +174,12 @@ Result<std::string> python_format(std::string_view text,
       for (const auto& entry : values) {
         if (!entry.first.starts_with("ENV_")) known += (known.empty() ? "" : ", ") + entry.first;
       }
-      return bad("contains names (" + name + ") which cannot be expanded. Available names: " +
-                 known + " and ENV_X for each environment variable X");
+      std::string why = "contains names (";
+      why.append(name).append(") which cannot be expanded. Available names: ").append(known);
+      return bad(why + " and ENV_X for each environment variable X");
     }
-    std::string spec = "%" + flags + width + precision;
+    std::string spec = "%";
+    spec.append(flags).append(width).append(precision);
     std::array<char, 512> buffer{};
     if (std::string_view("diuxXoc").find(conversion) != std::string_view::npos) {
       const auto* number = std::get_if<int64_t>(&found->second);

@@ -23,7 +23,7 @@ namespace bgo::app {
 
 namespace {
 
-constexpr size_t k_max_output = 32U * 1024 * 1024;
+constexpr size_t k_max_output = size_t{32} * 1024 * 1024;
 constexpr std::chrono::seconds k_timeout{10};
 
 // What node runs: require() the file (node 20 also requires ES modules, as {__esModule,
@@ -54,7 +54,8 @@ bool on_path(const std::string& program) {
     const size_t colon = rest.find(':');
     std::string dir(rest.substr(0, colon));
     if (dir.empty()) dir = ".";
-    if (::access((dir + "/" + program).c_str(), X_OK) == 0) return true;
+    dir.append("/").append(program);
+    if (::access(dir.c_str(), X_OK) == 0) return true;
     if (colon == std::string_view::npos) return false;
     rest.remove_prefix(colon + 1);
   }
@@ -92,8 +93,13 @@ Result<std::string> evaluate_js_module(const std::string& file, const std::strin
 
   std::vector<std::string> env_text;
   env_text.reserve(environment.size());
-  for (const auto& [key, value] : environment) env_text.push_back(key + "=" + value);
+  for (const auto& [key, value] : environment) {
+    std::string entry = key;
+    entry.append("=").append(value);
+    env_text.push_back(std::move(entry));
+  }
   std::vector<char*> envp;
+  envp.reserve(env_text.size() + 1);
   for (auto& entry : env_text) envp.push_back(entry.data());
   envp.push_back(nullptr);
   std::string script(k_script);

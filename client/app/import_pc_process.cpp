@@ -181,7 +181,9 @@ Result<std::map<std::string, std::string>> pc_environment(const YamlReader& read
   for (const auto& item : *items) {
     const size_t eq = item.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return reader.error(node, what + ": '" + item + "' is not KEY=VALUE");
+      std::string why = what;
+      why.append(": '").append(item).append("' is not KEY=VALUE");
+      return reader.error(node, why);
     }
     env[item.substr(0, eq)] = item.substr(eq + 1);
   }
@@ -276,7 +278,7 @@ Result<void> add_pc_process(AppSpec& app, const PcProject& project, const YamlRe
     }
     if (auto deps = node["depends_on"]; deps && deps.IsMap()) {
       for (const auto& d : deps) {
-        const std::string condition = d.second["condition"].as<std::string>("");
+        const auto condition = d.second["condition"].as<std::string>("");
         const auto parsed = condition_of(condition);
         if (!parsed) {
           return reader.error(d.second, "depends_on." + d.first.Scalar() +
@@ -319,7 +321,7 @@ Result<void> add_pc_process(AppSpec& app, const PcProject& project, const YamlRe
     shared.success_codes = success;
   }
   if (auto a = node["availability"]; a && a.IsMap()) {
-    const std::string restart = a["restart"].as<std::string>("no");
+    const auto restart = a["restart"].as<std::string>("no");
     if (restart == "always" || restart == "on_failure") {
       watch = true;
       shared.restart = restart == "always" ? RestartPolicy::always : RestartPolicy::on_failure;
@@ -371,13 +373,13 @@ Result<void> add_pc_process(AppSpec& app, const PcProject& project, const YamlRe
     if (sd["send_keys"]) report(app, name, "shutdown.send_keys", "bgo gives processes no input");
   }
   if (auto s = node["schedule"]; s && s.IsMap()) {
-    const std::string cron = s["cron"].as<std::string>("");
+    const auto cron = s["cron"].as<std::string>("");
     if (!cron.empty() && CronSchedule::parse(cron)) {
       shared.cron = cron;
     } else if (!cron.empty()) {
       report(app, name, "schedule.cron", "'" + cron + "' is not a five-field crontab schedule");
     }
-    const std::string tz = s["timezone"].as<std::string>("");
+    const auto tz = s["timezone"].as<std::string>("");
     if (!tz.empty() && tz != "UTC" && tz != "Etc/UTC") {
       report(app, name, "schedule.timezone", "bgo's cron runs in UTC");
     }
@@ -426,7 +428,8 @@ Result<void> add_pc_process(AppSpec& app, const PcProject& project, const YamlRe
   for (size_t r = 0; r < specs.size(); ++r) {
     std::string number = std::to_string(r);
     if (static_cast<int>(number.size()) < width) number.insert(0, width - number.size(), '0');
-    specs[r].name = name + "-" + number;
+    specs[r].name = name;
+    specs[r].name.append("-").append(number);
     specs[r].env["PC_REPLICA_NUM"] = std::to_string(r);
     app.processes.push_back(std::move(specs[r]));
   }

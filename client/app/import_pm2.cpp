@@ -25,6 +25,7 @@ namespace {
 bool ends_with(const std::string& text, std::string_view suffix) { return text.ends_with(suffix); }
 
 // js-yaml's core schema: plain true/false/null and numbers are typed, the rest are strings.
+// NOLINTNEXTLINE(misc-no-recursion): bounded by `depth`
 json::value yaml_to_json(const YAML::Node& node, int depth) {
   if (depth > 64 || !node.IsDefined() || node.IsNull()) return nullptr;
   if (node.IsSequence()) {

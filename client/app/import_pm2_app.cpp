@@ -226,14 +226,15 @@ std::vector<std::string> list_of(const json::value& v) {
 
 // The file a script names: from `cwd`, else on PATH (pm2 checks both, in that order).
 std::string resolve_script(const std::string& script, const std::string& cwd) {
-  const std::string local = absolute_from(cwd, script);
+  std::string local = absolute_from(cwd, script);
   if (std::filesystem::exists(local)) return local;
   if (script.find('/') == std::string::npos) {
     const char* path = std::getenv("PATH");
     std::string_view rest = path != nullptr ? path : "";
     while (!rest.empty()) {
       const size_t colon = rest.find(':');
-      const std::string candidate = std::string(rest.substr(0, colon)) + "/" + script;
+      std::string candidate(rest.substr(0, colon));
+      candidate.append("/").append(script);
       if (::access(candidate.c_str(), X_OK) == 0) return candidate;
       if (colon == std::string_view::npos) break;
       rest.remove_prefix(colon + 1);
@@ -347,13 +348,10 @@ json::object normalise_pm2_keys(const json::object& conf) {
     const std::string snake = snake_case(key);
     bool alias = false;
     for (const auto& [from, to] : k_aliases) alias = alias || from == key;
-    if (!alias && (is_schema_key(key) || key.starts_with("env"))) {
-      out[key] = entry.value();
-    } else if (!alias && snake != key && is_schema_key(snake) && !conf.contains(snake)) {
-      out[snake] = entry.value();
-    } else if (!alias) {
-      out[key] = entry.value();
-    }
+    if (alias) continue;
+    const bool camel = !is_schema_key(key) && !key.starts_with("env") && snake != key &&
+                       is_schema_key(snake) && !conf.contains(snake);
+    out[camel ? snake : key] = entry.value();
   }
   for (const auto& [from, to] : k_aliases) {
     const auto* value = conf.if_contains(from);
@@ -455,13 +453,9 @@ Result<Pm2App> pm2_app(AppSpec& app, const json::object& conf, const std::string
   double instances = 1;
   if (said("instances")) {
     const auto& v = value("instances");
-    if (v.is_string() && v.as_string() == "max") {
-      instances = 0;
-    } else if (auto n = number_of(v)) {
-      instances = std::trunc(*n);
-    } else {
-      instances = 0;  // parseInt(...) || 0, as pm2 does
-    }
+    // "max", and what parseInt(...) || 0 makes 0 in pm2, mean every CPU.
+    const auto n = number_of(v);
+    instances = n ? std::trunc(*n) : 0;
     if (instances == 0) instances = cpu_count();
     if (instances < 0) instances += cpu_count();
     if (instances <= 0) instances = 1;

@@ -114,8 +114,9 @@ Result<AppSpec> import_procfile(const std::string& path, const ImportOptions& op
   if (!formation) return formation.error();
   for (const auto& [name, count] : *formation) {
     if (!seen.contains(name)) {
-      return make_error(Errc::invalid_params,
-                        "--formation names '" + name + "', which is not in " + path);
+      std::string why = "--formation names '";
+      why.append(name).append("', which is not in ").append(path);
+      return make_error(Errc::invalid_params, why);
     }
   }
 

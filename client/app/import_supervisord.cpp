@@ -28,7 +28,7 @@ Result<void> read_includes(AppSpec& app, IniFile& ini, const std::string& path,
   if (files == nullptr) {
     return located_error(path, include->line, 0, "[include] section, but no files setting");
   }
-  auto expanded = python_format(files->text, expansions, "include.files");
+  auto expanded = supervisord_format(app, "", files->text, expansions, "[include] files");
   if (!expanded) return located_error(path, files->line, 0, expanded.error().message);
   std::istringstream patterns(*expanded);
   std::string pattern;

@@ -170,6 +170,33 @@ Result<std::map<std::string, std::string>> parse_supervisord_environment(std::st
   return env;
 }
 
+Result<std::string> supervisord_format(AppSpec& app, const std::string& process,
+                                       std::string_view text,
+                                       std::map<std::string, FormatValue> values,
+                                       const std::string& what) {
+  for (size_t at = text.find("%(ENV_"); at != std::string_view::npos;
+       at = text.find("%(ENV_", at + 1)) {
+    if (at > 0 && text[at - 1] == '%') continue;  // %%(ENV_X)s is literal text
+    const size_t close = text.find(')', at);
+    if (close == std::string_view::npos) break;
+    const std::string name(text.substr(at + 2, close - at - 2));
+    if (values.contains(name)) continue;
+    values[name] = std::string();
+    const std::string key = "%(" + name + ")s";
+    const bool seen =
+        std::any_of(app.not_imported.begin(), app.not_imported.end(),
+                    [&](const NotImported& n) { return n.process == process && n.key == key; });
+    if (!seen) {
+      report(app, process, key,
+             name.substr(4) +
+                 " is not set where bgo import ran (supervisord would refuse the "
+                 "file); it was left empty in " +
+                 what);
+    }
+  }
+  return python_format(text, values, what);
+}
+
 Result<void> read_supervisord_section(AppSpec& app, const IniFile& ini,
                                       SupervisordContext& context) {
   const IniSection* section = ini.find("supervisord");
@@ -177,7 +204,8 @@ Result<void> read_supervisord_section(AppSpec& app, const IniFile& ini,
   std::string others;
   for (const auto& [key, value] : section->keys) {
     if (key == "environment") {
-      auto expanded = python_format(value.text, context.expansions, "environment");
+      auto expanded =
+          supervisord_format(app, "", value.text, context.expansions, "[supervisord] environment");
       if (!expanded) return located_error(value.file, value.line, 0, expanded.error().message);
       auto env = parse_supervisord_environment(*expanded);
       if (!env) return located_error(value.file, value.line, 0, env.error().message);
@@ -186,7 +214,8 @@ Result<void> read_supervisord_section(AppSpec& app, const IniFile& ini,
         context.expansions["ENV_" + k] = v;
       }
     } else if (key == "directory") {
-      auto expanded = python_format(value.text, context.expansions, "directory");
+      auto expanded =
+          supervisord_format(app, "", value.text, context.expansions, "[supervisord] directory");
       if (!expanded) return located_error(value.file, value.line, 0, expanded.error().message);
       context.directory = absolute_from(context.here, *expanded);
     } else {
@@ -218,8 +247,7 @@ Result<std::vector<SupervisordProcess>> read_program(AppSpec& app, const IniSect
                        const std::map<std::string, FormatValue>& with) -> Result<std::string> {
     const IniValue* v = section.find(key);
     if (v == nullptr) return fallback;
-    auto expanded =
-        python_format(v->text, with, std::string(section.name) + "." + std::string(key));
+    auto expanded = supervisord_format(app, program, v->text, with, std::string(key));
     if (!expanded) return fail(v, expanded.error().message);
     return *expanded;
   };
@@ -342,7 +370,7 @@ Result<std::vector<SupervisordProcess>> read_program(AppSpec& app, const IniSect
     const IniValue* env_value = section.find("environment");
     std::map<std::string, std::string> env = context.environment;
     if (env_value != nullptr) {
-      auto expanded = python_format(env_value->text, with, section.name + ".environment");
+      auto expanded = supervisord_format(app, program, env_value->text, with, "environment");
       if (!expanded) return fail(env_value, expanded.error().message);
       auto parsed = parse_supervisord_environment(*expanded);
       if (!parsed) return fail(env_value, parsed.error().message);
@@ -354,7 +382,7 @@ Result<std::vector<SupervisordProcess>> read_program(AppSpec& app, const IniSect
     SupervisordProcess p;
     p.priority = static_cast<int>(*priority);
     ProcessSpec& spec = p.spec;
-    auto name = python_format(name_template, with, section.name + ".process_name");
+    auto name = supervisord_format(app, program, name_template, with, "process_name");
     if (!name) return fail(name_value, name.error().message);
     spec.name = *name;
     const IniValue* command_value = section.find("command");

@@ -36,6 +36,14 @@ Result<void> read_supervisord_section(AppSpec& app, const IniFile& ini,
 Result<std::vector<SupervisordProcess>> read_program(AppSpec& app, const IniSection& section,
                                                      const SupervisordContext& context);
 
+// python_format() for supervisord's values, but an unset %(ENV_X)s (supervisord refuses to
+// start) expands to an empty string and is reported for `process`: a file taken from its
+// deployment names variables only that machine sets.
+Result<std::string> supervisord_format(AppSpec& app, const std::string& process,
+                                       std::string_view text,
+                                       std::map<std::string, FormatValue> values,
+                                       const std::string& what);
+
 // supervisord's environment= syntax: KEY=value pairs separated by commas, values quoted with
 // '' or "" when they hold a comma or a blank (Python's shlex, as supervisor's datatypes.py).
 Result<std::map<std::string, std::string>> parse_supervisord_environment(std::string_view text);

@@ -19,7 +19,7 @@ namespace bgo::app {
 
 namespace {
 
-constexpr std::uintmax_t k_max_file_bytes = 16U * 1024 * 1024;
+constexpr std::uintmax_t k_max_file_bytes = std::uintmax_t{16} * 1024 * 1024;
 
 bool is_key_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';

@@ -18,6 +18,7 @@ constexpr int k_max_depth = 64;
 
 // Applies every `<<` in place. In place keeps each node's mark (for error locations), and is
 // right for aliases too: a map shared through an alias has the same keys at each use.
+// NOLINTNEXTLINE(misc-no-recursion): bounded by `depth`
 void resolve_merges(YAML::Node node, int depth) {
   if (depth > k_max_depth) return;
   if (node.IsSequence()) {
@@ -62,8 +63,8 @@ Result<YAML::Node> load_yaml(const std::string& text, const std::string& file) {
     resolve_merges(root, 0);
     return root;
   } catch (const YAML::Exception& e) {
-    return Result<YAML::Node>(boost::system::in_place_error,
-                              located_error(file, e.mark.line + 1, e.mark.column + 1, e.msg));
+    return {boost::system::in_place_error,
+            located_error(file, e.mark.line + 1, e.mark.column + 1, e.msg)};
   }
 }
 

@@ -162,7 +162,7 @@ bool plain_is_safe(std::string_view text) {
                     c == '=' || c == ',';
     if (!ok) return false;
   }
-  return text.find(",") == std::string_view::npos;  // flow sequences split at commas
+  return text.find(',') == std::string_view::npos;  // flow sequences split at commas
 }
 
 std::string dollars(std::string_view text) {

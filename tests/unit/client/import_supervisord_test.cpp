@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // supervisord imports against what supervisord runs: defaults, numprocs names, expansions,
 // [include] globs; the INI reader and Python's %-formatting on their own.
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "client/app/import.hpp"
@@ -114,14 +116,27 @@ TEST(ImportSupervisord, IncludeGlobsAndTemplates) {
   EXPECT_NE(reported(*app, "", "[include] conf.d/*.ini"), "");
 }
 
-TEST(ImportSupervisord, MissingEnvVariableIsAnError) {
+TEST(ImportSupervisord, UnsetEnvVariableIsReportedAndEmpty) {
   ImportOptions o = options();
   o.environment->erase("APP_BIN");
   auto app =
       import_file(fixture("supervisord/basic/supervisord.conf"), ImportFormat::supervisord, o);
+  ASSERT_TRUE(app) << app.error().message;
+  EXPECT_EQ(find_process(*app, "api")->command.at(0), "/api-server");
+  EXPECT_NE(reported(*app, "api", "%(ENV_APP_BIN)s"), "");
+}
+
+TEST(ImportSupervisord, UnknownNameIsAnError) {
+  const std::string path = ::testing::TempDir() + "/bad-supervisord.conf";
+  {
+    std::ofstream out(path);
+    out << "[program:x]\ncommand=run %(nope)s\n";
+  }
+  auto app = import_file(path, ImportFormat::supervisord, options());
   ASSERT_FALSE(app);
-  EXPECT_NE(app.error().message.find("supervisord.conf:"), std::string::npos);
-  EXPECT_NE(app.error().message.find("ENV_APP_BIN"), std::string::npos) << app.error().message;
+  EXPECT_NE(app.error().message.find("bad-supervisord.conf:2: "), std::string::npos)
+      << app.error().message;
+  EXPECT_NE(app.error().message.find("(nope)"), std::string::npos) << app.error().message;
 }
 
 TEST(IniFile, PythonConfigParserRules) {
@@ -149,7 +164,7 @@ TEST(PythonFormat, NamesWidthsAndPercent) {
 }
 
 TEST(SupervisordEnvironment, ShlexPairs) {
-  auto env = parse_supervisord_environment("A=\"x, y\",B='q',C=/usr/bin:/bin,D=a.b+c-d ,E=\"\"");
+  auto env = parse_supervisord_environment(R"(A="x, y",B='q',C=/usr/bin:/bin,D=a.b+c-d ,E="")");
   ASSERT_TRUE(env) << env.error().message;
   EXPECT_EQ(env->at("A"), "x, y");
   EXPECT_EQ(env->at("B"), "q");
