@@ -22,7 +22,8 @@ bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) !
 // envsubst as process-compose applies it to the whole file: $$ is a $, $VAR and ${VAR} from
 // .env then the environment (unset: empty), ${VAR:-default} / ${VAR-default}.
 std::string envsubst(const std::string& text, const std::map<std::string, std::string>& dotenv,
-                     const std::map<std::string, std::string>& environment) {
+                     const std::map<std::string, std::string>& environment,
+                     std::set<std::string>& unset) {
   const auto lookup = [&](const std::string& name) -> std::optional<std::string> {
     if (auto it = dotenv.find(name); it != dotenv.end()) return it->second;
     if (auto it = environment.find(name); it != environment.end()) return it->second;
@@ -56,6 +57,7 @@ std::string envsubst(const std::string& text, const std::map<std::string, std::s
       } else if (rest.starts_with("-") || rest.starts_with("=")) {
         out += value ? *value : rest.substr(1);
       } else {
+        if (!value) unset.insert(name);
         out += value.value_or("");
       }
       i = close;
@@ -67,7 +69,10 @@ std::string envsubst(const std::string& text, const std::map<std::string, std::s
       out += '$';
       continue;
     }
-    out += lookup(text.substr(i + 1, n - i - 1)).value_or("");
+    const std::string name = text.substr(i + 1, n - i - 1);
+    const auto value = lookup(name);
+    if (!value) unset.insert(name);
+    out += value.value_or("");
     i = n - 1;
   }
   return out;
@@ -95,8 +100,9 @@ Result<AppSpec> import_process_compose(const std::string& path, const ImportOpti
     if (!off) return off.error();
     expand = !*off;
   }
+  std::set<std::string> unset;
   if (expand) {
-    auto expanded = load_yaml(envsubst(*raw, dotenv, import_environment(options)), path);
+    auto expanded = load_yaml(envsubst(*raw, dotenv, import_environment(options), unset), path);
     if (!expanded) return expanded.error();
     root = *expanded;
   }
@@ -109,6 +115,10 @@ Result<AppSpec> import_process_compose(const std::string& path, const ImportOpti
   AppSpec app;
   app.file = path;
   app.project = std::filesystem::path(folder).filename().string();
+  for (const auto& name : unset) {
+    report(app, "", "${" + name + "}",
+           "not set in .env nor where bgo import ran; expanded empty, as process-compose does");
+  }
   PcProject project;
   project.folder = folder;
   project.dotenv = dotenv;

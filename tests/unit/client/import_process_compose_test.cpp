@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // process-compose imports against what process-compose runs: its shell, env layers, ${VAR}
 // expansion, templates, dependency conditions, probes, availability, shutdown, replicas.
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "client/app/import.hpp"
@@ -109,6 +111,20 @@ TEST(ImportProcessCompose, ProbesEnvTemplatesReplicas) {
   EXPECT_EQ(docs->command, (std::vector<std::string>{"mkdocs", "serve", "-a", "127.0.0.1:8000"}));
   EXPECT_EQ(docs->policy.cron, "0 4 * * *");
   EXPECT_NE(reported(*app, "docs", "is_tty"), "");
+}
+
+TEST(ImportProcessCompose, UnsetVariablesExpandEmptyAndAreReported) {
+  const std::string path = ::testing::TempDir() + "/process-compose.yaml";
+  {
+    std::ofstream out(path);
+    out << "processes:\n  a:\n    command: \"run --home ${HOME} --x $NOPE_X ${NOPE_Y:-dflt}\"\n";
+  }
+  auto app = import_file(path, ImportFormat::process_compose, options());
+  ASSERT_TRUE(app) << app.error().message;
+  EXPECT_EQ(app->processes.at(0).command,
+            (std::vector<std::string>{"run", "--home", "/home/t", "--x", "dflt"}));
+  EXPECT_NE(reported(*app, "", "${NOPE_X}"), "");
+  EXPECT_EQ(reported(*app, "", "${NOPE_Y}"), "");  // it has a default
 }
 
 TEST(ImportProcessCompose, Errors) {
