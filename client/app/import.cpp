@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <map>
 #include <utility>
 
 #include "client/app/import_util.hpp"
+#include "common/name.hpp"
 
 namespace bgo::app {
 
@@ -45,6 +47,30 @@ bool has_line_starting(const std::string& text, std::string_view prefix) {
     pos = end + 1;
   }
   return false;
+}
+
+// A name bgo cannot take (a `/`, a control character, too long: common/name.hpp) gets its
+// invalid characters replaced by `-`, reported, and dependencies on it follow.
+void fix_names(AppSpec& app) {
+  std::map<std::string, std::string> renamed;
+  for (auto& p : app.processes) {
+    if (is_valid_name(p.name)) continue;
+    std::string fixed;
+    for (const char c : p.name) {
+      const bool bad = c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+      fixed += bad ? '-' : c;
+    }
+    if (fixed.size() > k_max_name_bytes) fixed.resize(k_max_name_bytes);
+    if (fixed.empty() || fixed == "." || fixed == ".." || !is_valid_name(fixed)) fixed = "process";
+    report(app, p.name, "name", "not a valid bgo process name; imported as '" + fixed + "'");
+    renamed[p.name] = fixed;
+    p.name = fixed;
+  }
+  for (auto& p : app.processes) {
+    for (auto& d : p.policy.after) {
+      if (const auto it = renamed.find(d.name); it != renamed.end()) d.name = it->second;
+    }
+  }
 }
 
 }  // namespace
@@ -109,17 +135,23 @@ Result<AppSpec> import_file(const std::string& path, ImportFormat format,
     }
     return make_error(Errc::io_error, path + ": not a regular file");
   }
+  Result<AppSpec> app = make_error(Errc::internal, "unknown import format");
   switch (format) {
     case ImportFormat::procfile:
-      return import_procfile(absolute, options);
+      app = import_procfile(absolute, options);
+      break;
     case ImportFormat::pm2:
-      return import_pm2(absolute, options);
+      app = import_pm2(absolute, options);
+      break;
     case ImportFormat::supervisord:
-      return import_supervisord(absolute, options);
+      app = import_supervisord(absolute, options);
+      break;
     case ImportFormat::process_compose:
-      return import_process_compose(absolute, options);
+      app = import_process_compose(absolute, options);
+      break;
   }
-  return make_error(Errc::internal, "unknown import format");
+  if (app) fix_names(*app);
+  return app;
 }
 
 }  // namespace bgo::app

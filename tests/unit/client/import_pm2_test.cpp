@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // pm2 ecosystems against what pm2 starts: interpreter by extension, SIGINT + kill_timeout,
 // autorestart, instances, env_MODE; JavaScript files through node.
+#include <fstream>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -151,6 +152,18 @@ TEST(ImportPm2, EsModule) {
   ASSERT_TRUE(app) << app.error().message;
   EXPECT_EQ(app->processes.at(0).command,
             (std::vector<std::string>{"node", "--max-old-space-size=512", "index.js"}));
+}
+
+TEST(ImportPm2, InvalidNamesAreFixedAndReported) {
+  const std::string path = ::testing::TempDir() + "/ecosystem.config.json";
+  {
+    std::ofstream out(path);
+    out << R"({"apps": [{"name": "api/v1", "script": "/bin/true"}]})";
+  }
+  auto app = import_file(path, ImportFormat::pm2, options_with());
+  ASSERT_TRUE(app) << app.error().message;
+  EXPECT_EQ(app->processes.at(0).name, "api-v1");
+  EXPECT_NE(reported(*app, "api/v1", "name"), "");
 }
 
 TEST(ImportPm2, MissingNodeSaysSo) {
