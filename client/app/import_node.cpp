@@ -39,7 +39,12 @@ const out = (c) => {
   process.stdout.write(t === undefined ? "null" : t);
 };
 const fail = (e) => { process.stderr.write(String((e && e.stack) || e) + "\n"); process.exit(1); };
-try { out(require(p)); } catch (e) {
+if (process.argv[2] === "expression") {
+  try {
+    const t = require("fs").readFileSync(p, "utf8").replace(/^\uFEFF/, "");
+    out(require("vm").runInThisContext("(" + t + ")", { filename: p, timeout: 5000 }));
+  } catch (e) { fail(e); }
+} else try { out(require(p)); } catch (e) {
   if (e && e.code === "ERR_REQUIRE_ESM") {
     import(require("url").pathToFileURL(p).href).then((m) => out(m.default !== undefined ? m.default : m), fail);
   } else { fail(e); }
@@ -75,7 +80,8 @@ std::string last_lines(const std::string& text, int count) {
 }  // namespace
 
 Result<std::string> evaluate_js_module(const std::string& file, const std::string& node,
-                                       const std::map<std::string, std::string>& environment) {
+                                       const std::map<std::string, std::string>& environment,
+                                       JsSource source) {
   if (!on_path(node)) {
     return make_error(Errc::invalid_params,
                       file +
@@ -106,8 +112,9 @@ Result<std::string> evaluate_js_module(const std::string& file, const std::strin
   std::string node_arg = node;
   std::string e_flag = "-e";
   std::string file_arg = file;
-  std::array<char*, 5> argv{node_arg.data(), e_flag.data(), script.data(), file_arg.data(),
-                            nullptr};
+  std::string mode = source == JsSource::expression ? "expression" : "module";
+  std::array<char*, 6> argv{node_arg.data(), e_flag.data(), script.data(),
+                            file_arg.data(), mode.data(),   nullptr};
 
   posix_spawn_file_actions_t actions;
   ::posix_spawn_file_actions_init(&actions);

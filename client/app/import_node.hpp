@@ -14,7 +14,11 @@ namespace bgo::app {
 // computed values (require paths, process.env) are evaluated as pm2 evaluates them. At most
 // 10 s and 32 MiB of output. Errors: node is not on PATH (saying how to do without it), node
 // failed (its stderr's last lines), timed out, or printed no JSON.
+// `as_expression`: FILE is read as one JavaScript expression, `(text)`, the way pm2 reads a
+// .json ecosystem (so unquoted keys and single quotes pass, as in pm2).
+enum class JsSource { module, expression };
 Result<std::string> evaluate_js_module(const std::string& file, const std::string& node,
-                                       const std::map<std::string, std::string>& environment);
+                                       const std::map<std::string, std::string>& environment,
+                                       JsSource source = JsSource::module);
 
 }  // namespace bgo::app

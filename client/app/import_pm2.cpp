@@ -76,6 +76,14 @@ Result<json::value> read_config(const std::string& path, const ImportOptions& op
   boost::system::error_code ec;
   json::value value = json::parse(*text, ec, {}, relaxed);
   if (ec) {
+    // pm2 evaluates the file as a JavaScript expression: so can node, when there is one.
+    auto evaluated =
+        evaluate_js_module(path, options.node, import_environment(options), JsSource::expression);
+    if (evaluated) {
+      boost::system::error_code ec2;
+      json::value again = json::parse(*evaluated, ec2);
+      if (!ec2) return again;
+    }
     return make_error(Errc::invalid_params, path + ": not JSON (" + ec.message() +
                                                 "); a JavaScript ecosystem must end in .js");
   }

@@ -135,6 +135,15 @@ TEST(ImportPm2, JsonWithCommentsCamelCaseAndNoInterpreter) {
   EXPECT_NE(reported(*app, "bin", "uid"), "");
 }
 
+TEST(ImportPm2, JsonThatOnlyJavaScriptReads) {
+  auto app = import_js("pm2/json5/process.json", options_with());
+  ASSERT_TRUE(app) << app.error().message;
+  const ProcessSpec* queue = find_process(*app, "queue");
+  ASSERT_NE(queue, nullptr);
+  EXPECT_EQ(queue->command, (std::vector<std::string>{"/bin/sleep", "60"}));
+  EXPECT_EQ(queue->env.at("RETRIES"), "3");
+}
+
 TEST(ImportPm2, ComputedModule) {
   auto app = import_js("pm2/computed/ecosystem.config.js", options_with());
   ASSERT_TRUE(app) << app.error().message;
