@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include <boost/json/object.hpp>
 
@@ -23,6 +24,8 @@ struct Pm2App {
 // log, pid, cron, exec, cmd, command, combine_logs, user) as their canonical key. A canonical
 // key given too wins, as in pm2.
 boost::json::object normalise_pm2_keys(const boost::json::object& conf);
+// A key of pm2's app schema (canonical spelling, or one of its aliases).
+bool is_pm2_schema_key(std::string_view key);
 
 // Maps `conf` (normalised); keys without an equivalent are reported into `app`. `folder` is the
 // ecosystem file's: relative cwd and scripts resolve from it. Errors: no script, a value of the
