@@ -29,6 +29,10 @@ const std::vector<Command>& command_registry() {
       {"daemon", {}, "Control bgod itself", cmd_daemon},
       {"startup", {}, "Start bgod at login (systemd user units)", cmd_startup},
       {"unstartup", {}, "Stop starting bgod at login (removes the units)", cmd_unstartup},
+      {"import",
+       {},
+       "Convert a Procfile, pm2, supervisord or process-compose file to bgo.yaml",
+       cmd_import},
   };
   return k_commands;
 }

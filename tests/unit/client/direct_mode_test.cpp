@@ -211,7 +211,7 @@ TEST(IsKnownCommand, OriginalSetAndAdditions) {
                           "follow",       "tail",      "-h",        "--help",
                           "open",         "kill",      "rm",        "daemon",
                           "flush",        "startup",   "unstartup", "help",
-                          "--version",    "-V"}) {
+                          "--version",    "-V",        "import"}) {
     EXPECT_TRUE(is_known_command(cmd)) << cmd;
   }
   for (const char* other : {"myapp", "python3", "-w", "--watch", "--bogus", "Start", "", "-v"}) {
