@@ -33,9 +33,11 @@ std::vector<std::string> g_env;
 
 int run(std::vector<std::string> args) {
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   std::vector<char*> envp;
+  envp.reserve(g_env.size() + 1);
   for (auto& e : g_env) envp.push_back(e.data());
   envp.push_back(nullptr);
   posix_spawn_file_actions_t fa;
@@ -82,9 +84,9 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--procs" && i + 1 < argc) {
-      procs = std::atoi(argv[++i]);
+      procs = static_cast<int>(std::strtol(argv[++i], nullptr, 10));
     } else if (a == "--seconds" && i + 1 < argc) {
-      seconds = std::atoi(argv[++i]);
+      seconds = static_cast<int>(std::strtol(argv[++i], nullptr, 10));
     } else if (a == "--probes") {
       probes = true;
     } else if (a == "--interval" && i + 1 < argc) {

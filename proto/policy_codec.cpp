@@ -187,7 +187,7 @@ Result<ProcessPolicy> parse_policy(const json::object& o) {
           d.condition = *cond;
         }
       } else {
-        return bad("after", "items must be {\"name\", \"condition\"} objects");
+        return bad("after", R"(items must be {"name", "condition"} objects)");
       }
       for (const auto& earlier : p.after) {
         if (earlier.name == d.name) return bad("after", "names '" + d.name + "' twice");

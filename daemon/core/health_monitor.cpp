@@ -12,7 +12,7 @@ namespace {
 using std::chrono::milliseconds;
 
 // A log check looks at lines; one longer than this is checked in pieces of this size.
-constexpr size_t k_max_line = 64 * 1024;
+constexpr size_t k_max_line = size_t{64} * 1024;
 
 ProbeSpec probe_spec(const HealthCheck& check, const std::vector<std::string>& argv,
                      const std::vector<std::string>& env, const std::string& cwd,
@@ -116,7 +116,7 @@ void HealthMonitor::attempt_ready() {
   // One attempt may take at most the interval (at least 1 s) and never past the deadline.
   const milliseconds per_try(std::max<int64_t>(check.interval_ms, 1000));
   in_flight_ = ports_.probes->run(
-      probe_spec(check, ready_argv_, env_, cwd_, per_try), [this](ProbeResult result) {
+      probe_spec(check, ready_argv_, env_, cwd_, per_try), [this](const ProbeResult& result) {
         in_flight_.reset();
         if (result.ok) return become_ready(result.detail);
         detail_ = result.detail;
@@ -138,7 +138,7 @@ void HealthMonitor::attempt_live() {
   const HealthCheck& check = *policy_.live;
   in_flight_ = ports_.probes->run(
       probe_spec(check, live_argv_, env_, cwd_, milliseconds(check.timeout_ms)),
-      [this](ProbeResult result) {
+      [this](const ProbeResult& result) {
         in_flight_.reset();
         live_ok_ = result.ok;
         if (result.ok) {

@@ -499,7 +499,7 @@ void Supervisor::on_output_closed(pid_t pid) {
 
 // Dependents are stopped before what they depend on (stop_in_order); a start still waiting
 // for its dependencies keeps its recorded intent (running), so the next bgod starts it.
-void Supervisor::shutdown(bool keep_children, std::function<void()> done) {
+void Supervisor::shutdown(bool keep_children, const std::function<void()>& done) {
   shutting_down_ = true;
   recheck_timer_->cancel();
   std::vector<std::string> names;

@@ -147,7 +147,7 @@ class Supervisor final : private ChildHost, private EventSink {
   size_t online_count() const;
 
   // Stops every child (unless `keep_children`), then calls `done`.
-  void shutdown(bool keep_children, std::function<void()> done);
+  void shutdown(bool keep_children, const std::function<void()>& done);
 
   // Events from the OS adapters. `on_exit` also takes pids bgod did not spawn itself (orphans
   // of its children's groups, reparented to it as their subreaper).

@@ -45,9 +45,10 @@ Result<void> Supervisor::check_dependencies(const std::string& name,
   };
   for (const Dependency& d : policy.after) {
     if (reaches(d.name)) {
-      std::string cycle;
-      for (const auto& n : path) cycle += n + " -> ";
-      return param_error("after", "invalid params: dependency cycle: " + cycle + name);
+      std::string message = "invalid params: dependency cycle: ";
+      for (const auto& n : path) message.append(n).append(" -> ");
+      message += name;
+      return param_error("after", message);
     }
   }
   return {};
@@ -135,13 +136,12 @@ void Supervisor::recheck_waiting() {
     // An unwatched dependency that exited is stopped too, unless completing is the condition.
     std::optional<std::string> failed;
     for (const Dependency& d : child->record().policy.after) {
-      if (auto it = failures.find(d.name); it != failures.end() &&
-                                           d.condition != DependencyCondition::completed &&
-                                           d.condition != DependencyCondition::succeeded) {
-        failed = it->second;
-      } else if (it != failures.end() && it->second.find("deleted") != std::string::npos) {
-        failed = it->second;
-      }
+      const auto it = failures.find(d.name);
+      if (it == failures.end()) continue;
+      // Waiting for an exit, a user stop is no failure (the next run may complete); a delete is.
+      const bool waits_for_exit = d.condition == DependencyCondition::completed ||
+                                  d.condition == DependencyCondition::succeeded;
+      if (!waits_for_exit || it->second.find("deleted") != std::string::npos) failed = it->second;
     }
     DependencyState state = dependency_state(*child);
     if (!failed) failed = state.failed;
