@@ -8,3 +8,18 @@ find_package(Boost 1.81 REQUIRED COMPONENTS json program_options)
 find_package(spdlog REQUIRED)
 find_package(Threads REQUIRED)
 find_package(GTest REQUIRED)
+
+# yaml-cpp 0.7 (libyaml-cpp-dev) reads bgo.yaml (client/app/): the client only. Debian ships the
+# static archive too; with BGO_STATIC_BOOST the client links it, so that `bgo status` loads no
+# extra shared library (bench/README.md, "Status latency": a shared libyaml-cpp costs every
+# command its relocation and lookup, whether it reads a bgo.yaml or not).
+find_package(yaml-cpp 0.7 REQUIRED)
+if(BGO_STATIC_BOOST)
+  find_library(BGO_YAML_CPP_ARCHIVE NAMES libyaml-cpp.a)
+endif()
+add_library(bgo_yaml_cpp INTERFACE)
+if(BGO_YAML_CPP_ARCHIVE)
+  target_link_libraries(bgo_yaml_cpp INTERFACE ${BGO_YAML_CPP_ARCHIVE})
+else()
+  target_link_libraries(bgo_yaml_cpp INTERFACE yaml-cpp)
+endif()
