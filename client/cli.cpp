@@ -62,6 +62,7 @@ Commands:
   daemon               Control bgod itself (status, stop, start, restart)
   startup              Start bgod at login via systemd user units (--status [--json])
   unstartup            Remove the units again (bgod is then started on demand only)
+  config               Check a bgo.yaml and print it normalised (-f FILE, --json)
   help                 Show help for a command
 
 Examples:

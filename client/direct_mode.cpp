@@ -24,7 +24,9 @@ constexpr auto k_known_commands = std::to_array<std::string_view>(
      // bgo's additions.
      "daemon", "flush", "startup", "unstartup", "help", "--version", "-V",
      // issue #13's pm2 spellings.
-     "show", "describe", "jlist"});
+     "show", "describe", "jlist",
+     // issue #15: application files.
+     "config"});
 
 bool is_watch_flag(std::string_view arg) { return arg == "-w" || arg == "--watch"; }
 

@@ -29,6 +29,7 @@ const std::vector<Command>& command_registry() {
       {"daemon", {}, "Control bgod itself", cmd_daemon},
       {"startup", {}, "Start bgod at login (systemd user units)", cmd_startup},
       {"unstartup", {}, "Stop starting bgod at login (removes the units)", cmd_unstartup},
+      {"config", {}, "Check a bgo.yaml and print it normalised", cmd_config},
   };
   return k_commands;
 }
