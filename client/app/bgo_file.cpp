@@ -231,20 +231,27 @@ AppResult parse_bgo_file(std::string_view text, const std::string& path,
 }
 
 AppResult load_bgo_file(const std::string& file, std::istream& in, const ParseOptions& options) {
+  // The errors are built in a named FileError: a braced temporary converted to the result makes
+  // GCC 12 -O2 report a false -Wmaybe-uninitialized.
+  FileError error;
   std::string path = file;
   if (path.empty()) {
     auto found = find_bgo_file(options.cwd);
     if (!found) {
-      return FileError{{},
-                       "no bgo.yaml or bgo.yml in " + options.cwd.string() +
-                           " or any folder above it (-f FILE names one)"};
+      error.message = "no bgo.yaml or bgo.yml in " + options.cwd.string() +
+                      " or any folder above it (-f FILE names one)";
+      return error;
     }
     path = found->string();
   }
-  std::string error;
-  const auto text = path == "-" ? read_text_stream(in, error)
-                                : read_text_file(options.cwd / fs::path(path), error);
-  if (!text) return FileError{{path == "-" ? "<stdin>" : path, 0, 0}, "cannot read: " + error};
+  std::string why;
+  const auto text =
+      path == "-" ? read_text_stream(in, why) : read_text_file(options.cwd / fs::path(path), why);
+  if (!text) {
+    error.where.file = path == "-" ? "<stdin>" : path;
+    error.message = "cannot read: " + why;
+    return error;
+  }
   return parse_bgo_file(*text, path, options);
 }
 
