@@ -120,7 +120,7 @@ void YamlReader::collect(  // NOLINT(misc-no-recursion)
   if (merge_budget_ < 0) fail(field, "merge keys ('<<') expand to too many entries");
   std::unordered_map<std::string, SourceLocation> own;  // keys written here, first place
   for (auto it = field.node.begin(); it != field.node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    const YAML::Node key = it->first;  // a copy: `it->` points into a temporary
     const SourceLocation where = at(key, field.where);
     if (!key.IsScalar()) {
       fail_at(where, (field.path.empty() ? "" : field.path + ": ") + "keys must be plain strings");
@@ -135,10 +135,10 @@ void YamlReader::collect(  // NOLINT(misc-no-recursion)
   }
   const std::unordered_set<std::string> taken(seen.begin(), seen.end());
   for (auto it = field.node.begin(); it != field.node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    const YAML::Node key = it->first;  // a copy: `it->` points into a temporary
     const SourceLocation key_at = at(key, field.where);
     if (is_merge_key(key)) {
-      const YAML::Node& value = it->second;
+      const YAML::Node value = it->second;
       std::vector<YAML::Node> sources;
       if (value.IsSequence()) {
         for (const auto& source : value) sources.push_back(source);
