@@ -48,6 +48,7 @@ constexpr std::array k_commands = std::to_array<Entry>({
     {"daemon", "Control bgod itself (status, stop, start, restart)"},
     {"startup", "Start bgod at login via systemd user units (--status)"},
     {"unstartup", "Remove the units again (bgod then starts on demand)"},
+    {"config", "Check a bgo.yaml and print it normalised (-f FILE, --json)"},
     {"import FORMAT FILE",
      "Convert a Procfile, pm2 ecosystem, supervisord or process-compose file into a bgo.yaml "
      "(-o FILE; what has no equivalent goes to stderr)"},

@@ -81,6 +81,10 @@ while IFS= read -r file; do
       if [ "$header" = "boost/asio.hpp" ]; then
         fail "$file:$line: <boost/asio.hpp>: include the specific Asio headers"
       fi
+      # yaml-cpp is the client's, for application files: only client/app/ includes it.
+      if [[ "$header" == yaml-cpp* && "$file" != client/app/* ]]; then
+        fail "$file:$line: <$header> outside client/app/ (bgo.yaml is read there)"
+      fi
       # Beast is heavy and only daemon/os/probe_runner.cpp needs it: never in a header.
       if [[ "$header" == boost/beast* && "$file" == *.hpp ]]; then
         fail "$file:$line: <$header> in a header: keep Beast in the .cpp (pimpl)"

@@ -19,7 +19,7 @@ using Vars = std::map<std::string, std::string>;
 struct Ctx {
   AppSpec& app;
   const PcProject& project;
-  const YamlReader& reader;
+  const PcYamlReader& reader;
   const std::string& name;
 };
 
@@ -167,7 +167,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 16> k_report
 
 }  // namespace
 
-Result<std::map<std::string, std::string>> pc_environment(const YamlReader& reader,
+Result<std::map<std::string, std::string>> pc_environment(const PcYamlReader& reader,
                                                           const YAML::Node& node,
                                                           const std::string& what) {
   std::map<std::string, std::string> env;
@@ -190,7 +190,7 @@ Result<std::map<std::string, std::string>> pc_environment(const YamlReader& read
   return env;
 }
 
-Result<void> add_pc_process(AppSpec& app, const PcProject& project, const YamlReader& reader,
+Result<void> add_pc_process(AppSpec& app, const PcProject& project, const PcYamlReader& reader,
                             const std::string& name, const YAML::Node& node) {
   Ctx c{app, project, reader, name};
   if (!node.IsMap()) return reader.error(node, "processes." + name + ": expected a mapping");

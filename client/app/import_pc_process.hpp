@@ -21,13 +21,13 @@ struct PcProject {
 };
 
 // `environment:` as process-compose reads it: a list of KEY=VALUE (a mapping is taken too).
-Result<std::map<std::string, std::string>> pc_environment(const YamlReader& reader,
+Result<std::map<std::string, std::string>> pc_environment(const PcYamlReader& reader,
                                                           const YAML::Node& node,
                                                           const std::string& what);
 
 // Adds process `name` (replicas: NAME:i when they differ only by instance, else NAME-i as
 // process-compose names them) to `app`, reporting what has no equivalent.
-Result<void> add_pc_process(AppSpec& app, const PcProject& project, const YamlReader& reader,
+Result<void> add_pc_process(AppSpec& app, const PcProject& project, const PcYamlReader& reader,
                             const std::string& name, const YAML::Node& node);
 
 }  // namespace bgo::app

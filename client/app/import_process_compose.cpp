@@ -93,7 +93,7 @@ Result<AppSpec> import_process_compose(const std::string& path, const ImportOpti
   auto unexpanded = load_yaml(*raw, path);
   if (!unexpanded) return unexpanded.error();
   YAML::Node root = *unexpanded;
-  const YamlReader reader(path);
+  const PcYamlReader reader(path);
   bool expand = true;
   if (root.IsMap() && root["disable_env_expansion"]) {
     auto off = reader.boolean(root["disable_env_expansion"], "disable_env_expansion");

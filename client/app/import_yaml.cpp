@@ -73,27 +73,27 @@ std::optional<std::string> scalar_text(const YAML::Node& node) {
   return node.Scalar();
 }
 
-Error YamlReader::error(const YAML::Node& node, const std::string& message) const {
+Error PcYamlReader::error(const YAML::Node& node, const std::string& message) const {
   return located_error(file_, line(node), column(node), message);
 }
 
-int YamlReader::line(const YAML::Node& node) const {
+int PcYamlReader::line(const YAML::Node& node) const {
   const auto mark = node.Mark();
   return mark.is_null() ? 0 : mark.line + 1;
 }
 
-int YamlReader::column(const YAML::Node& node) const {
+int PcYamlReader::column(const YAML::Node& node) const {
   const auto mark = node.Mark();
   return mark.is_null() ? 0 : mark.column + 1;
 }
 
-Result<std::string> YamlReader::string(const YAML::Node& node, const std::string& what) const {
+Result<std::string> PcYamlReader::string(const YAML::Node& node, const std::string& what) const {
   if (node.IsNull()) return std::string();
   if (!node.IsScalar()) return error(node, what + ": expected a string");
   return node.Scalar();
 }
 
-Result<double> YamlReader::number(const YAML::Node& node, const std::string& what) const {
+Result<double> PcYamlReader::number(const YAML::Node& node, const std::string& what) const {
   if (!node.IsScalar()) return error(node, what + ": expected a number");
   const std::string& text = node.Scalar();
   char* end = nullptr;
@@ -105,7 +105,7 @@ Result<double> YamlReader::number(const YAML::Node& node, const std::string& wha
   return value;
 }
 
-Result<int64_t> YamlReader::integer(const YAML::Node& node, const std::string& what) const {
+Result<int64_t> PcYamlReader::integer(const YAML::Node& node, const std::string& what) const {
   auto value = number(node, what);
   if (!value) return value.error();
   if (*value != static_cast<double>(static_cast<int64_t>(*value)) || *value > 1e15 ||
@@ -115,7 +115,7 @@ Result<int64_t> YamlReader::integer(const YAML::Node& node, const std::string& w
   return static_cast<int64_t>(*value);
 }
 
-Result<bool> YamlReader::boolean(const YAML::Node& node, const std::string& what) const {
+Result<bool> PcYamlReader::boolean(const YAML::Node& node, const std::string& what) const {
   if (!node.IsScalar()) return error(node, what + ": expected true or false");
   std::string text = node.Scalar();
   std::transform(text.begin(), text.end(), text.begin(),
@@ -125,8 +125,8 @@ Result<bool> YamlReader::boolean(const YAML::Node& node, const std::string& what
   return error(node, what + ": expected true or false, not '" + node.Scalar() + "'");
 }
 
-Result<std::vector<std::string>> YamlReader::strings(const YAML::Node& node,
-                                                     const std::string& what) const {
+Result<std::vector<std::string>> PcYamlReader::strings(const YAML::Node& node,
+                                                       const std::string& what) const {
   std::vector<std::string> out;
   if (node.IsNull()) return out;
   if (node.IsScalar()) return std::vector<std::string>{node.Scalar()};

@@ -20,9 +20,9 @@ namespace bgo::app {
 Result<YAML::Node> load_yaml(const std::string& text, const std::string& file);
 
 // Typed reads of one value; each error is `file:line:column: what: expected ...`.
-class YamlReader {
+class PcYamlReader {
  public:
-  explicit YamlReader(std::string file) : file_(std::move(file)) {}
+  explicit PcYamlReader(std::string file) : file_(std::move(file)) {}
 
   Error error(const YAML::Node& node, const std::string& message) const;
   int line(const YAML::Node& node) const;

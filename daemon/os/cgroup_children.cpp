@@ -40,7 +40,7 @@ Result<CgroupLeaf> CgroupChildren::prepare(const std::string& name,
     for (const auto& below : child_cgroups(idle.folder())) {
       (void)remove_cgroup(idle.folder() + "/" + below);
     }
-    if (!idle.populated() && child_cgroups(idle.folder()).empty()) {
+    if (!idle.killed() && !idle.populated() && child_cgroups(idle.folder()).empty()) {
       leaf.emplace(std::move(idle));
     } else {
       discard(idle);

@@ -143,7 +143,10 @@ bool CgroupLeaf::populated() const {
 }
 
 void CgroupLeaf::signal(int sig) const {
-  if (sig == SIGKILL && write_cgroup_file(folder_, "cgroup.kill", "1") == 0) return;
+  if (sig == SIGKILL && write_cgroup_file(folder_, "cgroup.kill", "1") == 0) {
+    killed_ = true;
+    return;
+  }
   // A process may fork while we read: new members show up in the next pass. Bounded, so a fork
   // bomb cannot hold the loop; SIGKILL (cgroup.kill) at the stop timeout ends what is left.
   std::set<pid_t> signalled;

@@ -34,6 +34,9 @@ class CgroupLeaf {
   // (atomic, nothing can fork away), any other signal through a pidfd per process, each
   // checked to be a member after the pidfd was opened (no recycled pid is signalled).
   void signal(int sig) const;
+  // cgroup.kill was written to it: on some kernels a cgroup killed this way goes on killing
+  // what is later forked into it, so it is never given to another run.
+  bool killed() const { return killed_; }
   // CPU time of the whole tree since the cgroup was made (cpu.stat usage_usec).
   std::optional<uint64_t> cpu_usec() const;
   // memory.current when the memory controller is on, else the RSS of every member.
@@ -47,6 +50,7 @@ class CgroupLeaf {
  private:
   std::string folder_;
   std::string cgroup_;
+  mutable bool killed_ = false;
 };
 
 // The text of file `name` in `folder` (at most `cap` bytes); nullopt on any error.
