@@ -219,8 +219,12 @@ class Supervisor final : private ChildHost, private EventSink {
   std::unique_ptr<Timer> recheck_timer_;  // waiting starts are looked at in the next turn
   std::unique_ptr<Timer> restart_timer_;  // restarts asked for by checks and the schedule
   std::vector<std::pair<std::string, std::string>> wanted_restarts_;  // (name, why)
-  // Dependency failures seen in events since the last recheck: name -> why.
-  std::map<std::string, std::string> failed_dependencies_;
+  // Dependency failures seen in events since the last recheck, by name: which event, and why.
+  struct DependencyFailure {
+    EventKind kind = EventKind::stopped;
+    std::string why;
+  };
+  std::map<std::string, DependencyFailure> failed_dependencies_;
   bool retrying_ = false;
   std::vector<BrokenState> broken_;
   bool shutting_down_ = false;

@@ -96,15 +96,17 @@ void Supervisor::on_process_event(const ProcessEvent& event) {
   switch (event.kind) {
     case EventKind::stopped:
       if (event.reason == to_string(StopReason::user)) {
-        failed_dependencies_[event.name] = "dependency '" + event.name + "' was stopped";
+        failed_dependencies_[event.name] = {event.kind,
+                                            "dependency '" + event.name + "' was stopped"};
       }
       break;
     case EventKind::errored:
-      failed_dependencies_[event.name] =
-          "dependency '" + event.name + "' errored (" + event.reason + ")";
+      failed_dependencies_[event.name] = {
+          event.kind, "dependency '" + event.name + "' errored (" + event.reason + ")"};
       break;
     case EventKind::deleted:
-      failed_dependencies_[event.name] = "dependency '" + event.name + "' was deleted";
+      failed_dependencies_[event.name] = {event.kind,
+                                          "dependency '" + event.name + "' was deleted"};
       break;
     case EventKind::spawned:
       failed_dependencies_.erase(event.name);
@@ -141,7 +143,7 @@ void Supervisor::recheck_waiting() {
       // Waiting for an exit, a user stop is no failure (the next run may complete); a delete is.
       const bool waits_for_exit = d.condition == DependencyCondition::completed ||
                                   d.condition == DependencyCondition::succeeded;
-      if (!waits_for_exit || it->second.find("deleted") != std::string::npos) failed = it->second;
+      if (!waits_for_exit || it->second.kind == EventKind::deleted) failed = it->second.why;
     }
     DependencyState state = dependency_state(*child);
     if (!failed) failed = state.failed;
