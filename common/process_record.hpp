@@ -81,6 +81,10 @@ struct ProcessRecord {
   std::optional<std::vector<std::string>> env;  // the environment it was started with
   std::optional<LogOptions> logs;
   ProcessPolicy policy;  // docs/health.md; its keys follow, each only when set
+  // `bgo up` (docs/bgo-file.md): the project that owns the process, and the hash of its
+  // normalised definition in the file (opaque to bgod); each only when set.
+  std::optional<std::string> project;
+  std::optional<std::string> definition;
   ExtraFields extra;
 
   AutostartPolicy autostart_policy() const {

@@ -99,6 +99,11 @@ json::object row_json(const ProcessRecord& r, bool online, const UsageText& usag
     for (const auto& w : health.waiting_for) waiting_for.emplace_back(w);
     o["waiting_for"] = std::move(waiting_for);
   }
+  // Only for a process of a project (`bgo up`).
+  if (r.project) {
+    o["project"] = *r.project;
+    o["definition"] = opt(r.definition);
+  }
   return o;
 }
 

@@ -48,9 +48,9 @@ constexpr std::string_view k_watch_keys[] = {
     "enabled",  "interval",        "min_uptime", "on_fast_crash", "watcher_pid",     "watcher_pgid",
     "restarts", "last_restart_at", "errored",    "error_reason",  "last_stderr_tail"};
 constexpr std::string_view k_record_keys[] = {
-    "name",        "pid",       "pgid",        "command", "cwd",         "started_at",
-    "status",      "autostart", "pid_start",   "watch",   "stop_reason", "stopped_at",
-    "start_ticks", "exit_code", "exit_signal", "env",     "logs"};
+    "name",        "pid",       "pgid",  "command",     "cwd",        "started_at",  "status",
+    "autostart",   "pid_start", "watch", "stop_reason", "stopped_at", "start_ticks", "exit_code",
+    "exit_signal", "env",       "logs",  "project",     "definition"};
 
 template <size_t N>
 ExtraFields extras(const json::object& o, const std::string_view (&known)[N],
@@ -145,6 +145,8 @@ Result<ProcessRecord> parse_state(std::string_view text, std::string_view fallba
   // unknown keys (written back as they were) and runs without them.
   auto policy = parse_policy(o);
   if (policy) r.policy = std::move(*policy);
+  r.project = opt_string(o, "project");
+  r.definition = opt_string(o, "definition");
   r.extra = extras(o, k_record_keys, static_cast<bool>(policy));
   return r;
 }
@@ -196,6 +198,8 @@ json::object to_json(const ProcessRecord& r) {
                              {"timestamps", r.logs->timestamps}};
   }
   put_policy(o, r.policy);
+  if (r.project) o["project"] = *r.project;
+  if (r.definition) o["definition"] = *r.definition;
   put_extras(o, r.extra);
   return o;
 }

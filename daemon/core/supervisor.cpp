@@ -140,10 +140,25 @@ void Supervisor::retry_saves() {
 
 // ---- start ----------------------------------------------------------------------------------
 
+namespace {
+// A project claims only its own names and new ones (docs/bgo-file.md, "Projects").
+Result<void> check_project(const Child* existing, const StartParams& params) {
+  if (!params.project || existing == nullptr) return {};
+  const std::optional<std::string>& owner = existing->record().project;
+  if (owner == params.project) return {};
+  return make_error(Errc::invalid_state,
+                    owner ? "Process '" + params.name + "' belongs to project '" + *owner +
+                                "', not '" + *params.project + "'"
+                          : "Process '" + params.name + "' exists outside project '" +
+                                *params.project + "' (started by hand): delete it first");
+}
+}  // namespace
+
 void Supervisor::start(StartParams params, StartDone done) {
   // A restart whose stop completed during shutdown must not leave a new child behind.
   if (shutting_down_) return done(make_error(Errc::invalid_state, "bgod is shutting down"));
   Child* existing = find(params.name);
+  if (auto claim = check_project(existing, params); !claim) return done(claim.error());
   if (existing != nullptr && !existing->idle()) {
     const pid_t pid = existing->pid() != 0 ? existing->pid()
                                            : static_cast<pid_t>(existing->record().pid.value_or(0));
@@ -197,6 +212,12 @@ void Supervisor::start(StartParams params, StartDone done) {
   // bgod's own environment, never an empty one.
   fresh.env = params.env.empty() ? settings_.default_env : std::move(params.env);
   if (params.keep_unknown_keys && existing) fresh.extra = existing->record().extra;
+  if (params.project) {
+    fresh.project = params.project;
+    fresh.definition = params.definition;
+  } else if (existing != nullptr) {
+    fresh.project = existing->record().project;
+  }
   if (params.logs) {
     fresh.logs = params.logs;
   } else if (existing && existing->record().logs) {

@@ -32,6 +32,11 @@ struct StartParams {
   std::optional<AutostartPolicy> autostart;
   std::optional<LogOptions> logs;
   ProcessPolicy policy;  // docs/health.md; checked by the caller except `after`
+  // The project claiming the name (`bgo up`): a start of a name another project owns, or that
+  // no project owns, is refused. Without it, an existing record's project is kept and its
+  // definition dropped (the process no longer runs what the file says).
+  std::optional<std::string> project;
+  std::optional<std::string> definition;
   // Restart paths (restart, resurrect, restart-stopped/last): state-file keys bgod does not
   // know survive, as they do every other load-modify-save. A plain `start` writes afresh.
   bool keep_unknown_keys = false;

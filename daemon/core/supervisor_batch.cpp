@@ -83,6 +83,8 @@ void Supervisor::start_from_record(const std::string& name, std::vector<std::str
   }
   params.autostart = r.autostart_policy();
   params.policy = r.policy;
+  params.project = r.project;
+  params.definition = r.definition;
   params.keep_unknown_keys = true;
   start(std::move(params), std::move(done));
 }

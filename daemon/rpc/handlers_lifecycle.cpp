@@ -80,6 +80,18 @@ void register_lifecycle(Dispatcher& d, Services& s) {
     auto policy = proto::parse_policy(c.params);
     if (!policy) return respond(policy.error());
     p.policy = std::move(*policy);
+    if (auto project = opt_param_string(c.params, "project")) {
+      if (!is_valid_name(*project)) {
+        throw ParamError("project", "invalid params: 'project' must be a valid process name");
+      }
+      p.project = std::move(project);
+      p.definition = opt_param_string(c.params, "definition");
+      if (p.definition && p.definition->size() > 128) {
+        throw ParamError("definition", "invalid params: 'definition' is longer than 128 bytes");
+      }
+    } else if (c.params.contains("definition")) {
+      throw ParamError("definition", "invalid params: 'definition' needs 'project'");
+    }
     s.supervisor.start(std::move(p), [respond](Result<StartOutcome> r) {
       if (!r) return respond(r.error());
       respond(start_json(*r));

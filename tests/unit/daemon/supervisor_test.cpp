@@ -415,5 +415,54 @@ TEST_F(SupervisorTest, ShutdownDuringABackoffCancelsTheRestart) {
   EXPECT_EQ(record("api").stop_reason, StopReason::crashed);
 }
 
+// ---- projects (`bgo up`) ---------------------------------------------------------------------
+
+TEST_F(SupervisorTest, AProjectClaimsNewNamesAndItsOwnOnly) {
+  StartParams p = params("api");
+  p.project = "shop";
+  p.definition = "h1";
+  const pid_t pid = start(std::move(p));
+  EXPECT_EQ(record("api").project, std::optional<std::string>("shop"));
+  EXPECT_EQ(record("api").definition, std::optional<std::string>("h1"));
+
+  // Another project may not take it, running or not.
+  exit_now(pid, 0);
+  StartParams other = params("api");
+  other.project = "blog";
+  std::optional<Result<StartOutcome>> answer;
+  sup.start(std::move(other), [&](Result<StartOutcome> r) { answer = std::move(r); });
+  ASSERT_TRUE(answer.has_value());
+  ASSERT_FALSE(answer->has_value());
+  EXPECT_EQ(answer->error().code, Errc::invalid_state);
+  EXPECT_EQ(answer->error().message, "Process 'api' belongs to project 'shop', not 'blog'");
+  EXPECT_EQ(record("api").project, std::optional<std::string>("shop")) << "nothing changed";
+
+  // Nor may a project take a name started by hand.
+  start_plain("tool");
+  StartParams claim = params("tool");
+  claim.project = "shop";
+  answer.reset();
+  sup.start(std::move(claim), [&](Result<StartOutcome> r) { answer = std::move(r); });
+  ASSERT_TRUE(answer.has_value() && !answer->has_value());
+  EXPECT_NE(answer->error().message.find("exists outside project 'shop'"), std::string::npos);
+}
+
+TEST_F(SupervisorTest, ARestartKeepsTheProjectAndAHandStartDropsTheDefinition) {
+  StartParams p = params("api");
+  p.project = "shop";
+  p.definition = "h1";
+  exit_now(start(std::move(p)), 0);
+  sup.restart("api", {}, [](const Result<RestartOutcome>&) {});
+  ASSERT_EQ(processes.spawn_count(), 2U);
+  EXPECT_EQ(record("api").project, std::optional<std::string>("shop"));
+  EXPECT_EQ(record("api").definition, std::optional<std::string>("h1"));
+
+  ASSERT_TRUE(timers.fire_next());  // the start probe
+  exit_now(processes.last_pid(), 0);
+  start_plain("api");  // `bgo start api -- other command`
+  EXPECT_EQ(record("api").project, std::optional<std::string>("shop"));
+  EXPECT_FALSE(record("api").definition.has_value()) << "no longer what the file says";
+}
+
 }  // namespace
 }  // namespace bgo::daemon

@@ -123,6 +123,26 @@ TEST(PolicyCodec, TheStateFileKeepsTheSettingsAfterTheOthers) {
   EXPECT_EQ(serialize_state(*back), text);
 }
 
+TEST(PolicyCodec, TheProjectAndDefinitionComeLastAndRoundTrip) {
+  ProcessRecord r;
+  r.name = "api";
+  r.command = {"/bin/api"};
+  r.policy.stop_timeout_ms = 3000;
+  r.project = "shop";
+  r.definition = "9f2c";
+  const std::string text = serialize_state(r);
+  EXPECT_LT(text.find("\"stop_timeout_ms\""), text.find("\"project\"")) << text;
+  auto back = parse_state(text, "api");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->project, std::optional<std::string>("shop"));
+  EXPECT_EQ(back->definition, std::optional<std::string>("9f2c"));
+  EXPECT_TRUE(back->extra.empty()) << "known keys, not unknown ones";
+  EXPECT_EQ(serialize_state(*back), text);
+  r.project.reset();
+  r.definition.reset();
+  EXPECT_EQ(serialize_state(r).find("project"), std::string::npos);
+}
+
 TEST(PolicyCodec, AnUnreadableSettingInAFileIsKeptVerbatimAndIgnored) {
   const std::string text =
       R"({"name": "x", "command": ["/bin/x"], "status": "stopped", "stop_signal": "SIGNOPE"})";
