@@ -10,27 +10,13 @@
 #include "client/app/app_document.hpp"
 #include "client/app/bgo_file.hpp"
 #include "client/command.hpp"
+#include "client/commands/app_file.hpp"
 #include "client/commands/common.hpp"
 #include "proto/python_json.hpp"
 
 namespace bgo::client {
 
-namespace {
-
 namespace po = boost::program_options;
-
-app::ParseOptions parse_options() {
-  app::ParseOptions options;
-  for (const auto& kv : client_env()) {
-    const std::size_t eq = kv.find('=');
-    if (eq != std::string::npos) options.environment.emplace(kv.substr(0, eq), kv.substr(eq + 1));
-  }
-  options.cwd = client_cwd();
-  options.now = std::chrono::system_clock::now();
-  return options;
-}
-
-}  // namespace
 
 int cmd_config(Context& /*ctx*/, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line(
@@ -47,7 +33,7 @@ int cmd_config(Context& /*ctx*/, const std::vector<std::string>& tokens) {
   if (!args) return 0;
   const std::string file = args->has("file") ? args->vm["file"].as<std::string>() : "";
   if (args->has("file") && file.empty()) args->fail("argument -f/--file: expected a file name");
-  auto app = app::load_bgo_file(file, std::cin, parse_options());
+  auto app = app::load_bgo_file(file, std::cin, app_parse_options());
   if (!app) {
     std::cout.flush();
     std::cerr << app.error().to_string() << "\n";
