@@ -48,6 +48,11 @@ constexpr std::array k_commands = std::to_array<Entry>({
     {"daemon", "Control bgod itself (status, stop, start, restart)"},
     {"startup", "Start bgod at login via systemd user units (--status)"},
     {"unstartup", "Remove the units again (bgod then starts on demand)"},
+    {"up [NAME...]",
+     "Start the processes of bgo.yaml (or -f FILE, also a Procfile, pm2, supervisord or "
+     "process-compose file) in dependency order; a second up restarts only what changed "
+     "(--dry-run, --no-deps, --remove-orphans)"},
+    {"down [NAME...]", "Stop the project's processes, dependents first (--delete)"},
     {"config", "Check a bgo.yaml and print it normalised (-f FILE, --json)"},
     {"import FORMAT FILE",
      "Convert a Procfile, pm2 ecosystem, supervisord or process-compose file into a bgo.yaml "

@@ -94,6 +94,15 @@ Result<int64_t> Connection::send(std::string_view method, const json::value& par
 
 std::optional<Result<json::value>> Connection::reply(int64_t id,
                                                      std::chrono::milliseconds timeout) {
+  auto answer = [](proto::Reply reply) -> Result<json::value> {
+    if (reply.ok) return std::move(reply.result);
+    return proto::from_rpc_error(reply.error);
+  };
+  if (auto early = replies_.find(id); early != replies_.end()) {
+    proto::Reply reply = std::move(early->second);
+    replies_.erase(early);
+    return answer(std::move(reply));
+  }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     bool closed = false;
@@ -110,10 +119,14 @@ std::optional<Result<json::value>> Connection::reply(int64_t id,
     }
     if (!(reply.id.is_int64() && reply.id.as_int64() == id)) {
       if (reply.id.is_null() && !reply.ok) return proto::from_rpc_error(reply.error);
+      // The reply to another request sent before (bgod answers each when it is done): kept
+      // for its own reply() call.
+      if (reply.id.is_int64() && reply.id.as_int64() < next_id_) {
+        replies_.emplace(reply.id.as_int64(), std::move(reply));
+      }
       continue;
     }
-    if (reply.ok) return std::move(reply.result);
-    return proto::from_rpc_error(reply.error);
+    return answer(std::move(reply));
   }
 }
 
@@ -143,6 +156,9 @@ std::optional<proto::Reply> Connection::next_notification(
     if (!text) return std::nullopt;
     proto::Reply reply = proto::parse_reply(*text);
     if (reply.is_notification) return reply;
+    if (reply.id.is_int64() && reply.id.as_int64() < next_id_) {
+      replies_.emplace(reply.id.as_int64(), std::move(reply));  // for its reply() call
+    }
   }
 }
 

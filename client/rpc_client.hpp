@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -34,6 +35,8 @@ class Connection {
   // call() in two halves, for a caller that shows something while it waits: send() writes the
   // request and returns its id; reply() waits at most `timeout` for that id's reply and gives
   // nullopt when it has not come yet (call it again), or when a signal interrupted the wait.
+  // Several requests may be outstanding: replies that come for other ids are kept until
+  // their own reply() call.
   Result<int64_t> send(std::string_view method, const boost::json::value& params);
   std::optional<Result<boost::json::value>> reply(int64_t id, std::chrono::milliseconds timeout);
 
@@ -54,6 +57,7 @@ class Connection {
   UniqueFd fd_;
   proto::LineDecoder decoder_{proto::k_max_reply_bytes};
   std::deque<proto::Reply> notifications_;
+  std::map<int64_t, proto::Reply> replies_;  // replies read while waiting for another id
   int64_t next_id_ = 1;
 };
 

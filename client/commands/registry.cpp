@@ -33,6 +33,8 @@ const std::vector<Command>& command_registry() {
        {},
        "Convert a Procfile, pm2, supervisord or process-compose file to bgo.yaml",
        cmd_import},
+      {"up", {}, "Start a bgo.yaml's processes in order (only what changed)", cmd_up},
+      {"down", {}, "Stop a project's processes, dependents first", cmd_down},
       {"config", {}, "Check a bgo.yaml and print it normalised", cmd_config},
   };
   return k_commands;
