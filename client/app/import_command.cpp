@@ -8,25 +8,13 @@
 
 #include "client/app/import.hpp"
 #include "client/app/import_yaml_writer.hpp"
+#include "client/commands/app_file.hpp"
 #include "client/commands/common.hpp"
 #include "common/atomic_file.hpp"
 
 namespace bgo::client {
 
 namespace po = boost::program_options;
-
-namespace {
-
-void print_not_imported(Context& ctx, const app::AppSpec& spec) {
-  if (spec.not_imported.empty()) return;
-  ctx.fail("Not imported (" + std::to_string(spec.not_imported.size()) + "; no bgo equivalent):");
-  for (const auto& n : spec.not_imported) {
-    ctx.fail("  " + (n.process.empty() ? std::string("(file)") : n.process) + "  " + n.key + ": " +
-             n.why);
-  }
-}
-
-}  // namespace
 
 int cmd_import(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line(

@@ -31,8 +31,7 @@ std::vector<const ProcessSpec*> matching(const AppSpec& app, const std::string& 
   for (const auto& p : app.processes) {
     if (p.name == name) return {&p};
     const std::size_t colon = p.name.rfind(':');
-    if (colon != std::string::npos && p.name.compare(0, colon, name) == 0 &&
-        colon == name.size()) {
+    if (colon != std::string::npos && p.name.compare(0, colon, name) == 0 && colon == name.size()) {
       out.push_back(&p);
     }
   }

@@ -73,7 +73,6 @@ boost::json::object start_params(const ProcessSpec& process, const std::string& 
 // dependencies of `names[i]` (the `after` of `get`'s settings); names outside `names` are
 // ignored, and so is an edge that would close a cycle. Each wave keeps the order of `names`.
 std::vector<std::vector<std::string>> stop_waves(
-    const std::vector<std::string>& names,
-    const std::vector<std::vector<std::string>>& after);
+    const std::vector<std::string>& names, const std::vector<std::vector<std::string>>& after);
 
 }  // namespace bgo::app

@@ -43,6 +43,15 @@ bool looks_like_bgo_file(const std::string& path) {
 
 }  // namespace
 
+void print_not_imported(Context& ctx, const app::AppSpec& spec) {
+  if (spec.not_imported.empty()) return;
+  ctx.fail("Not imported (" + std::to_string(spec.not_imported.size()) + "; no bgo equivalent):");
+  for (const auto& n : spec.not_imported) {
+    ctx.fail("  " + (n.process.empty() ? std::string("(file)") : n.process) + "  " + n.key + ": " +
+             n.why);
+  }
+}
+
 app::ParseOptions app_parse_options() {
   app::ParseOptions options;
   for (const auto& kv : client_env()) {
@@ -102,6 +111,7 @@ std::optional<app::AppSpec> load_app(Context& ctx, const AppFileOptions& options
       ctx.fail(imported.error().message);
       return std::nullopt;
     }
+    print_not_imported(ctx, *imported);
     return std::move(*imported);
   }
   if (!options.env_mode.empty() || !options.formation.empty()) {

@@ -31,6 +31,9 @@ AppFileOptions app_file_options(const Args& args);
 // stderr (`file:line:column: message`) and returns nullopt: nothing else has happened.
 std::optional<app::AppSpec> load_app(Context& ctx, const AppFileOptions& options);
 
+// The keys of an imported file that have no bgo equivalent, on stderr (nothing when none).
+void print_not_imported(Context& ctx, const app::AppSpec& spec);
+
 // The project named by `--project`, else the `name` of the file load_app() finds (printing
 // its error when there is none); nullopt after an error.
 std::optional<std::string> project_of(Context& ctx, const AppFileOptions& options,

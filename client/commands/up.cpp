@@ -121,8 +121,9 @@ class UpDisplay {
         if (e.action == app::UpAction::restart && app::is_final(e.state)) text = "re" + text;
         break;
     }
+    // Since `up` began: when it got there, or still counting.
     if (e.state != app::UpState::kept && e.state != app::UpState::pending) {
-      text += "  " + elapsed_text(now - start_);
+      text += "  " + elapsed_text((app::is_final(e.state) ? e.since : now) - start_);
     }
     return text;
   }
@@ -241,8 +242,8 @@ bool clear_the_way(Context& ctx, Connection& conn, const app::UpPlan& plan,
   return ok;
 }
 
-int run_up(Context& ctx, const app::AppSpec& app, const app::UpSelection& selection,
-           bool dry_run, bool remove_orphans) {
+int run_up(Context& ctx, const app::AppSpec& app, const app::UpSelection& selection, bool dry_run,
+           bool remove_orphans) {
   Connection* conn = ctx.require_connection();
   if (conn == nullptr) return 1;
   auto rows = registered_rows(ctx, *conn);
@@ -331,8 +332,8 @@ int run_up(Context& ctx, const app::AppSpec& app, const app::UpSelection& select
   if (!failed.empty()) {
     std::string list;
     for (const auto& f : failed) list += (list.empty() ? "" : ", ") + f;
-    ctx.fail(ctx.red_x() + " " + std::to_string(failed.size()) + " process(es) of '" +
-             app.project + "' failed: " + list);
+    ctx.fail(ctx.red_x() + " " + std::to_string(failed.size()) + " process(es) of '" + app.project +
+             "' failed: " + list);
     for (const auto& e : tracker.entries()) {
       if (std::find(failed.begin(), failed.end(), e.name) == failed.end()) continue;
       ctx.fail("   " + e.name + ": " +
@@ -346,13 +347,13 @@ int run_up(Context& ctx, const app::AppSpec& app, const app::UpSelection& select
   ctx.say("Project '" + app.project + "' is up: " + std::to_string(counts[app::UpAction::start]) +
           " started, " + std::to_string(counts[app::UpAction::restart]) + " restarted, " +
           std::to_string(counts[app::UpAction::keep]) + " unchanged" +
-          (plan.orphans.empty() || remove_orphans
-               ? std::string()
-               : "; orphans (not in the file): " + [&] {
-                   std::string o;
-                   for (const auto& n : plan.orphans) o += (o.empty() ? "" : ", ") + n;
-                   return o;
-                 }()));
+          (plan.orphans.empty() || remove_orphans ? std::string()
+                                                  : "; orphans (not in the file): " + [&] {
+                                                      std::string o;
+                                                      for (const auto& n : plan.orphans)
+                                                        o += (o.empty() ? "" : ", ") + n;
+                                                      return o;
+                                                    }()));
   return 0;
 }
 
@@ -392,8 +393,7 @@ int run_down(Context& ctx, const std::string& project, const std::vector<std::st
   std::vector<std::vector<std::string>> after;
   for (const auto& name : names) {
     auto d = conn->call("get", json::object{{"name", name}});
-    after.push_back(d && d->is_object() ? after_names(d->as_object())
-                                        : std::vector<std::string>{});
+    after.push_back(d && d->is_object() ? after_names(d->as_object()) : std::vector<std::string>{});
   }
   if (!wanted.empty()) {
     // The names asked for (`api` also means its instances), and what depends on them.
@@ -465,8 +465,8 @@ int run_down(Context& ctx, const std::string& project, const std::vector<std::st
       }
     }
   }
-  std::string summary = "Project '" + project + "' is down: " + std::to_string(stopped) +
-                        " stopped";
+  std::string summary =
+      "Project '" + project + "' is down: " + std::to_string(stopped) + " stopped";
   if (delete_them) summary += ", " + std::to_string(deleted) + " deleted";
   ctx.say(summary);
   return ok ? 0 : 1;
@@ -499,10 +499,10 @@ int cmd_up(Context& ctx, const std::vector<std::string>& tokens) {
 }
 
 int cmd_down(Context& ctx, const std::vector<std::string>& tokens) {
-  CommandLine spec = command_line(
-      "down",
-      "Stop the processes of a project, dependents first (all of them, or the NAMEs\n"
-      "and what depends on them). The project is the file's `name`, or --project.");
+  CommandLine spec =
+      command_line("down",
+                   "Stop the processes of a project, dependents first (all of them, or the NAMEs\n"
+                   "and what depends on them). The project is the file's `name`, or --project.");
   add_app_file_options(spec, true);
   spec.options.add_options()("project,p", po::value<std::string>()->value_name("NAME"),
                              "The project (instead of reading the file)")(

@@ -113,8 +113,9 @@ TEST(UpPlan, OrphansAndClashesAreFound) {
   const UpPlan plan = plan_up(app, registered, {});
   EXPECT_EQ(plan.orphans, std::vector<std::string>{"old"}) << "only the project's own";
   ASSERT_EQ(plan.clashes.size(), 2U);
-  EXPECT_EQ(plan.clashes[0], "Process 'db' exists outside the project (started by hand): "
-                             "delete it or rename it in the file");
+  EXPECT_EQ(plan.clashes[0],
+            "Process 'db' exists outside the project (started by hand): "
+            "delete it or rename it in the file");
   EXPECT_EQ(plan.clashes[1], "Process 'tool' belongs to project 'blog'");
 }
 
