@@ -2,8 +2,6 @@
 #include "client/app/up_plan.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -82,9 +80,10 @@ std::string definition_hash(const ProcessSpec& process) {
     hash ^= static_cast<unsigned char>(c);
     hash *= 1099511628211ULL;
   }
-  std::array<char, 17> hex{};
-  std::snprintf(hex.data(), hex.size(), "%016llx", static_cast<unsigned long long>(hash));
-  return std::string(hex.data(), 16);
+  static constexpr std::string_view k_digits = "0123456789abcdef";
+  std::string hex(16, '0');
+  for (std::size_t i = 16; i-- > 0; hash >>= 4U) hex[i] = k_digits[hash & 0xfU];
+  return hex;
 }
 
 UpPlan plan_up(const AppSpec& app, const std::vector<Registered>& registered,
@@ -119,20 +118,26 @@ UpPlan plan_up(const AppSpec& app, const std::vector<Registered>& registered,
   for (const auto& r : registered) known.emplace(r.name, &r);
 
   UpPlan plan;
-  // Dependencies first: a depth-first walk in file order (the file has no cycle).
+  // Dependencies first: a depth-first walk in file order (the file has no cycle), each
+  // process placed after its last dependency. A stack, not recursion: chains may be long.
   std::set<std::string> placed;
   std::vector<const ProcessSpec*> order;
-  auto place = [&](auto& self, const ProcessSpec& p) -> void {
-    if (!placed.insert(p.name).second) return;
-    for (const auto& d : p.policy.after) {
-      if (auto it = by_name.find(d.name); it != by_name.end() && chosen.count(d.name) != 0) {
-        self(self, *it->second);
+  for (const auto& root : app.processes) {
+    if (chosen.count(root.name) == 0 || !placed.insert(root.name).second) continue;
+    std::vector<std::pair<const ProcessSpec*, std::size_t>> stack{{&root, 0}};
+    while (!stack.empty()) {
+      auto& [p, next] = stack.back();
+      if (next == p->policy.after.size()) {
+        order.push_back(p);
+        stack.pop_back();
+        continue;
+      }
+      const std::string& dep = p->policy.after[next++].name;
+      auto it = by_name.find(dep);
+      if (it != by_name.end() && chosen.count(dep) != 0 && placed.insert(dep).second) {
+        stack.emplace_back(it->second, 0);
       }
     }
-    order.push_back(&p);
-  };
-  for (const auto& p : app.processes) {
-    if (chosen.count(p.name) != 0) place(place, p);
   }
 
   for (const ProcessSpec* p : order) {
@@ -185,7 +190,12 @@ json::object start_params(const ProcessSpec& process, const std::string& project
   }
   for (const auto& [key, value] : process.env) merged[key] = value;
   json::array env;
-  for (const auto& [key, value] : merged) env.emplace_back(key + "=" + value);
+  for (const auto& [key, value] : merged) {
+    std::string kv = key;
+    kv += '=';
+    kv += value;
+    env.emplace_back(kv);
+  }
   o["env"] = std::move(env);
   o["watch"] = process.watch;
   if (process.watch) {

@@ -408,7 +408,9 @@ int run_down(Context& ctx, const std::string& project, const std::vector<std::st
         }
       }
       if (!found) {
-        ctx.fail(ctx.red_x() + " No process named '" + w + "' in project '" + project + "'");
+        std::string message = ctx.red_x();
+        message.append(" No process named '").append(w).append("' in project '");
+        ctx.fail(message.append(project).append("'"));
         return 1;
       }
     }
@@ -438,6 +440,7 @@ int run_down(Context& ctx, const std::string& project, const std::vector<std::st
   bool ok = true;
   for (const auto& wave : app::stop_waves(names, after)) {
     std::vector<json::object> stops;
+    stops.reserve(wave.size());
     for (const auto& n : wave) stops.push_back(json::object{{"name", n}});
     const auto results = send_all(*conn, "stop", stops);
     for (std::size_t i = 0; i < results.size(); ++i) {
@@ -454,6 +457,7 @@ int run_down(Context& ctx, const std::string& project, const std::vector<std::st
   int deleted = 0;
   if (delete_them && ok) {
     std::vector<json::object> deletes;
+    deletes.reserve(names.size());
     for (const auto& n : names) deletes.push_back(json::object{{"name", n}});
     const auto results = send_all(*conn, "delete", deletes);
     for (std::size_t i = 0; i < results.size(); ++i) {

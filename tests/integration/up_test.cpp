@@ -70,6 +70,7 @@ TEST_F(UpTest, TheExampleComesUpInOrderReadyAndASecondUpChangesNothing) {
   EXPECT_TRUE(contains(r.out, "migrate: completed")) << r.out;
   std::map<std::string, int64_t> pids = running();
   std::vector<std::string> names;
+  names.reserve(pids.size());
   for (const auto& [name, pid] : pids) names.push_back(name);
   EXPECT_EQ(names, k_example);
   for (const auto& [name, pid] : pids) EXPECT_TRUE(pid_alive(static_cast<pid_t>(pid))) << name;
