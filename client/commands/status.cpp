@@ -169,6 +169,7 @@ int print_formatted(Context& ctx, const Args& args, const std::optional<std::str
     std::string fields;
     for (auto f : row_fields()) fields += (fields.empty() ? "" : ", ") + std::string(f);
     for (auto f : health_row_fields()) fields += ", " + std::string(f);
+    for (auto f : project_row_fields()) fields += ", " + std::string(f);
     args.fail("unknown field '" + unknown + "' (choose from " + fields + ")");
   }
   std::vector<json::object> rows;
