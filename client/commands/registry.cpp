@@ -34,6 +34,7 @@ const std::vector<Command>& command_registry() {
        "Convert a Procfile, pm2, supervisord or process-compose file to bgo.yaml",
        cmd_import},
       {"config", {}, "Check a bgo.yaml and print it normalised", cmd_config},
+      {"ps", {}, "Show the status of a project's processes", cmd_ps},
   };
   return k_commands;
 }
