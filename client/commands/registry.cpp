@@ -35,6 +35,7 @@ const std::vector<Command>& command_registry() {
        cmd_import},
       {"config", {}, "Check a bgo.yaml and print it normalised", cmd_config},
       {"ps", {}, "Show the status of a project's processes", cmd_ps},
+      {"save", {}, "Write the registered processes as a bgo.yaml", cmd_save},
   };
   return k_commands;
 }
