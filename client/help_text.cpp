@@ -54,6 +54,8 @@ constexpr std::array k_commands = std::to_array<Entry>({
      "(--dry-run, --no-deps, --remove-orphans)"},
     {"down [NAME...]", "Stop the project's processes, dependents first (--delete)"},
     {"config", "Check a bgo.yaml and print it normalised (-f FILE, --json)"},
+    {"ps", "Status of the project of bgo.yaml (-f FILE, --project NAME)"},
+    {"save [NAME...]", "Write what runs as a bgo.yaml that bgo up starts again (-o FILE, --force)"},
     {"import FORMAT FILE",
      "Convert a Procfile, pm2 ecosystem, supervisord or process-compose file into a bgo.yaml "
      "(-o FILE; what has no equivalent goes to stderr)"},

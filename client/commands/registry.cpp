@@ -36,6 +36,8 @@ const std::vector<Command>& command_registry() {
       {"up", {}, "Start a bgo.yaml's processes in order (only what changed)", cmd_up},
       {"down", {}, "Stop a project's processes, dependents first", cmd_down},
       {"config", {}, "Check a bgo.yaml and print it normalised", cmd_config},
+      {"ps", {}, "Show the status of a project's processes", cmd_ps},
+      {"save", {}, "Write the registered processes as a bgo.yaml", cmd_save},
   };
   return k_commands;
 }
