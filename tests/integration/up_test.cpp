@@ -90,6 +90,42 @@ TEST_F(UpTest, TheExampleComesUpInOrderReadyAndASecondUpChangesNothing) {
   EXPECT_EQ(running(), pids) << "the same processes";
 }
 
+TEST_F(UpTest, SaveThenUpInAFreshHomeReproducesTheSet) {
+  ASSERT_EQ(up().code, 0);
+  const fs::path saved = project_ / "saved.bgo.yaml";
+  RunResult r = bgo({"save", "-o", saved.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(down({"--delete"}).code, 0);  // the data folder stays: the one-shot may run again
+
+  const fs::path fresh = home_.parent_path() / "fresh";
+  const std::map<std::string, std::string> env{{"BGO_HOME", fresh.string()}};
+  r = bgo_within(std::chrono::seconds(60), {"up", "-f", saved.string()}, env);
+  if (std::ifstream pid_file(fresh / "bgod.pid"); pid_file) {
+    pid_t pid = 0;
+    pid_file >> pid;
+    extra_pids_.push_back(pid);  // killed in teardown if the checks below fail
+  }
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  RunResult status = bgo({"status", "--json"}, env);
+  ASSERT_EQ(status.code, 0) << status.err;
+  const json::value rows = json::parse(status.out);
+  std::map<std::string, std::string> commands;
+  for (const auto& row : rows.as_array()) {
+    const json::object& o = row.as_object();
+    commands[std::string(o.at("name").as_string())] = json::serialize(o.at("command"));
+    if (o.at("status") == "online")
+      extra_pids_.push_back(static_cast<pid_t>(o.at("pid").as_int64()));
+    EXPECT_EQ(o.at("project"), "shop");
+  }
+  EXPECT_EQ(commands.size(), 5U) << status.out;
+  for (const std::string name : {"api:0", "api:1", "db", "worker"}) {
+    ASSERT_EQ(commands.count(name), 1U) << name;
+  }
+  EXPECT_TRUE(contains(commands.at("api:1"), "api $BGO_INSTANCE on $PORT")) << commands.at("api:1");
+  RunResult stopped = bgo({"daemon", "stop"}, env);
+  EXPECT_EQ(stopped.code, 0) << stopped.err;
+}
+
 TEST_F(UpTest, AChangedCommandRestartsExactlyThatProcess) {
   ASSERT_EQ(up().code, 0);
   const auto before = running();
