@@ -223,6 +223,7 @@ processes:
   db:
     command: [sh, -c, 'echo "FATAL: no data folder" >&2; exit 3']
     ready: {log: ready, timeout: 10s}
+    restart: never        # watched, it would retry (2 s, 4 s, 8 s) before it gives up
   api:
     command: [sleep, "100"]
     depends_on: {db: ready}
@@ -274,6 +275,48 @@ TEST_F(UpTest, APm2EcosystemComesUpWithItsNotImportedList) {
   EXPECT_EQ(row("queue")->at("status"), "online");
   const json::array env = state("queue").at("env").as_array();
   EXPECT_NE(std::find(env.begin(), env.end(), json::value("QUEUE=mail")), env.end());
+}
+
+TEST_F(UpTest, ProcessComposeAndSupervisordFilesComeUpDirectly) {
+  write("process-compose.yaml", R"(version: "0.5"
+processes:
+  server:
+    command: "sh -c 'touch server.up; exec sleep 100'"
+    readiness_probe:
+      exec: {command: "test -f server.up"}
+      period_seconds: 1
+  setup:
+    command: "echo done"
+    availability: {restart: "no"}
+  client:
+    command: "sleep 100"
+    depends_on:
+      server: {condition: process_healthy}
+      setup: {condition: process_completed_successfully}
+)");
+  RunResult r = up({"-f", "process-compose.yaml"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "server: ready")) << r.out;
+  EXPECT_TRUE(contains(r.out, "setup: completed")) << r.out;
+  EXPECT_LT(started_at("server"), started_at("client"));
+  ASSERT_EQ(down({"-f", "process-compose.yaml", "--delete"}).code, 0);
+
+  write("supervisord.conf", R"([supervisord]
+nodaemon=true
+
+[program:worker]
+command=sleep 100
+process_name=%(program_name)s_%(process_num)02d
+numprocs=2
+stopsignal=INT
+stopwaitsecs=3
+)");
+  r = up({"-f", "supervisord.conf"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(row("worker_00")->at("status"), "online");
+  EXPECT_EQ(row("worker_01")->at("status"), "online");
+  EXPECT_EQ(state("worker_01").at("stop_signal"), "SIGINT");
+  EXPECT_TRUE(contains(r.err, "Not imported")) << "[supervisord] nodaemon: " << r.err;
 }
 
 // On a terminal, one line per process, redrawn in place: each name once on the screen, each
