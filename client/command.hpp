@@ -116,6 +116,8 @@ int cmd_autostart_login(Context& ctx, const std::string& action,
 int cmd_flush(Context&, const std::vector<std::string>&);
 // bgo import FORMAT FILE (client/app/import_command.cpp, issue #15).
 int cmd_import(Context&, const std::vector<std::string>&);
+// bgo completion bash|zsh|fish|--names (client/commands/completion_command.cpp).
+int cmd_completion(Context&, const std::vector<std::string>&);
 // bgo up / bgo down (client/commands/up.cpp, docs/bgo-file.md).
 int cmd_up(Context&, const std::vector<std::string>&);
 int cmd_down(Context&, const std::vector<std::string>&);

@@ -59,6 +59,7 @@ constexpr std::array k_commands = std::to_array<Entry>({
     {"import FORMAT FILE",
      "Convert a Procfile, pm2 ecosystem, supervisord or process-compose file into a bgo.yaml "
      "(-o FILE; what has no equivalent goes to stderr)"},
+    {"completion SHELL", "Print the completion script for bash, zsh or fish"},
     {"help", "Show help for a command"},
 });
 
