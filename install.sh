@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs bgo: missing build dependencies (Debian 12 packages), a Release build, and the
-# binaries (default /usr/local/bin) plus the systemd user units. Idempotent.
+# binaries (default /usr/local/bin) plus the systemd user units, completions and man pages.
+# Idempotent.
 #   ./install.sh [--prefix DIR] [--local] [--uninstall]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,7 +13,7 @@ while [ $# -gt 0 ]; do
     --prefix=*) prefix="${1#*=}"; shift ;;
     --local) prefix="$HOME/.local"; shift ;;
     --uninstall) uninstall=1; shift ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -31,9 +32,13 @@ if [ "$prefix" = "$HOME/.local" ]; then datadir="${XDG_DATA_HOME:-$HOME/.local/s
 bashdir="$datadir/bash-completion/completions"
 fishdir="$datadir/fish/vendor_completions.d"
 if [ "$prefix" = /usr ]; then zshdir=/usr/share/zsh/vendor-completions; else zshdir="$datadir/zsh/site-functions"; fi
+# Man pages in <prefix>/share/man: man-db searches /usr/share/man and /usr/local/share/man, and
+# <dir>/../share/man for each <dir> on PATH (so ~/.local/share/man for --local).
+mandir="$prefix/share/man"
+man_pages=(man1/bgo.1.gz man8/bgod.8.gz man5/bgo.yaml.5.gz)
 if [ "$uninstall" = 1 ]; then
   for f in "$bindir/bgo" "$bindir/bgod" "$unitdir/bgod.service" "$unitdir/bgod.socket" \
-           "$bashdir/bgo" "$zshdir/_bgo" "$fishdir/bgo.fish"; do
+           "$bashdir/bgo" "$zshdir/_bgo" "$fishdir/bgo.fish" "${man_pages[@]/#/$mandir/}"; do
     if [ -e "$f" ]; then echo "removing $f"; rm -f "$f"; fi
   done
   exit 0
@@ -57,6 +62,13 @@ mkdir -p "$bashdir" "$zshdir" "$fishdir"
 "$bindir/bgo" completion zsh > "$zshdir/_bgo"
 "$bindir/bgo" completion fish > "$fishdir/bgo.fish"
 echo "installed completions for bash ($bashdir), zsh ($zshdir) and fish ($fishdir)"
+# The man pages, compressed as cmake --install and the package do (gzip -9n).
+for page in "${man_pages[@]}"; do
+  mkdir -p "$mandir/${page%%/*}"
+  source_page=${page#*/}
+  gzip -9n -c "docs/man/${source_page%.gz}" > "$mandir/$page"
+done
+echo "installed the man pages bgo(1), bgod(8) and bgo.yaml(5) into $mandir"
 case "$zshdir" in
   /usr/share/zsh/*|/usr/local/share/zsh/site-functions) ;;
   *) echo "note: for zsh, add $zshdir to fpath before compinit in ~/.zshrc" ;;
