@@ -8,8 +8,17 @@
 # Installs missing dependencies first. Compiles through ccache when it is installed. Every step
 # runs even when an earlier check failed (a broken build skips what needs it); the summary at
 # the end gives each step's result and time, and the exit status is 1 if any step failed.
+#
+#   ./test.sh --package   instead builds the Debian package and checks it (tools/package.sh:
+#                         Release build in build-package/, cpack, content, lintian, dpkg -i and
+#                         -r on this machine). Not part of the default run, which stays within
+#                         its time budget; it needs root or sudo (dpkg) and installs lintian.
 set -uo pipefail
 cd "$(dirname "$0")"
+if [ "${1:-}" = "--package" ]; then
+  shift
+  exec ./tools/package.sh "$@"
+fi
 ./tools/deps.sh || exit 1
 
 jobs=2

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages bgo builds with, when any is missing (apt-get update first).
+#   tools/deps.sh [PACKAGE...]    extra packages a mode needs (tools/package.sh: lintian...)
 set -euo pipefail
 # clang-format and clang-tidy (14) and the Clang build are checks test.sh runs; ccache keeps its
 # two builds fast when CI reuses this machine; tmux drives the terminal-width tests; yaml-cpp
@@ -7,7 +8,7 @@ set -euo pipefail
 # mandoc lints the man pages (docs/man) in the tests.
 packages=(cmake make g++ clang clang-format clang-tidy ccache libboost1.81-dev libboost-json1.81-dev
           libboost-program-options1.81-dev libspdlog-dev libgtest-dev libyaml-cpp-dev python3 tmux
-          bash-completion zsh fish mandoc)
+          bash-completion zsh fish mandoc "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
