@@ -104,8 +104,9 @@ constexpr std::array k_watch_examples = std::to_array<Entry>({
 });
 
 constexpr std::string_view k_environment =
-    "Environment: BGO_HOME (default ~/.bgo), BGO_TABLE (plain|normal|fancy), NO_COLOR, COLUMNS, "
-    "BGO_NO_AUTOSTART=1 (never start bgod; read-only commands then read the files).";
+    "Environment: BGO_HOME (default ~/.bgo), BGO_TABLE (plain|normal|fancy), NO_COLOR (or "
+    "--no-color), CLICOLOR_FORCE=1 (colour into a pipe too), COLUMNS, BGO_NO_AUTOSTART=1 (never "
+    "start bgod; read-only commands then read the files).";
 
 constexpr std::size_t k_summary_column = 23;  // where argparse puts a command's summary
 constexpr std::size_t k_comment_column = 47;  // where the examples' comments start
