@@ -68,7 +68,7 @@ class Daemon {
         processes_(
             io_, logs_, [this](pid_t pid, const ExitStatus& s) { supervisor_.on_exit(pid, s); },
             std::move(cgroups.tree)),
-        store_(paths_),
+        store_(paths_, clock_),
         log_reader_(paths_),
         probes_(io_),
         notify_(io_, paths_,
