@@ -118,7 +118,8 @@ class Daemon {
                       clock_.now(),
                       config_.stop_timeout,
                       config_.default_logs,
-                      containment_status()};
+                      containment_status(),
+                      store_.stats()};
     register_handlers(dispatcher_, services);
     server_ = std::make_unique<ControlServer>(io_, lock_, paths_, dispatcher_, hub_, listen_fd_);
     lock_.write_pid_file();

@@ -38,6 +38,7 @@ struct Services {
   std::chrono::milliseconds stop_timeout;
   LogOptions default_logs;  // what `start` builds on when it is given some log options
   ContainmentStatus containment;
+  const StoreStats& store_stats;  // the state store's, for the metrics
 };
 
 // Fills the method table (docs/protocol.md lists every method).
