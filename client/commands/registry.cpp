@@ -38,6 +38,7 @@ const std::vector<Command>& command_registry() {
       {"config", {}, "Check a bgo.yaml and print it normalised", cmd_config},
       {"ps", {}, "Show the status of a project's processes", cmd_ps},
       {"save", {}, "Write the registered processes as a bgo.yaml", cmd_save},
+      {"metrics", {}, "Print bgod's metrics (OpenMetrics text)", cmd_metrics},
   };
   return k_commands;
 }
