@@ -44,8 +44,9 @@ void write_processes(OpenMetricsWriter& w, const std::vector<Snapshot>& processe
   each([&](const Snapshot& s, const ProcessRecord& r, const MetricLabels& l) {
     if (r.policy.ready) w.sample(l, s.health.ready.value_or(false));
   });
-  w.family("bgo_process_restarts", MetricType::counter, "",
-           "Restarts by the watcher (the restarts of bgo status; restart --reset zeroes it)");
+  w.family(
+      "bgo_process_restarts", MetricType::counter, "",
+      "Restarts by the watcher (the restarts of bgo status; restart --reset-counters zeroes it)");
   each([&](const Snapshot&, const ProcessRecord& r, const MetricLabels& l) {
     w.sample(l, r.watch ? r.watch->restarts : int64_t{0});
   });
