@@ -25,6 +25,8 @@ constexpr auto k_known_commands = std::to_array<std::string_view>(
      "daemon", "flush", "startup", "unstartup", "help", "--version", "-V",
      // issue #13's pm2 spellings.
      "show", "describe", "jlist",
+     // issue #19.
+     "metrics",
      // issue #15.
      "import", "config", "up", "down", "save", "ps",
      // issue #19.

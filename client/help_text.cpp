@@ -56,6 +56,7 @@ constexpr std::array k_commands = std::to_array<Entry>({
     {"config", "Check a bgo.yaml and print it normalised (-f FILE, --json)"},
     {"ps", "Status of the project of bgo.yaml (-f FILE, --project NAME)"},
     {"save [NAME...]", "Write what runs as a bgo.yaml that bgo up starts again (-o FILE, --force)"},
+    {"metrics", "Print bgod's metrics in the OpenMetrics text format (Prometheus)"},
     {"import FORMAT FILE",
      "Convert a Procfile, pm2 ecosystem, supervisord or process-compose file into a bgo.yaml "
      "(-o FILE; what has no equivalent goes to stderr)"},
