@@ -36,6 +36,7 @@ const std::vector<Command>& command_registry() {
       {"up", {}, "Start a bgo.yaml's processes in order (only what changed)", cmd_up},
       {"down", {}, "Stop a project's processes, dependents first", cmd_down},
       {"config", {}, "Check a bgo.yaml and print it normalised", cmd_config},
+      {"export", {}, "Write the application for systemd, Kubernetes, Nomad or Compose", cmd_export},
   };
   return k_commands;
 }

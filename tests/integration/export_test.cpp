@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT
+// The real `bgo export` (issue #16), its output checked by the tools that consume it:
+// `systemd-analyze verify` on every unit. Also the report on stdout, --force, and bad input
+// (exit 1, nothing written).
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <spawn.h>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/integration/daemon_harness.hpp"
+
+namespace bgo::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The first fenced block after `marker` in docs/bgo-file.md.
+std::string doc_block(const std::string& marker) {
+  const std::string doc = read_file(std::string(BGO_SOURCE_DIR) + "/docs/bgo-file.md");
+  const size_t body = doc.find('\n', doc.find("```", doc.find(marker))) + 1;
+  return doc.substr(body, doc.find("\n```", body) - body + 1);
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// Runs a tool found on PATH with `env` added to this environment; stdout and stderr together
+// in `out`. The tools used here finish on their own (ctest's timeout covers a hang).
+RunResult run_tool(const std::vector<std::string>& argv,
+                   const std::map<std::string, std::string>& env = {}) {
+  std::vector<std::string> env_strings;
+  env_strings.reserve(env.size() + 64);
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string kv(*e);
+    if (!env.contains(kv.substr(0, kv.find('=')))) env_strings.push_back(kv);
+  }
+  for (const auto& [k, v] : env) env_strings.push_back(std::string(k).append("=").append(v));
+  std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> args = argv;
+  std::vector<char*> raw;
+  raw.reserve(args.size() + 1);
+  for (auto& a : args) raw.push_back(a.data());
+  raw.push_back(nullptr);
+  int out[2];
+  RunResult r;
+  if (::pipe2(out, O_CLOEXEC) != 0) return r;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 2);
+  pid_t pid = 0;
+  const int rc = ::posix_spawnp(&pid, raw[0], &fa, nullptr, raw.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(out[1]);
+  if (rc != 0) {
+    ::close(out[0]);
+    ADD_FAILURE() << "cannot run " << argv[0] << ": " << std::strerror(rc);
+    return r;
+  }
+  char buf[4096];
+  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) {
+    r.out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+// Where systemd looks for a program named without a path (`ExecStart=node ...`).
+bool on_systemd_path(const std::string& program) {
+  for (const char* dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin"}) {
+    if (::access((fs::path(dir) / program).c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+class ExportTest : public DaemonTest {
+ protected:
+  void SetUp() override {
+    DaemonTest::SetUp();
+    project_ = home_.parent_path() / "shop";
+    fs::create_directories(project_ / "api");
+    fs::create_directories(project_ / "bin");
+    write(".env", doc_block("<!-- example: .env -->"));
+    write("bgo.yaml", doc_block("<!-- example: bgo.yaml"));
+    // The example's own programs, so that systemd finds them.
+    for (const char* name : {"bin/migrate", "bin/report"}) {
+      write(name, "#!/bin/sh\n");
+      fs::permissions(project_ / name, fs::perms::owner_all);
+    }
+  }
+
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(project_ / name) << text;
+  }
+
+  RunResult export_to(const std::string& target, const std::string& out,
+                      std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {
+        "export", target, "-f", (project_ / "bgo.yaml").string(), "-o", (project_ / out).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return bgo(args);
+  }
+
+  // `systemd-analyze verify` on every unit under `dir` (a template through its instances'
+  // names, which also loads their drop-ins); its output, less the lines about `missing`.
+  std::string verify_units(const fs::path& dir, bool user) {
+    std::vector<std::string> argv = {"systemd-analyze", "verify"};
+    if (user) argv.emplace_back("--user");
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      const std::string name = entry.path().filename().string();
+      if (entry.is_directory() && name.ends_with(".service.d")) {
+        argv.push_back((dir / name.substr(0, name.size() - 2)).string());  // shop-api@0.service
+      } else if (entry.is_regular_file() && name.find("@.") == std::string::npos &&
+                 (name.ends_with(".service") || name.ends_with(".timer") ||
+                  name.ends_with(".target"))) {
+        argv.push_back(entry.path().string());
+      }
+    }
+    // The user manager's verify needs a runtime folder (no session here).
+    const fs::path runtime = home_.parent_path() / "runtime";
+    fs::create_directories(runtime);
+    fs::permissions(runtime, fs::perms::owner_all);
+    const RunResult r = run_tool(argv, {{"XDG_RUNTIME_DIR", runtime.string()}});
+    std::string left;
+    for (const auto& line : lines_of(r.out)) {
+      // The example's programs that this machine does not have (redis-server, caddy).
+      const size_t at = line.find(": Command ");
+      const size_t end = line.find(" is not executable: No such file or directory");
+      if (at != std::string::npos && end != std::string::npos &&
+          !on_systemd_path(line.substr(at + 10, end - at - 10))) {
+        continue;
+      }
+      left += line + "\n";
+    }
+    return left;
+  }
+
+  fs::path project_;
+};
+
+TEST_F(ExportTest, SystemdUnitsOfTheExamplePassSystemdAnalyzeVerify) {
+  const RunResult user = export_to("systemd", "user-units");
+  ASSERT_EQ(user.code, 0) << user.err;
+  EXPECT_TRUE(contains(user.out, "# Export of shop to systemd\n")) << user.out;
+  EXPECT_TRUE(contains(user.out, "Wrote 14 files to ")) << user.out;
+  // The report printed is the report written.
+  const std::string report = read_file(project_ / "user-units/EXPORT-REPORT.md");
+  EXPECT_EQ(user.out.substr(0, report.size()), report);
+  EXPECT_EQ(verify_units(project_ / "user-units", true), "");
+
+  const RunResult system =
+      export_to("systemd", "system-units", {"--system", "--user-name", "root"});
+  ASSERT_EQ(system.code, 0) << system.err;
+  EXPECT_TRUE(contains(read_file(project_ / "system-units/shop-db.service"), "\nUser=root\n"));
+  EXPECT_EQ(verify_units(project_ / "system-units", false), "");
+  // The shared environment may hold secrets: its file is the owner's only.
+  EXPECT_EQ(fs::status(project_ / "user-units/shop.env").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+}
+
+TEST_F(ExportTest, SystemdUnitsOfAwkwardInputPassVerifyWithoutAWord) {
+  write("odd.bgo.yaml",
+        "version: 1\n"
+        "name: odd\n"
+        "processes:\n"
+        "  my app:\n"
+        "    command: [/bin/sh, -c, 'echo \"50%\" $$HOME; exit 3', ';', '']\n"
+        "    env: {GREETING: 'say \"hi\" 100%', EMPTY: ''}\n"
+        "    success_codes: [3]\n"
+        "    stop: {signal: SIGUSR1, timeout: 1500ms}\n"
+        "    max_memory: 64M\n"
+        "    watch: {on_fast_crash: stop}\n"
+        "  tick:\n"
+        "    command: [/bin/true]\n"
+        "    restart: never\n"
+        "    cron: '*/20 9-17 13 * fri'\n"
+        "    depends_on: {my app: started}\n"
+        "  pool:\n"
+        "    command: [/bin/sleep, '1000']\n"
+        "    instances: 3\n"
+        "    env: {PORT: '7000'}\n"
+        "    port_offset: true\n"
+        "    ready: {notify: true}\n"
+        "    watch: {on_fast_crash: retry}\n");
+  const RunResult r = bgo({"export", "systemd", "-f", (project_ / "odd.bgo.yaml").string(), "-o",
+                           (project_ / "odd").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(project_ / "odd/odd-my\\x20app.service"));
+  EXPECT_TRUE(fs::exists(project_ / "odd/odd-pool@2.service.d/port.conf"));
+  EXPECT_EQ(verify_units(project_ / "odd", true), "");
+}
+
+TEST_F(ExportTest, BadInputWritesNothing) {
+  RunResult r = export_to("upstart", "out");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err,
+                       "Unknown export target 'upstart' (choose from systemd, kubernetes, "
+                       "nomad, compose)"))
+      << r.err;
+  write("bad.bgo.yaml",
+        "version: 1\nprocesses:\n  web:\n    command: [/bin/true]\n    env: {my-var: x}\n");
+  r = bgo({"export", "systemd", "-f", (project_ / "bad.bgo.yaml").string(), "-o",
+           (project_ / "out").string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "process 'web': env: systemd ignores the variable name 'my-var'"))
+      << r.err;
+  EXPECT_TRUE(contains(r.err, "Nothing was written.")) << r.err;
+  EXPECT_FALSE(fs::exists(project_ / "out"));
+  r = bgo({"export", "systemd", "-f", (project_ / "nope.yaml").string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(daemon_pid(), 0);  // export reads files; it never needs bgod
+}
+
+TEST_F(ExportTest, AFolderWithOtherFilesNeedsForce) {
+  fs::create_directories(project_ / "out");
+  write("out/README", "mine\n");
+  RunResult r = export_to("systemd", "out");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "exists and holds other files; --force writes into it")) << r.err;
+  EXPECT_FALSE(fs::exists(project_ / "out/shop.target"));
+  r = export_to("systemd", "out", {"--force"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "Left in place (not written by this export): README")) << r.out;
+  EXPECT_EQ(read_file(project_ / "out/README"), "mine\n");
+  // Same input, same bytes: a second export rewrites identical files.
+  const std::string unit = read_file(project_ / "out/shop-api@.service");
+  r = export_to("systemd", "out", {"--force"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_file(project_ / "out/shop-api@.service"), unit);
+}
+
+}  // namespace
+}  // namespace bgo::test
