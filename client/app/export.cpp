@@ -6,6 +6,7 @@
 #include <array>
 #include <set>
 
+#include "client/app/export_compose.hpp"
 #include "client/app/export_support.hpp"
 #include "client/app/export_systemd.hpp"
 
@@ -19,9 +20,10 @@ std::vector<ExportFile> run(ExportContext& ctx) {
   switch (ctx.options().target) {
     case ExportTarget::systemd:
       return export_systemd(ctx);
+    case ExportTarget::compose:
+      return export_compose(ctx);
     case ExportTarget::kubernetes:
     case ExportTarget::nomad:
-    case ExportTarget::compose:
       break;
   }
   fail_export("", "target", "this bgo cannot export to it yet");

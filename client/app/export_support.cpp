@@ -20,10 +20,10 @@ void fail_export(const std::string& process, std::string_view setting, const std
   throw ExportException(ExportError{process, std::string(setting), message});
 }
 
-ExportContext::ExportContext(const AppSpec& app, const ExportOptions& options)
+ExportContext::ExportContext(const AppSpec& app, ExportOptions options)
     : app_(app),
-      options_(options),
-      project_(options.project.empty() ? app.project : options.project),
+      options_(std::move(options)),
+      project_(options_.project.empty() ? app.project : options_.project),
       groups_(group_instances(app)),
       instance_group_(group_of_instances(groups_)),
       shared_(shared_env(groups_)),

@@ -38,10 +38,11 @@ struct GroupDependency {
   DependencyCondition condition = DependencyCondition::ready;
 };
 
-// The application being exported.
+// The application being exported. Keeps a reference to `app` (its groups point into it), which
+// must outlive the context; copies `options`.
 class ExportContext {
  public:
-  ExportContext(const AppSpec& app, const ExportOptions& options);
+  ExportContext(const AppSpec& app, ExportOptions options);
 
   const AppSpec& app() const { return app_; }
   const ExportOptions& options() const { return options_; }
@@ -65,7 +66,7 @@ class ExportContext {
 
  private:
   const AppSpec& app_;
-  const ExportOptions& options_;
+  ExportOptions options_;
   std::string project_;
   std::vector<ProcessGroup> groups_;
   std::map<std::string, std::string> instance_group_;  // api:0 -> api

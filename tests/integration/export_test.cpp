@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The real `bgo export` (issue #16), its output checked by the tools that consume it:
-// `systemd-analyze verify` on every unit. Also the report on stdout, --force, and bad input
+// `systemd-analyze verify` on every unit, `docker-compose config` (Debian's docker-compose,
+// tools/deps.sh) on the compose file. Also the report on stdout, --force, and bad input
 // (exit 1, nothing written).
 #include <cstring>
 #include <fcntl.h>
@@ -203,6 +204,32 @@ TEST_F(ExportTest, SystemdUnitsOfAwkwardInputPassVerifyWithoutAWord) {
   EXPECT_TRUE(fs::exists(project_ / "odd/odd-my\\x20app.service"));
   EXPECT_TRUE(fs::exists(project_ / "odd/odd-pool@2.service.d/port.conf"));
   EXPECT_EQ(verify_units(project_ / "odd", true), "");
+}
+
+TEST_F(ExportTest, TheComposeFilePassesDockerComposeConfig) {
+  const RunResult r = export_to("compose", "compose",
+                                {"--image", "registry.example/shop:1.0", "--image",
+                                 "db=postgres:16", "--image", "cache=redis:7"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "# Export of shop to compose\n")) << r.out;
+  // docker-compose 1.29 checks the file against the compose schema and resolves the anchors
+  // and $$; -q prints nothing when it is valid.
+  const RunResult config =
+      run_tool({"docker-compose", "-f", (project_ / "compose/compose.yaml").string(), "config"});
+  ASSERT_EQ(config.code, 0) << config.out;
+  EXPECT_TRUE(contains(config.out, "      SECRET: p4$$word\n")) << config.out;  // one $ at run time
+  EXPECT_TRUE(contains(config.out, "      replicas: 2\n")) << config.out;
+  EXPECT_TRUE(contains(config.out, "        condition: service_completed_successfully\n"))
+      << config.out;
+
+  // No image for a container target: exit 1, nothing written.
+  const RunResult refused = export_to("compose", "none");
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_TRUE(contains(refused.err, "process 'db': image: a compose container needs an image"))
+      << refused.err;
+  EXPECT_FALSE(fs::exists(project_ / "none"));
+  // --image is for container targets only: a usage error.
+  EXPECT_EQ(export_to("systemd", "none", {"--image", "x"}).code, 2);
 }
 
 TEST_F(ExportTest, BadInputWritesNothing) {
