@@ -7,6 +7,7 @@
 #include <set>
 
 #include "client/app/export_compose.hpp"
+#include "client/app/export_kubernetes.hpp"
 #include "client/app/export_support.hpp"
 #include "client/app/export_systemd.hpp"
 
@@ -23,6 +24,7 @@ std::vector<ExportFile> run(ExportContext& ctx) {
     case ExportTarget::compose:
       return export_compose(ctx);
     case ExportTarget::kubernetes:
+      return export_kubernetes(ctx);
     case ExportTarget::nomad:
       break;
   }

@@ -55,9 +55,11 @@ std::string double_quoted(std::string_view text) {
 
 bool plain_is_safe(std::string_view text) {
   if (text.empty()) return false;
-  static constexpr std::array<std::string_view, 22> k_special = {
-      "true",  "false", "yes",   "no",  "on", "off", "null", "y",    "n",    "~",  "True",
-      "False", "TRUE",  "FALSE", "Yes", "No", "YES", "NO",   "Null", "NULL", "On", "Off"};
+  // YAML 1.1's booleans and nulls (go-yaml v2, which kubectl uses, still reads them so).
+  static constexpr std::array<std::string_view, 26> k_special = {
+      "true", "false", "yes",  "no",   "on",    "off",  "null",  "y",   "n",
+      "Y",    "N",     "~",    "True", "False", "TRUE", "FALSE", "Yes", "No",
+      "YES",  "NO",    "Null", "NULL", "On",    "Off",  "ON",    "OFF"};
   for (const auto word : k_special) {
     if (text == word) return false;
   }

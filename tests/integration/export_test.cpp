@@ -11,6 +11,7 @@
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include "tests/integration/daemon_harness.hpp"
 
@@ -230,6 +231,26 @@ TEST_F(ExportTest, TheComposeFilePassesDockerComposeConfig) {
   EXPECT_FALSE(fs::exists(project_ / "none"));
   // --image is for container targets only: a usage error.
   EXPECT_EQ(export_to("systemd", "none", {"--image", "x"}).code, 2);
+}
+
+// The objects' fields are checked in tests/unit/client/export_kubernetes_test.cpp (kubectl needs
+// a cluster); here the command: the files, their YAML, the report.
+TEST_F(ExportTest, KubernetesObjectsAreWrittenPerProcess) {
+  const RunResult r = export_to("kubernetes", "k8s", {"--image", "registry.example/shop:1.0"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "Wrote 9 files to ")) << r.out;
+  const auto api = YAML::LoadAllFromFile((project_ / "k8s/api.yaml").string());
+  ASSERT_EQ(api.size(), 2U);
+  EXPECT_EQ(api[0]["kind"].as<std::string>(), "Deployment");
+  EXPECT_EQ(api[0]["spec"]["replicas"].as<int>(), 2);
+  EXPECT_EQ(api[1]["kind"].as<std::string>(), "Service");
+  EXPECT_EQ(YAML::LoadFile((project_ / "k8s/migrate.yaml").string())["kind"].as<std::string>(),
+            "Job");
+  EXPECT_EQ(
+      YAML::LoadFile((project_ / "k8s/shop-env.yaml").string())["data"]["QUEUE"].as<std::string>(),
+      "emails");
+  EXPECT_TRUE(contains(read_file(project_ / "k8s/EXPORT-REPORT.md"),
+                       "| api | depends_on: migrate | `succeeded` | **not carried over**"));
 }
 
 TEST_F(ExportTest, BadInputWritesNothing) {
