@@ -8,8 +8,10 @@
 
 #include "client/app/export_compose.hpp"
 #include "client/app/export_kubernetes.hpp"
+#include "client/app/export_nomad.hpp"
 #include "client/app/export_support.hpp"
 #include "client/app/export_systemd.hpp"
+#include "common/errors.hpp"
 
 namespace bgo::app {
 
@@ -26,9 +28,10 @@ std::vector<ExportFile> run(ExportContext& ctx) {
     case ExportTarget::kubernetes:
       return export_kubernetes(ctx);
     case ExportTarget::nomad:
-      break;
+      return export_nomad(ctx);
   }
-  fail_export("", "target", "this bgo cannot export to it yet");
+  BGO_ASSERT(false, "an export target without an exporter");
+  return {};
 }
 
 }  // namespace

@@ -14,6 +14,9 @@ namespace {
 
 std::string scalar(std::string_view text) { return yaml_scalar(text); }
 
+// The process's name in Kubernetes.
+std::string label(const ProcessGroup& g) { return dns_label(g.name, g.name, "name"); }
+
 std::string flow_list(const std::vector<std::string>& words, bool escape) {
   std::string out = "[";
   for (size_t i = 0; i < words.size(); ++i) {
@@ -29,13 +32,13 @@ class KubernetesExporter {
   explicit KubernetesExporter(ExportContext& ctx)
       : ctx_(ctx),
         report_(ctx.report()),
-        project_(dns_label(ctx.project(), "--name")),
+        project_(dns_label(ctx.project(), "", "--name")),
         config_map_(project_ + "-env") {}
 
   std::vector<ExportFile> run() {
     std::map<std::string, std::string> taken;  // object name -> process
     for (const auto& g : ctx_.groups()) {
-      const std::string name = dns_label(g.name, "name");
+      const std::string name = label(g);
       const auto [at, inserted] = taken.emplace(name, g.name);
       if (!inserted) {
         fail_export(g.name, "name",
@@ -46,8 +49,7 @@ class KubernetesExporter {
     }
     std::vector<ExportFile> out;
     if (!ctx_.shared().empty()) out.push_back({config_map_ + ".yaml", config_map()});
-    for (const auto& g : ctx_.groups())
-      out.push_back({dns_label(g.name, "name") + ".yaml", file(g)});
+    for (const auto& g : ctx_.groups()) out.push_back({label(g) + ".yaml", file(g)});
     notes();
     return out;
   }
@@ -88,7 +90,7 @@ class KubernetesExporter {
   }
 
   std::string file(const ProcessGroup& g) {
-    const std::string name = dns_label(g.name, "name");
+    const std::string name = label(g);
     const ProcessSpec& p = *g.first;
     std::string out = header(g);
     switch (workload(g)) {
@@ -148,7 +150,7 @@ class KubernetesExporter {
   // The pod spec's fields at `in`: grace period and the one container.
   std::string pod(const ProcessGroup& g, const std::string& in) {
     const ProcessSpec& p = *g.first;
-    const std::string name = dns_label(g.name, "name");
+    const std::string name = label(g);
     std::string out;
     if (p.policy.stop_timeout_ms) {
       const int64_t seconds = ceil_seconds(*p.policy.stop_timeout_ms);
@@ -254,7 +256,7 @@ class KubernetesExporter {
 
   void report_rest(const ProcessGroup& g) {
     const ProcessSpec& p = *g.first;
-    const std::string name = dns_label(g.name, "name");
+    const std::string name = label(g);
     report_.carried(g.name, "command",
                     "`args` (run by the image's ENTRYPOINT when it has one, as `docker run` "
                     "does; `$` written `$$`)");
@@ -278,12 +280,11 @@ class KubernetesExporter {
       report_.dropped(
           g.name, "depends_on: " + d.group->name,
           std::string("Kubernetes starts pods in no order: ") +
-              (once
-                   ? "run " + dns_label(d.group->name, "name") +
-                         " first (`kubectl wait --for=condition=complete job/" +
-                         dns_label(d.group->name, "name") + "`), or as an init container of " + name
-                   : "the process must retry until " + d.group->name +
-                         " answers (a readiness probe gates its Service, not other pods)"));
+              (once ? "run " + label(*d.group) +
+                          " first (`kubectl wait --for=condition=complete job/" + label(*d.group) +
+                          "`), or as an init container of " + name
+                    : "the process must retry until " + d.group->name +
+                          " answers (a readiness probe gates its Service, not other pods)"));
     }
     if (p.policy.watchdog_ms) {
       report_.dropped(g.name, "watchdog", "Kubernetes has no watchdog (sd_notify's WATCHDOG=1)");

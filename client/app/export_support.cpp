@@ -123,7 +123,8 @@ std::optional<uint16_t> known_port(const ProcessSpec& process) {
   return std::nullopt;
 }
 
-std::string dns_label(const std::string& name, std::string_view setting) {
+std::string dns_label(const std::string& name, const std::string& process,
+                      std::string_view setting) {
   std::string out;
   for (const char c : name) {
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
@@ -138,9 +139,10 @@ std::string dns_label(const std::string& name, std::string_view setting) {
   if (out.size() > 63) out.resize(63);
   while (!out.empty() && out.back() == '-') out.pop_back();
   if (out.empty() || out.front() < 'a' || out.front() > 'z') {
-    fail_export(name, setting,
-                "cannot be made a DNS label (lower-case letters, digits and '-', starting with a "
-                "letter): rename the process");
+    fail_export(process, setting,
+                "'" + name +
+                    "' cannot be made a DNS label (lower-case letters, digits and '-', starting "
+                    "with a letter): rename it");
   }
   return out;
 }

@@ -96,9 +96,10 @@ bool is_loopback(std::string_view host);
 std::optional<uint16_t> known_port(const ProcessSpec& process);
 
 // A DNS-1123 label for `name` (Kubernetes object names, Nomad groups): lower case, characters
-// other than [a-z0-9-] as '-', at most 63 bytes. Fails naming the process and `setting` when
-// nothing is left or the result does not start with a letter.
-std::string dns_label(const std::string& name, std::string_view setting);
+// other than [a-z0-9-] as '-', at most 63 bytes. Fails naming `process` (empty for the project)
+// and `setting` when nothing is left or the result does not start with a letter.
+std::string dns_label(const std::string& name, const std::string& process,
+                      std::string_view setting);
 
 // Whether `key` is a variable name every target accepts: [A-Za-z_][A-Za-z0-9_]*.
 bool is_portable_env_name(std::string_view key);

@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <boost/json.hpp>
+
 #include "tests/integration/daemon_harness.hpp"
 
 namespace bgo::test {
@@ -251,6 +253,19 @@ TEST_F(ExportTest, KubernetesObjectsAreWrittenPerProcess) {
       "emails");
   EXPECT_TRUE(contains(read_file(project_ / "k8s/EXPORT-REPORT.md"),
                        "| api | depends_on: migrate | `succeeded` | **not carried over**"));
+}
+
+// The job's fields are checked in tests/unit/client/export_nomad_test.cpp (Debian has no Nomad).
+TEST_F(ExportTest, NomadJobsAreWritten) {
+  const RunResult r = export_to("nomad", "nomad", {"--name", "shop-prod"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "# Export of shop-prod to nomad\n")) << r.out;
+  const auto job = boost::json::parse(read_file(project_ / "nomad/shop-prod.nomad.json"));
+  EXPECT_EQ(job.at("Job").at("ID"), "shop-prod");
+  EXPECT_EQ(job.at("Job").at("TaskGroups").as_array().size(), 5U);
+  const auto periodic =
+      boost::json::parse(read_file(project_ / "nomad/shop-prod-report.nomad.json"));
+  EXPECT_EQ(periodic.at("Job").at("Type"), "batch");
 }
 
 TEST_F(ExportTest, BadInputWritesNothing) {
