@@ -24,8 +24,16 @@ if [ "$prefix" = "$HOME/.local" ]; then
 else
   unitdir="$prefix/lib/systemd/user"
 fi
+# Shell completions where each shell looks: bash-completion and fish read the XDG data dirs
+# (so ~/.local/share works for --local); zsh reads $fpath (vendor-completions on Debian).
+datadir="$prefix/share"
+if [ "$prefix" = "$HOME/.local" ]; then datadir="${XDG_DATA_HOME:-$HOME/.local/share}"; fi
+bashdir="$datadir/bash-completion/completions"
+fishdir="$datadir/fish/vendor_completions.d"
+if [ "$prefix" = /usr ]; then zshdir=/usr/share/zsh/vendor-completions; else zshdir="$datadir/zsh/site-functions"; fi
 if [ "$uninstall" = 1 ]; then
-  for f in "$bindir/bgo" "$bindir/bgod" "$unitdir/bgod.service" "$unitdir/bgod.socket"; do
+  for f in "$bindir/bgo" "$bindir/bgod" "$unitdir/bgod.service" "$unitdir/bgod.socket" \
+           "$bashdir/bgo" "$zshdir/_bgo" "$fishdir/bgo.fish"; do
     if [ -e "$f" ]; then echo "removing $f"; rm -f "$f"; fi
   done
   exit 0
@@ -43,6 +51,16 @@ mkdir -p "$unitdir"
 "$bindir/bgo" --write-units "$unitdir" "$(realpath "$bindir/bgod")"
 echo "installed the systemd user units bgod.service and bgod.socket into $unitdir (not enabled)"
 echo "to start bgod at login: $bindir/bgo startup   (see docs/startup.md)"
+# Completions, made by bgo from its own command table (`bgo completion SHELL`).
+mkdir -p "$bashdir" "$zshdir" "$fishdir"
+"$bindir/bgo" completion bash > "$bashdir/bgo"
+"$bindir/bgo" completion zsh > "$zshdir/_bgo"
+"$bindir/bgo" completion fish > "$fishdir/bgo.fish"
+echo "installed completions for bash ($bashdir), zsh ($zshdir) and fish ($fishdir)"
+case "$zshdir" in
+  /usr/share/zsh/*|/usr/local/share/zsh/site-functions) ;;
+  *) echo "note: for zsh, add $zshdir to fpath before compinit in ~/.zshrc" ;;
+esac
 case ":$PATH:" in
   *":$bindir:"*) ;;
   *) echo "note: $bindir is not on your PATH" ;;

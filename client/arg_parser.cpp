@@ -68,6 +68,23 @@ std::vector<OptionInfo> option_table(const po::options_description& desc) {
   return out;
 }
 
+}  // namespace
+
+std::vector<OptionShape> option_shapes(const CommandLine& spec) {
+  std::vector<OptionShape> out;
+  for (const OptionInfo& info : option_table(spec.options)) {
+    out.push_back(OptionShape{info.long_name, info.short_name, info.takes_value, info.metavar,
+                              info.choices, info.desc->description()});
+  }
+  return out;
+}
+
+CommandShape command_shape(const CommandLine& spec) {
+  return CommandShape{spec.prog, spec.description, option_shapes(spec), spec.positionals};
+}
+
+namespace {
+
 bool is_negative_number(const std::string& tok) {
   static const std::regex k_negative(R"(^-\d+$|^-\d*\.\d+$)");
   return std::regex_match(tok, k_negative);

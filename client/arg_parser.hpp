@@ -64,6 +64,26 @@ struct Args {
   [[noreturn]] void fail(const std::string& message) const;
 };
 
+// One option of a CommandLine as the parser reads it: for help, completions and man pages.
+struct OptionShape {
+  std::string long_name;  // without dashes
+  char short_name = 0;    // 0 when none
+  bool takes_value = false;
+  std::string metavar;               // "SECONDS", "FILE", "{a,b}"
+  std::vector<std::string> choices;  // from a `{a,b,c}` value name; empty: any value
+  std::string help;
+};
+std::vector<OptionShape> option_shapes(const CommandLine& spec);
+
+// A CommandLine as data: what completions and man pages are generated from.
+struct CommandShape {
+  std::string prog;  // "bgo start"
+  std::string description;
+  std::vector<OptionShape> options;
+  std::vector<Positional> positionals;
+};
+CommandShape command_shape(const CommandLine& spec);
+
 // Parses `tokens` (the words after the subcommand) as argparse would: options anywhere (long
 // ones by any unambiguous prefix, `--opt=value`, `-n5`, clustered short flags), `--` ends
 // options, argparse's messages for unknown/ambiguous options, missing or bad values, invalid

@@ -116,11 +116,17 @@ int cmd_autostart_login(Context& ctx, const std::string& action,
 int cmd_flush(Context&, const std::vector<std::string>&);
 // bgo import FORMAT FILE (client/app/import_command.cpp, issue #15).
 int cmd_import(Context&, const std::vector<std::string>&);
+// bgo completion bash|zsh|fish|--names (client/commands/completion_command.cpp).
+int cmd_completion(Context&, const std::vector<std::string>&);
 // bgo up / bgo down (client/commands/up.cpp, docs/bgo-file.md).
 int cmd_up(Context&, const std::vector<std::string>&);
 int cmd_down(Context&, const std::vector<std::string>&);
 // bgo config [-f FILE] [--json] (client/commands/config.cpp, docs/bgo-file.md).
 int cmd_config(Context&, const std::vector<std::string>&);
+// bgo ps [-f FILE] [--project NAME] (client/commands/ps.cpp, docs/bgo-file.md).
+int cmd_ps(Context&, const std::vector<std::string>&);
+// bgo save [-o FILE] [--force] [NAME...] (client/commands/save.cpp, docs/bgo-file.md).
+int cmd_save(Context&, const std::vector<std::string>&);
 // bgo export TARGET (client/commands/export.cpp, docs/export.md).
 int cmd_export(Context&, const std::vector<std::string>&);
 // `bgo --write-units DIR BGOD` (internal, for install.sh and `cmake --install`): writes

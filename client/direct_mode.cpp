@@ -27,6 +27,8 @@ constexpr auto k_known_commands = std::to_array<std::string_view>(
      "show", "describe", "jlist",
      // issue #15.
      "import", "config", "up", "down", "save", "ps",
+     // issue #19.
+     "completion",
      // issue #16.
      "export"});
 

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/paths.hpp"
+#include "daemon/core/desktop_notifier.hpp"
 #include "daemon/core/supervisor.hpp"
 #include "daemon/os/asio_timer.hpp"
 #include "daemon/os/cgroup_tree.hpp"
@@ -74,7 +75,8 @@ class Daemon {
                 [this](const std::string& name, const NotifyFields& fields) {
                   supervisor_.on_notify(name, fields);
                 }),
-        supervisor_(processes_, store_, logs_, timers_, clock_, hub_, settings(config)),
+        desktop_(hub_, probes_, notify_settings()),
+        supervisor_(processes_, store_, logs_, timers_, clock_, desktop_, settings(config)),
         // Exec probes are bgod's children too: their exits end there, not in the supervisor.
         reaper_([this](pid_t pid, const ExitStatus& s) {
           if (probes_.on_exit(pid, s)) return;
@@ -147,6 +149,25 @@ class Daemon {
     return s;
   }
 
+  // BGO_NOTIFY and BGO_NOTIFY_CMD (spec §10.3) from bgod's environment; the command runs with
+  // that environment too (DBUS_SESSION_BUS_ADDRESS, DISPLAY: docs/startup.md).
+  NotifySettings notify_settings() {
+    NotifySettings n;
+    const char* gate = std::getenv("BGO_NOTIFY");
+    n.gate = parse_notify_gate(gate != nullptr ? gate : "");
+    if (const char* cmd = std::getenv("BGO_NOTIFY_CMD"); cmd != nullptr && *cmd != '\0') {
+      n.command = cmd;
+    }
+    for (char** e = environ; *e != nullptr; ++e) n.env.emplace_back(*e);
+    n.find_program = [this, env = n.env](const std::string& program) -> std::optional<std::string> {
+      auto found = processes_.resolve({program}, env, "/");
+      if (!found) return std::nullopt;
+      return found->front();
+    };
+    n.log = [](const std::string& line) { spdlog::warn("{}", line); };
+    return n;
+  }
+
   ContainmentStatus containment_status() const {
     ContainmentStatus status;
     status.mode = processes_.containment();
@@ -187,8 +208,9 @@ class Daemon {
   PosixProcess processes_;
   StateStore store_;
   LogReader log_reader_;
-  ProbeRunner probes_;    // before the supervisor: its children hold probe handles
-  NotifySockets notify_;  // built under bgod.lock: removes an earlier bgod's sockets
+  ProbeRunner probes_;       // before the supervisor: its children hold probe handles
+  NotifySockets notify_;     // built under bgod.lock: removes an earlier bgod's sockets
+  DesktopNotifier desktop_;  // between the supervisor's events and the hub
   Supervisor supervisor_;
   Reaper reaper_;
   SignalLoop signals_;

@@ -139,6 +139,17 @@ Error from_rpc_error(const RpcError& error) {
     const long long pid = std::strtoll(detail.c_str(), &end, 10);
     if (end != detail.c_str() && *end == '\0') out.pid = pid;
   }
+  // exited_at_once: ExitStatus::describe()'s "exit code 3" or "signal 9 (Killed)", read back.
+  if (out.code == Errc::exited_at_once) {
+    for (const std::string_view prefix : {"exit code ", "signal "}) {
+      if (detail.rfind(prefix, 0) != 0) continue;
+      char* end = nullptr;
+      const long value = std::strtol(detail.c_str() + prefix.size(), &end, 10);
+      if (end == detail.c_str() + prefix.size()) break;
+      out.exit = prefix == "signal " ? ExitStatus::signaled(static_cast<int>(value))
+                                     : ExitStatus::exited(static_cast<int>(value));
+    }
+  }
   return out;
 }
 

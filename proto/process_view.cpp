@@ -126,6 +126,11 @@ json::object detail_json(const ProcessRecord& r, bool online, const UsageText& u
     put_policy(settings, r.policy);
     o["settings"] = std::move(settings);
   }
+  // The log options given at start (the state file's `logs`), for `bgo save`; null: bgod's.
+  o["log_options"] = r.logs ? json::value(json::object{{"max_size", r.logs->max_size},
+                                                       {"files", r.logs->files},
+                                                       {"timestamps", r.logs->timestamps}})
+                            : json::value(nullptr);
   return o;
 }
 

@@ -22,8 +22,9 @@ boost::json::object row_json(const ProcessRecord& record, bool online, const Usa
                              const HealthView& health = {});
 
 // A row plus pgid (absent when the file had none), autostart, logs {stdout, stderr, watcher}
-// ({path, size} or null), stopped_at, env (the recorded "K=V" list, or null), and `settings`:
-// the health and order settings that are set (docs/health.md, the state file's keys), when any.
+// ({path, size} or null), stopped_at, env (the recorded "K=V" list, or null), `settings`: the
+// health and order settings that are set (docs/health.md, the state file's keys), when any, and
+// `log_options`: the state file's `logs` ({max_size, files, timestamps}), null without one.
 boost::json::object detail_json(const ProcessRecord& record, bool online, const UsageText& usage,
                                 const Paths& paths, const HealthView& health = {});
 

@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: MIT
 // `bgo import FORMAT FILE [-o bgo.yaml]`: another tool's file as a bgo.yaml (issue #15).
-#include <filesystem>
-#include <iostream>
-#include <sys/stat.h>
-
 #include <boost/program_options/value_semantic.hpp>
 
 #include "client/app/import.hpp"
 #include "client/app/import_yaml_writer.hpp"
 #include "client/commands/app_file.hpp"
 #include "client/commands/common.hpp"
-#include "common/atomic_file.hpp"
+#include "client/commands/output_file.hpp"
 
 namespace bgo::client {
 
@@ -66,32 +62,18 @@ int cmd_import(Context& ctx, const std::vector<std::string>& tokens) {
     ctx.fail(ctx.red_x() + " " + imported.error().message);
     return 1;
   }
-  const std::string output =
-      args->has("output") ? args->vm["output"].as<std::string>() : std::string("bgo.yaml");
   const std::string origin = "Imported by `bgo import " + std::string(to_string(*format)) +
                              "` from " + imported->file + ".";
-  if (output == "-") {
-    std::cout << app::write_bgo_yaml(*imported, std::filesystem::current_path().string(), origin)
-              << std::flush;
+  const auto output = choose_output(
+      ctx, args->has("output") ? args->vm["output"].as<std::string>() : "", args->has("force"));
+  if (!output) return 1;
+  const std::string text = app::write_bgo_yaml(*imported, output->folder.string(), origin);
+  if (!write_output(ctx, *output, text)) return 1;
+  if (output->to_stdout()) {
     print_not_imported(ctx, *imported);
     return 0;
   }
-  const std::filesystem::path target = std::filesystem::absolute(output).lexically_normal();
-  std::error_code ec;
-  if (std::filesystem::exists(target, ec) && !args->has("force")) {
-    ctx.fail(ctx.red_x() + " " + output + " exists; --force replaces it");
-    return 1;
-  }
-  const std::string text = app::write_bgo_yaml(*imported, target.parent_path().string(), origin);
-  if (auto written = write_file_atomically(target, text); !written) {
-    ctx.fail(ctx.red_x() + " cannot write " + output + ": " + written.error().message);
-    return 1;
-  }
-  // The temp file was 0600; a bgo.yaml is no secret of bgo's: the umask decides, as for any file.
-  const mode_t mask = ::umask(0);
-  (void)::umask(mask);  // restores the mask read above; cannot fail
-  std::filesystem::permissions(target, static_cast<std::filesystem::perms>(0666 & ~mask), ec);
-  ctx.say("Wrote " + output + ": " + std::to_string(imported->processes.size()) +
+  ctx.say("Wrote " + output->given + ": " + std::to_string(imported->processes.size()) +
           " process(es) from " + file + " (" + std::string(to_string(*format)) + ")");
   print_not_imported(ctx, *imported);
   return 0;

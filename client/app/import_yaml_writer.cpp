@@ -174,6 +174,7 @@ void write_process(std::string& out, const ProcessGroup& g, const std::set<std::
     out += "}\n";
   }
   if (p.policy.ready) out += "    ready: " + check_text(*p.policy.ready, false) + "\n";
+  if (p.policy.watchdog_ms) out += "    watchdog: " + ms_text(*p.policy.watchdog_ms) + "\n";
   if (p.policy.live) out += "    live: " + check_text(*p.policy.live, true) + "\n";
   if (p.policy.restart) out += "    restart: " + std::string(to_string(*p.policy.restart)) + "\n";
   if (p.policy.success_codes) {

@@ -111,8 +111,18 @@ void UpTracker::on_start_result(const std::string& name, const json::object& res
 
 void UpTracker::on_start_error(const std::string& name, const Error& error,
                                std::chrono::steady_clock::time_point now) {
+  UpEntry* e = find(name);
+  if (e == nullptr) return;
+  // A one-shot may be done before the start's 100 ms probe: an exit with a success code (and no
+  // readiness to wait for) is its success, as it is after the probe.
+  if (error.code == Errc::exited_at_once && error.exit && error.exit->code && !e->needs_ready &&
+      std::find(e->success_codes.begin(), e->success_codes.end(), *error.exit->code) !=
+          e->success_codes.end()) {
+    set(*e, UpState::completed, error.exit->describe(), now);
+    return;
+  }
   // The answer beats an event about the same failure (`exited` before a -32006): it says more.
-  if (UpEntry* e = find(name)) set(*e, UpState::failed, error.message, now);
+  set(*e, UpState::failed, error.message, now);
 }
 
 void UpTracker::on_event(const json::object& event, std::chrono::steady_clock::time_point now) {

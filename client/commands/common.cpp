@@ -18,7 +18,32 @@ CommandLine command_line(std::string_view name, std::string_view description) {
   return spec;
 }
 
+namespace {
+// Set while describe_command() runs a handler: where parse_or_help() puts the spec.
+thread_local std::optional<CommandShape>* t_describing = nullptr;
+// Thrown by parse_or_help() to leave the handler before it does anything.
+struct Described {};
+}  // namespace
+
+std::optional<CommandShape> describe_command(const Command& command, Context& ctx) {
+  std::optional<CommandShape> shape;
+  t_describing = &shape;
+  try {
+    (void)command.run(ctx, {});
+  } catch (const Described&) {  // the expected way out
+  } catch (...) {
+    t_describing = nullptr;
+    throw;
+  }
+  t_describing = nullptr;
+  return shape;
+}
+
 std::optional<Args> parse_or_help(const CommandLine& spec, const std::vector<std::string>& tokens) {
+  if (t_describing != nullptr) {
+    *t_describing = command_shape(spec);
+    throw Described{};
+  }
   Args args = parse_command_line(spec, tokens);
   if (args.help) {
     std::cout << format_help(spec, help_width()) << std::flush;

@@ -15,6 +15,11 @@ namespace bgo::client {
 // canonical command name (aliases report under it, as argparse does).
 CommandLine command_line(std::string_view name, std::string_view description);
 
+// The command line `command`'s handler declares, without running the handler: while it runs
+// under describe_command(), parse_or_help() records its spec and unwinds instead of parsing.
+// nullopt for a handler that parses nothing. Generates completions (client/completion.hpp).
+std::optional<CommandShape> describe_command(const Command& command, Context& ctx);
+
 // Parses; on -h/--help prints the help on stdout and returns nullopt (exit 0).
 std::optional<Args> parse_or_help(const CommandLine& spec, const std::vector<std::string>& tokens);
 

@@ -36,6 +36,9 @@ const std::vector<Command>& command_registry() {
       {"up", {}, "Start a bgo.yaml's processes in order (only what changed)", cmd_up},
       {"down", {}, "Stop a project's processes, dependents first", cmd_down},
       {"config", {}, "Check a bgo.yaml and print it normalised", cmd_config},
+      {"completion", {}, "Print the shell completion script (bash, zsh, fish)", cmd_completion},
+      {"ps", {}, "Show the status of a project's processes", cmd_ps},
+      {"save", {}, "Write the registered processes as a bgo.yaml", cmd_save},
       {"export", {}, "Write the application for systemd, Kubernetes, Nomad or Compose", cmd_export},
   };
   return k_commands;

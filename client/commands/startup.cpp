@@ -176,6 +176,22 @@ int install(Context& ctx) {
   if (ToolResult r = systemctl({"daemon-reload"}); !r.ok()) {
     return fail("daemon-reload failed: " + r.message(), false);
   }
+  // Desktop notifications (docs/startup.md): bgod's notify-send needs the session bus (and the
+  // display); the user manager may not have them when bgo startup runs from a login shell.
+  std::vector<std::string> imports = {"import-environment"};
+  for (const char* key :
+       {"DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY", "BGO_NOTIFY", "BGO_NOTIFY_CMD"}) {
+    if (const char* value = std::getenv(key); value != nullptr && *value != '\0') {
+      imports.emplace_back(key);
+    }
+  }
+  if (imports.size() > 1) {
+    if (ToolResult r = systemctl(imports); !r.ok()) {
+      ctx.fail("   " + paint(ctx.err(), Color::yellow, "warning:") +
+               " could not pass the session's environment to systemd (" + r.message() +
+               "): desktop notifications may not show");
+    }
+  }
   if (auto r = hand_over(ctx); !r) return fail(r.error().message, true);
   ToolResult enable =
       systemctl({"enable", "--now", std::string(k_socket_unit), std::string(k_service_unit)},

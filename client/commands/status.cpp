@@ -8,6 +8,7 @@
 
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
+#include "client/commands/status_listing.hpp"
 #include "client/offline.hpp"
 #include "client/render/detail.hpp"
 #include "client/render/row_format.hpp"
@@ -37,7 +38,14 @@ struct Listing {
   bool daemon = true;
 };
 
-std::optional<Listing> fetch(Context& ctx) {
+void keep_project(Listing& listing, const std::optional<std::string>& project) {
+  if (!project) return;
+  std::erase_if(listing.rows,
+                [&](const json::object& row) { return project_of_row(row) != *project; });
+}
+
+// Every process, or `project`'s only (bgod's `list` has no filter: the rows are few and small).
+std::optional<Listing> fetch(Context& ctx, const std::optional<std::string>& project = {}) {
   Listing out;
   Connection* conn = ctx.connection();
   if (conn == nullptr) {
@@ -50,6 +58,7 @@ std::optional<Listing> fetch(Context& ctx) {
     out.broken = std::move(st.broken);
     out.daemon = false;
     note_offline(ctx);
+    keep_project(out, project);
     return out;
   }
   auto r = conn->call("list", json::object{});
@@ -62,7 +71,14 @@ std::optional<Listing> fetch(Context& ctx) {
   for (const auto& b : list.objects("broken")) {
     out.broken.push_back(b.str("file") + ": " + b.str("error"));
   }
+  keep_project(out, project);
   return out;
+}
+
+// What an empty listing says: the original's lines, or, for a project, that it has none.
+std::string render_empty(const std::optional<std::string>& project, bool watch_mode) {
+  if (!project) return render_empty_registry(watch_mode);
+  return "No processes of project '" + *project + "' are registered.\n";
 }
 
 std::optional<json::object> fetch_detail(Context& ctx, const std::string& name, bool& daemon,
@@ -99,7 +115,8 @@ void warn_broken(Context& ctx, const std::vector<std::string>& broken) {
   }
 }
 
-int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
+int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval,
+               const std::optional<std::string>& project) {
   const int64_t every = std::max<int64_t>(1, interval == 0 ? 2 : interval);
   // Ctrl-C (or SIGTERM) ends the loop (exit 0) instead of killing it mid-frame.
   const InterruptGuard guard;
@@ -113,12 +130,12 @@ int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
   table.session = &columns_shown;
   bool first = true;
   while (!guard.interrupted()) {
-    auto listing = fetch(ctx);
+    auto listing = fetch(ctx, project);
     if (!listing) return 1;
     const Style style = resolve_style(level, process_env(), tty);
     const int columns = terminal_columns();
     std::string frame = listing->rows.empty()
-                            ? render_empty_registry(true)
+                            ? render_empty(project, true)
                             : render_table(listing->rows, style, columns, listing->daemon, table);
     frame += paint(style, Color::gray,
                    "\nRefreshing every " + std::to_string(every) + "s. Ctrl-C to exit.") +
@@ -163,12 +180,13 @@ int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval) {
 
 // `--format` / `-o`: one line per process (or for `name`), in name order.
 int print_formatted(Context& ctx, const Args& args, const std::optional<std::string>& name,
-                    const std::string& templ) {
+                    const std::optional<std::string>& project, const std::string& templ) {
   // Checked before asking bgod, so a typo fails the same with no processes registered.
   if (std::string unknown; !format_row(json::object{}, templ, unknown)) {
     std::string fields;
     for (auto f : row_fields()) fields += (fields.empty() ? "" : ", ") + std::string(f);
     for (auto f : health_row_fields()) fields += ", " + std::string(f);
+    for (auto f : project_row_fields()) fields += ", " + std::string(f);
     args.fail("unknown field '" + unknown + "' (choose from " + fields + ")");
   }
   std::vector<json::object> rows;
@@ -181,7 +199,7 @@ int print_formatted(Context& ctx, const Args& args, const std::optional<std::str
     }
     rows.push_back(std::move(*d));
   } else {
-    auto listing = fetch(ctx);
+    auto listing = fetch(ctx, project);
     if (!listing) return 1;
     warn_broken(ctx, listing->broken);
     rows = std::move(listing->rows);
@@ -227,8 +245,7 @@ int show_detail(Context& ctx, const std::string& name, bool single_token,
   return 0;
 }
 
-int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
-  CommandLine spec = command_line("status", "Show process status");
+void add_listing_options(CommandLine& spec) {
   spec.options.add_options()("watch,w", "Watch mode (auto-refresh)")(
       "interval", po::value<int64_t>(), "Refresh interval in seconds for --watch (default: 2)")(
       "json", "Output as JSON (machine-readable, no colors)")(
@@ -238,37 +255,33 @@ int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
       "One tab-separated line per process of these fields, e.g. name,status")(
       "plain", "Force plain rendering (no color, ASCII only)")(
       "fancy", "Force fancy rendering (Unicode box-drawing)");
-  spec.exclusive = {{"plain", "fancy"}};
-  spec.positionals = {{"name", Positional::Arity::optional, "Show details for specific process"}};
-  auto args = parse_or_help(spec, tokens);
-  if (!args) return 0;
+  spec.exclusive.emplace_back("plain", "fancy");
+}
+
+int run_listing(Context& ctx, const Args& args, const std::optional<std::string>& name,
+                const std::optional<std::string>& project) {
   std::optional<Level> level;
-  if (args->has("plain")) level = Level::plain;
-  if (args->has("fancy")) level = Level::fancy;
-  std::optional<std::string> name;
-  if (!args->positionals.empty()) {
-    name = args->positionals[0];
-    if (!check_name(ctx, *name)) return 1;
-  }
-  if (args->has("json") && args->has("watch")) {
-    args->fail(
+  if (args.has("plain")) level = Level::plain;
+  if (args.has("fancy")) level = Level::fancy;
+  if (args.has("json") && args.has("watch")) {
+    args.fail(
         "argument -w/--watch: not allowed with argument --json (run `bgo status --json` "
         "again to refresh)");
   }
-  if (args->has("format") || args->has("output")) {
-    if (args->has("format") && args->has("output")) {
-      args->fail("argument -o/--output: not allowed with argument --format");
+  if (args.has("format") || args.has("output")) {
+    if (args.has("format") && args.has("output")) {
+      args.fail("argument -o/--output: not allowed with argument --format");
     }
-    if (args->has("json") || args->has("watch")) {
-      args->fail(std::string("argument ") + (args->has("format") ? "--format" : "-o/--output") +
-                 ": not allowed with argument " + (args->has("json") ? "--json" : "-w/--watch"));
+    if (args.has("json") || args.has("watch")) {
+      args.fail(std::string("argument ") + (args.has("format") ? "--format" : "-o/--output") +
+                ": not allowed with argument " + (args.has("json") ? "--json" : "-w/--watch"));
     }
-    const std::string templ = args->has("format")
-                                  ? args->vm["format"].as<std::string>()
-                                  : fields_template(args->vm["output"].as<std::string>());
-    return print_formatted(ctx, *args, name, templ);
+    const std::string templ = args.has("format")
+                                  ? args.vm["format"].as<std::string>()
+                                  : fields_template(args.vm["output"].as<std::string>());
+    return print_formatted(ctx, args, name, project, templ);
   }
-  if (args->has("json")) {
+  if (args.has("json")) {
     if (name) {
       bool daemon = true, missing = false;
       auto d = fetch_detail(ctx, *name, daemon, missing);
@@ -280,20 +293,22 @@ int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
       std::cout << status_json(*d) << std::flush;
       return 0;
     }
-    auto listing = fetch(ctx);
+    auto listing = fetch(ctx, project);
     if (!listing) return 1;
     warn_broken(ctx, listing->broken);
     std::cout << status_json(listing->rows) << std::flush;
     return 0;
   }
-  if (args->has("watch"))
-    return watch_loop(ctx, level, args->has("interval") ? args->vm["interval"].as<int64_t>() : 2);
+  if (args.has("watch")) {
+    return watch_loop(ctx, level, args.has("interval") ? args.vm["interval"].as<int64_t>() : 2,
+                      project);
+  }
   if (name) return show_detail(ctx, *name, false);
-  auto listing = fetch(ctx);
+  auto listing = fetch(ctx, project);
   if (!listing) return 1;
   warn_broken(ctx, listing->broken);
   if (listing->rows.empty()) {
-    std::cout << render_empty_registry(false) << std::flush;
+    std::cout << render_empty(project, false) << std::flush;
     return 0;
   }
   const Style style = resolve_style(level, process_env(), ctx.stdout_tty());
@@ -301,6 +316,28 @@ int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
                             screen_table())
             << std::flush;
   return 0;
+}
+
+int cmd_status(Context& ctx, const std::vector<std::string>& tokens) {
+  CommandLine spec = command_line("status", "Show process status");
+  add_listing_options(spec);
+  spec.options.add_options()("project", po::value<std::string>()->value_name("NAME"),
+                             "Only the processes of this project (bgo up; docs/bgo-file.md)");
+  spec.positionals = {{"name", Positional::Arity::optional, "Show details for specific process"}};
+  auto args = parse_or_help(spec, tokens);
+  if (!args) return 0;
+  std::optional<std::string> name;
+  if (!args->positionals.empty()) {
+    name = args->positionals[0];
+    if (args->has("project")) args->fail("argument --project: not allowed with a process name");
+    if (!check_name(ctx, *name)) return 1;
+  }
+  std::optional<std::string> project;
+  if (args->has("project")) {
+    project = args->vm["project"].as<std::string>();
+    if (project->empty()) args->fail("argument --project: expected a project name");
+  }
+  return run_listing(ctx, *args, name, project);
 }
 
 int cmd_show(Context& ctx, const std::vector<std::string>& tokens) {

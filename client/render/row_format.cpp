@@ -38,6 +38,11 @@ const std::vector<std::string_view>& health_row_fields() {
   return k_fields;
 }
 
+const std::vector<std::string_view>& project_row_fields() {
+  static const std::vector<std::string_view> k_fields = {"project", "definition"};
+  return k_fields;
+}
+
 std::string field_text(const json::object& row, std::string_view field) {
   const json::value* v = row.if_contains(field);
   if (v == nullptr || v->is_null()) return "-";
@@ -80,8 +85,10 @@ std::optional<std::string> format_row(const json::object& row, std::string_view 
     const std::string_view field = template_text.substr(i + 1, end - i - 1);
     const auto& fields = row_fields();
     const auto& health = health_row_fields();
+    const auto& project = project_row_fields();
     if (std::find(fields.begin(), fields.end(), field) == fields.end() &&
-        std::find(health.begin(), health.end(), field) == health.end()) {
+        std::find(health.begin(), health.end(), field) == health.end() &&
+        std::find(project.begin(), project.end(), field) == project.end()) {
       unknown = std::string(field);
       return std::nullopt;
     }

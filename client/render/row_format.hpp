@@ -20,14 +20,19 @@ const std::vector<std::string_view>& row_fields();
 // `status --json` row has those bgod sent, after row_fields(); a template may name them all.
 const std::vector<std::string_view>& health_row_fields();
 
+// Issue #15's keys: `project` and `definition`, which bgod sends only for a process of a
+// project (`bgo up`). A `status --json` row has them when bgod sent them, after the health
+// keys; a template may name them ("-" for a process started by hand).
+const std::vector<std::string_view>& project_row_fields();
+
 // A field's text: strings as they are, null (or a key the row lacks) as "-", the command's
 // argv joined by spaces, any other array's items by ", ", numbers and booleans as JSON writes
 // them, objects as compact JSON.
 std::string field_text(const boost::json::object& row, std::string_view field);
 
 // `template_text` with every `{field}` replaced by field_text() ("{{" and "}}" are literal
-// braces). nullopt and `unknown` set when a field is not one of row_fields() or
-// health_row_fields(), or a brace is unbalanced.
+// braces). nullopt and `unknown` set when a field is not one of row_fields(),
+// health_row_fields() or project_row_fields(), or a brace is unbalanced.
 std::optional<std::string> format_row(const boost::json::object& row,
                                       std::string_view template_text, std::string& unknown);
 

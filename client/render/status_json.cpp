@@ -35,6 +35,10 @@ json::object status_row(const json::object& full) {
   for (const std::string_view key : health_row_fields()) {
     if (const json::value* v = full.if_contains(key)) row[key] = *v;
   }
+  // Issue #15's, likewise: only the rows of a project's processes have them.
+  for (const std::string_view key : project_row_fields()) {
+    if (const json::value* v = full.if_contains(key)) row[key] = *v;
+  }
   return row;
 }
 

@@ -14,7 +14,8 @@ namespace bgo::client {
 // pid, status, cpu, mem, uptime, command, cwd, started_at, watch, then stop_reason, exit_code,
 // exit_signal, running_pid, cpu_percent, memory_bytes, uptime_seconds, restarts (issue #13),
 // in that order; a missing key is null; then issue #14's health_row_fields() that `full` has
-// (client/render/row_format.hpp), in their order; other keys (pgid, logs, ...) are dropped.
+// (client/render/row_format.hpp), in their order, and issue #15's project_row_fields() that
+// it has (project, definition); other keys (pgid, logs, ...) are dropped.
 boost::json::object status_row(const boost::json::object& full);
 
 // All rows, sorted by name (code-point order), as `json.dumps(rows, indent=2)` + '\n'

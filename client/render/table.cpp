@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <set>
 #include <string_view>
 
 #include <boost/json.hpp>
@@ -23,9 +24,13 @@ constexpr std::size_t k_columns = k_table_columns;  // NAME .. COMMAND
 constexpr std::size_t k_command = k_command_column;
 constexpr std::size_t k_fancy_border = 4;  // "┃ " and " ┃"
 constexpr std::array<std::string_view, k_columns> k_headers = {
-    "NAME", "STATUS", "PID", "CPU", "MEM", "UPTIME", "WATCH", "COMMAND"};
-// Minimum widths of NAME, STATUS, PID, CPU, MEM, UPTIME, WATCH (spec §6.3).
-constexpr std::array<std::size_t, k_command> k_min_widths = {12, 0, 8, 6, 6, 12, 12};
+    "NAME", "PROJECT", "STATUS", "PID", "CPU", "MEM", "UPTIME", "WATCH", "COMMAND"};
+// Minimum widths of NAME, PROJECT, STATUS, PID, CPU, MEM, UPTIME, WATCH (spec §6.3; PROJECT,
+// issue #15, asks for none).
+constexpr std::array<std::size_t, k_command> k_min_widths = {12, 0, 0, 8, 6, 6, 12, 12};
+// The cells that are "-" when a process is not running.
+constexpr std::array<std::size_t, 4> k_usage_columns = {k_pid_column, k_cpu_column, k_mem_column,
+                                                        k_uptime_column};
 // The longest way a crash usually ends ("SIGKILL", "SIGSEGV"; exit codes have at most 3
 // digits): room kept for it in the STATUS column while watching.
 constexpr std::string_view k_typical_exit = "SIGKILL";
@@ -77,33 +82,33 @@ RowCells make_cells(const json::object& row, const Style& style, bool daemon_run
   RowCells out;
   const json::value* status = row.if_contains("status");
   out.online = status != nullptr && status->is_string() && status->get_string() == "online";
-  out.cells[0] = str_or(row, "name", "");
+  auto& cells = out.cells;
+  cells[k_name_column] = str_or(row, "name", "");
+  cells[k_project_column] = project_of_row(row).value_or("-");
   const json::value* watch = row.if_contains("watch");
-  out.cells[6] = watch_cell(watch ? *watch : json::value{}, style, daemon_running);
-  out.cells[7] = join_command(row, command);
+  cells[k_watch_column] = watch_cell(watch ? *watch : json::value{}, style, daemon_running);
+  cells[k_command] = join_command(row, command);
   out.starting = out.online && is_starting(row);
+  for (const std::size_t i : k_usage_columns) cells[i] = "-";
   if (out.online) {
-    out.cells[1] = out.starting ? paint(style, Color::yellow, g.starting)
-                                : paint(style, Color::green, g.online);
-    out.cells[2] = paint(style, Color::gray, str_or(row, "pid", "None"));
-    out.cells[3] = str_or(row, "cpu", "-");
-    out.cells[4] = str_or(row, "mem", "-");
-    out.cells[5] = str_or(row, "uptime", "-");
+    cells[k_status_column] = out.starting ? paint(style, Color::yellow, g.starting)
+                                          : paint(style, Color::green, g.online);
+    cells[k_pid_column] = paint(style, Color::gray, str_or(row, "pid", "None"));
+    cells[k_cpu_column] = str_or(row, "cpu", "-");
+    cells[k_mem_column] = str_or(row, "mem", "-");
+    cells[k_uptime_column] = str_or(row, "uptime", "-");
   } else if (is_waiting(row)) {
     // Before the crash test: a waiting start keeps the stop_reason of the run before it.
     out.waiting = true;
-    out.cells[1] = paint(style, Color::yellow, g.waiting);
-    out.cells[2] = out.cells[3] = out.cells[4] = out.cells[5] = "-";
+    cells[k_status_column] = paint(style, Color::yellow, g.waiting);
   } else if (is_crashed(row)) {
     // Issue #13: a crash must not look like a stop; say how it ended (`crashed 3`, `SIGKILL`).
     out.crashed = true;
     const std::string how = exit_brief(row);
-    out.cells[1] =
+    cells[k_status_column] =
         paint(style, Color::red, std::string{g.crashed} + (how.empty() ? "" : " " + how));
-    out.cells[2] = out.cells[3] = out.cells[4] = out.cells[5] = "-";
   } else {
-    out.cells[1] = paint(style, Color::red, g.stopped);
-    out.cells[2] = out.cells[3] = out.cells[4] = out.cells[5] = "-";
+    cells[k_status_column] = paint(style, Color::red, g.stopped);
   }
   return out;
 }
@@ -123,16 +128,22 @@ std::string join_line(const std::array<std::string, k_columns>& cells, const Col
   return line;
 }
 
-// Column widths asked for by `cells`; `watching` reserves room for a crash and an error.
-ColumnDemand demand_of(const std::vector<RowCells>& cells, const Style& style, bool watching) {
+// Column widths asked for by `cells`; `watching` reserves room for a crash and an error;
+// `projects`: whether the PROJECT column is in the table.
+ColumnDemand demand_of(const std::vector<RowCells>& cells, const Style& style, bool watching,
+                       bool projects) {
   const Glyphs& g = glyphs(style.level);
   ColumnDemand demand;
   demand.frame = style.level == Level::fancy ? k_fancy_border : 0;
+  demand.absent[k_project_column] = !projects;
   for (std::size_t i = 0; i < k_command; ++i) {
     // STATUS is sized by both status glyphs, whichever rows are present.
     std::size_t widest = visible_width(k_headers[i]);
-    if (i == 1) widest = std::max({widest, visible_width(g.online), visible_width(g.stopped)});
-    bool blank = i > 1;  // NAME and STATUS always say something
+    if (i == k_status_column) {
+      widest = std::max({widest, visible_width(g.online), visible_width(g.stopped)});
+    }
+    // NAME and STATUS always say something.
+    bool blank = i != k_name_column && i != k_status_column;
     for (const auto& row : cells) {
       widest = std::max(widest, visible_width(row.cells[i]));
       blank = blank && (row.cells[i] == "-" || row.cells[i] == g.watch_none);
@@ -145,8 +156,9 @@ ColumnDemand demand_of(const std::vector<RowCells>& cells, const Style& style, b
     demand.command = std::max(demand.command, visible_width(row.cells[k_command]));
   }
   if (watching) {
-    demand.reserved[1] = visible_width(g.crashed) + 1 + k_typical_exit.size() + 1;
-    demand.reserved[6] = visible_width(g.errored) + std::string_view{" errored"}.size() + 1;
+    demand.reserved[k_status_column] = visible_width(g.crashed) + 1 + k_typical_exit.size() + 1;
+    demand.reserved[k_watch_column] =
+        visible_width(g.errored) + std::string_view{" errored"}.size() + 1;
   }
   return demand;
 }
@@ -205,6 +217,26 @@ std::string watch_cell(const json::value& watch, const Style& style, bool daemon
   return paint(style, Color::green, std::string{g.watching} + " " + str_or(block, "restarts", "0"));
 }
 
+std::optional<std::string> project_of_row(const json::object& row) {
+  const json::value* project = row.if_contains("project");
+  if (project == nullptr || !project->is_string() || project->get_string().empty()) {
+    return std::nullopt;
+  }
+  return std::string(project->get_string());
+}
+
+bool project_column_wanted(const std::vector<json::object>& rows) {
+  std::set<std::optional<std::string>> seen;
+  bool any_project = false;
+  for (const auto& row : rows) {
+    auto project = project_of_row(row);
+    any_project = any_project || project.has_value();
+    seen.insert(std::move(project));
+    if (any_project && seen.size() >= 2) return true;
+  }
+  return false;
+}
+
 TableOptions screen_table() {
   return TableOptions{.command = CommandText::program, .spare = SpareWidth::command};
 }
@@ -228,8 +260,9 @@ std::string render_table(const std::vector<json::object>& rows, const Style& sty
     cells.push_back(make_cells(*row, style, daemon_running, options.command));
   }
 
-  const ColumnPlan plan = plan_columns(demand_of(cells, style, options.session != nullptr), columns,
-                                       options.spare, options.session);
+  const ColumnDemand demand =
+      demand_of(cells, style, options.session != nullptr, project_column_wanted(rows));
+  const ColumnPlan plan = plan_columns(demand, columns, options.spare, options.session);
   if (options.session != nullptr) *options.session = plan;
   const std::size_t row_width = plan.row_width();
 

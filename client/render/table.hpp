@@ -2,6 +2,7 @@
 // The `bgo status` table (spec §6.3 with the §12.2 #19 defects fixed) and its WATCH cell.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,9 +39,18 @@ struct TableOptions {
 // The table people read in `bgo status`: program names, spare width to COMMAND.
 TableOptions screen_table();
 
+// A row's `project` (issue #15: a process of `bgo up`); nullopt for one started by hand.
+std::optional<std::string> project_of_row(const boost::json::object& row);
+
+// Whether the table shows a PROJECT column: when its rows are of two projects or more, or of
+// one project and some processes started by hand (the column then says which is which). Rows
+// all of one project, or none of any, leave it out: it would repeat one word on every line.
+bool project_column_wanted(const std::vector<boost::json::object>& rows);
+
 // The status table for `rows` (spec §6.7 row objects, any order; sorted here by name in
-// code-point order) at terminal width `columns`, including the Total footer (crashed, starting
-// and waiting processes counted apart when there are any) and, when any row
+// code-point order) at terminal width `columns`, with a PROJECT column after NAME when
+// project_column_wanted(rows) ("-" for a process started by hand), including the Total footer
+// (crashed, starting and waiting processes counted apart when there are any) and, when any row
 // has `watch.errored`, the errored footer. Every line ends with '\n'. Widths count display
 // columns and rules are exactly as wide as the rows. The original's minimum column widths
 // (name 12, pid 8, cpu 6, mem 6, uptime 12, watch 12, command 20) apply when they fit; on a

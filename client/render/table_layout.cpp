@@ -8,16 +8,20 @@
 namespace bgo::client {
 namespace {
 
-constexpr std::size_t k_name = 0;
-constexpr std::size_t k_watch = 6;
+constexpr std::size_t k_name = k_name_column;
+constexpr std::size_t k_watch = k_watch_column;
 constexpr std::size_t k_command_wanted = 20;  // spec §6.3's minimum COMMAND width
 constexpr std::size_t k_command_floor = 10;   // below it, a column goes instead
 constexpr std::size_t k_command_header = 7;   // "COMMAND": below it, the air and NAME go
 constexpr std::size_t k_name_floor = 8;
 // Which columns give up their preferred (or reserved) width first.
-constexpr std::array<std::size_t, 7> k_shrink_order = {5, 6, 2, 3, 4, 0, 1};
-// Which columns are hidden first: MEM, CPU, UPTIME, PID, and WATCH only when it is blank.
-constexpr std::array<std::size_t, 5> k_hide_order = {4, 3, 5, 2, 6};
+constexpr std::array<std::size_t, k_fixed_columns> k_shrink_order = {
+    k_uptime_column, k_watch_column, k_pid_column,     k_cpu_column,
+    k_mem_column,    k_name_column,  k_project_column, k_status_column};
+// Which columns are hidden first: MEM, CPU, UPTIME, PID, PROJECT (which project a process is of
+// says less than what it is doing), and WATCH only when it is blank.
+constexpr std::array<std::size_t, 6> k_hide_order = {
+    k_mem_column, k_cpu_column, k_uptime_column, k_pid_column, k_project_column, k_watch_column};
 
 struct Planner {
   const ColumnDemand& demand;
@@ -66,6 +70,7 @@ ColumnPlan plan_columns(const ColumnDemand& demand, int columns, SpareWidth spar
   // A resized terminal starts afresh: the old widths were for another screen.
   const bool sticky = previous != nullptr && previous->columns == columns;
   for (std::size_t i = 0; i < k_fixed_columns; ++i) {
+    if (demand.absent[i]) continue;  // width 0: hidden, and never given back below
     if (sticky && previous->shown(i)) p.keep[i] = previous->widths[i];
     p.plan.widths[i] =
         std::max({demand.content[i] + 1, demand.preferred[i], demand.reserved[i], p.keep[i]});

@@ -96,6 +96,15 @@ RunResult DaemonTest::bgo_within(std::chrono::milliseconds limit,
                                  const std::vector<std::string>& args,
                                  const std::map<std::string, std::string>& env,
                                  const std::string& stdin_text, const std::string& cwd) {
+  std::vector<std::string> argv{bin("bgo")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_within(limit, argv, env, stdin_text, cwd);
+}
+
+RunResult DaemonTest::run_within(std::chrono::milliseconds limit,
+                                 const std::vector<std::string>& program_args,
+                                 const std::map<std::string, std::string>& env,
+                                 const std::string& stdin_text, const std::string& cwd) {
   std::map<std::string, std::string> vars;
   for (char** e = environ; *e; ++e) {
     std::string kv(*e);
@@ -114,8 +123,7 @@ RunResult DaemonTest::bgo_within(std::chrono::milliseconds limit,
   envp.reserve(env_strings.size() + 1);
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
-  std::vector<std::string> argv_s{bin("bgo")};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<std::string> argv_s = program_args;
   std::vector<char*> argv;
   argv.reserve(argv_s.size() + 1);
   for (auto& s : argv_s) argv.push_back(s.data());
@@ -179,8 +187,8 @@ RunResult DaemonTest::bgo_within(std::chrono::milliseconds limit,
     ::kill(pid, SIGKILL);
     ::waitpid(pid, &status, 0);
     std::string call;
-    for (const auto& a : args) call += " " + a;
-    ADD_FAILURE() << "bgo" << call << " did not finish within " << limit.count() << " ms (killed)";
+    for (const auto& a : program_args) call += (call.empty() ? "" : " ") + a;
+    ADD_FAILURE() << call << " did not finish within " << limit.count() << " ms (killed)";
   }
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;

@@ -47,6 +47,12 @@ class DaemonTest : public ::testing::Test {
   RunResult bgo_within(std::chrono::milliseconds limit, const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env = {},
                        const std::string& stdin_text = "", const std::string& cwd = "");
+  // Any program (`program_args[0]` an absolute path) with the environment bgo() gives bgo:
+  // this test's home, `env` over it.
+  RunResult run_within(std::chrono::milliseconds limit,
+                       const std::vector<std::string>& program_args,
+                       const std::map<std::string, std::string>& env = {},
+                       const std::string& stdin_text = "", const std::string& cwd = "");
   // `bgo status --json` parsed (array).
   boost::json::value status_json();
   std::optional<boost::json::object> row(const std::string& name);

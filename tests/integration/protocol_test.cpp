@@ -378,8 +378,8 @@ TEST_F(ProtocolTest, PythonExampleClientTalksToALiveDaemon) {
   // NOLINTNEXTLINE(cert-env33-c): asks the shell for python3, as the documented example does
   if (std::system("python3 -c 'import sys' >/dev/null 2>&1") != 0) GTEST_SKIP() << "no python3";
   start_daemon();
-  // This file is tests/integration/protocol_test.cpp (CMake compiles it by absolute path).
-  const auto root = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
+  // BGO_SOURCE_DIR, not __FILE__: Ninja compiles by a path relative to the build folder.
+  const auto root = std::filesystem::path(BGO_SOURCE_DIR);
   const std::string script = (root / "docs" / "examples" / "bgo_client.py").string();
   ASSERT_TRUE(std::filesystem::exists(script)) << script;
   const std::string env = "BGO_HOME='" + home_.string() + "' ";

@@ -27,7 +27,8 @@ using namespace std::chrono_literals;
 
 // The repository (this file is tests/integration/systemd_test.cpp; CMake compiles it by its
 // absolute path).
-fs::path source_dir() { return fs::path(__FILE__).parent_path().parent_path().parent_path(); }
+// BGO_SOURCE_DIR, not __FILE__: Ninja compiles by a path relative to the build folder.
+fs::path source_dir() { return fs::path(BGO_SOURCE_DIR); }
 
 bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;

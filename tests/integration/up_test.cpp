@@ -90,6 +90,42 @@ TEST_F(UpTest, TheExampleComesUpInOrderReadyAndASecondUpChangesNothing) {
   EXPECT_EQ(running(), pids) << "the same processes";
 }
 
+TEST_F(UpTest, SaveThenUpInAFreshHomeReproducesTheSet) {
+  ASSERT_EQ(up().code, 0);
+  const fs::path saved = project_ / "saved.bgo.yaml";
+  RunResult r = bgo({"save", "-o", saved.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(down({"--delete"}).code, 0);  // the data folder stays: the one-shot may run again
+
+  const fs::path fresh = home_.parent_path() / "fresh";
+  const std::map<std::string, std::string> env{{"BGO_HOME", fresh.string()}};
+  r = bgo_within(std::chrono::seconds(60), {"up", "-f", saved.string()}, env);
+  if (std::ifstream pid_file(fresh / "bgod.pid"); pid_file) {
+    pid_t pid = 0;
+    pid_file >> pid;
+    extra_pids_.push_back(pid);  // killed in teardown if the checks below fail
+  }
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  RunResult status = bgo({"status", "--json"}, env);
+  ASSERT_EQ(status.code, 0) << status.err;
+  const json::value rows = json::parse(status.out);
+  std::map<std::string, std::string> commands;
+  for (const auto& row : rows.as_array()) {
+    const json::object& o = row.as_object();
+    commands[std::string(o.at("name").as_string())] = json::serialize(o.at("command"));
+    if (o.at("status") == "online")
+      extra_pids_.push_back(static_cast<pid_t>(o.at("pid").as_int64()));
+    EXPECT_EQ(o.at("project"), "shop");
+  }
+  EXPECT_EQ(commands.size(), 5U) << status.out;
+  for (const std::string name : {"api:0", "api:1", "db", "worker"}) {
+    ASSERT_EQ(commands.count(name), 1U) << name;
+  }
+  EXPECT_TRUE(contains(commands.at("api:1"), "api $BGO_INSTANCE on $PORT")) << commands.at("api:1");
+  RunResult stopped = bgo({"daemon", "stop"}, env);
+  EXPECT_EQ(stopped.code, 0) << stopped.err;
+}
+
 TEST_F(UpTest, AChangedCommandRestartsExactlyThatProcess) {
   ASSERT_EQ(up().code, 0);
   const auto before = running();
@@ -187,6 +223,7 @@ processes:
   db:
     command: [sh, -c, 'echo "FATAL: no data folder" >&2; exit 3']
     ready: {log: ready, timeout: 10s}
+    restart: never        # watched, it would retry (2 s, 4 s, 8 s) before it gives up
   api:
     command: [sleep, "100"]
     depends_on: {db: ready}
@@ -238,6 +275,48 @@ TEST_F(UpTest, APm2EcosystemComesUpWithItsNotImportedList) {
   EXPECT_EQ(row("queue")->at("status"), "online");
   const json::array env = state("queue").at("env").as_array();
   EXPECT_NE(std::find(env.begin(), env.end(), json::value("QUEUE=mail")), env.end());
+}
+
+TEST_F(UpTest, ProcessComposeAndSupervisordFilesComeUpDirectly) {
+  write("process-compose.yaml", R"(version: "0.5"
+processes:
+  server:
+    command: "sh -c 'touch server.up; exec sleep 100'"
+    readiness_probe:
+      exec: {command: "test -f server.up"}
+      period_seconds: 1
+  setup:
+    command: "echo done"
+    availability: {restart: "no"}
+  client:
+    command: "sleep 100"
+    depends_on:
+      server: {condition: process_healthy}
+      setup: {condition: process_completed_successfully}
+)");
+  RunResult r = up({"-f", "process-compose.yaml"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "server: ready")) << r.out;
+  EXPECT_TRUE(contains(r.out, "setup: completed")) << r.out;
+  EXPECT_LT(started_at("server"), started_at("client"));
+  ASSERT_EQ(down({"-f", "process-compose.yaml", "--delete"}).code, 0);
+
+  write("supervisord.conf", R"([supervisord]
+nodaemon=true
+
+[program:worker]
+command=sleep 100
+process_name=%(program_name)s_%(process_num)02d
+numprocs=2
+stopsignal=INT
+stopwaitsecs=3
+)");
+  r = up({"-f", "supervisord.conf"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(row("worker_00")->at("status"), "online");
+  EXPECT_EQ(row("worker_01")->at("status"), "online");
+  EXPECT_EQ(state("worker_01").at("stop_signal"), "SIGINT");
+  EXPECT_TRUE(contains(r.err, "Not imported")) << "[supervisord] nodaemon: " << r.err;
 }
 
 // On a terminal, one line per process, redrawn in place: each name once on the screen, each

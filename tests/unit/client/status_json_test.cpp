@@ -3,8 +3,13 @@
 // then issue #13's added keys.
 #include "client/render/status_json.hpp"
 
+#include <string>
+#include <vector>
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include "client/render/row_format.hpp"
 
 namespace bgo::client {
 namespace {
@@ -116,6 +121,28 @@ TEST(StatusJsonGolden, ArraySortedByNameMissingKeysNull) {
             "    \"restarts\": 2\n"
             "  }\n"
             "]\n");
+}
+
+TEST(StatusJson, ProjectKeysComeLastAndOnlyWhenSent) {
+  json::object full = detail_from_bgod();
+  full["definition"] = "sha256:ab12";
+  full["project"] = "shop";
+  full["ready"] = nullptr;  // a health key: before the project's
+  const json::object row = status_row(full);
+  std::vector<std::string> keys;
+  for (const auto& kv : row) keys.emplace_back(kv.key());
+  ASSERT_GE(keys.size(), 3U);
+  EXPECT_EQ(std::vector<std::string>(keys.end() - 3, keys.end()),
+            (std::vector<std::string>{"ready", "project", "definition"}));
+  EXPECT_EQ(row.at("project"), "shop");
+  EXPECT_EQ(row.at("definition"), "sha256:ab12");
+  // A process started by hand has neither.
+  EXPECT_FALSE(status_row(detail_from_bgod()).contains("project"));
+  EXPECT_FALSE(status_row(detail_from_bgod()).contains("definition"));
+  // Templates may name them.
+  std::string unknown;
+  EXPECT_EQ(format_row(full, "{name} {project}", unknown), "api shop");
+  EXPECT_EQ(format_row(detail_from_bgod(), "{name} {project}", unknown), "api -");
 }
 
 TEST(StatusJsonGolden, EmptyAndError) {

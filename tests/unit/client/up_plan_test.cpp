@@ -222,5 +222,24 @@ TEST(UpTracker, AFailureIsKeptAndWhatWaitsForItIsFailedToo) {
   EXPECT_EQ(t.failed(), (std::vector<std::string>{"db", "migrate", "api:0", "api:1", "tool"}));
 }
 
+TEST(UpTracker, AOneShotDoneWithinTheStartProbeHasCompleted) {
+  const AppSpec app = load();
+  const UpPlan plan = plan_up(app, {}, UpSelection{{"migrate"}, false});
+  UpTracker t(plan);
+  t.arm("migrate", Clock::now());
+  Error quick = make_error(Errc::exited_at_once, "Process 'migrate' failed to start");
+  quick.exit = ExitStatus::exited(0);
+  t.on_start_error("migrate", quick, Clock::now());
+  EXPECT_EQ(t.entries()[0].state, UpState::completed);
+  EXPECT_TRUE(t.done());
+  EXPECT_TRUE(t.failed().empty());
+
+  UpTracker u(plan);
+  u.arm("migrate", Clock::now());
+  quick.exit = ExitStatus::exited(2);
+  u.on_start_error("migrate", quick, Clock::now());
+  EXPECT_EQ(u.failed(), std::vector<std::string>{"migrate"});
+}
+
 }  // namespace
 }  // namespace bgo::app

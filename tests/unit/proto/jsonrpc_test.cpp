@@ -96,6 +96,11 @@ TEST(JsonRpc, TypedErrorMembersTravelAsData) {
   EXPECT_EQ(json::serialize(to_rpc_error(restart).data),
             R"({"kind":"exited_at_once","detail":"was_running","was_running":true})");
   EXPECT_EQ(from_rpc_error(to_rpc_error(restart)).was_running, true);
+  Error quick = make_error(Errc::exited_at_once, "Process 'x' failed to start");
+  quick.exit = ExitStatus::exited(3);
+  EXPECT_EQ(from_rpc_error(to_rpc_error(quick)).exit->code, 3) << "the exit comes back";
+  quick.exit = ExitStatus::signaled(9);
+  EXPECT_EQ(from_rpc_error(to_rpc_error(quick)).exit->signal, 9);
 }
 
 }  // namespace
