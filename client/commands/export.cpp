@@ -9,11 +9,14 @@
 #include <set>
 #include <sys/stat.h>
 
+#include <boost/json.hpp>
 #include <boost/program_options.hpp>
 
+#include "client/app/saved_app.hpp"
 #include "client/command.hpp"
 #include "client/commands/app_file.hpp"
 #include "client/commands/common.hpp"
+#include "client/commands/registered.hpp"
 #include "common/atomic_file.hpp"
 
 namespace bgo::client {
@@ -144,6 +147,38 @@ std::vector<std::string> others_in(const fs::path& dir, const std::vector<app::E
   return out;
 }
 
+// The application bgod runs, as `bgo save` writes it (client/app/saved_app.hpp): every
+// registered process but those the user stopped, and what they depend on; the environment as
+// what differs from this shell's. nullopt after printing why.
+std::optional<app::AppSpec> running_app(Context& ctx) {
+  RegisteredProcesses registry(ctx);
+  const auto rows = registry.rows();
+  if (!rows) return std::nullopt;
+  std::vector<std::string> names;
+  for (const auto& row : *rows) {
+    if (app::saved_by_default(row)) names.push_back(row_name(row));
+  }
+  if (names.empty()) {
+    ctx.fail(ctx.red_x() +
+             " No processes to export: none is registered, or the user stopped "
+             "every one");
+    return std::nullopt;
+  }
+  const auto all =
+      app::with_dependencies(names, [&](const std::string& name) { return registry.detail(name); });
+  if (registry.failed()) return std::nullopt;
+  std::vector<boost::json::object> details;
+  details.reserve(all.size());
+  for (const auto& name : all) details.push_back(*registry.detail(name));
+  auto saved = app::saved_app(details, client_env(), client_cwd());
+  if (!saved) {
+    ctx.fail(ctx.red_x() + " " + saved.error().message);
+    return std::nullopt;
+  }
+  for (const auto& note : saved->notes) ctx.fail("Note: " + note);
+  return std::move(saved->app);
+}
+
 }  // namespace
 
 int cmd_export(Context& ctx, const std::vector<std::string>& tokens) {
@@ -159,10 +194,14 @@ int cmd_export(Context& ctx, const std::vector<std::string>& tokens) {
   }
   app::ExportOptions options = export_options(*args, *target);
   const AppFileOptions file_options = app_file_options(*args);
+  if (args->has("running") && (!file_options.format.empty() || !file_options.env_mode.empty() ||
+                               !file_options.formation.empty())) {
+    args->fail("argument --running: --format, --env and --formation read a file");
+  }
   std::optional<app::AppSpec> app;
   if (args->has("running")) {
-    ctx.fail(ctx.red_x() + " --running is not available yet");
-    return 1;
+    app = running_app(ctx);
+    options.source = "the processes bgod runs (" + ctx.paths().home().string() + ")";
   } else {
     app = load_app(ctx, file_options);
     if (app) options.source = app->file == "-" ? "<stdin>" : app->file;

@@ -268,6 +268,37 @@ TEST_F(ExportTest, NomadJobsAreWritten) {
   EXPECT_EQ(periodic.at("Job").at("Type"), "batch");
 }
 
+// --running: what `bgo up` started, read back from bgod as `bgo save` reads it.
+TEST_F(ExportTest, RunningProcessesBecomeUnits) {
+  const std::string child = bin("bgo_test_child");
+  write("live.bgo.yaml",
+        "version: 1\nname: live\nprocesses:\n"
+        "  db:\n    command: [" +
+            child +
+            ", --sleep, '100']\n"
+            "    stop: {signal: SIGINT, timeout: 2s}\n"
+            "  web:\n    command: [" +
+            child +
+            ", --sleep, '100']\n"
+            "    env: {PORT: '7100', MODE: fast}\n"
+            "    instances: 2\n    port_offset: true\n"
+            "    depends_on: {db: started}\n");
+  RunResult r = bgo({"up", "-f", (project_ / "live.bgo.yaml").string()});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  r = bgo({"export", "systemd", "--running", "-o", (project_ / "running").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "from the processes bgod runs (" + home_.string() + ")")) << r.out;
+  const std::string web = read_file(project_ / "running/live-web@.service");
+  EXPECT_TRUE(contains(web, "\nEnvironment=\"MODE=fast\"\n")) << web;
+  EXPECT_TRUE(contains(web, "\nRequires=live-db.service\n")) << web;
+  EXPECT_TRUE(contains(read_file(project_ / "running/live-web@1.service.d/port.conf"),
+                       "Environment=PORT=7101\n"));
+  EXPECT_TRUE(contains(read_file(project_ / "running/live-db.service"), "\nKillSignal=SIGINT\n"));
+  EXPECT_EQ(verify_units(project_ / "running", true), "");
+  // -f and --running are one or the other.
+  EXPECT_EQ(bgo({"export", "systemd", "--running", "-f", "x.yaml"}).code, 2);
+}
+
 TEST_F(ExportTest, BadInputWritesNothing) {
   RunResult r = export_to("upstart", "out");
   EXPECT_EQ(r.code, 1);
