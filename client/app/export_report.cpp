@@ -157,27 +157,25 @@ ExportReport::ExportReport(const std::vector<ProcessGroup>& groups,
   }
 }
 
-ExportReport::Row& ExportReport::row(const std::string& process, std::string_view key) {
+ExportReport::Row* ExportReport::row(const std::string& process, std::string_view key) {
   const auto found = index_.find({process, std::string(key)});
-  if (found != index_.end()) return rows_[found->second];
-  // A row the settings did not list (an exporter reporting more than asked): kept, not lost.
-  index_[{process, std::string(key)}] = rows_.size();
-  rows_.push_back(Row{process, Setting{std::string(key), ""}, {}, false, false});
-  return rows_.back();
+  return found == index_.end() ? nullptr : &rows_[found->second];
 }
 
 void ExportReport::carried(const std::string& process, std::string_view key, std::string became) {
-  Row& r = row(process, key);
-  r.became = std::move(became);
-  r.resolved = true;
-  r.carried = true;
+  Row* r = row(process, key);
+  if (r == nullptr) return;
+  r->became = std::move(became);
+  r->resolved = true;
+  r->carried = true;
 }
 
 void ExportReport::dropped(const std::string& process, std::string_view key, std::string why) {
-  Row& r = row(process, key);
-  r.became = std::move(why);
-  r.resolved = true;
-  r.carried = false;
+  Row* r = row(process, key);
+  if (r == nullptr) return;
+  r->became = std::move(why);
+  r->resolved = true;
+  r->carried = false;
 }
 
 void ExportReport::note(std::string text) { notes_.push_back(std::move(text)); }

@@ -36,6 +36,8 @@ class ExportReport {
                const std::map<std::string, std::string>& group_of);
 
   // The row `key` of `process` became `became` in the target (a short text; `…` marks code).
+  // A key settings_of() did not list (the process has no such setting) is ignored: the rows
+  // are the settings, and one an exporter misses stays unresolved.
   void carried(const std::string& process, std::string_view key, std::string became);
   // The row did not carry over, because `why`.
   void dropped(const std::string& process, std::string_view key, std::string why);
@@ -62,7 +64,7 @@ class ExportReport {
     bool resolved = false;
     bool carried = false;
   };
-  Row& row(const std::string& process, std::string_view key);
+  Row* row(const std::string& process, std::string_view key);  // nullptr when none
 
   std::vector<Row> rows_;
   std::map<std::pair<std::string, std::string>, size_t> index_;  // (process, key) -> row

@@ -29,10 +29,10 @@ namespace {
 CommandLine export_command_line() {
   CommandLine spec = command_line(
       "export",
-      "Write the application for another engine: systemd units, Kubernetes objects, a\n"
-      "Nomad job or a compose file, with EXPORT-REPORT.md (printed too), which says\n"
-      "what each setting of each process became there or why it did not carry over.\n"
-      "The same input gives the same bytes. Reference: docs/export.md.");
+      "Write the application for another engine: systemd units, Kubernetes objects, a Nomad "
+      "job or a compose file, with EXPORT-REPORT.md (printed too), which says what each "
+      "setting of each process became there or why it did not carry over. The same input "
+      "gives the same bytes. Reference: docs/export.md.");
   spec.positionals = {{"target", Positional::Arity::one, "systemd, kubernetes, nomad or compose"}};
   add_app_file_options(spec, true);
   spec.options.add_options()("running", "The processes bgod runs now instead of a file")(
