@@ -30,7 +30,9 @@ constexpr auto k_known_commands = std::to_array<std::string_view>(
      // issue #15.
      "import", "config", "up", "down", "save", "ps",
      // issue #19.
-     "completion"});
+     "completion",
+     // issue #16.
+     "export"});
 
 bool is_watch_flag(std::string_view arg) { return arg == "-w" || arg == "--watch"; }
 

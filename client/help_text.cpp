@@ -61,6 +61,9 @@ constexpr std::array k_commands = std::to_array<Entry>({
      "Convert a Procfile, pm2 ecosystem, supervisord or process-compose file into a bgo.yaml "
      "(-o FILE; what has no equivalent goes to stderr)"},
     {"completion SHELL", "Print the completion script for bash, zsh or fish"},
+    {"export TARGET",
+     "Write the application (bgo.yaml, or --running) as systemd units, Kubernetes objects, a "
+     "Nomad job or a compose file, with EXPORT-REPORT.md of what did not carry over (-o DIR)"},
     {"help", "Show help for a command"},
 });
 
