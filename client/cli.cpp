@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <unistd.h>
 
@@ -156,8 +157,29 @@ int run_direct(Context& ctx, const std::vector<std::string>& args) {
   return 1;
 }
 
-int dispatch(const std::vector<std::string>& args) {
+// `--no-color` (pm2's spelling): as the first word, or anywhere before `--` after a command
+// that runs no program of the user's (`bgo start NAME CMD --no-color` keeps it for CMD, and
+// direct mode never looks). It sets NO_COLOR, which every colour decision reads.
+std::vector<std::string> take_no_color(std::vector<std::string> args) {
+  bool found = false;
+  if (!args.empty() && args.front() == "--no-color") {
+    args.erase(args.begin());
+    found = true;
+  }
+  if (!args.empty() && is_known_command(args.front()) && args.front() != "start" &&
+      args.front() != "open") {
+    const auto end = std::find(args.begin(), args.end(), "--");
+    const auto kept = std::remove(args.begin() + 1, end, std::string("--no-color"));
+    found = found || kept != end;
+    args.erase(kept, end);
+  }
+  if (found) (void)::setenv("NO_COLOR", "1", 1);  // fails only for a bad name
+  return args;
+}
+
+int dispatch(std::vector<std::string> args) {
   (void)std::signal(SIGPIPE, SIG_IGN);  // cannot fail for SIGPIPE
+  args = take_no_color(std::move(args));
   if (args.empty()) return print_help({});
   const std::string& first = args.front();
   // argparse accepts any unambiguous prefix of the top-level options too (`--he`, `--vers`).

@@ -127,6 +127,10 @@ int cmd_config(Context&, const std::vector<std::string>&);
 int cmd_ps(Context&, const std::vector<std::string>&);
 // bgo save [-o FILE] [--force] [NAME...] (client/commands/save.cpp, docs/bgo-file.md).
 int cmd_save(Context&, const std::vector<std::string>&);
+// bgo metrics (client/commands/metrics.cpp, docs/metrics.md).
+int cmd_metrics(Context&, const std::vector<std::string>&);
+// bgo export TARGET (client/commands/export.cpp, docs/export.md).
+int cmd_export(Context&, const std::vector<std::string>&);
 // `bgo --write-units DIR BGOD` (internal, for install.sh and `cmake --install`): writes
 // bgod.service and bgod.socket for the default home into DIR, ExecStart quoted by
 // quote_unit_word(), so that the unit-file quoting has one source. Exit 0, or 1 with a message.

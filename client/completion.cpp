@@ -198,8 +198,9 @@ std::string zsh_completion(const std::vector<CompletionCommand>& commands) {
       "  _bgo_commands=(\n";
   for (const auto& c : commands) {
     for (const auto& n : names_of(c)) {
-      std::string summary = first_line(c.summary);
-      std::string entry = n + ":" + summary;
+      std::string entry = n;
+      entry += ':';
+      entry += first_line(c.summary);
       s += "    " + sq(entry) + "\n";
     }
   }

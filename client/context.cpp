@@ -21,10 +21,7 @@ namespace bgo::client {
 namespace json = boost::json;
 
 namespace {
-bool color_for(int fd) {
-  const char* no_color = std::getenv("NO_COLOR");
-  return ::isatty(fd) == 1 && (no_color == nullptr || *no_color == '\0');
-}
+bool color_for(int fd) { return color_wanted(process_env(), ::isatty(fd) == 1); }
 }  // namespace
 
 Context::Context(Paths paths, bool autostart)

@@ -25,10 +25,14 @@ constexpr auto k_known_commands = std::to_array<std::string_view>(
      "daemon", "flush", "startup", "unstartup", "help", "--version", "-V",
      // issue #13's pm2 spellings.
      "show", "describe", "jlist",
+     // issue #19.
+     "metrics",
      // issue #15.
      "import", "config", "up", "down", "save", "ps",
      // issue #19.
-     "completion"});
+     "completion",
+     // issue #16.
+     "export"});
 
 bool is_watch_flag(std::string_view arg) { return arg == "-w" || arg == "--watch"; }
 

@@ -56,10 +56,14 @@ constexpr std::array k_commands = std::to_array<Entry>({
     {"config", "Check a bgo.yaml and print it normalised (-f FILE, --json)"},
     {"ps", "Status of the project of bgo.yaml (-f FILE, --project NAME)"},
     {"save [NAME...]", "Write what runs as a bgo.yaml that bgo up starts again (-o FILE, --force)"},
+    {"metrics", "Print bgod's metrics in the OpenMetrics text format (Prometheus)"},
     {"import FORMAT FILE",
      "Convert a Procfile, pm2 ecosystem, supervisord or process-compose file into a bgo.yaml "
      "(-o FILE; what has no equivalent goes to stderr)"},
     {"completion SHELL", "Print the completion script for bash, zsh or fish"},
+    {"export TARGET",
+     "Write the application (bgo.yaml, or --running) as systemd units, Kubernetes objects, a "
+     "Nomad job or a compose file, with EXPORT-REPORT.md of what did not carry over (-o DIR)"},
     {"help", "Show help for a command"},
 });
 
@@ -104,8 +108,9 @@ constexpr std::array k_watch_examples = std::to_array<Entry>({
 });
 
 constexpr std::string_view k_environment =
-    "Environment: BGO_HOME (default ~/.bgo), BGO_TABLE (plain|normal|fancy), NO_COLOR, COLUMNS, "
-    "BGO_NO_AUTOSTART=1 (never start bgod; read-only commands then read the files).";
+    "Environment: BGO_HOME (default ~/.bgo), BGO_TABLE (plain|normal|fancy), NO_COLOR (or "
+    "--no-color), CLICOLOR_FORCE=1 (colour into a pipe too), COLUMNS, BGO_NO_AUTOSTART=1 (never "
+    "start bgod; read-only commands then read the files).";
 
 constexpr std::size_t k_summary_column = 23;  // where argparse puts a command's summary
 constexpr std::size_t k_comment_column = 47;  // where the examples' comments start

@@ -27,6 +27,15 @@ class CronSchedule {
       std::chrono::system_clock::time_point after) const;
   const std::string& text() const { return text_; }
 
+  // The values each field matches, for writing the schedule in another syntax (bgo export).
+  const std::bitset<60>& minute_set() const { return minutes_; }
+  const std::bitset<24>& hour_set() const { return hours_; }
+  const std::bitset<32>& day_set() const { return days_; }         // 1..31
+  const std::bitset<13>& month_set() const { return months_; }     // 1..12
+  const std::bitset<7>& weekday_set() const { return weekdays_; }  // 0 = Sunday
+  bool dom_restricted() const { return dom_restricted_; }
+  bool dow_restricted() const { return dow_restricted_; }
+
  private:
   std::string text_;
   std::bitset<60> minutes_;

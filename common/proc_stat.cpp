@@ -161,6 +161,7 @@ UsageText usage_text(pid_t pid) {
     out.mem = buf;
   }
   out.uptime = format_etime(elapsed > 0 ? static_cast<uint64_t>(elapsed) : 0);
+  out.cpu_seconds = static_cast<double>(st->cpu_ticks) / hz;
   if (const long page = ::sysconf(_SC_PAGESIZE); page > 0) {
     out.rss_bytes = st->rss_pages * static_cast<uint64_t>(page);
   }
@@ -185,6 +186,7 @@ UsageText tree_usage_text(pid_t leader, uint64_t cpu_usec, uint64_t memory_bytes
     out.mem = buf;
   }
   out.rss_bytes = memory_bytes;
+  out.cpu_seconds = static_cast<double>(cpu_usec) / 1e6;
   return out;
 }
 

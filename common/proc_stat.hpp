@@ -26,12 +26,13 @@ std::optional<ProcStat> read_proc_stat(pid_t pid);
 bool is_alive(pid_t pid, std::optional<uint64_t> start_ticks = std::nullopt);
 
 // The `ps` columns for one process, computed like procps does: %cpu = cpu time / elapsed,
-// %mem = rss / MemTotal, etime = [[dd-]hh:]mm:ss. Each is "-" when unknown.
+// %mem = rss / MemTotal, etime = [[dd-]hh:]mm:ss. Each is "-" when unknown. `cpu_seconds` is
+// the process's own utime + stime (not that of children it has waited for).
 UsageText usage_text(pid_t pid);
 
 // The same columns for a whole process tree led by `leader` (a cgroup): %cpu from `cpu_usec`
-// (all of the tree's CPU time) over the leader's elapsed time, %mem and `rss_bytes` from
-// `memory_bytes`, the uptime the leader's. All "-" once the leader is gone.
+// (all of the tree's CPU time, also `cpu_seconds`) over the leader's elapsed time, %mem and
+// `rss_bytes` from `memory_bytes`, the uptime the leader's. All "-" once the leader is gone.
 UsageText tree_usage_text(pid_t leader, uint64_t cpu_usec, uint64_t memory_bytes);
 
 // /proc/<pid>/cmdline split at its NULs (at most 256 KiB read); empty when unknown.

@@ -16,6 +16,7 @@ struct UsageText {
   std::string uptime = "-";
   // The same read as numbers, for machine-friendly output (empty when unknown).
   std::optional<uint64_t> rss_bytes;
+  std::optional<double> cpu_seconds;  // user + system CPU time so far
 };
 
 }  // namespace bgo

@@ -23,6 +23,7 @@
 #include "daemon/os/daemon_lock.hpp"
 #include "daemon/os/log_reader.hpp"
 #include "daemon/os/log_sink.hpp"
+#include "daemon/os/metrics_http.hpp"
 #include "daemon/os/notify_sockets.hpp"
 #include "daemon/os/posix_process.hpp"
 #include "daemon/os/probe_runner.hpp"
@@ -33,6 +34,7 @@
 #include "daemon/rpc/control_server.hpp"
 #include "daemon/rpc/dispatcher.hpp"
 #include "daemon/rpc/event_hub.hpp"
+#include "daemon/rpc/metrics_report.hpp"
 #include "daemon/rpc/services.hpp"
 
 extern char** environ;
@@ -56,19 +58,20 @@ void raise_fd_limit() {
 class Daemon {
  public:
   Daemon(const DaemonConfig& config, Paths paths, DaemonLock& lock, int listen_fd,
-         Notifier notifier, CgroupTree::Detected cgroups)
+         Notifier notifier, CgroupTree::Detected cgroups, std::optional<MetricsSocket> metrics)
       : config_(config),
         paths_(std::move(paths)),
         lock_(lock),
         listen_fd_(listen_fd),
         notifier_(std::move(notifier)),
+        metrics_socket_(std::move(metrics)),
         timers_(io_),
         logs_(io_, paths_, [this](pid_t pid) { supervisor_.on_output_closed(pid); }),
         containment_reason_(std::move(cgroups.reason)),
         processes_(
             io_, logs_, [this](pid_t pid, const ExitStatus& s) { supervisor_.on_exit(pid, s); },
             std::move(cgroups.tree)),
-        store_(paths_),
+        store_(paths_, clock_),
         log_reader_(paths_),
         probes_(io_),
         notify_(io_, paths_,
@@ -118,12 +121,22 @@ class Daemon {
                       clock_.now(),
                       config_.stop_timeout,
                       config_.default_logs,
-                      containment_status()};
+                      containment_status(),
+                      store_.stats(),
+                      metrics_socket_ ? metrics_socket_->url : std::string()};
     register_handlers(dispatcher_, services);
     server_ = std::make_unique<ControlServer>(io_, lock_, paths_, dispatcher_, hub_, listen_fd_);
+    if (metrics_socket_) {
+      metrics_ = std::make_unique<MetricsHttpServer>(
+          io_, std::move(metrics_socket_->fd), [&services] { return metrics_text(services); });
+    }
     lock_.write_pid_file();
     signals_.start();
     server_->start();
+    if (metrics_) {
+      metrics_->start();
+      spdlog::info("metrics: serving {}", services.metrics_url);
+    }
     supervisor_.resurrect_on_boot();
     // READY only now: the state is loaded, the socket listens (the ControlServer constructor
     // called listen(), or systemd did) and resurrected children are spawned. A client that
@@ -187,6 +200,7 @@ class Daemon {
     spdlog::info("shutting down ({})",
                  keep_children ? "children kept running" : "stopping children");
     if (server_) server_->stop();
+    if (metrics_) metrics_->stop();
     supervisor_.shutdown(keep_children, [this] {
       hub_.close_all();
       signals_.cancel();
@@ -199,6 +213,7 @@ class Daemon {
   DaemonLock& lock_;
   int listen_fd_;
   Notifier notifier_;
+  std::optional<MetricsSocket> metrics_socket_;  // bound before the Daemon, served from run()
   boost::asio::io_context io_;
   SteadyClock clock_;
   AsioTimerFactory timers_;
@@ -216,6 +231,7 @@ class Daemon {
   SignalLoop signals_;
   Dispatcher dispatcher_;
   std::unique_ptr<ControlServer> server_;
+  std::unique_ptr<MetricsHttpServer> metrics_;
   bool stopping_ = false;
 };
 
@@ -230,6 +246,17 @@ int run_daemon(const DaemonConfig& config) {
     (void)std::fprintf(stderr, "bgod: another bgod is already running for %s\n",
                        paths->home().c_str());
     return 1;
+  }
+  // The metrics address next, before anything is started or written: one that cannot be bound
+  // stops bgod here, not half-way with children running and no page to read them from.
+  std::optional<MetricsSocket> metrics;
+  if (config.metrics_listen) {
+    auto bound = listen_metrics(*config.metrics_listen);
+    if (!bound) {
+      (void)std::fprintf(stderr, "bgod: --metrics-listen %s\n", bound.error().message.c_str());
+      return 1;
+    }
+    metrics = std::move(*bound);
   }
   // Both take their variables out of the environment before it becomes the children's default.
   const int listen_fd = take_listen_fd();
@@ -254,7 +281,8 @@ int run_daemon(const DaemonConfig& config) {
   } else {
     spdlog::info("containment: process groups ({})", cgroups.reason);
   }
-  Daemon daemon(config, *paths, *lock, listen_fd, std::move(notifier), std::move(cgroups));
+  Daemon daemon(config, *paths, *lock, listen_fd, std::move(notifier), std::move(cgroups),
+                std::move(metrics));
   return daemon.run();
 }
 

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   double stop_timeout = 5.0;
   std::string max_log_size;
   std::string log_reserve;
+  std::string metrics_listen;
   int64_t log_files = 5;
   opts.add_options()("help,h", "show this help")("version,V", "print the version")(
       "foreground", "stay in the foreground (bgod always does; kept for unit files)")(
@@ -37,7 +38,15 @@ int main(int argc, char** argv) {
       "default number of rotated log files kept (NAME.out.log.1 .. .N)")(
       "log-reserve", po::value<std::string>(&log_reserve)->default_value("8M"),
       "stop writing logs while less than this is free on their file system, so state files "
-      "can still be saved, e.g. 8M (0 = no reserve)");
+      "can still be saved, e.g. 8M (0 = no reserve)")(
+      "metrics-listen", po::value<std::string>(&metrics_listen)->value_name("[ADDR:]PORT"),
+      "serve the metrics (docs/metrics.md) over HTTP at http://ADDR:PORT/metrics; ADDR is "
+      "127.0.0.1 when left out, an IP address or localhost ([::1] for IPv6), and must be a "
+      "loopback address unless --metrics-allow-remote is given; PORT 0 takes a free port. Off "
+      "by default")(
+      "metrics-allow-remote",
+      "let --metrics-listen take an address other machines can reach (the page has no "
+      "password: whoever reaches it reads every process name)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -68,6 +77,20 @@ int main(int argc, char** argv) {
     return 2;
   }
   config.log_reserve = *reserve;
+  if (vm.count("metrics-allow-remote") && !vm.count("metrics-listen")) {
+    (void)std::fprintf(stderr, "bgod: --metrics-allow-remote needs --metrics-listen\n");
+    return 2;
+  }
+  if (vm.count("metrics-listen")) {
+    auto listen = bgo::daemon::parse_metrics_listen(
+        metrics_listen, vm.count("metrics-allow-remote") ? bgo::daemon::RemoteMetrics::allow
+                                                         : bgo::daemon::RemoteMetrics::refuse);
+    if (!listen) {
+      (void)std::fprintf(stderr, "bgod: %s\n", listen.error().message.c_str());
+      return 2;
+    }
+    config.metrics_listen = *listen;
+  }
   try {
     return bgo::daemon::run_daemon(config);
   } catch (const std::exception& e) {

@@ -85,7 +85,8 @@ while IFS= read -r file; do
       if [[ "$header" == yaml-cpp* && "$file" != client/app/* ]]; then
         fail "$file:$line: <$header> outside client/app/ (bgo.yaml is read there)"
       fi
-      # Beast is heavy and only daemon/os/probe_runner.cpp needs it: never in a header.
+      # Beast is heavy and only two .cpp files of daemon/os need it (probe_runner, metrics_http):
+      # never in a header.
       if [[ "$header" == boost/beast* && "$file" == *.hpp ]]; then
         fail "$file:$line: <$header> in a header: keep Beast in the .cpp (pimpl)"
       fi

@@ -5,10 +5,12 @@ set -euo pipefail
 # clang-format and clang-tidy (14) and the Clang build are checks test.sh runs; ccache keeps its
 # two builds fast when CI reuses this machine; tmux drives the terminal-width tests; yaml-cpp
 # (0.7) reads bgo.yaml. bash-completion, zsh and fish are the shells the completion tests drive.
-# mandoc lints the man pages (docs/man) in the tests.
+# docker-compose (1.29, no Docker daemon needed) checks the compose.yaml `bgo export compose`
+# writes (`docker-compose config`, tests/integration/export_test.cpp). mandoc lints the man
+# pages (docs/man) in the tests.
 packages=(cmake make g++ clang clang-format clang-tidy ccache libboost1.81-dev libboost-json1.81-dev
           libboost-program-options1.81-dev libspdlog-dev libgtest-dev libyaml-cpp-dev python3 tmux
-          bash-completion zsh fish mandoc "$@")
+          bash-completion zsh fish docker-compose mandoc "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

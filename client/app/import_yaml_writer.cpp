@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "client/app/process_groups.hpp"
 #include "common/duration.hpp"
 #include "common/signal_name.hpp"
 #include "common/size.hpp"
@@ -17,94 +18,6 @@
 namespace bgo::app {
 
 namespace {
-
-// A run of processes written as one entry.
-struct Group {
-  const ProcessSpec* first = nullptr;
-  std::string name;
-  int instances = 1;
-  bool port_offset = false;
-};
-
-std::string base_of(const std::string& name, int& index) {
-  const size_t colon = name.rfind(':');
-  index = -1;
-  if (colon == std::string::npos || colon + 1 >= name.size()) return name;
-  const std::string digits = name.substr(colon + 1);
-  if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 6) {
-    return name;
-  }
-  index = std::stoi(digits);
-  return name.substr(0, colon);
-}
-
-// `b` is instance `i` of the group whose instance 0 is `a`.
-bool same_but_instance(const ProcessSpec& a, const ProcessSpec& b, int i, bool& port_offset) {
-  auto env_a = a.env;
-  auto env_b = b.env;
-  const auto inst = env_b.find("BGO_INSTANCE");
-  if (inst == env_b.end() || inst->second != std::to_string(i)) return false;
-  env_a.erase("BGO_INSTANCE");
-  env_b.erase("BGO_INSTANCE");
-  const auto pa = env_a.find("PORT");
-  const auto pb = env_b.find("PORT");
-  if (pa != env_a.end() && pb != env_b.end() && pa->second != pb->second) {
-    try {
-      if (std::stoll(pb->second) != std::stoll(pa->second) + i) return false;
-    } catch (const std::exception&) {
-      return false;
-    }
-    port_offset = true;
-    env_b.erase("PORT");
-    env_a.erase("PORT");
-  } else if (i == 1) {
-    port_offset = false;
-  }
-  const bool policy_same = a.policy.ready.has_value() == b.policy.ready.has_value() &&
-                           a.policy.live.has_value() == b.policy.live.has_value() &&
-                           a.policy.restart == b.policy.restart && a.policy.cron == b.policy.cron &&
-                           a.policy.stop_signal == b.policy.stop_signal &&
-                           a.policy.stop_timeout_ms == b.policy.stop_timeout_ms &&
-                           a.policy.after.size() == b.policy.after.size();
-  return policy_same && env_a == env_b && a.command == b.command && a.cwd == b.cwd &&
-         a.watch == b.watch && a.min_uptime == b.min_uptime;
-}
-
-std::vector<Group> group_processes(const AppSpec& app) {
-  std::vector<Group> groups;
-  const auto& ps = app.processes;
-  for (size_t i = 0; i < ps.size();) {
-    int index = 0;
-    const std::string base = base_of(ps[i].name, index);
-    Group group{&ps[i], ps[i].name, 1, false};
-    if (index == 0) {
-      size_t j = i + 1;
-      bool port_offset = false;
-      bool consistent = true;
-      while (j < ps.size()) {
-        int next = 0;
-        if (base_of(ps[j].name, next) != base || next != static_cast<int>(j - i)) break;
-        bool offset = false;
-        if (!same_but_instance(ps[i], ps[j], next, offset)) {
-          consistent = false;
-          break;
-        }
-        if (next == 1) port_offset = offset;
-        if (offset != port_offset) consistent = false;
-        ++j;
-      }
-      if (consistent && j - i >= 2) {
-        group = {&ps[i], base, static_cast<int>(j - i), port_offset};
-        groups.push_back(group);
-        i = j;
-        continue;
-      }
-    }
-    groups.push_back(group);
-    ++i;
-  }
-  return groups;
-}
 
 std::string double_quoted(std::string_view text) {
   std::string out = "\"";
@@ -142,9 +55,11 @@ std::string double_quoted(std::string_view text) {
 
 bool plain_is_safe(std::string_view text) {
   if (text.empty()) return false;
-  static constexpr std::array<std::string_view, 22> k_special = {
-      "true",  "false", "yes",   "no",  "on", "off", "null", "y",    "n",    "~",  "True",
-      "False", "TRUE",  "FALSE", "Yes", "No", "YES", "NO",   "Null", "NULL", "On", "Off"};
+  // YAML 1.1's booleans and nulls (go-yaml v2, which kubectl uses, still reads them so).
+  static constexpr std::array<std::string_view, 26> k_special = {
+      "true", "false", "yes",  "no",   "on",    "off",  "null",  "y",   "n",
+      "Y",    "N",     "~",    "True", "False", "TRUE", "FALSE", "Yes", "No",
+      "YES",  "NO",    "Null", "NULL", "On",    "Off",  "ON",    "OFF"};
   for (const auto word : k_special) {
     if (text == word) return false;
   }
@@ -225,7 +140,7 @@ void write_env(std::string& out, const std::map<std::string, std::string>& env,
   }
 }
 
-void write_process(std::string& out, const Group& g, const std::set<std::string>& shared,
+void write_process(std::string& out, const ProcessGroup& g, const std::set<std::string>& shared,
                    const std::map<std::string, std::string>& group_of, const std::string& out_dir) {
   const ProcessSpec& p = *g.first;
   out += "  " + scalar_of(g.name) + ":\n";
@@ -311,26 +226,11 @@ std::string yaml_scalar(std::string_view text) {
 
 std::string write_bgo_yaml(const AppSpec& app, const std::string& out_dir,
                            std::string_view origin) {
-  const std::vector<Group> groups = group_processes(app);
-  std::map<std::string, std::string> group_of;  // instance name -> group name
-  for (const auto& g : groups) {
-    if (g.instances < 2) continue;
-    for (int i = 0; i < g.instances; ++i) group_of[g.name + ":" + std::to_string(i)] = g.name;
-  }
+  const std::vector<ProcessGroup> groups = group_instances(app);
+  const std::map<std::string, std::string> group_of = group_of_instances(groups);
   // Entries every process has with the same value (never PORT when an instance group offsets
   // it, nor the instance number) go to the top level.
-  std::map<std::string, std::string> shared;
-  if (groups.size() >= 2) {
-    shared = groups.front().first->env;
-    for (const auto& g : groups) {
-      for (auto it = shared.begin(); it != shared.end();) {
-        const auto found = g.first->env.find(it->first);
-        const bool keep = found != g.first->env.end() && found->second == it->second &&
-                          !(it->first == "PORT" && g.port_offset) && it->first != "BGO_INSTANCE";
-        it = keep ? std::next(it) : shared.erase(it);
-      }
-    }
-  }
+  const std::map<std::string, std::string> shared = shared_env(groups);
   std::set<std::string> shared_keys;
   for (const auto& entry : shared) shared_keys.insert(entry.first);
 

@@ -2,6 +2,7 @@
 #include "client/app/up_progress.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include <boost/json.hpp>
 
@@ -63,14 +64,19 @@ UpTracker::UpTracker(const UpPlan& plan) {
     e.watched = step.process->watch || (policy.restart && policy.restart != RestartPolicy::never);
     for (const auto& d : policy.after) e.after.push_back(d.name);
     if (policy.success_codes) e.success_codes = *policy.success_codes;
+    index_.emplace(e.name, entries_.size());
     entries_.push_back(std::move(e));
   }
 }
 
 UpEntry* UpTracker::find(const std::string& name) {
-  auto it = std::find_if(entries_.begin(), entries_.end(),
-                         [&name](const UpEntry& e) { return e.name == name; });
-  return it == entries_.end() ? nullptr : &*it;
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &entries_[it->second];
+}
+
+const UpEntry* UpTracker::find(const std::string& name) const {
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &entries_[it->second];
 }
 
 void UpTracker::set(UpEntry& e, UpState state, std::string detail,
@@ -161,18 +167,16 @@ void UpTracker::on_event(const json::object& event, std::chrono::steady_clock::t
 
 bool UpTracker::blocked(const UpEntry& e) const {
   std::vector<const UpEntry*> todo{&e};
-  std::vector<std::string> seen;
+  std::unordered_set<std::string> seen;
   while (!todo.empty()) {
     const UpEntry* current = todo.back();
     todo.pop_back();
     for (const auto& dep : current->after) {
-      if (std::find(seen.begin(), seen.end(), dep) != seen.end()) continue;
-      seen.push_back(dep);
-      auto it = std::find_if(entries_.begin(), entries_.end(),
-                             [&dep](const UpEntry& x) { return x.name == dep; });
-      if (it == entries_.end()) continue;
-      if (it->state == UpState::failed) return true;
-      todo.push_back(&*it);
+      if (!seen.insert(dep).second) continue;
+      const UpEntry* found = find(dep);
+      if (found == nullptr) continue;
+      if (found->state == UpState::failed) return true;
+      todo.push_back(found);
     }
   }
   return false;

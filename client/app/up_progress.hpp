@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -67,7 +68,10 @@ class UpTracker {
            std::chrono::steady_clock::time_point now);
   bool blocked(const UpEntry& e) const;  // waits (transitively) for a failed process
 
+  const UpEntry* find(const std::string& name) const;
+
   std::vector<UpEntry> entries_;
+  std::unordered_map<std::string, std::size_t> index_;  // name -> entries_ position
   uint64_t version_ = 0;
 };
 

@@ -127,6 +127,7 @@ int stop_or_status(Context& ctx, const std::string& action, bool keep_children, 
   if (const auto mode = sv.opt_str("containment")) {  // absent from a bgod before 0.6
     ctx.say("  Containment: " + containment_line(*mode, sv));
   }
+  if (const auto url = sv.opt_str("metrics_url")) ctx.say("  Metrics:   " + *url);
   return 0;
 }
 

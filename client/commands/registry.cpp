@@ -39,6 +39,8 @@ const std::vector<Command>& command_registry() {
       {"completion", {}, "Print the shell completion script (bash, zsh, fish)", cmd_completion},
       {"ps", {}, "Show the status of a project's processes", cmd_ps},
       {"save", {}, "Write the registered processes as a bgo.yaml", cmd_save},
+      {"metrics", {}, "Print bgod's metrics (OpenMetrics text)", cmd_metrics},
+      {"export", {}, "Write the application for systemd, Kubernetes, Nomad or Compose", cmd_export},
   };
   return k_commands;
 }

@@ -11,9 +11,8 @@
 #include "client/app/saved_app.hpp"
 #include "client/commands/common.hpp"
 #include "client/commands/output_file.hpp"
+#include "client/commands/registered.hpp"
 #include "client/commands/targets.hpp"
-#include "client/offline.hpp"
-#include "client/reply_view.hpp"
 
 namespace bgo::client {
 
@@ -21,70 +20,6 @@ namespace json = boost::json;
 namespace po = boost::program_options;
 
 namespace {
-
-// bgod's view of the processes, or the recorded one when no bgod runs and none may be started
-// (BGO_NO_AUTOSTART), as `bgo status` reads it.
-class Registry {
- public:
-  explicit Registry(Context& ctx) : ctx_(ctx) {}
-
-  // The rows of `list`; nullopt after printing why.
-  std::optional<std::vector<json::object>> rows() {
-    Connection* conn = ctx_.connection();
-    if (conn == nullptr) {
-      if (ctx_.autostart()) {
-        ctx_.require_connection();
-        return std::nullopt;
-      }
-      offline_ = true;
-      return read_offline_state(ctx_.paths()).rows;
-    }
-    auto r = conn->call("list", json::object{});
-    if (!r) {
-      ctx_.fail(ctx_.red_x() + " " + r.error().message);
-      return std::nullopt;
-    }
-    std::vector<json::object> out;
-    for (const auto& row : ReplyView("list", *r).objects("processes")) {
-      out.push_back(row.object());
-    }
-    return out;
-  }
-
-  // The `get` reply of `name`, fetched once; nullptr when it is not registered or bgod failed
-  // (then `failed()`, and the reason was printed).
-  const json::object* detail(const std::string& name) {
-    if (auto found = details_.find(name); found != details_.end()) {
-      return found->second ? &*found->second : nullptr;
-    }
-    std::optional<json::object>& slot = details_[name];
-    if (offline_) {
-      slot = read_offline_detail(ctx_.paths(), name);
-    } else if (Connection* conn = ctx_.connection(); conn != nullptr) {
-      auto r = conn->call("get", json::object{{"name", name}});
-      if (r) {
-        slot = ReplyView("get", *r).object();
-      } else if (r.error().code != Errc::no_such_process) {
-        ctx_.fail(ctx_.red_x() + " " + r.error().message);
-        failed_ = true;
-      }
-    }
-    return slot ? &*slot : nullptr;
-  }
-
-  bool failed() const { return failed_; }
-
- private:
-  Context& ctx_;
-  bool offline_ = false;
-  bool failed_ = false;
-  std::map<std::string, std::optional<json::object>> details_;
-};
-
-std::string name_of(const json::object& row) {
-  const json::value* v = row.if_contains("name");
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 // The names the command line asks for (every registered one for `all`), or those saved by
 // default; nullopt after printing why (an unknown name: nothing is written).
@@ -95,7 +30,7 @@ std::optional<std::vector<std::string>> chosen_names(Context& ctx,
   const bool every = std::find(names.begin(), names.end(), k_all) != names.end();
   if (names.empty() || every) {
     for (const auto& row : rows) {
-      if (every || app::saved_by_default(row)) out.push_back(name_of(row));
+      if (every || app::saved_by_default(row)) out.push_back(row_name(row));
     }
     return out;
   }
@@ -103,7 +38,7 @@ std::optional<std::vector<std::string>> chosen_names(Context& ctx,
   for (const auto& name : names) {
     if (!check_name(ctx, name)) return std::nullopt;
     const bool found = std::any_of(rows.begin(), rows.end(),
-                                   [&](const json::object& row) { return name_of(row) == name; });
+                                   [&](const json::object& row) { return row_name(row) == name; });
     if (!found) {
       ctx.fail(ctx.red_x() + " No process named '" + name + "' found");
       suggest_names(ctx, name);
@@ -133,7 +68,7 @@ int cmd_save(Context& ctx, const std::vector<std::string>& tokens) {
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
 
-  Registry registry(ctx);
+  RegisteredProcesses registry(ctx);
   const auto rows = registry.rows();
   if (!rows) return 1;
   if (rows->empty()) {

@@ -119,8 +119,8 @@ Level resolve_level(std::optional<Level> flag, const EnvGetter& env, bool stdout
   if (const auto forced = env("BGO_TABLE")) {
     if (const auto level = parse_level(to_ascii_lower(trim(*forced)))) return *level;
   }
-  if (!stdout_is_tty) return Level::plain;
   if (env("TERM") == "dumb") return Level::plain;
+  if (!stdout_is_tty) return color_wanted(env, false) ? Level::normal : Level::plain;
   std::string locale;
   for (std::string_view name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
     if (auto value = env(name); non_empty(value)) {
@@ -133,8 +133,14 @@ Level resolve_level(std::optional<Level> flag, const EnvGetter& env, bool stdout
   return utf8 ? Level::fancy : Level::normal;
 }
 
+bool color_wanted(const EnvGetter& env, bool is_tty) {
+  if (non_empty(env("NO_COLOR")) || env("TERM") == "dumb") return false;
+  if (const auto force = env("CLICOLOR_FORCE"); non_empty(force) && *force != "0") return true;
+  return is_tty;
+}
+
 bool resolve_color(Level level, const EnvGetter& env, bool stdout_is_tty) {
-  return stdout_is_tty && !non_empty(env("NO_COLOR")) && level != Level::plain;
+  return color_wanted(env, stdout_is_tty) && level != Level::plain;
 }
 
 Style resolve_style(std::optional<Level> flag, const EnvGetter& env, bool stdout_is_tty) {

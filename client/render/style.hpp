@@ -29,11 +29,17 @@ using EnvGetter = std::function<std::optional<std::string>(std::string_view)>;
 EnvGetter process_env();
 
 // Spec §6.1: `flag` (--plain/--fancy), then BGO_TABLE (trimmed, lower-cased, only if valid),
-// then stdout not a TTY -> plain, TERM == "dumb" -> plain, then the first non-empty of
-// LC_ALL/LC_CTYPE/LANG containing UTF-8/UTF8 (case-insensitive) -> fancy, else normal.
+// then stdout not a TTY -> plain (unless CLICOLOR_FORCE asks for colour: normal), TERM == "dumb" ->
+// plain, then the first non-empty of LC_ALL/LC_CTYPE/LANG containing UTF-8/UTF8 (case-insensitive)
+// -> fancy, else normal.
 Level resolve_level(std::optional<Level> flag, const EnvGetter& env, bool stdout_is_tty);
 
-// Colour iff stdout is a TTY, NO_COLOR is unset or empty, and `level` is not plain.
+// Whether output to a stream may be coloured (issue #19): never with a non-empty NO_COLOR
+// (no-color.org; `--no-color` sets it) or TERM=dumb; always with a non-empty CLICOLOR_FORCE
+// other than "0"; else when the stream is a TTY.
+bool color_wanted(const EnvGetter& env, bool is_tty);
+
+// The table's colour: color_wanted() and a level that is not plain.
 bool resolve_color(Level level, const EnvGetter& env, bool stdout_is_tty);
 
 // resolve_level + resolve_color.

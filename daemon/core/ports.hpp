@@ -13,6 +13,7 @@
 
 #include "common/clock.hpp"
 #include "common/errors.hpp"
+#include "common/latency_histogram.hpp"
 #include "common/log_tail.hpp"
 #include "common/paths.hpp"
 #include "common/process_record.hpp"
@@ -87,6 +88,23 @@ class StorePort {
   // Replaces the record's file atomically. Errors: io_error naming the cause (a full disk).
   [[nodiscard]] virtual Result<void> save(const ProcessRecord& record) = 0;
   virtual void remove(std::string_view name) = 0;
+};
+
+// What the store's saves have cost since bgod started: kept by the store adapter, shown by
+// the metrics (docs/metrics.md). The supervisor never reads it.
+struct StoreStats {
+  uint64_t writes = 0;    // save() calls
+  uint64_t failures = 0;  // of those, the ones that replaced nothing
+  // How long each save took, failed ones too. A save is a small write plus an fsync of the
+  // file and of procs/: ~0.1 ms on tmpfs, a few ms on a disk, seconds on a disk under load.
+  LatencyHistogram latency{{std::chrono::microseconds(100), std::chrono::microseconds(250),
+                            std::chrono::microseconds(500), std::chrono::microseconds(1000),
+                            std::chrono::microseconds(2500), std::chrono::microseconds(5000),
+                            std::chrono::microseconds(10000), std::chrono::microseconds(25000),
+                            std::chrono::microseconds(50000), std::chrono::microseconds(100000),
+                            std::chrono::microseconds(250000), std::chrono::microseconds(500000),
+                            std::chrono::microseconds(1000000),
+                            std::chrono::microseconds(2500000)}};
 };
 
 // Log files.

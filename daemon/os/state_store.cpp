@@ -15,9 +15,18 @@
 
 namespace bgo::daemon {
 
+Result<void> StateStore::save(const ProcessRecord& record) {
+  const auto began = clock_.now();
+  auto saved = write(record);
+  stats_.latency.observe(clock_.now() - began);
+  ++stats_.writes;
+  if (!saved) ++stats_.failures;
+  return saved;
+}
+
 // procs/ is opened (and checked) for every operation rather than held: a folder that was made
 // writable by others since startup is refused at the next save instead of being trusted.
-Result<void> StateStore::save(const ProcessRecord& record) {
+Result<void> StateStore::write(const ProcessRecord& record) {
   auto dir = open_trusted_dir(paths_.procs_dir());
   if (!dir) {
     spdlog::error("[{}] cannot save state: {}", record.name, dir.error().message);

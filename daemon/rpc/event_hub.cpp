@@ -68,6 +68,7 @@ void EventHub::on_process_event(const ProcessEvent& event) {
     if (!s->events || s->closed()) continue;
     if (line.empty()) line = proto::notification_line("event", params);
     s->send(line);
+    ++events_sent_;
   }
 }
 

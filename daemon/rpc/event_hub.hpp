@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,6 +33,8 @@ class EventHub final : public EventSink {
   // Whether some open session follows `name` (LogSink copies output through bgod only then).
   bool followed(const std::string& name) const;
   size_t connections() const { return sessions_.size(); }
+  // `event` notifications queued to subscribers since bgod started (one per subscriber).
+  uint64_t events_sent() const { return events_sent_; }
   // The session to close to make room for a new one: the longest-idle session that neither
   // waits for a response nor is subscribed/following; failing that the longest-idle
   // subscriber; failing that the longest-idle of all. Null when there are no open sessions.
@@ -42,6 +45,7 @@ class EventHub final : public EventSink {
   std::unordered_set<std::shared_ptr<Session>> sessions_;
   static constexpr size_t k_trim_after_sessions = 16;
   size_t peak_since_trim_ = 0;  // most sessions at once since memory was last handed back
+  uint64_t events_sent_ = 0;
   // Held-back bytes of an incomplete UTF-8 sequence, by "<name>\0<stream>".
   std::map<std::string, std::string, std::less<>> partial_;
 };

@@ -11,6 +11,7 @@ void register_handlers(Dispatcher& dispatcher, Services& services) {
   register_queries(dispatcher, services);
   register_logs(dispatcher, services);
   register_admin(dispatcher, services);
+  register_metrics(dispatcher, services);
 }
 
 }  // namespace bgo::daemon

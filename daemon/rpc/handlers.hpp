@@ -11,5 +11,6 @@ void register_lifecycle(Dispatcher& d, Services& s);
 void register_queries(Dispatcher& d, Services& s);
 void register_logs(Dispatcher& d, Services& s);
 void register_admin(Dispatcher& d, Services& s);
+void register_metrics(Dispatcher& d, Services& s);
 
 }  // namespace bgo::daemon

@@ -53,6 +53,7 @@ void register_admin(Dispatcher& d, Services& s) {
         {"connections", s.events.connections()},
         {"stop_timeout_ms", s.stop_timeout.count()}};
     add_containment(out, s.containment);
+    out["metrics_url"] = s.metrics_url.empty() ? json::value(nullptr) : json::value(s.metrics_url);
     respond(std::move(out));
   });
   d.add("daemon.stop", [&s](Call& c, const Respond& respond) {

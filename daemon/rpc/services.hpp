@@ -38,6 +38,8 @@ struct Services {
   std::chrono::milliseconds stop_timeout;
   LogOptions default_logs;  // what `start` builds on when it is given some log options
   ContainmentStatus containment;
+  const StoreStats& store_stats;  // the state store's, for the metrics
+  std::string metrics_url;        // --metrics-listen's page; empty when off
 };
 
 // Fills the method table (docs/protocol.md lists every method).

@@ -287,7 +287,7 @@ TEST_F(CliTest, UsageErrorsAreArgparseStyleOnStderrWithExitTwo) {
                      "'restart-last', 'status', 'ls', 'list', 'show', 'describe', 'jlist', 'env', "
                      "'logs', 'follow', 'tail', 'flush', 'clean', 'resurrect', 'delete', 'rm', "
                      "'autostart', 'daemon', 'startup', 'unstartup', 'import', 'up', 'down', "
-                     "'config', 'completion', 'ps', 'save')");  // show..env: #13
+                     "'config', 'completion', 'ps', 'save', 'metrics', 'export')");  // show..env: #13
   EXPECT_FALSE(std::filesystem::exists(home_ / "bgod.pid"));
 }
 
@@ -834,6 +834,31 @@ TEST_F(CliTest, TerminalTableLevelsAndColour) {
   r = pty({"stop", "ghost"}, {});
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(contains(r.out, "\x1b[31m❌\x1b[0m No process named 'ghost' found")) << r.out;
+  // --no-color (pm2's flag), first or after the command, is NO_COLOR.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"status", "--no-color"}, {"--no-color", "status"}}) {
+    r = pty(args, {});
+    EXPECT_EQ(r.code, 0) << r.out;
+    EXPECT_FALSE(contains(r.out, "\x1b[")) << r.out;
+    EXPECT_TRUE(contains(r.out, "┏━")) << r.out;
+  }
+}
+
+// CLICOLOR_FORCE colours output that goes to a pipe; NO_COLOR and --no-color still win; a
+// program's own --no-color is left to it.
+TEST_F(CliTest, ClicolorForceColoursAPipeUnlessNoColorSaysOtherwise) {
+  start_ok("web", {});
+  RunResult r = bgo({"status"}, {{"CLICOLOR_FORCE", "1"}});
+  EXPECT_TRUE(contains(r.out, "\x1b[32monline\x1b[0m")) << r.out;
+  r = bgo({"stop", "ghost"}, {{"CLICOLOR_FORCE", "1"}});
+  EXPECT_TRUE(contains(r.err, "\x1b[31m❌\x1b[0m")) << r.err;
+  r = bgo({"status", "--no-color"}, {{"CLICOLOR_FORCE", "1"}});
+  EXPECT_FALSE(contains(r.out, "\x1b[")) << r.out;
+  r = bgo({"status"}, {{"CLICOLOR_FORCE", "1"}, {"NO_COLOR", "1"}});
+  EXPECT_FALSE(contains(r.out, "\x1b[")) << r.out;
+  r = bgo({"start", "echo", "--", "/bin/sh", "-c", "exec sleep 30", "sh", "--no-color"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(row("echo")->at("command").as_array().back(), "--no-color");
 }
 
 TEST_F(CliTest, TerminalStatusWatchRedrawsInPlace) {

@@ -433,24 +433,25 @@ TEST_F(DaemonTest, RestartStoppedAndRestartLast) {
   }
 }
 
-// Reading never writes: bgod records events; listing them leaves the files alone.
+// Reading never writes: bgod records events; listing them leaves the files alone. (`bgo NAME`
+// shows a process whose name is no command: not `down`, since `bgo down` exists.)
 TEST_F(DaemonTest, StatusNeverRewritesState) {
   start_ok("up", {});
-  start_ok("down", {});
-  ::kill(row_pid(*row("down")), SIGKILL);
-  ASSERT_TRUE(wait_until([&] { return state("down").at("status").as_string() == "stopped"; }));
+  start_ok("gone", {});
+  ::kill(row_pid(*row("gone")), SIGKILL);
+  ASSERT_TRUE(wait_until([&] { return state("gone").at("status").as_string() == "stopped"; }));
   const std::string up = read_file(home_ / "procs" / "up.json");
-  const std::string down = read_file(home_ / "procs" / "down.json");
+  const std::string gone = read_file(home_ / "procs" / "gone.json");
   struct stat before {};
-  ASSERT_EQ(::stat((home_ / "procs" / "down.json").c_str(), &before), 0);
+  ASSERT_EQ(::stat((home_ / "procs" / "gone.json").c_str(), &before), 0);
   for (const auto& args : std::vector<std::vector<std::string>>{
-           {"status"}, {"status", "--json"}, {"ls", "down"}, {"list"}, {"down"}}) {
+           {"status"}, {"status", "--json"}, {"ls", "gone"}, {"list"}, {"gone"}}) {
     EXPECT_EQ(bgo(args).code, 0) << args[0];
   }
   EXPECT_EQ(read_file(home_ / "procs" / "up.json"), up);
-  EXPECT_EQ(read_file(home_ / "procs" / "down.json"), down);
+  EXPECT_EQ(read_file(home_ / "procs" / "gone.json"), gone);
   struct stat after {};
-  ASSERT_EQ(::stat((home_ / "procs" / "down.json").c_str(), &after), 0);
+  ASSERT_EQ(::stat((home_ / "procs" / "gone.json").c_str(), &after), 0);
   EXPECT_EQ(before.st_ino, after.st_ino);  // never replaced
 }
 

@@ -24,7 +24,7 @@ class NotifyTest : public DaemonTest {
   fs::path recorder(const std::string& name) {
     const fs::path dir = home_.parent_path() / "bin";
     fs::create_directories(dir);
-    const fs::path script = dir / name;
+    fs::path script = dir / name;
     std::ofstream(script) << "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done >> '"
                           << out_.string() << "'\n";
     ::chmod(script.c_str(), 0755);

@@ -113,7 +113,8 @@ TEST_F(ProtocolTest, HelloListsEveryMethodTheCliUses) {
                         "resurrect",     "restart_stopped", "restart_last", "list",
                         "get",           "candidates",      "watch",        "unwatch",
                         "autostart.set", "autostart.show",  "logs",         "follow",
-                        "unfollow",      "flush",           "subscribe",    "unsubscribe"}) {
+                        "unfollow",      "flush",           "subscribe",    "unsubscribe",
+                        "metrics"}) {
     EXPECT_TRUE(methods.count(m)) << m;
   }
 }

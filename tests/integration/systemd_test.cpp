@@ -25,10 +25,9 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-// The repository (this file is tests/integration/systemd_test.cpp; CMake compiles it by its
-// absolute path).
-// BGO_SOURCE_DIR, not __FILE__: Ninja compiles by a path relative to the build folder.
-fs::path source_dir() { return fs::path(BGO_SOURCE_DIR); }
+// The repository: BGO_SOURCE_DIR, not __FILE__ (Ninja compiles by a path relative to the
+// build folder).
+fs::path source_dir() { return {BGO_SOURCE_DIR}; }
 
 bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;

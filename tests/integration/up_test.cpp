@@ -52,8 +52,26 @@ class UpTest : public DaemonTest {
     return out;
   }
 
+  // `key` of `name`'s state file, once the file has it (bgod writes it just after the event
+  // `up` waited for); null after 10 s.
+  json::value saved(const std::string& name, const std::string& key) {
+    json::value out;
+    wait_until([&] {
+      if (!fs::exists(home_ / "procs" / (name + ".json"))) return false;
+      const json::object o = state(name);
+      if (!o.contains(key) || o.at("started_at").is_null()) return false;
+      out = o.at(key);
+      return true;
+    });
+    return out;
+  }
+
+  // From bgod (`status --json`), not the state file: `spawned` comes before the file is
+  // written, so `up` may be done before the file is.
   std::string started_at(const std::string& name) {
-    return std::string(state(name).at("started_at").as_string());
+    const auto r = row(name);
+    if (!r || !r->at("started_at").is_string()) return "(not started)";
+    return std::string(r->at("started_at").as_string());
   }
 
   fs::path project_;
@@ -79,8 +97,9 @@ TEST_F(UpTest, TheExampleComesUpInOrderReadyAndASecondUpChangesNothing) {
   EXPECT_LT(started_at("migrate"), started_at("api:0"));
   EXPECT_LT(started_at("db"), started_at("worker"));
   EXPECT_EQ(row("api:1")->at("ready"), json::value(true));
-  EXPECT_EQ(state("api:0").at("project"), "shop");
-  EXPECT_EQ(state("api:0").at("definition").as_string().size(), 16U);
+  EXPECT_EQ(row("api:0")->at("project"), "shop");
+  EXPECT_EQ(row("api:0")->at("definition").as_string().size(), 16U);
+  EXPECT_EQ(saved("api:0", "project"), "shop") << "in the state file too";
   EXPECT_EQ(read_file(home_ / "logs" / "api:1.out.log").find("api 1 on 3001") != std::string::npos,
             true);
 
@@ -258,7 +277,7 @@ TEST_F(UpTest, AProcfileComesUpDirectly) {
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_EQ(row("web")->at("status"), "online");
   EXPECT_EQ(row("worker")->at("status"), "online");
-  EXPECT_EQ(state("web").at("project"), "shop") << "the folder's name";
+  EXPECT_EQ(row("web")->at("project"), "shop") << "the folder's name";
   r = up({"-f", "Procfile"});
   EXPECT_TRUE(contains(r.out, "2 unchanged")) << r.out;
   r = down({"-f", "Procfile"});
@@ -273,7 +292,8 @@ TEST_F(UpTest, APm2EcosystemComesUpWithItsNotImportedList) {
   EXPECT_TRUE(contains(r.err, "Not imported (")) << r.err;
   EXPECT_TRUE(contains(r.err, "queue  watch: ")) << r.err;
   EXPECT_EQ(row("queue")->at("status"), "online");
-  const json::array env = state("queue").at("env").as_array();
+  ASSERT_TRUE(saved("queue", "env").is_array());
+  const json::array env = saved("queue", "env").as_array();
   EXPECT_NE(std::find(env.begin(), env.end(), json::value("QUEUE=mail")), env.end());
 }
 
@@ -315,7 +335,7 @@ stopwaitsecs=3
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_EQ(row("worker_00")->at("status"), "online");
   EXPECT_EQ(row("worker_01")->at("status"), "online");
-  EXPECT_EQ(state("worker_01").at("stop_signal"), "SIGINT");
+  EXPECT_EQ(saved("worker_01", "stop_signal"), "SIGINT");
   EXPECT_TRUE(contains(r.err, "Not imported")) << "[supervisord] nodaemon: " << r.err;
 }
 

@@ -65,6 +65,20 @@ TEST(ResolveColor, NeedsTtyNoNoColorAndNotPlain) {
   EXPECT_TRUE(resolve_color(Level::fancy, env_of({{"NO_COLOR", ""}}), true));
 }
 
+TEST(ColorWanted, NoColorAndDumbBeatForceWhichBeatsTheTty) {
+  EXPECT_TRUE(color_wanted(env_of({}), true));
+  EXPECT_FALSE(color_wanted(env_of({}), false));
+  EXPECT_TRUE(color_wanted(env_of({{"CLICOLOR_FORCE", "1"}}), false));
+  EXPECT_FALSE(color_wanted(env_of({{"CLICOLOR_FORCE", "0"}}), false));
+  EXPECT_FALSE(color_wanted(env_of({{"CLICOLOR_FORCE", ""}}), false));
+  EXPECT_FALSE(color_wanted(env_of({{"CLICOLOR_FORCE", "1"}, {"NO_COLOR", "1"}}), true));
+  EXPECT_FALSE(color_wanted(env_of({{"CLICOLOR_FORCE", "1"}, {"TERM", "dumb"}}), true));
+  EXPECT_FALSE(color_wanted(env_of({{"TERM", "dumb"}}), true));
+  // Forced into a pipe, the table is coloured ASCII (normal), not plain.
+  EXPECT_EQ(resolve_level(std::nullopt, env_of({{"CLICOLOR_FORCE", "1"}}), false), Level::normal);
+  EXPECT_TRUE(resolve_color(Level::normal, env_of({{"CLICOLOR_FORCE", "1"}}), false));
+}
+
 TEST(ResolveStyle, CombinesBoth) {
   const Style forced = resolve_style(Level::plain, env_of({{"LANG", "C.UTF-8"}}), true);
   EXPECT_EQ(forced.level, Level::plain);
