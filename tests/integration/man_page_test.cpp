@@ -159,7 +159,10 @@ TEST_F(ManPageTest, EveryCommandAliasAndOptionOfBgoIsInBgo1) {
     ASSERT_TRUE(std::regex_search(help.out, m, std::regex("usage: bgo ([a-z-]+)"))) << help.out;
     const std::string command = m[1];  // the canonical name, also for an alias
     const auto entry = entries.find(command);
-    ASSERT_NE(entry, entries.end()) << "no '.It Ic " << command << "' in COMMANDS of bgo.1";
+    if (entry == entries.end()) {
+      ADD_FAILURE() << "no '.It Ic " << command << "' in COMMANDS of bgo.1";
+      continue;
+    }
     EXPECT_TRUE(commands_in(entry->second).contains(name))
         << "bgo.1 does not name " << name << " (Ic) in the entry of " << command;
     const std::set<std::string> documented = flags_in(entry->second);
