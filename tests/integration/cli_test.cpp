@@ -281,13 +281,14 @@ TEST_F(CliTest, UsageErrorsAreArgparseStyleOnStderrWithExitTwo) {
   expect_usage_error({"autostart"}, "bgo autostart",
                      "the following arguments are required: action");
   expect_usage_error({"--bogus"}, "bgo", "unrecognized arguments: --bogus");
-  expect_usage_error({"help", "bogus"}, "bgo help",
-                     "argument command: invalid choice: 'bogus' (choose from 'start', 'open', "
-                     "'stop', 'kill', 'restart', 'watch', 'unwatch', 'restart-stopped', "
-                     "'restart-last', 'status', 'ls', 'list', 'show', 'describe', 'jlist', 'env', "
-                     "'logs', 'follow', 'tail', 'flush', 'clean', 'resurrect', 'delete', 'rm', "
-                     "'autostart', 'daemon', 'startup', 'unstartup', 'import', 'up', 'down', "
-                     "'config', 'completion', 'ps', 'save', 'metrics', 'export')");  // show..env: #13
+  expect_usage_error(
+      {"help", "bogus"}, "bgo help",
+      "argument command: invalid choice: 'bogus' (choose from 'start', 'open', "
+      "'stop', 'kill', 'restart', 'watch', 'unwatch', 'restart-stopped', "
+      "'restart-last', 'status', 'ls', 'list', 'show', 'describe', 'jlist', 'env', "
+      "'logs', 'follow', 'tail', 'flush', 'clean', 'resurrect', 'delete', 'rm', "
+      "'autostart', 'daemon', 'startup', 'unstartup', 'import', 'up', 'down', "
+      "'config', 'completion', 'ps', 'save', 'metrics', 'export')");  // show..env: #13
   EXPECT_FALSE(std::filesystem::exists(home_ / "bgod.pid"));
 }
 
