@@ -2,14 +2,17 @@
 // bgo completion bash|zsh|fish (issue #19, docs/completions.md): the script for a shell, made
 // from the command table; `--names` prints the registered process names for the scripts.
 #include <algorithm>
+#include <dirent.h>
 #include <filesystem>
 #include <iostream>
+#include <unistd.h>
 
 #include <boost/program_options.hpp>
 
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
 #include "client/completion.hpp"
+#include "common/home_dir.hpp"
 #include "common/name.hpp"
 
 namespace bgo::client {
@@ -28,14 +31,19 @@ int cmd_completion(Context& ctx, const std::vector<std::string>& tokens) {
   if (args->has("names")) {
     // The names of the state files: no file is read and bgod is not asked (nor started), so
     // a completion stays fast with many processes.
+    // procs/ is opened as a checked folder (trust on disk); a home that is missing or not
+    // trusted has no names to offer.
     std::vector<std::string> names;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(ctx.paths().procs_dir(), ec)) {
-      const std::filesystem::path& file = entry.path();
+    auto dirs = open_home(ctx.paths(), CreateDirs::no);
+    DIR* dir = dirs ? ::fdopendir(::dup(dirs->procs.get())) : nullptr;
+    for (const dirent* e = dir != nullptr ? ::readdir(dir) : nullptr; e != nullptr;
+         e = ::readdir(dir)) {
+      const std::filesystem::path file(e->d_name);
       if (file.extension() != ".json") continue;
       std::string name = file.stem().string();
       if (is_valid_name(name)) names.push_back(std::move(name));
     }
+    if (dir != nullptr) ::closedir(dir);
     std::sort(names.begin(), names.end());
     for (const auto& name : names) std::cout << name << "\n";
     return 0;
