@@ -121,6 +121,8 @@ int cmd_up(Context&, const std::vector<std::string>&);
 int cmd_down(Context&, const std::vector<std::string>&);
 // bgo config [-f FILE] [--json] (client/commands/config.cpp, docs/bgo-file.md).
 int cmd_config(Context&, const std::vector<std::string>&);
+// bgo monit / bgo top: the full-screen view (client/commands/monit.cpp, client/monit/).
+int cmd_monit(Context&, const std::vector<std::string>&);
 // `bgo --write-units DIR BGOD` (internal, for install.sh and `cmake --install`): writes
 // bgod.service and bgod.socket for the default home into DIR, ExecStart quoted by
 // quote_unit_word(), so that the unit-file quoting has one source. Exit 0, or 1 with a message.

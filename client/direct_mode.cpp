@@ -26,7 +26,9 @@ constexpr auto k_known_commands = std::to_array<std::string_view>(
      // issue #13's pm2 spellings.
      "show", "describe", "jlist",
      // issue #15.
-     "import", "config", "up", "down", "save", "ps"});
+     "import", "config", "up", "down", "save", "ps",
+     // issue #20.
+     "monit", "top"});
 
 bool is_watch_flag(std::string_view arg) { return arg == "-w" || arg == "--watch"; }
 

@@ -3,9 +3,10 @@
 set -euo pipefail
 # clang-format and clang-tidy (14) and the Clang build are checks test.sh runs; ccache keeps its
 # two builds fast when CI reuses this machine; tmux drives the terminal-width tests; yaml-cpp
-# (0.7) reads bgo.yaml.
+# (0.7) reads bgo.yaml; ncurses (ncursesw, 6.4) draws `bgo monit`.
 packages=(cmake make g++ clang clang-format clang-tidy ccache libboost1.81-dev libboost-json1.81-dev
-          libboost-program-options1.81-dev libspdlog-dev libgtest-dev libyaml-cpp-dev python3 tmux)
+          libboost-program-options1.81-dev libspdlog-dev libgtest-dev libyaml-cpp-dev
+          libncurses-dev python3 tmux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

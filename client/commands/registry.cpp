@@ -36,6 +36,7 @@ const std::vector<Command>& command_registry() {
       {"up", {}, "Start a bgo.yaml's processes in order (only what changed)", cmd_up},
       {"down", {}, "Stop a project's processes, dependents first", cmd_down},
       {"config", {}, "Check a bgo.yaml and print it normalised", cmd_config},
+      {"monit", {"top"}, "A live full-screen view to watch and drive every process", cmd_monit},
   };
   return k_commands;
 }
