@@ -59,6 +59,8 @@ class Model {
  public:
   // The longest tail read when paging back (bgod caps a tail at 128 KiB anyway).
   static constexpr std::size_t k_max_history_lines = 5000;
+  // How long a process whose output outran this screen is not followed.
+  static constexpr std::chrono::seconds k_flood_pause{1};
 
   struct Options {
     LogBuffer::Limits log_limits;
@@ -83,6 +85,10 @@ class Model {
   void on_disconnected();
   // Connected (again) and subscribed to `version`'s events; the selection is followed anew.
   void on_connected(std::string version);
+  // bgod closed the connection although it still answers: this screen fell 8 MiB behind the
+  // output it follows (docs/protocol.md, "Slow subscribers"). Connected again (to `version`);
+  // the selection is followed again after `k_flood_pause`, with its newest lines.
+  void on_cut_off(std::string version, Clock::time_point now);
   // A reconnection failed (`why` goes to the status line); the offer stands.
   void on_reconnect_failed(std::string why) { say(std::move(why), Tone::error); }
   // SIGINT, SIGTERM, SIGHUP or a terminal gone: quit whatever the mode.
@@ -156,6 +162,7 @@ class Model {
   bool live_ = false;
   bool refollow_ = false;  // follow the selection again (another source, more history)
   Clock::time_point selection_changed_at_{};
+  Clock::time_point follow_paused_until_{};  // after a cut-off (on_cut_off)
   LogSource source_ = LogSource::output;
   bool timestamps_ = false;
   std::size_t history_lines_;

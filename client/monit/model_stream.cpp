@@ -69,6 +69,18 @@ void Model::on_connected(std::string version) {
   }
 }
 
+void Model::on_cut_off(std::string version, Clock::time_point now) {
+  connected_ = true;
+  version_ = std::move(version);
+  followed_.clear();
+  live_ = false;
+  outbox_.clear();  // their answers were lost with the connection
+  follow_paused_until_ = now + k_flood_pause;
+  say("The output came faster than this screen could read it: bgod closed the connection, "
+      "reconnected",
+      Tone::info);
+}
+
 bool Model::take_reconnect() { return std::exchange(reconnect_, false); }
 
 void Model::set_pane_heights(std::size_t list_rows, std::size_t log_rows) {
@@ -105,6 +117,7 @@ std::vector<Request> Model::take_requests(Clock::time_point now) {
   const bool moved = wanted != followed_;
   if (!moved && !refollow_) return out;
   if (moved && !refollow_ && now - selection_changed_at_ < options_.follow_delay) return out;
+  if (now < follow_paused_until_) return out;
   if (!followed_.empty() && moved) {
     out.push_back(Request{"unfollow", json::object{{"name", followed_}}, Purpose::unfollow,
                           followed_, 0, "unfollow"});
@@ -142,7 +155,7 @@ std::optional<Clock::time_point> Model::wake_at() const {
   const Entry* entry = table_.selected();
   const std::string wanted = entry != nullptr ? entry->row.name : std::string();
   if (wanted == followed_ && !refollow_) return std::nullopt;
-  return selection_changed_at_ + options_.follow_delay;
+  return std::max(selection_changed_at_ + options_.follow_delay, follow_paused_until_);
 }
 
 }  // namespace bgo::client::monit

@@ -241,8 +241,19 @@ class Loop {
     own_.reset();
     pending_.clear();
     list_pending_ = false;
-    model_.on_disconnected();
     dirty_ = true;
+    // bgod also closes a connection that falls 8 MiB behind its notifications: a process
+    // writing faster than this screen reads. If bgod still answers, that is what happened, and
+    // the screen carries on at once (the model pauses that process's log for a moment).
+    if (auto again = Connection::connect(ctx_.paths().socket().string())) {
+      if (auto version = greet(*again)) {
+        own_.emplace(std::move(*again));
+        conn_ = &*own_;
+        model_.on_cut_off(*version, std::chrono::steady_clock::now());
+        return;
+      }
+    }
+    model_.on_disconnected();
   }
 
   void reconnect() {

@@ -168,6 +168,23 @@ TEST_F(MonitTest, StopStartWatchAndFlushKeys) {
   keys(session, {"q"});
 }
 
+TEST_F(MonitTest, ALogFloodDoesNotFreezeTheScreen) {
+  const std::string session = open({"monit"}, 100, 30);
+  screen_when(session, "No processes yet");
+  // About 40 MB as fast as it can, then a line every 100 ms: bgod may cut the screen off for
+  // falling behind (it reconnects), never for long.
+  start_ok("flood", {"--flood", "3000000", "--tick", "100"});
+  screen_when(session, "── flood ─ stdout and stderr");
+  keys(session, {"?"});
+  screen_when(session, "Keys (any key closes this help)");
+  keys(session, {"Escape"});
+  const std::string screen = screen_where(session, [](const std::string& s) {
+    return contains(s, "\n  tick ") && !contains(s, "Keys (any");
+  });
+  EXPECT_FALSE(contains(screen, "bgod went away")) << screen;
+  keys(session, {"q"});
+}
+
 TEST_F(MonitTest, RedrawsWholeAfterAResize) {
   start_ok("api", {"--tick", "1000"});
   start_ok("web", {"--lines", "1"});

@@ -281,6 +281,23 @@ TEST(MonitModel, LosingBgodAndReconnecting) {
   EXPECT_TRUE(f.model.quit());
 }
 
+TEST(MonitModel, CutOffForAFloodPausesTheFollowThenFollowsAgain) {
+  Fixture f;
+  const auto first = f.requests();
+  f.model.on_reply(first[0], ok(R"({"tails":[{"stream":"stdout","text":"a\n"}]})"), f.now);
+  f.key('r');  // its answer is lost with the connection
+  f.model.on_cut_off("0.5.0", f.now);
+  EXPECT_TRUE(f.model.connected());
+  EXPECT_EQ(f.model.mode(), Mode::list);
+  EXPECT_TRUE(f.model.status().text.starts_with("The output came faster than this screen"));
+  EXPECT_TRUE(f.requests().empty());
+  EXPECT_EQ(f.model.wake_at(), f.now + Model::k_flood_pause);
+  f.now += Model::k_flood_pause;
+  const auto again = f.requests();
+  ASSERT_EQ(methods(again), std::vector<std::string>{"follow"});
+  EXPECT_EQ(again[0].name, "job");
+}
+
 TEST(MonitModel, ListRequestCarriesTheEventCount) {
   Fixture f;
   f.model.on_notification("event", json::object{{"kind", "spawned"}, {"name", "new"}, {"pid", 3}},
