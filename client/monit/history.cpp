@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <string_view>
 
 namespace bgo::client::monit {
@@ -16,7 +17,8 @@ constexpr std::string_view k_ascii = "_.:-=+*#";  // one level each, as the bloc
 
 }  // namespace
 
-void History::add(double value) {
+void History::add(std::optional<double> sample) {
+  const double value = sample.value_or(std::numeric_limits<double>::quiet_NaN());
   if (size_ < k_capacity) {
     values_[(start_ + size_) % k_capacity] = value;
     ++size_;
@@ -28,7 +30,9 @@ void History::add(double value) {
 
 double History::max() const {
   double out = 0.0;
-  for (std::size_t i = 0; i < size_; ++i) out = std::max(out, at(i));
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (!std::isnan(at(i))) out = std::max(out, at(i));
+  }
   return out;
 }
 
@@ -40,15 +44,22 @@ std::string sparkline(const History& history, std::size_t width, double floor, G
   out.append(width - shown, ' ');
   const std::size_t first = history.size() - shown;
   double low = 0.0, high = 0.0;
+  bool any = false;
   for (std::size_t i = first; i < history.size(); ++i) {
+    if (std::isnan(history.at(i))) continue;
     const double value = std::max(history.at(i), 0.0);
-    low = i == first ? value : std::min(low, value);
+    low = any ? std::min(low, value) : value;
     high = std::max(high, value);
+    any = true;
   }
   if (baseline == Baseline::zero) low = 0.0;
   const double span = std::max(high - low, floor);
   const std::size_t top = k_blocks.size() - 1;
   for (std::size_t i = first; i < history.size(); ++i) {
+    if (std::isnan(history.at(i))) {
+      out += ' ';
+      continue;
+    }
     const double value = std::max(history.at(i), 0.0);
     auto level = static_cast<std::size_t>(
         span > 0.0 ? std::lround((value - low) / span * static_cast<double>(top)) : 0);

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 
 namespace bgo::client::monit {
@@ -12,13 +13,13 @@ class History {
  public:
   static constexpr std::size_t k_capacity = 60;  // a minute of one-second samples
 
-  // Appends `value`; the oldest sample goes once there are k_capacity.
-  void add(double value);
+  // Appends `value`, or a gap (nullopt: the process did not run); the oldest sample goes once
+  // there are k_capacity.
+  void add(std::optional<double> value);
   std::size_t size() const { return size_; }
-  // The `i`-th sample, oldest first. Precondition: `i < size()`.
+  // The `i`-th sample, oldest first (NaN for a gap). Precondition: `i < size()`.
   double at(std::size_t i) const { return values_[(start_ + i) % k_capacity]; }
-  double last() const { return size_ == 0 ? 0.0 : at(size_ - 1); }
-  double max() const;
+  double max() const;  // of the samples, gaps left out; 0 without any
 
  private:
   std::array<double, k_capacity> values_{};
@@ -32,10 +33,10 @@ enum class Glyphs { unicode, ascii };
 // (memory: a flat line stays low and growth shows, whatever the size).
 enum class Baseline { zero, lowest };
 
-// The newest `width` samples of `history` as `width` columns, newest on the right and blanks
-// on the left for samples not taken yet. Heights go from the baseline to the largest sample,
-// over a span of at least `floor` (so that an idle process, or a steady one, draws a flat low
-// line). Unicode uses the eight blocks ▁…█, ASCII the characters "_.:-=+*#"; with
+// The newest `width` samples of `history` as `width` columns, newest on the right, blanks on
+// the left for samples not taken yet and for gaps. Heights go from the baseline to the largest
+// sample, over a span of at least `floor` (so that an idle process, or a steady one, draws a flat
+// low line). Unicode uses the eight blocks ▁…█, ASCII the characters "_.:-=+*#"; with
 // Baseline::zero any sample above zero shows at least the second level.
 std::string sparkline(const History& history, std::size_t width, double floor, Glyphs glyphs,
                       Baseline baseline = Baseline::zero);

@@ -159,8 +159,12 @@ void ProcessTable::apply_list(const std::vector<Row>& rows, std::uint64_t seq_at
       entry.row = row;
       if (row.online() || row.errored) entry.backoff_until.reset();
     }
-    entry.cpu.add(entry.row.cpu.value_or(0.0));
-    entry.memory.add(static_cast<double>(entry.row.memory.value_or(0)));
+    // A process that is not running leaves a gap in its lines.
+    const bool online = entry.row.online();
+    entry.cpu.add(online ? std::optional<double>(entry.row.cpu.value_or(0.0)) : std::nullopt);
+    entry.memory.add(online
+                         ? std::optional<double>(static_cast<double>(entry.row.memory.value_or(0)))
+                         : std::nullopt);
   }
   for (auto it = entries_.begin(); it != entries_.end();) {
     // A process the list does not know was deleted, unless an event since made it.

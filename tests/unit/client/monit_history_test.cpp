@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Tests for `bgo monit`'s one-minute histories and their sparklines.
+#include <optional>
+
 #include <gtest/gtest.h>
 
 #include "client/monit/history.hpp"
@@ -12,7 +14,7 @@ TEST(MonitHistory, KeepsTheLastMinute) {
   for (int i = 0; i < 75; ++i) h.add(i);
   EXPECT_EQ(h.size(), History::k_capacity);
   EXPECT_DOUBLE_EQ(h.at(0), 15.0);
-  EXPECT_DOUBLE_EQ(h.last(), 74.0);
+  EXPECT_DOUBLE_EQ(h.at(h.size() - 1), 74.0);
   EXPECT_DOUBLE_EQ(h.max(), 74.0);
 }
 
@@ -30,6 +32,17 @@ TEST(MonitHistory, FloorKeepsIdleLow) {
   // Above zero shows the second level at least, never the top against a tiny maximum.
   EXPECT_EQ(sparkline(h, 4, 5.0, Glyphs::ascii), "....");
   EXPECT_EQ(sparkline(History{}, 3, 5.0, Glyphs::unicode), "   ");
+}
+
+TEST(MonitHistory, GapsAreBlank) {
+  History h;
+  for (std::optional<double> v :
+       {std::optional<double>(4.0), std::optional<double>(), std::optional<double>(8.0)}) {
+    h.add(v);
+  }
+  EXPECT_DOUBLE_EQ(h.max(), 8.0);
+  EXPECT_EQ(sparkline(h, 3, 1.0, Glyphs::ascii), "= #");
+  EXPECT_EQ(sparkline(h, 3, 1.0, Glyphs::ascii, Baseline::lowest), "_ #");
 }
 
 TEST(MonitHistory, MemoryLinesStartAtTheirLowest) {
