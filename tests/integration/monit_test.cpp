@@ -259,6 +259,50 @@ TEST_F(MonitTest, SaysWhenBgodGoesAwayAndReconnects) {
   expect_restored(session, "1");
 }
 
+TEST_F(MonitTest, NoColorKeepsAttributesOnly) {
+  start_ok("api", {"--tick", "1000"});
+  // Every byte bgo monit writes, with and without NO_COLOR: colours are SGR 30-39 and 40-49.
+  const auto raw = [&](const std::string& no_color) {
+    const std::string session = "c" + std::to_string(++sessions_);
+    const auto file = home_.parent_path() / (session + ".raw");
+    const std::string command = "read -r _; '" + bin("bgo") + "' monit; read -r _";
+    EXPECT_EQ(tmux({"new-session", "-d", "-s", session, "-x", "100", "-y", "24", "-e",
+                    "BGO_HOME=" + home_.string(), "-e", "LANG=C.UTF-8", "-e", "TERM=xterm", "-e",
+                    "NO_COLOR=" + no_color, "sh", "-c", command})
+                  .code,
+              0);
+    EXPECT_EQ(tmux({"pipe-pane", "-t", session, "cat >> '" + file.string() + "'"}).code, 0);
+    keys(session, {"Enter"});
+    shown(session, "api", "online");
+    keys(session, {"q"});
+    std::string text;
+    EXPECT_TRUE(wait_until([&] {
+      text = read_file(file);
+      return contains(text, "\x1b[?1049l");  // the normal screen is back: all written
+    })) << text;
+    return text;
+  };
+  const auto colours = [](const std::string& text) {
+    std::vector<std::string> out;
+    for (size_t at = text.find("\x1b["); at != std::string::npos; at = text.find("\x1b[", at + 1)) {
+      const size_t end = text.find_first_not_of("0123456789;", at + 2);
+      if (end == std::string::npos || text[end] != 'm') continue;
+      const std::string params = ";" + text.substr(at + 2, end - at - 2) + ";";
+      for (const char* c : {";3", ";4"}) {
+        const size_t p = params.find(c);
+        if (p != std::string::npos && p + 3 < params.size() && params[p + 3] == ';') {
+          out.push_back(params);
+        }
+      }
+    }
+    return out;
+  };
+  EXPECT_FALSE(colours(raw("")).empty());
+  const std::string plain = raw("1");
+  EXPECT_TRUE(colours(plain).empty()) << colours(plain).front();
+  EXPECT_TRUE(contains(plain, "\x1b[0;7m") || contains(plain, "\x1b[7m"));  // reverse stays
+}
+
 TEST_F(MonitTest, RefusesWithoutAUsableTerminal) {
   RunResult r = bgo({"monit"}, {{"TERM", "dumb"}});
   EXPECT_EQ(r.code, 1);
