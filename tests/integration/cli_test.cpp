@@ -286,8 +286,8 @@ TEST_F(CliTest, UsageErrorsAreArgparseStyleOnStderrWithExitTwo) {
                      "'stop', 'kill', 'restart', 'watch', 'unwatch', 'restart-stopped', "
                      "'restart-last', 'status', 'ls', 'list', 'show', 'describe', 'jlist', 'env', "
                      "'logs', 'follow', 'tail', 'flush', 'clean', 'resurrect', 'delete', 'rm', "
-                     "'autostart', 'daemon', 'startup', 'unstartup', 'import', "
-                     "'config')");  // show..env: #13
+                     "'autostart', 'daemon', 'startup', 'unstartup', 'import', 'up', 'down', "
+                     "'config', 'monit', 'top')");  // show..env: #13
   EXPECT_FALSE(std::filesystem::exists(home_ / "bgod.pid"));
 }
 

@@ -435,22 +435,22 @@ TEST_F(DaemonTest, RestartStoppedAndRestartLast) {
 
 // Reading never writes: bgod records events; listing them leaves the files alone.
 TEST_F(DaemonTest, StatusNeverRewritesState) {
-  start_ok("up", {});
-  start_ok("down", {});
-  ::kill(row_pid(*row("down")), SIGKILL);
-  ASSERT_TRUE(wait_until([&] { return state("down").at("status").as_string() == "stopped"; }));
-  const std::string up = read_file(home_ / "procs" / "up.json");
-  const std::string down = read_file(home_ / "procs" / "down.json");
+  start_ok("alive", {});
+  start_ok("dead", {});
+  ::kill(row_pid(*row("dead")), SIGKILL);
+  ASSERT_TRUE(wait_until([&] { return state("dead").at("status").as_string() == "stopped"; }));
+  const std::string up = read_file(home_ / "procs" / "alive.json");
+  const std::string down = read_file(home_ / "procs" / "dead.json");
   struct stat before {};
-  ASSERT_EQ(::stat((home_ / "procs" / "down.json").c_str(), &before), 0);
+  ASSERT_EQ(::stat((home_ / "procs" / "dead.json").c_str(), &before), 0);
   for (const auto& args : std::vector<std::vector<std::string>>{
-           {"status"}, {"status", "--json"}, {"ls", "down"}, {"list"}, {"down"}}) {
+           {"status"}, {"status", "--json"}, {"ls", "dead"}, {"list"}, {"dead"}}) {
     EXPECT_EQ(bgo(args).code, 0) << args[0];
   }
-  EXPECT_EQ(read_file(home_ / "procs" / "up.json"), up);
-  EXPECT_EQ(read_file(home_ / "procs" / "down.json"), down);
+  EXPECT_EQ(read_file(home_ / "procs" / "alive.json"), up);
+  EXPECT_EQ(read_file(home_ / "procs" / "dead.json"), down);
   struct stat after {};
-  ASSERT_EQ(::stat((home_ / "procs" / "down.json").c_str(), &after), 0);
+  ASSERT_EQ(::stat((home_ / "procs" / "dead.json").c_str(), &after), 0);
   EXPECT_EQ(before.st_ino, after.st_ino);  // never replaced
 }
 

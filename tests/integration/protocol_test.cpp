@@ -378,8 +378,9 @@ TEST_F(ProtocolTest, PythonExampleClientTalksToALiveDaemon) {
   // NOLINTNEXTLINE(cert-env33-c): asks the shell for python3, as the documented example does
   if (std::system("python3 -c 'import sys' >/dev/null 2>&1") != 0) GTEST_SKIP() << "no python3";
   start_daemon();
-  // This file is tests/integration/protocol_test.cpp (CMake compiles it by absolute path).
-  const auto root = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
+  // Not from __FILE__: with ccache's CCACHE_BASEDIR it is relative to the build directory,
+  // and ctest runs this from build/tests.
+  const auto root = std::filesystem::path(BGO_SOURCE_DIR);
   const std::string script = (root / "docs" / "examples" / "bgo_client.py").string();
   ASSERT_TRUE(std::filesystem::exists(script)) << script;
   const std::string env = "BGO_HOME='" + home_.string() + "' ";

@@ -27,7 +27,9 @@ using namespace std::chrono_literals;
 
 // The repository (this file is tests/integration/systemd_test.cpp; CMake compiles it by its
 // absolute path).
-fs::path source_dir() { return fs::path(__FILE__).parent_path().parent_path().parent_path(); }
+// Not from __FILE__: with ccache's CCACHE_BASEDIR it is relative to the build directory, and
+// ctest runs this from build/tests.
+fs::path source_dir() { return {BGO_SOURCE_DIR}; }
 
 bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
