@@ -112,7 +112,7 @@ Binding binding_for(Mode mode, Key key) {
 
 const std::vector<HelpLine>& help_lines() {
   static const std::vector<HelpLine> k_lines = {
-      {"↑ ↓  j k", "select a process"},
+      {"Up Down  j k", "select a process"},
       {"Home End  g G", "first, last process"},
       {"PgUp PgDn", "scroll its log back, forward (following again at the end)"},
       {"Enter", "its detail (as bgo NAME), Enter or Esc again: the log"},
@@ -126,7 +126,7 @@ const std::vector<HelpLine>& help_lines() {
       {"/", "filter by name or project (Enter keeps it, Esc clears it)"},
       {"N J S P R U C M",
        "sort by name, project, state, pid, restarts, uptime, CPU, memory (again: the other way)"},
-      {"< >  ← →", "sort by the column to the left, right"},
+      {"< >  Left Right", "sort by the column to the left, right"},
       {"?", "this help"},
       {"q  Ctrl-C", "quit"},
   };

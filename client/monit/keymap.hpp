@@ -76,7 +76,8 @@ struct Binding {
 // What `key` does in `mode`.
 Binding binding_for(Mode mode, Key key);
 
-// The help overlay: one line per key, "keys" and "what", in the order they are shown.
+// The help overlay: one line per key, "keys" and "what", in the order they are shown (ASCII,
+// so that it reads the same in any locale).
 struct HelpLine {
   std::string_view keys;
   std::string_view what;

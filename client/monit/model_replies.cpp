@@ -137,7 +137,8 @@ void Model::on_detail_reply(const Request& request, const Result<json::value>& r
   }
   const json::object* detail = object_of(reply);
   if (detail == nullptr) return;
-  const Style style{options_.unicode ? Level::fancy : Level::normal, false};
+  // Plain is ASCII only: for a terminal whose locale is not UTF-8.
+  const Style style{options_.unicode ? Level::fancy : Level::plain, false};
   detail_->lines = split_lines(render_detail(*detail, style, connected_));
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Tests for `bgo monit`'s frames: every size fits, the columns, the selection bar, the panes.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -170,6 +171,36 @@ TEST(MonitFrame, DisconnectedAndTooSmall) {
   const auto small = lines_of(to_text(render_frame(model, 30, 5, k_t0)));
   ASSERT_EQ(small.size(), 5U);
   EXPECT_TRUE(small[0].starts_with("bgo monit needs 40x8")) << small[0];
+}
+
+TEST(MonitFrame, WithoutAUtf8LocaleEverythingIsAscii) {
+  Model model = model_with(5, true, false);
+  const auto follow = model.take_requests(k_t0);
+  ASSERT_EQ(follow.size(), 1U);
+  model.on_reply(follow[0], json::parse(R"({"tails":[{"stream":"stderr","text":"oops\n"}]})"),
+                 k_t0);
+  const auto ascii = [](const std::string& text) {
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  };
+  std::string text = to_text(render_frame(model, 200, 30, k_t0));
+  EXPECT_TRUE(ascii(text)) << text;
+  EXPECT_TRUE(contains(text, "\n! oops\n")) << text;
+  model.on_key('?', k_t0);
+  text = to_text(render_frame(model, 100, 30, k_t0));
+  EXPECT_TRUE(ascii(text)) << text;
+  model.on_key('x', k_t0);
+  model.on_key(k_key_enter, k_t0);
+  for (const auto& r : model.take_requests(k_t0)) {
+    if (r.method == "get") {
+      model.on_reply(r, json::parse(R"({"name":"p000","status":"online","pid":1,
+                                     "watch":{"enabled":true,"errored":false,"restarts":0}})"),
+                     k_t0);
+    }
+  }
+  text = to_text(render_frame(model, 100, 40, k_t0));
+  EXPECT_TRUE(contains(text, "Process: p000")) << text;
+  EXPECT_TRUE(ascii(text)) << text;
 }
 
 TEST(MonitFrame, CompactNumbers) {
