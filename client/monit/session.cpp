@@ -132,12 +132,8 @@ class Loop {
       }
       listed = listed || seen_list_ || now - started > milliseconds(300);
       if (dirty_ && listed && now - last_frame >= k_frame_every) {
-        model_.end_frame();
-        const Frame frame = render_frame(model_, screen_.columns(), screen_.rows(), now);
-        screen_.draw(frame);
-        model_.set_pane_heights(frame.list_rows, frame.log_rows);
+        draw(now);
         last_frame = now;
-        dirty_ = false;
       }
       // Sleep until something happens, or the next list, frame or follow is due.
       Clock::time_point until = Clock::time_point::max();
@@ -175,6 +171,14 @@ class Loop {
     if (quit_now_) model_.quit_now();
     if (conn_ != nullptr && (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) != 0) drain();
     if (model_.take_reconnect()) reconnect();
+  }
+
+  void draw(std::chrono::steady_clock::time_point now) {
+    model_.end_frame();
+    const Frame frame = render_frame(model_, screen_.columns(), screen_.rows(), now);
+    screen_.draw(frame);
+    model_.set_pane_heights(frame.list_rows, frame.log_rows);
+    dirty_ = false;
   }
 
   void on_signals() {
@@ -257,6 +261,8 @@ class Loop {
   }
 
   void reconnect() {
+    // Starting bgod may take a few seconds: the screen says so first.
+    draw(std::chrono::steady_clock::now());
     dirty_ = true;
     auto conn = connect_or_start(ctx_.paths(), ctx_.autostart() ? Autostart::yes : Autostart::no);
     if (!conn) {
