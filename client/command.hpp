@@ -131,6 +131,8 @@ int cmd_save(Context&, const std::vector<std::string>&);
 int cmd_metrics(Context&, const std::vector<std::string>&);
 // bgo export TARGET (client/commands/export.cpp, docs/export.md).
 int cmd_export(Context&, const std::vector<std::string>&);
+// bgo monit / bgo top: the full-screen view (client/commands/monit.cpp, client/monit/).
+int cmd_monit(Context&, const std::vector<std::string>&);
 // `bgo --write-units DIR BGOD` (internal, for install.sh and `cmake --install`): writes
 // bgod.service and bgod.socket for the default home into DIR, ExecStart quoted by
 // quote_unit_word(), so that the unit-file quoting has one source. Exit 0, or 1 with a message.

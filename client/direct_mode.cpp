@@ -32,7 +32,9 @@ constexpr auto k_known_commands = std::to_array<std::string_view>(
      // issue #19.
      "completion",
      // issue #16.
-     "export"});
+     "export",
+     // issue #20.
+     "monit", "top"});
 
 bool is_watch_flag(std::string_view arg) { return arg == "-w" || arg == "--watch"; }
 

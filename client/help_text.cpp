@@ -33,6 +33,7 @@ constexpr std::array k_commands = std::to_array<Entry>({
     {"restart-stopped", "Restart stopped processes (menu, --all or names)"},
     {"restart-last", "Restart the most recent ones (menu or --all)"},
     {"status (ls, list)", "Show process status"},
+    {"monit (top)", "A live full-screen view: watch and drive every process (? for keys)"},
     {"show (describe)", "Show one process in detail (= status NAME)"},
     {"jlist", "Every process as JSON (= status --json)"},
     {"env NAME", "Print the environment NAME was started with"},

@@ -162,6 +162,31 @@ std::optional<proto::Reply> Connection::next_notification(
   }
 }
 
+std::optional<proto::Reply> Connection::next_message(std::chrono::milliseconds timeout,
+                                                     bool& closed) {
+  closed = false;
+  if (!notifications_.empty()) {
+    proto::Reply r = std::move(notifications_.front());
+    notifications_.pop_front();
+    return r;
+  }
+  if (!replies_.empty()) {
+    proto::Reply r = std::move(replies_.begin()->second);
+    replies_.erase(replies_.begin());
+    return r;
+  }
+  std::optional<std::string> text = read_line(timeout, closed);
+  if (!text && !closed && timeout.count() <= 0) {
+    // read_line() with no time left returns only lines already decoded: look at the socket
+    // once without waiting, then read what is there (waiting at most 10 ms for the end of a
+    // line that is on its way; less would round down to no wait, and no read, at all).
+    pollfd p{fd_.get(), POLLIN, 0};
+    if (::poll(&p, 1, 0) == 1) text = read_line(std::chrono::milliseconds(10), closed);
+  }
+  if (!text) return std::nullopt;
+  return proto::parse_reply(*text);
+}
+
 bool Connection::wait_closed(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {

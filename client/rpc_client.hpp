@@ -44,6 +44,12 @@ class Connection {
   // the daemon hung up.
   std::optional<proto::Reply> next_notification(std::optional<std::chrono::milliseconds> timeout,
                                                 bool& closed);
+  // The next line from bgod, reply or notification, in the order it arrived (for a caller that
+  // sends with send() and routes every answer itself, as `bgo monit` does: a `follow` reply and
+  // the `log` notifications after it must be handled in that order). Lines already queued by
+  // call(), reply() or next_notification() come first. A zero `timeout` takes only what can be
+  // read without waiting. Sets `closed` when the daemon hung up.
+  std::optional<proto::Reply> next_message(std::chrono::milliseconds timeout, bool& closed);
   // Blocks until bgod closes the connection (or `timeout`). True when it did.
   bool wait_closed(std::chrono::milliseconds timeout);
   int fd() const { return fd_.get(); }

@@ -24,3 +24,25 @@ if(BGO_STATIC_YAML_CPP AND BGO_YAML_CPP_ARCHIVE)
 else()
   target_link_libraries(bgo_yaml_cpp INTERFACE yaml-cpp)
 endif()
+
+# ncurses (libncurses-dev) draws `bgo monit` (client/monit/curses_screen.cpp, the one file that
+# includes it): the wide-character ncursesw, for UTF-8. Linked like yaml-cpp: from the static
+# archives with BGO_STATIC_BOOST, so that every other command loads no more shared libraries
+# than before (bench/README.md, "Status latency"); the terminfo database is still read at run
+# time.
+set(CURSES_NEED_NCURSES TRUE)
+set(CURSES_NEED_WIDE TRUE)
+find_package(Curses REQUIRED)
+option(BGO_STATIC_CURSES "Link ncursesw's static archives (when there are)" ${BGO_STATIC_BOOST})
+if(BGO_STATIC_CURSES)
+  find_library(BGO_NCURSESW_ARCHIVE NAMES libncursesw.a)
+  find_library(BGO_TINFO_ARCHIVE NAMES libtinfo.a)
+endif()
+add_library(bgo_curses INTERFACE)
+target_include_directories(bgo_curses INTERFACE ${CURSES_INCLUDE_DIRS})
+target_compile_options(bgo_curses INTERFACE ${CURSES_CFLAGS})
+if(BGO_STATIC_CURSES AND BGO_NCURSESW_ARCHIVE AND BGO_TINFO_ARCHIVE)
+  target_link_libraries(bgo_curses INTERFACE ${BGO_NCURSESW_ARCHIVE} ${BGO_TINFO_ARCHIVE})
+else()
+  target_link_libraries(bgo_curses INTERFACE ${CURSES_LIBRARIES})
+endif()

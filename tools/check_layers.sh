@@ -85,6 +85,11 @@ while IFS= read -r file; do
       if [[ "$header" == yaml-cpp* && "$file" != client/app/* ]]; then
         fail "$file:$line: <$header> outside client/app/ (bgo.yaml is read there)"
       fi
+      # ncurses draws `bgo monit` in one file; its macros must not reach anything else.
+      if [[ ( "$header" == curses.h || "$header" == ncurses* || "$header" == term.h ) &&
+            "$file" != client/monit/curses_screen.cpp ]]; then
+        fail "$file:$line: <$header> outside client/monit/curses_screen.cpp (the monit view)"
+      fi
       # Beast is heavy and only two .cpp files of daemon/os need it (probe_runner, metrics_http):
       # never in a header.
       if [[ "$header" == boost/beast* && "$file" == *.hpp ]]; then

@@ -7,10 +7,10 @@ set -euo pipefail
 # (0.7) reads bgo.yaml. bash-completion, zsh and fish are the shells the completion tests drive.
 # docker-compose (1.29, no Docker daemon needed) checks the compose.yaml `bgo export compose`
 # writes (`docker-compose config`, tests/integration/export_test.cpp). mandoc lints the man
-# pages (docs/man) in the tests.
+# pages (docs/man) in the tests. ncurses (ncursesw, 6.4) draws `bgo monit`.
 packages=(cmake make g++ clang clang-format clang-tidy ccache libboost1.81-dev libboost-json1.81-dev
-          libboost-program-options1.81-dev libspdlog-dev libgtest-dev libyaml-cpp-dev python3 tmux
-          bash-completion zsh fish docker-compose mandoc "$@")
+          libboost-program-options1.81-dev libspdlog-dev libgtest-dev libyaml-cpp-dev
+          libncurses-dev python3 tmux bash-completion zsh fish docker-compose mandoc "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

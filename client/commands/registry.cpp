@@ -41,6 +41,7 @@ const std::vector<Command>& command_registry() {
       {"save", {}, "Write the registered processes as a bgo.yaml", cmd_save},
       {"metrics", {}, "Print bgod's metrics (OpenMetrics text)", cmd_metrics},
       {"export", {}, "Write the application for systemd, Kubernetes, Nomad or Compose", cmd_export},
+      {"monit", {"top"}, "A live full-screen view to watch and drive every process", cmd_monit},
   };
   return k_commands;
 }
