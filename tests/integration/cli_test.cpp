@@ -288,7 +288,8 @@ TEST_F(CliTest, UsageErrorsAreArgparseStyleOnStderrWithExitTwo) {
       "'restart-last', 'status', 'ls', 'list', 'show', 'describe', 'jlist', 'env', "
       "'logs', 'follow', 'tail', 'flush', 'clean', 'resurrect', 'delete', 'rm', "
       "'autostart', 'daemon', 'startup', 'unstartup', 'import', 'up', 'down', "
-      "'config', 'completion', 'ps', 'save', 'metrics', 'export', 'monit', 'top')");  // show..env: #13
+      "'config', 'completion', 'ps', 'save', 'metrics', 'export', 'monit', 'top')");  // show..env:
+                                                                                      // #13
   EXPECT_FALSE(std::filesystem::exists(home_ / "bgod.pid"));
 }
 
