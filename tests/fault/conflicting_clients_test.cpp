@@ -34,8 +34,8 @@ class ConflictingClientsTest : public DaemonTest {
 TEST_F(ConflictingClientsTest, EveryRequestIsAnsweredOnceAndTheStateAgreesWithProc) {
   constexpr size_t k_clients = 50;
   constexpr size_t k_names = 10;
-  const long rounds = count(3, 40);   // request bursts per client
-  constexpr int k_in_flight = 4;      // requests sent before reading any reply
+  const long rounds = count(3, 40);  // request bursts per client
+  constexpr int k_in_flight = 4;     // requests sent before reading any reply
   const KillMarkedOnExit cleanup(marker());
   ASSERT_EQ(bgo({"status"}).code, 0);
   const pid_t daemon = daemon_pid();
@@ -144,8 +144,7 @@ TEST_F(ConflictingClientsTest, EveryRequestIsAnsweredOnceAndTheStateAgreesWithPr
         online.insert(pid);
         view += name + "=" + std::to_string(pid) + " ";
         const json::value* file_pid = st.if_contains("pid");
-        if (status == nullptr || *status != "running" || file_pid == nullptr ||
-            *file_pid != pid) {
+        if (status == nullptr || *status != "running" || file_pid == nullptr || *file_pid != pid) {
           why += name + ": online as " + std::to_string(pid) + ", file " + json::serialize(st);
         }
         if (!pid_alive(pid) || tag_of(pid) != marker() + name) {
@@ -184,12 +183,10 @@ TEST_F(ConflictingClientsTest, EveryRequestIsAnsweredOnceAndTheStateAgreesWithPr
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   figures("conflicting_clients",
           "clients=" + std::to_string(k_clients) + " names=" + std::to_string(k_names) +
-              " requests=" + std::to_string(sent.load()) +
-              " replies=" + std::to_string(answered.load()) +
-              " error_replies=" + std::to_string(errors.load()) +
-              " problems=" + std::to_string(problems.size()) +
-              " agreed=" + (settled ? "yes" : "no") +
-              " seconds=" + std::to_string(static_cast<int>(seconds)));
+              " requests=" + std::to_string(sent.load()) + " replies=" +
+              std::to_string(answered.load()) + " error_replies=" + std::to_string(errors.load()) +
+              " problems=" + std::to_string(problems.size()) + " agreed=" +
+              (settled ? "yes" : "no") + " seconds=" + std::to_string(static_cast<int>(seconds)));
 }
 
 }  // namespace

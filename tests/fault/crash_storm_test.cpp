@@ -38,7 +38,7 @@ class CrashStormTest : public DaemonTest {
 
 TEST_F(CrashStormTest, ThousandsOfCrashRestartCyclesLeaveNoZombieAndFlatResources) {
   const int64_t cycles = count(200, 10000);
-  const long processes = count(10, 50);
+  const long processes = size(10, 50);
   const KillMarkedOnExit cleanup(marker());
   const auto began = std::chrono::steady_clock::now();
   // ASan's quarantine would hold freed memory and hide whether bgod's own memory stays flat.
@@ -97,12 +97,10 @@ TEST_F(CrashStormTest, ThousandsOfCrashRestartCyclesLeaveNoZombieAndFlatResource
           "cycles=" + std::to_string(done) + " processes=" + std::to_string(processes) +
               " cycles_per_s=" + std::to_string(static_cast<int>(done / storm_seconds)) +
               " zombies_stuck=" + std::to_string(stuck_zombies.size()) +
-              " zombies_after=" + std::to_string(zombies_after.size()) +
-              " fds_idle_start=" + std::to_string(fds_before.size()) +
-              " fds_during=" + std::to_string(fds_storm) +
-              " fds_idle_end=" + std::to_string(fds_after.size()) +
-              " rss_kb_idle_start=" + std::to_string(rss_before) +
-              " rss_kb_during=" + std::to_string(rss_storm) +
+              " zombies_after=" + std::to_string(zombies_after.size()) + " fds_idle_start=" +
+              std::to_string(fds_before.size()) + " fds_during=" + std::to_string(fds_storm) +
+              " fds_idle_end=" + std::to_string(fds_after.size()) + " rss_kb_idle_start=" +
+              std::to_string(rss_before) + " rss_kb_during=" + std::to_string(rss_storm) +
               " rss_kb_idle_end=" + std::to_string(rss_after) +
               " seconds=" + std::to_string(static_cast<int>(storm_seconds)));
 }

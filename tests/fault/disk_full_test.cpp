@@ -89,8 +89,8 @@ TEST_F(DiskFullTest, StartsAreRefusedChildrenRunStateStaysAndLoggingResumes) {
   }
   ASSERT_EQ(fill_disk(), ENOSPC);
 
-  const RunResult refused = bgo_within(
-      30s, {"start", "late", "--", bin("bgo_test_child"), "--tag", marker() + "late"});
+  const RunResult refused =
+      bgo_within(30s, {"start", "late", "--", bin("bgo_test_child"), "--tag", marker() + "late"});
   EXPECT_NE(refused.code, 0);
   EXPECT_TRUE(contains(refused.err, "No space left on device")) << refused.err;
   std::set<pid_t> late;
@@ -121,8 +121,8 @@ TEST_F(DiskFullTest, StartsAreRefusedChildrenRunStateStaysAndLoggingResumes) {
       },
       30s);
   EXPECT_TRUE(resumed) << read_file(log).substr(0, 2000);
-  const RunResult late_start = bgo_within(
-      30s, {"start", "late", "--", bin("bgo_test_child"), "--tag", marker() + "late"});
+  const RunResult late_start =
+      bgo_within(30s, {"start", "late", "--", bin("bgo_test_child"), "--tag", marker() + "late"});
   EXPECT_EQ(late_start.code, 0) << late_start.err;
   EXPECT_EQ(daemon_pid(), daemon);
   EXPECT_TRUE(pid_alive(daemon));
@@ -131,16 +131,16 @@ TEST_F(DiskFullTest, StartsAreRefusedChildrenRunStateStaysAndLoggingResumes) {
   for (char& c : error_line) {
     if (c == ' ') c = '_';
   }
-  figures("disk_full",
-          "start_refused=" + std::string(refused.code != 0 ? "yes" : "no") +
-              " error=" + error_line.substr(0, 80) + " children_alive=" + std::to_string(alive) +
-              "/2 state_files_intact=" + std::to_string(intact) +
-              "/2 logging_resumed=" + (resumed ? "yes" : "no") +
-              " start_after_space_back=" + (late_start.code == 0 ? "ok" : "failed") +
-              " daemon_alive=" + (pid_alive(daemon) ? "yes" : "no") + " seconds=" +
-              std::to_string(static_cast<int>(
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - began)
-                      .count())));
+  figures(
+      "disk_full",
+      "start_refused=" + std::string(refused.code != 0 ? "yes" : "no") +
+          " error=" + error_line.substr(0, 80) + " children_alive=" + std::to_string(alive) +
+          "/2 state_files_intact=" + std::to_string(intact) +
+          "/2 logging_resumed=" + (resumed ? "yes" : "no") +
+          " start_after_space_back=" + (late_start.code == 0 ? "ok" : "failed") +
+          " daemon_alive=" + (pid_alive(daemon) ? "yes" : "no") + " seconds=" +
+          std::to_string(static_cast<int>(
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count())));
 }
 
 }  // namespace

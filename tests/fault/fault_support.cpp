@@ -26,6 +26,8 @@ long count(long short_count, long long_count) {
   return std::max(1L, static_cast<long>(static_cast<double>(long_count) * factor));
 }
 
+long size(long short_size, long long_size) { return long_mode() ? long_size : short_size; }
+
 std::chrono::milliseconds duration(std::chrono::milliseconds short_time,
                                    std::chrono::milliseconds long_time) {
   return long_mode() ? long_time : short_time;

@@ -18,7 +18,10 @@ namespace bgo::test::fault {
 // BGO_FAULT_LONG=1 selects the full counts; BGO_FAULT_SCALE (a number, default 1)
 // multiplies them, for a medium run. Anything else is the short mode ./test.sh runs.
 bool long_mode();
+// Repetitions (kills, cycles, rounds): scaled by BGO_FAULT_SCALE in long mode.
 long count(long short_count, long long_count);
+// Sizes (processes, clients): the long mode's as given, never scaled.
+long size(long short_size, long long_size);
 std::chrono::milliseconds duration(std::chrono::milliseconds short_time,
                                    std::chrono::milliseconds long_time);
 

@@ -24,14 +24,14 @@ class HostileHomeTest : public DaemonTest {
 
   // A state file that would run bgo_test_child tagged `tag` if bgod believed it.
   std::string state_text(const std::string& name, const std::string& tag) {
-    return json::serialize(json::object{
-        {"name", name},
-        {"pid", nullptr},
-        {"command", json::array{bin("bgo_test_child"), "--tag", marker() + tag}},
-        {"cwd", "/tmp"},
-        {"status", "stopped"},
-        {"stop_reason", "daemon"},
-        {"autostart", "always"}});
+    return json::serialize(
+        json::object{{"name", name},
+                     {"pid", nullptr},
+                     {"command", json::array{bin("bgo_test_child"), "--tag", marker() + tag}},
+                     {"cwd", "/tmp"},
+                     {"status", "stopped"},
+                     {"stop_reason", "daemon"},
+                     {"autostart", "always"}});
   }
 
   static fs::file_time_type mtime(const fs::path& p) {
@@ -81,8 +81,10 @@ TEST_F(HostileHomeTest, HostileFilesAreSkippedNothingOutsideIsTouchedAndBgodStar
   std::ofstream(procs / "types.json")
       << R"({"name": 42, "pid": "12", "command": "not a list", "cwd": ["/"], "status": true})";
   std::ofstream(procs / "utf8.json", std::ios::binary)
-      << R"({"name": "bad)" << "\xff\xfe" << R"(", "pid": null, "command": [")"
-      << bin("bgo_test_child") << R"(", "--tag", ")" << marker() << R"(utf8-ran"], "cwd": "/tmp",)"
+      << R"({"name": "bad)"
+      << "\xff\xfe"
+      << R"(", "pid": null, "command": [")" << bin("bgo_test_child") << R"(", "--tag", ")"
+      << marker() << R"(utf8-ran"], "cwd": "/tmp",)"
       << R"( "status": "stopped", "stop_reason": "daemon"})";
   std::ofstream(home_ / "bgo.sock") << "not a socket\n";
   const std::vector<std::string> hostile{"link.json", "huge.json", "truncated.json", "types.json",
@@ -122,18 +124,17 @@ TEST_F(HostileHomeTest, HostileFilesAreSkippedNothingOutsideIsTouchedAndBgodStar
   // bgod serves normally.
   start_ok("after", {"--tag", marker() + "after"});
 
-  figures("hostile_home",
-          "hostile_files=" + std::to_string(hostile.size()) + " warned=" + std::to_string(warned) +
-              " logs_symlink_refused=" + (refused.code != 0 ? "yes" : "no") +
-              " foreign_ran=" + std::to_string(foreign_ran) +
-              " canary_untouched=" + (canary_same ? "yes" : "no") +
-              " outside_created=" + (fs::exists(logs_target) ? "yes" : "no") +
-              " bgod_started=" + (r.code == 0 ? "yes" : "no") + " startup_ms=" +
-              std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()) +
-              " seconds=" +
-              std::to_string(static_cast<int>(
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - began)
-                      .count())));
+  figures(
+      "hostile_home",
+      "hostile_files=" + std::to_string(hostile.size()) + " warned=" + std::to_string(warned) +
+          " logs_symlink_refused=" + (refused.code != 0 ? "yes" : "no") + " foreign_ran=" +
+          std::to_string(foreign_ran) + " canary_untouched=" + (canary_same ? "yes" : "no") +
+          " outside_created=" + (fs::exists(logs_target) ? "yes" : "no") +
+          " bgod_started=" + (r.code == 0 ? "yes" : "no") + " startup_ms=" +
+          std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()) +
+          " seconds=" +
+          std::to_string(static_cast<int>(
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count())));
 }
 
 }  // namespace

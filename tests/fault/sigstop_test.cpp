@@ -40,9 +40,8 @@ TEST_F(SigstopTest, NothingIsLostWhileTheDaemonIsStopped) {
   }
   // These write and exit on SIGUSR1, sent while bgod is stopped.
   for (size_t i = 0; i < exiters.size(); ++i) {
-    start_ok(exiters[i], {"--tag", tag(exiters[i]), "--wait-usr1", "--seq",
-                          std::to_string(k_lines), "--after", "0", "--exit",
-                          std::to_string(10 + i)});
+    start_ok(exiters[i], {"--tag", tag(exiters[i]), "--wait-usr1", "--seq", std::to_string(k_lines),
+                          "--after", "0", "--exit", std::to_string(10 + i)});
   }
   for (const auto& name : watched) {
     start_ok(name, {"--tag", tag(name), "--wait-usr1", "--after", "0", "--exit", "7"},
@@ -96,8 +95,8 @@ TEST_F(SigstopTest, NothingIsLostWhileTheDaemonIsStopped) {
         return restarted == static_cast<int>(watched.size());
       },
       10s);
-  EXPECT_TRUE(all_restarted) << restarted << " of " << watched.size() << " restarted: "
-                             << json::serialize(state(watched.front()));
+  EXPECT_TRUE(all_restarted) << restarted << " of " << watched.size()
+                             << " restarted: " << json::serialize(state(watched.front()));
   const auto recovered = std::chrono::steady_clock::now() - resumed;
 
   SeqReport logs;
@@ -130,18 +129,16 @@ TEST_F(SigstopTest, NothingIsLostWhileTheDaemonIsStopped) {
   const auto ms = [](auto d) {
     return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
   };
-  figures("sigstop", "stopped_ms=" + std::to_string(stopped.count()) +
-                         " exits_recorded=" + std::to_string(exits_recorded) + "/" +
-                         std::to_string(exiters.size()) +
-                         " watched_restarted=" + std::to_string(restarted) + "/" +
-                         std::to_string(watched.size()) + " lines=" + std::to_string(logs.lines) +
-                         " lost=" + std::to_string(logs.lost) +
-                         " duplicated=" + std::to_string(logs.duplicated) +
-                         " caught_up_ms=" + ms(recovered) +
-                         " seconds=" + std::to_string(static_cast<int>(
-                                           std::chrono::duration<double>(
-                                               std::chrono::steady_clock::now() - began)
-                                               .count())));
+  figures(
+      "sigstop",
+      "stopped_ms=" + std::to_string(stopped.count()) +
+          " exits_recorded=" + std::to_string(exits_recorded) + "/" +
+          std::to_string(exiters.size()) + " watched_restarted=" + std::to_string(restarted) + "/" +
+          std::to_string(watched.size()) + " lines=" + std::to_string(logs.lines) +
+          " lost=" + std::to_string(logs.lost) + " duplicated=" + std::to_string(logs.duplicated) +
+          " caught_up_ms=" + ms(recovered) + " seconds=" +
+          std::to_string(static_cast<int>(
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count())));
 }
 
 }  // namespace
