@@ -57,8 +57,9 @@ TEST_F(CrashStormTest, ThousandsOfCrashRestartCyclesLeaveNoZombieAndFlatResource
     start_ok(name, {"--tag", marker() + name, "--after", "20", "--exit", "1"},
              {"-w", "--min-uptime", "0"});
   }
-  // A zombie lives from an exit to bgod's waitpid: a moment, or longer while bgod's loop is
-  // saturated by the storm. One seen for more than 2 s (sampled every 100 ms) was missed.
+  // A zombie lives from an exit to bgod's waitpid: a moment, or seconds while the storm
+  // saturates the machine (the long run on 2 shared cores saw 3.4 s). One seen for more than
+  // 10 s (sampled every 100 ms) was missed; the oldest age is printed.
   using Clock = std::chrono::steady_clock;
   std::map<pid_t, Clock::time_point> zombie_since;
   std::set<pid_t> stuck_zombies;
@@ -72,7 +73,7 @@ TEST_F(CrashStormTest, ThousandsOfCrashRestartCyclesLeaveNoZombieAndFlatResource
       const auto it = zombie_since.find(z);
       seen[z] = it != zombie_since.end() ? it->second : now;
       oldest_zombie = std::max(oldest_zombie, now - seen[z]);
-      if (now - seen[z] > 2s) stuck_zombies.insert(z);
+      if (now - seen[z] > 10s) stuck_zombies.insert(z);
     }
     zombie_since = std::move(seen);
     std::this_thread::sleep_for(100ms);
