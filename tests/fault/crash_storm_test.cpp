@@ -43,7 +43,8 @@ TEST_F(CrashStormTest, ThousandsOfCrashRestartCyclesLeaveNoZombieAndFlatResource
   const KillMarkedOnExit cleanup(marker());
   const auto began = std::chrono::steady_clock::now();
   // ASan's quarantine would hold freed memory and hide whether bgod's own memory stays flat.
-  std::string asan = std::getenv("ASAN_OPTIONS") != nullptr ? std::getenv("ASAN_OPTIONS") : "";
+  const char* asan_env = std::getenv("ASAN_OPTIONS");
+  const std::string asan = asan_env != nullptr ? asan_env : "";
   ASSERT_EQ(bgo({"status"}, {{"ASAN_OPTIONS", asan + ":quarantine_size_mb=1"}}).code, 0);
   const pid_t daemon = daemon_pid();
   // One child started and stopped first, so the pipe keeper's socket is in the baseline.
@@ -104,7 +105,8 @@ TEST_F(CrashStormTest, ThousandsOfCrashRestartCyclesLeaveNoZombieAndFlatResource
 
   figures("crash_storm",
           "cycles=" + std::to_string(done) + " processes=" + std::to_string(processes) +
-              " cycles_per_s=" + std::to_string(static_cast<int>(done / storm_seconds)) +
+              " cycles_per_s=" +
+              std::to_string(static_cast<int>(static_cast<double>(done) / storm_seconds)) +
               " zombies_stuck=" + std::to_string(stuck_zombies.size()) + " oldest_zombie_ms=" +
               std::to_string(
                   std::chrono::duration_cast<std::chrono::milliseconds>(oldest_zombie).count()) +

@@ -11,14 +11,11 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include <boost/json.hpp>
-
 #include "tests/fault/fault_support.hpp"
 
 namespace bgo::test::fault {
 namespace {
 
-namespace json = boost::json;
 using namespace std::chrono_literals;
 
 class DiskFullTest : public DaemonTest {

@@ -48,6 +48,7 @@ TEST_F(SigstopTest, NothingIsLostWhileTheDaemonIsStopped) {
              {"-w", "--min-uptime", "0"});
   }
   std::vector<pid_t> to_exit;  // exiters, then watched
+  to_exit.reserve(exiters.size() + watched.size());
   for (const auto& name : exiters) {
     to_exit.push_back(static_cast<pid_t>(int_field(state(name), "pid", 0)));
   }
@@ -86,7 +87,7 @@ TEST_F(SigstopTest, NothingIsLostWhileTheDaemonIsStopped) {
         for (size_t i = 0; i < watched.size(); ++i) {
           const json::object st = state(watched[i]);
           const json::value* w = st.if_contains("watch");
-          const pid_t pid = static_cast<pid_t>(int_field(st, "pid", 0));
+          const auto pid = static_cast<pid_t>(int_field(st, "pid", 0));
           if (w != nullptr && w->is_object() && int_field(w->as_object(), "restarts", 0) >= 1 &&
               pid > 0 && pid != to_exit[exiters.size() + i] && pid_alive(pid)) {
             ++restarted;
