@@ -25,7 +25,14 @@
 //                    TEXT stand for one (so that a test's command line stays on one line)
 //   --wait-usr1      wait until a SIGUSR1 arrives (blocked from the start, so one sent early
 //                    waits for it), then go on with the next flag
+//   --seq N          write "seq 1".."seq N" as fast as possible, whole lines only: each write(2)
+//                    carries complete lines and at most PIPE_BUF bytes, so it is atomic on a pipe
+//                    and a signal never cuts a line (the fault suite counts lost and duplicated
+//                    lines); then continue
+//   --seq-burst N MS write N such lines every MS milliseconds, numbered on from burst to burst,
+//                    forever
 #include <chrono>
+#include <climits>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -45,6 +52,20 @@ long long monotonic_ns() {
 
 // atol() without its name: the same parse (flags come from the tests, never malformed).
 long to_long(const char* text) { return std::strtol(text, nullptr, 10); }
+
+// "seq <first>".."seq <last>" on stdout in writes of whole lines, each at most PIPE_BUF bytes.
+void write_seq(long first, long last) {
+  std::string chunk;
+  for (long k = first; k <= last; ++k) {
+    const std::string line = "seq " + std::to_string(k) + "\n";
+    if (chunk.size() + line.size() > PIPE_BUF) {
+      if (::write(STDOUT_FILENO, chunk.data(), chunk.size()) < 0) return;  // reader gone
+      chunk.clear();
+    }
+    chunk += line;
+  }
+  if (!chunk.empty()) (void)!::write(STDOUT_FILENO, chunk.data(), chunk.size());
+}
 
 // A child has nowhere to report failed output; the test that reads it sees what is missing.
 void flush(std::FILE* stream) { (void)std::fflush(stream); }
@@ -75,6 +96,17 @@ int main(int argc, char** argv) {
       const long n = to_long(next());
       for (long k = 1; k <= n; ++k) std::printf("seq %ld\n", k);
       flush(stdout);
+    } else if (a == "--seq") {
+      flush(stdout);  // what printf buffered goes first
+      write_seq(1, to_long(next()));
+    } else if (a == "--seq-burst") {
+      flush(stdout);
+      const long n = to_long(next());
+      const long ms = to_long(next());
+      for (long first = 1;; first += n) {
+        write_seq(first, first + n - 1);
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+      }
     } else if (a == "--stderr") {
       (void)std::fprintf(stderr, "%s\n", next());  // see flush()
       flush(stderr);

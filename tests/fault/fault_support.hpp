@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// The fault suite's shared pieces: short or long mode, the one line of figures each scenario
+// prints, the processes a scenario had bgod start (found in /proc by a marker), and the check
+// of numbered log lines.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <sys/types.h>
+
+#include "tests/integration/daemon_harness.hpp"
+
+namespace bgo::test::fault {
+
+// BGO_FAULT_LONG=1 selects the full counts; BGO_FAULT_SCALE (a number, default 1)
+// multiplies them, for a medium run. Anything else is the short mode ./test.sh runs.
+bool long_mode();
+// Repetitions (kills, cycles, rounds): scaled by BGO_FAULT_SCALE in long mode.
+long count(long short_count, long long_count);
+// Sizes (processes, clients): the long mode's as given, never scaled.
+long size(long short_size, long long_size);
+std::chrono::milliseconds duration(std::chrono::milliseconds short_time,
+                                   std::chrono::milliseconds long_time);
+
+// Prints `FAULT <scenario> mode=<short|long> <text>` on stdout and appends the same line to
+// the file named by BGO_FAULT_FIGURES, if set (tools/fault.sh collects them there).
+void figures(const std::string& scenario, const std::string& text);
+
+// Field 6 of /proc/PID/stat; 0 when the process is gone.
+pid_t session_of(pid_t pid);
+
+// Live (not zombie) processes whose command line contains `marker`; with `leaders_only`, only
+// session leaders: what bgod spawned (every child leads a session of its own), not the bgo
+// clients a test runs.
+std::set<pid_t> marked(const std::string& marker, bool leaders_only);
+std::string describe(const std::set<pid_t>& pids);
+
+// The word after `--tag` in the command line of `pid`, empty if none.
+std::string tag_of(pid_t pid);
+
+// Kills, at scope exit, every session bgod started with `marker` that is still alive, even one
+// no state file names (the harness kills only what procs/ records).
+class KillMarkedOnExit {
+ public:
+  explicit KillMarkedOnExit(std::string marker) : marker_(std::move(marker)) {}
+  ~KillMarkedOnExit();
+  KillMarkedOnExit(const KillMarkedOnExit&) = delete;
+  KillMarkedOnExit& operator=(const KillMarkedOnExit&) = delete;
+
+ private:
+  std::string marker_;
+};
+
+// What a log file written by `bgo_test_child --seq N` children says. A run begins at a start
+// marker (`[Starting]`, `[watch restart]`); within a run the lines must be "seq 1", "seq 2", …
+// with nothing missing or repeated, and with `per_run` > 0 every run but the last must reach it.
+struct SeqReport {
+  int64_t runs = 0;
+  int64_t lines = 0;       // "seq" lines read
+  int64_t lost = 0;        // numbers skipped, and lines missing at the end of a finished run
+  int64_t duplicated = 0;  // numbers seen again (or going back) within a run
+  int64_t other = 0;       // lines that are neither a marker nor "seq K"
+  std::string first_problem;
+};
+SeqReport check_seq_log(const std::filesystem::path& log, int64_t per_run);
+
+// Resident set (kB) and open descriptors of a live process.
+int64_t rss_kb(pid_t pid);
+int64_t fd_count(pid_t pid);
+
+// Parses every procs/*.json of `home`; names those that are not a JSON object.
+std::set<std::string> unreadable_state_files(const std::filesystem::path& home);
+
+}  // namespace bgo::test::fault

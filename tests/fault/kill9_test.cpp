@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: MIT
+// Fault scenario 1 (issue #17): kill -9 of bgod at random moments while processes churn
+// (starts, stops, restarts, deletes, crash loops, writers printing numbered lines at full
+// speed). After each kill the next bgod, started by a client, adopts what runs. Afterwards:
+// no unreadable state file, no name running twice, no process bgod does not know, no log line
+// lost or repeated.
+//
+// Known gaps, measured and printed but not asserted (docs/reliability.md):
+// - a child that writes and then exits while no bgod runs loses what was still in its pipe; the
+//   next bgod re-opens the pipes of living children only. The `x` writers (finite runs) count
+//   those lines;
+// - a child spawned by a bgod killed before it saved the child's state file runs on unknown to
+//   the next bgod. A process bgod does not know counts as such an orphan ("unrecorded spawn")
+//   when it started less than 5 s before a kill; any other one fails the test.
+#include <atomic>
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+#include "tests/fault/fault_support.hpp"
+#include "tests/integration/process_probe.hpp"
+
+namespace bgo::test::fault {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+// The pipe keepers (`bgod --keep-pipes`) serving `home`.
+std::vector<pid_t> keepers_for(const std::filesystem::path& home) {
+  std::vector<pid_t> out;
+  const std::string want_env = std::string("BGO_HOME=") + home.string() + '\0';
+  for (const auto& p : all_processes()) {
+    if (p.state == 'Z' || p.state == 'X') continue;
+    if (!contains(cmdline_of(p.pid), "--keep-pipes")) continue;
+    const std::string env = read_file("/proc/" + std::to_string(p.pid) + "/environ");
+    if (contains(env, want_env)) out.push_back(p.pid);
+  }
+  return out;
+}
+
+// Now, in clock ticks since boot: the unit of field 22 (starttime) of /proc/PID/stat.
+int64_t boot_ticks() {
+  timespec now{};
+  ::clock_gettime(CLOCK_BOOTTIME, &now);
+  const int64_t hz = ::sysconf(_SC_CLK_TCK);
+  return now.tv_sec * hz + now.tv_nsec / (1'000'000'000 / hz);
+}
+
+int64_t start_ticks_of(pid_t pid) {
+  const std::string text = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const size_t close = text.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(text.substr(close + 2));
+  std::string field;
+  for (int i = 3; i < 22 && rest >> field; ++i) {
+  }
+  int64_t ticks = -1;
+  rest >> ticks;
+  return ticks;
+}
+
+// Names (tags) with more than one live process.
+std::set<std::string> running_twice(const std::string& marker) {
+  std::map<std::string, int> per_tag;
+  for (pid_t p : marked(marker, true)) {
+    const std::string tag = tag_of(p);
+    if (!tag.empty()) ++per_tag[tag];  // empty: it ended between the two reads
+  }
+  std::set<std::string> out;
+  for (const auto& [tag, n] : per_tag) {
+    if (n > 1) out.insert(tag);
+  }
+  return out;
+}
+
+class KillNineTest : public DaemonTest {
+ protected:
+  std::string marker() const { return home_.parent_path().string() + "/"; }
+  std::string tag(const std::string& name) const { return marker() + name; }
+
+  // Pids bgod reports online.
+  std::set<pid_t> online_pids() {
+    std::set<pid_t> out;
+    const json::value rows = status_json();
+    if (!rows.is_array()) return out;
+    for (const auto& v : rows.as_array()) {
+      const json::object& row = v.as_object();
+      if (row.at("status").as_string() == "online" && row.at("pid").is_int64()) {
+        out.insert(static_cast<pid_t>(row.at("pid").as_int64()));
+      }
+    }
+    return out;
+  }
+};
+
+TEST_F(KillNineTest, ChurnSurvivesRepeatedKillNineOfTheDaemon) {
+  const long kills = count(6, 500);
+  const long writers = size(5, 8);
+  const long exiting_writers = size(2, 2);
+  const long loopers = size(5, 10);
+  const long churners = size(10, 30);
+  const long churn_clients = 3;
+  const int64_t seq_per_run = long_mode() ? 5000 : 2000;
+  const KillMarkedOnExit cleanup(marker());
+  const auto began = std::chrono::steady_clock::now();
+  ASSERT_EQ(bgo({"status"}).code, 0);
+
+  // Writers print bursts of numbered lines at full speed; restarted by watch if they die.
+  std::vector<std::string> fixed;
+  for (long i = 0; i < writers; ++i) {
+    const std::string name = "w" + std::to_string(i);
+    fixed.push_back(name);
+    start_ok(name, {"--tag", tag(name), "--seq-burst", "500", "100"},
+             {"-w", "--min-uptime", "0", "--max-log-size", "0"});
+  }
+  // Writers of finite runs that leave and are started again at once by watch.
+  for (long i = 0; i < exiting_writers; ++i) {
+    const std::string name = "x" + std::to_string(i);
+    fixed.push_back(name);
+    start_ok(name, {"--tag", tag(name), "--seq", std::to_string(seq_per_run), "--after", "300"},
+             {"-w", "--min-uptime", "0", "--max-log-size", "0"});
+  }
+  // Crash loops: exit 3 after 150 ms, restarted by watch.
+  for (long i = 0; i < loopers; ++i) {
+    const std::string name = "k" + std::to_string(i);
+    fixed.push_back(name);
+    start_ok(name, {"--tag", tag(name), "--after", "150", "--exit", "3"},
+             {"-w", "--min-uptime", "0"});
+  }
+
+  // Clients racing start/stop/restart/delete over the churn names until the kills are done.
+  std::atomic<bool> done{false};
+  std::atomic<int64_t> calls{0};
+  std::atomic<int64_t> failed_calls{0};  // refused or cut by a kill: expected, counted
+  std::mutex odd_mutex;
+  std::vector<std::string> odd;  // calls that hung or crashed
+  const unsigned seed = std::random_device{}();
+  std::vector<std::thread> clients;
+  for (long c = 0; c < churn_clients; ++c) {
+    clients.emplace_back([&, c] {
+      std::mt19937 rng(seed + static_cast<unsigned>(c));
+      while (!done) {
+        std::string name = "c" + std::to_string(rng() % churners);
+        std::vector<std::string> args;
+        if (rng() % 10 == 0) {  // a writer restarted: its run ends, drained, and a new one begins
+          name = "w" + std::to_string(rng() % writers);
+          args = {"restart", name};
+        } else {
+          switch (rng() % 5) {
+            case 0:
+            case 1:
+              args = {"start", name,      "--",     bin("bgo_test_child"),
+                      "--tag", tag(name), "--tick", std::to_string(20 + rng() % 80)};
+              break;
+            case 2:
+              args = {"stop", name};
+              break;
+            case 3:
+              args = {"restart", name};
+              break;
+            default:
+              args = {"delete", "-y", name};
+              break;
+          }
+        }
+        const RunResult r = bgo_within(30s, args);
+        ++calls;
+        if (r.code != 0) {
+          ++failed_calls;
+          if (std::getenv("BGO_FAULT_DEBUG") != nullptr) {
+            const std::lock_guard<std::mutex> lock(odd_mutex);
+            std::cerr << args[0] << " " << name << ": " << r.err;
+          }
+        }
+        if (r.timed_out || r.code > 1) {
+          const std::lock_guard<std::mutex> lock(odd_mutex);
+          odd.push_back(args[0] + " " + name + ": code " + std::to_string(r.code) + " " + r.err);
+        }
+      }
+    });
+  }
+
+  // The kills: at a random moment after a bgod has come up, or (one in four) while it is
+  // still starting and adopting.
+  std::mt19937 rng(seed);
+  std::vector<int64_t> kill_ticks;
+  size_t max_twice = 0;
+  std::set<std::string> twice_names;
+  long done_kills = 0;
+  for (; done_kills < kills; ++done_kills) {
+    std::vector<pid_t> daemons;
+    if (!wait_until([&] { return !(daemons = daemons_for(home_)).empty(); }, 20s)) {
+      ADD_FAILURE() << "no bgod came up after kill " << done_kills;
+      break;
+    }
+    if (rng() % 4 != 0) {
+      EXPECT_EQ(bgo_within(30s, {"status"}).code, 0);
+      const std::set<std::string> twice = running_twice(marker());
+      max_twice = std::max(max_twice, twice.size());
+      twice_names.insert(twice.begin(), twice.end());
+      std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
+      daemons = daemons_for(home_);
+    }
+    kill_ticks.push_back(boot_ticks());
+    for (pid_t d : daemons) ::kill(d, SIGKILL);
+    EXPECT_TRUE(wait_until([&] {
+      return std::none_of(daemons.begin(), daemons.end(), [](pid_t d) { return pid_alive(d); });
+    }));
+  }
+  done = true;
+  for (auto& t : clients) t.join();
+  for (const auto& o : odd) ADD_FAILURE() << o << " (seed " << seed << ")";
+
+  // The last bgod adopts everything; then the checks.
+  ASSERT_EQ(bgo_within(30s, {"status"}).code, 0);
+  const std::set<std::string> unreadable = unreadable_state_files(home_);
+  EXPECT_TRUE(unreadable.empty()) << unreadable.size() << " unreadable, e.g. "
+                                  << *unreadable.begin();
+  const std::set<std::string> twice = running_twice(marker());
+  max_twice = std::max(max_twice, twice.size());
+  twice_names.insert(twice.begin(), twice.end());
+  std::string twice_list;
+  for (const auto& name : twice_names) twice_list += " " + name;
+  EXPECT_EQ(max_twice, 0U) << "running twice:" << twice_list;
+
+  // Writers and crash loops stop (their last run ends here); then every process still running
+  // must be one bgod reports online, and once everything is stopped nothing may be left.
+  std::vector<std::string> stop_args{"stop"};
+  stop_args.insert(stop_args.end(), fixed.begin(), fixed.end());
+  EXPECT_EQ(bgo_within(60s, stop_args).code, 0);
+  std::set<pid_t> orphans;
+  const bool agreed = wait_until(
+      [&] {
+        orphans.clear();
+        const std::set<pid_t> online = online_pids();
+        for (pid_t p : marked(marker(), true)) {
+          if (online.count(p) == 0) orphans.insert(p);
+        }
+        return orphans.empty();
+      },
+      5s);
+  const RunResult stop_all = bgo_within(60s, {"stop", "all"});
+  EXPECT_LE(stop_all.code, 1) << stop_all.err;  // 1 when nothing was left running
+  std::set<pid_t> left;
+  wait_until([&] { return (left = marked(marker(), true)).empty(); }, 5s);
+  orphans.insert(left.begin(), left.end());
+  const int64_t hz = ::sysconf(_SC_CLK_TCK);
+  // The known gap: started shortly before a kill. The window between the spawn and the rename
+  // of the state file holds an fsync, which takes seconds when the disk is busy (this scenario
+  // writes tens of MB of logs): 5 s.
+  std::set<pid_t> unrecorded;
+  int64_t max_lead_ms = 0;  // the longest time from such a spawn to the kill that followed it
+  for (pid_t p : orphans) {
+    const int64_t started = start_ticks_of(p);
+    for (int64_t k : kill_ticks) {
+      if (started <= k && k - started <= 5 * hz) {
+        unrecorded.insert(p);
+        max_lead_ms = std::max(max_lead_ms, (k - started) * 1000 / hz);
+        break;
+      }
+    }
+  }
+  for (pid_t p : unrecorded) orphans.erase(p);
+  // For each unknown process: when it started against the kills, and what bgod has of its name.
+  std::string evidence;
+  for (pid_t p : orphans) {
+    const int64_t started = start_ticks_of(p);
+    evidence += "\n  " + std::to_string(p) + " " + tag_of(p) + ": started at tick " +
+                std::to_string(started) + "; kills at ticks";
+    for (int64_t k : kill_ticks) {
+      if (k >= started - 5 * hz && k <= started + 5 * hz) evidence += " " + std::to_string(k);
+    }
+    const std::string tag = tag_of(p);
+    const std::string name = tag.substr(tag.rfind('/') + 1);
+    evidence += "; procs/" + name + ".json: " + read_file(home_ / "procs" / (name + ".json"));
+  }
+  EXPECT_TRUE(orphans.empty()) << "processes bgod does not know:" << evidence;
+  EXPECT_TRUE(agreed || orphans.empty());
+
+  SeqReport logs;
+  for (long i = 0; i < writers; ++i) {
+    const SeqReport one = check_seq_log(home_ / "logs" / ("w" + std::to_string(i) + ".out.log"), 0);
+    logs.runs += one.runs;
+    logs.lines += one.lines;
+    logs.lost += one.lost;
+    logs.duplicated += one.duplicated;
+    logs.other += one.other;
+    if (logs.first_problem.empty()) logs.first_problem = one.first_problem;
+  }
+  // The known gap: runs of `x` writers that exited while no bgod ran end short.
+  SeqReport exited;
+  for (long i = 0; i < exiting_writers; ++i) {
+    const SeqReport one =
+        check_seq_log(home_ / "logs" / ("x" + std::to_string(i) + ".out.log"), seq_per_run);
+    exited.runs += one.runs;
+    exited.lines += one.lines;
+    exited.lost += one.lost;
+    logs.duplicated += one.duplicated;
+    logs.other += one.other;
+  }
+  EXPECT_EQ(logs.lost, 0) << logs.first_problem;
+  EXPECT_EQ(logs.duplicated, 0) << logs.first_problem;
+  EXPECT_EQ(logs.other, 0) << logs.first_problem;
+  EXPECT_GT(logs.runs, writers);
+
+  // Keepers of killed bgods hold pipes of the children they saw until those exit; with
+  // everything stopped they must all be gone.
+  std::vector<pid_t> keepers;
+  const bool keepers_gone = wait_until([&] { return (keepers = keepers_for(home_)).size() <= 1; });
+  EXPECT_TRUE(keepers_gone) << keepers.size() << " pipe keepers left";
+  for (pid_t k : keepers) extra_pids_.push_back(k);
+
+  if (const char* keep = std::getenv("BGO_FAULT_DEBUG"); keep != nullptr && HasFailure()) {
+    std::error_code ec;
+    std::filesystem::copy(home_, keep, std::filesystem::copy_options::recursive, ec);
+  }
+  const auto seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  figures("kill9",
+          "kills=" + std::to_string(done_kills) +
+              " processes=" + std::to_string(writers + exiting_writers + loopers + churners) +
+              " client_calls=" + std::to_string(calls.load()) +
+              " calls_cut=" + std::to_string(failed_calls.load()) + " unreadable_state=" +
+              std::to_string(unreadable.size()) + " running_twice=" + std::to_string(max_twice) +
+              " orphans=" + std::to_string(orphans.size()) + " orphans_unrecorded_spawn=" +
+              std::to_string(unrecorded.size()) + " writer_runs=" + std::to_string(logs.runs) +
+              " lines=" + std::to_string(logs.lines) + " lost=" + std::to_string(logs.lost) +
+              " duplicated=" + std::to_string(logs.duplicated) +
+              " keepers_left=" + std::to_string(keepers.size()) +
+              " exiting_writer_runs=" + std::to_string(exited.runs) +
+              " lost_exited_while_down=" + std::to_string(exited.lost) +
+              " seconds=" + std::to_string(static_cast<int>(seconds)));
+}
+
+}  // namespace
+}  // namespace bgo::test::fault
