@@ -105,7 +105,7 @@ void StateStore::run_writer() {
       batch = shared_->queue.take();
       oldest = shared_->oldest;
     }
-    Commit c = commit(std::move(batch), oldest);
+    Commit c = commit(batch, oldest);
     bool first = false;
     {
       const std::lock_guard lock(shared_->mutex);
@@ -124,7 +124,8 @@ void StateStore::run_writer() {
 // Each file goes to a temp file, fsync, rename; then one fsync of procs/ makes the renames
 // (and removals) of the whole group durable. A folder that cannot be trusted any more fails
 // every write of the group: it is opened for each group, never held.
-StateStore::Commit StateStore::commit(WriteQueue::Batch batch, Clock::time_point oldest) const {
+StateStore::Commit StateStore::commit(const WriteQueue::Batch& batch,
+                                      Clock::time_point oldest) const {
   Commit c;
   c.through = batch.through;
   c.snapshots = batch.snapshots;

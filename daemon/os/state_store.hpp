@@ -64,10 +64,10 @@ class StateStore final : public StorePort {
   struct Shared;  // the queue and what guards it; the writer thread
 
   StoreTicket push(std::string name, std::optional<std::string> bytes);
-  void run_writer();                                                       // writer thread
-  Commit commit(WriteQueue::Batch batch, Clock::time_point oldest) const;  // either thread
-  void drain(bool run_waiters);                                            // loop
-  void account(const Commit& done);                                        // loop
+  void run_writer();                                                              // writer thread
+  Commit commit(const WriteQueue::Batch& batch, Clock::time_point oldest) const;  // either thread
+  void drain(bool run_waiters);                                                   // loop
+  void account(const Commit& done);                                               // loop
 
   boost::asio::io_context& io_;
   Paths paths_;

@@ -3,6 +3,7 @@
 // reply that promises a state, and the state files, read from disk with proto's loader, must
 // hold every state a client was told about (docs/architecture.md, "What is durable when").
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
@@ -70,10 +71,13 @@ class DurabilityTest : public DaemonTest {
   }
 };
 
+// Six rounds (14 cuts, a few seconds; about 1 s per round under ASan on a loaded machine);
+// BGO_DURABILITY_ROUNDS=N runs more by hand.
 TEST_F(DurabilityTest, EveryAcknowledgedStateIsOnDiskRightAfterTheReply) {
-  const auto deadline = std::chrono::steady_clock::now() + 8s;
+  const char* asked = std::getenv("BGO_DURABILITY_ROUNDS");
+  const int rounds = asked != nullptr ? std::atoi(asked) : 6;
   int cuts = 0;
-  for (int round = 0; round < 10 && std::chrono::steady_clock::now() < deadline; ++round) {
+  for (int round = 0; round < rounds; ++round) {
     const std::string name = "p" + std::to_string(round % 3);
 
     const json::value started = call("start", start_params(name));
@@ -105,7 +109,6 @@ TEST_F(DurabilityTest, EveryAcknowledgedStateIsOnDiskRightAfterTheReply) {
       EXPECT_EQ(on_disk().count(name), 0U) << round;
     }
   }
-  EXPECT_GE(cuts, 12);  // a few dozen on an idle machine, fewer under a sanitizer and load
   if (!HasFailure()) {
     std::cout << "durability: " << cuts << " kill -9 of bgod right after a reply, 0 states lost\n";
   }
