@@ -75,7 +75,7 @@ class DurabilityTest : public DaemonTest {
 // BGO_DURABILITY_ROUNDS=N runs more by hand.
 TEST_F(DurabilityTest, EveryAcknowledgedStateIsOnDiskRightAfterTheReply) {
   const char* asked = std::getenv("BGO_DURABILITY_ROUNDS");
-  const int rounds = asked != nullptr ? std::atoi(asked) : 6;
+  const int rounds = asked != nullptr ? static_cast<int>(std::strtol(asked, nullptr, 10)) : 6;
   int cuts = 0;
   for (int round = 0; round < rounds; ++round) {
     const std::string name = "p" + std::to_string(round % 3);
