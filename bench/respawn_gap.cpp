@@ -2,7 +2,7 @@
 // Exit-to-respawn gap of a watched process (issue #4): how long after a watched child exits
 // does bgod have the next one running. Method and results: bench/README.md.
 //
-//   bench_respawn_gap [--restarts N] [--life MS] [--bin-dir DIR]
+//   bench_respawn_gap [--restarts N] [--life MS] [--bin-dir DIR] [--no-fsync]
 //
 // Starts a private bgod (fresh BGO_HOME), subscribes to its events, starts
 // `bgo_test_child --print-times --after MS` with `-w --min-uptime 0` (every exit is a normal
@@ -37,12 +37,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// --no-fsync: bgod runs with BGO_UNSAFE_NO_FSYNC=1, the no-fsync reference (bench only).
+bool g_no_fsync = false;
+
 int run(const std::vector<std::string>& args, const std::string& home) {
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
     if (std::string_view(*e).rfind("BGO_", 0) != 0) env_strings.emplace_back(*e);
   }
   env_strings.push_back("BGO_HOME=" + home);
+  if (g_no_fsync) env_strings.emplace_back("BGO_UNSAFE_NO_FSYNC=1");
   std::vector<char*> envp;
   envp.reserve(env_strings.size() + 1);
   for (auto& s : env_strings) envp.push_back(s.data());
@@ -125,7 +129,7 @@ std::vector<double> spawn_to_main(const std::string& child, int runs) {
 
 int main(int argc, char** argv) {
   int restarts = 200;
-  int life_ms = 20;
+  int life_ms = 120;  // above 100: ten restarts a second would be held back 100 ms
   std::string bin_dir = BGO_BIN_DIR;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -136,8 +140,11 @@ int main(int argc, char** argv) {
       life_ms = int(std::strtol(v, nullptr, 10)), ++i;
     } else if (a == "--bin-dir") {
       bin_dir = v, ++i;
+    } else if (a == "--no-fsync") {
+      g_no_fsync = true;
     } else {
-      std::cerr << "usage: " << argv[0] << " [--restarts N] [--life MS] [--bin-dir DIR]\n";
+      std::cerr << "usage: " << argv[0]
+                << " [--restarts N] [--life MS] [--bin-dir DIR] [--no-fsync]\n";
       return 2;
     }
   }
@@ -194,8 +201,8 @@ int main(int argc, char** argv) {
         if (k + 1 < starts.size() && k < exits.size())
           exit_to_main.push_back(static_cast<double>(starts[k + 1] - exits[k]) / 1e6);
       }
-      std::printf("respawn gap over %d watch restarts (child lives %d ms, --min-uptime 0)\n",
-                  restarts, life_ms);
+      std::printf("respawn gap over %d watch restarts (child lives %d ms, --min-uptime 0%s)\n",
+                  restarts, life_ms, g_no_fsync ? ", no fsync" : "");
       report("event gap", event_gap);
       report("exit->event", exit_to_event);
       report("exit->main", exit_to_main);

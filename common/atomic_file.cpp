@@ -67,7 +67,7 @@ Result<void> write_file_atomically(const std::filesystem::path& target, std::str
 }
 
 Result<void> write_file_atomically_at(int dirfd, std::string_view name, std::string_view content,
-                                      SyncDir sync_dir) {
+                                      SyncDir sync_dir, SyncFile sync_file) {
   BGO_ASSERT(!name.empty() && name.find('/') == std::string_view::npos, "one path component");
   static std::atomic<unsigned> counter{0};
   const std::string target(name);
@@ -98,7 +98,7 @@ Result<void> write_file_atomically_at(int dirfd, std::string_view name, std::str
     ::unlinkat(dirfd, tmp.c_str(), 0);
     return r;
   }
-  if (::fsync(fd.get()) != 0) return fail("fsync " + tmp, errno);
+  if (sync_file == SyncFile::yes && ::fsync(fd.get()) != 0) return fail("fsync " + tmp, errno);
   fd.reset();
   if (::renameat(dirfd, tmp.c_str(), dirfd, target.c_str()) != 0) {
     return fail("rename to " + target, errno);

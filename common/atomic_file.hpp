@@ -13,14 +13,19 @@ namespace bgo {
 // old file or the new one, never a mix. The temp file is `<stem>.<random>.tmp` (never `*.json`)
 // created 0600 and removed on every failure path.
 enum class SyncDir { yes, no };
+// SyncFile::no skips the fsync of the file as well: for benchmarks only (BGO_UNSAFE_NO_FSYNC),
+// a crash may then leave an empty file behind.
+enum class SyncFile { yes, no };
 Result<void> write_file_atomically(const std::filesystem::path& target, std::string_view content,
                                    SyncDir sync_dir = SyncDir::yes);
 
 // The same inside the directory `dirfd` (from open_home()/open_trusted_dir()), for files under
 // the bgo home: the temp file `.<name>.<random>.tmp` is created with O_EXCL | O_NOFOLLOW, the
 // rename is renameat() within `dirfd` (a symlink planted at `name` is replaced, never
-// followed), and `dirfd` itself is fsync'ed. `name` is one path component.
+// followed), and `dirfd` itself is fsync'ed unless SyncDir::no (the caller then fsyncs it once
+// for several files). `name` is one path component.
 Result<void> write_file_atomically_at(int dirfd, std::string_view name, std::string_view content,
-                                      SyncDir sync_dir = SyncDir::yes);
+                                      SyncDir sync_dir = SyncDir::yes,
+                                      SyncFile sync_file = SyncFile::yes);
 
 }  // namespace bgo

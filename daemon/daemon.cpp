@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <string_view>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -71,7 +72,7 @@ class Daemon {
         processes_(
             io_, logs_, [this](pid_t pid, const ExitStatus& s) { supervisor_.on_exit(pid, s); },
             std::move(cgroups.tree)),
-        store_(paths_, clock_),
+        store_(io_, paths_, clock_, state_fsync()),
         log_reader_(paths_),
         probes_(io_),
         notify_(io_, paths_,
@@ -146,6 +147,8 @@ class Daemon {
     spdlog::info("ready: {} process(es), {} online", supervisor_.size(),
                  supervisor_.online_count());
     io_.run();
+    // Whatever is still queued reaches the disk before bgod exits, however the loop ended.
+    store_.close();
     // An inherited socket belongs to systemd, which keeps listening on it (the next client
     // starts bgod again): removing its path would cut every later client off.
     if (listen_fd_ < 0) ::unlink(paths_.socket().c_str());
@@ -181,6 +184,14 @@ class Daemon {
     return n;
   }
 
+  // BGO_UNSAFE_NO_FSYNC=1 is for benchmarks only (bench/README.md): the no-fsync reference.
+  static Fsync state_fsync() {
+    const char* unsafe = std::getenv("BGO_UNSAFE_NO_FSYNC");
+    if (unsafe == nullptr || std::string_view(unsafe) != "1") return Fsync::yes;
+    spdlog::warn("BGO_UNSAFE_NO_FSYNC=1: state files are not fsync'ed (benchmarks only)");
+    return Fsync::no;
+  }
+
   ContainmentStatus containment_status() const {
     ContainmentStatus status;
     status.mode = processes_.containment();
@@ -201,10 +212,13 @@ class Daemon {
                  keep_children ? "children kept running" : "stopping children");
     if (server_) server_->stop();
     if (metrics_) metrics_->stop();
+    // The children's last states (stopped by the daemon) are on disk before the loop ends.
     supervisor_.shutdown(keep_children, [this] {
-      hub_.close_all();
-      signals_.cancel();
-      io_.stop();
+      supervisor_.when_all_saved([this] {
+        hub_.close_all();
+        signals_.cancel();
+        io_.stop();
+      });
     });
   }
 

@@ -87,15 +87,26 @@ void Child::set_phase(Phase next) {
   phase_ = next;
 }
 
-Result<void> Child::save() {
-  auto saved = ports_.store.save(record_);
-  if (saved) {
+StoreTicket Child::save() {
+  const StoreTicket ticket = ports_.store.save(record_);
+  last_save_ = ticket;
+  // The host outlives every child; this one may be gone by the time the disk answers.
+  ports_.store.when_durable(
+      ticket, [&host = host_, name = record_.name, ticket](const Result<void>& result) {
+        host.on_saved(name, ticket, result);
+      });
+  return ticket;
+}
+
+bool Child::on_saved(StoreTicket ticket, const Result<void>& result) {
+  if (ticket != last_save_) return false;  // a newer save is on its way and will tell
+  settled_save_ = ticket;
+  if (result) {
     save_error_.reset();
   } else {
-    save_error_ = saved.error();
+    save_error_ = result.error();
   }
-  host_.on_saved(*this, saved);
-  return saved;
+  return true;
 }
 
 void Child::emit(EventKind kind, std::string reason, std::optional<int64_t> delay_ms) {
@@ -119,7 +130,7 @@ void Child::replace_record(ProcessRecord fresh, bool reset_streak) {
   if (reset_streak) tracker_.reset();
 }
 
-Result<void> Child::update(const std::function<void(ProcessRecord&)>& edit) {
+StoreTicket Child::update(const std::function<void(ProcessRecord&)>& edit) {
   edit(record_);
   return save();
 }
@@ -178,9 +189,8 @@ Result<pid_t> Child::spawn(std::string_view marker_tag,
   record_.exit_signal.reset();
   if (amend) amend(record_);
   start_health(false);
-  // The event first: saving may wait for the disk, and subscribers read bgod's memory.
   emit(EventKind::spawned);
-  (void)save();  // a failure is kept in save_error(); the caller decides what it means
+  (void)save();  // the caller waits for last_save() when it promises the start to a client
   return pid_;
 }
 
@@ -237,7 +247,7 @@ void Child::cancel_backoff() {
   set_phase(Phase::stopped);
 }
 
-Result<void> Child::record_user_stop() {
+StoreTicket Child::record_user_stop() {
   record_.status = RecordStatus::stopped;
   record_.stop_reason = StopReason::user;
   return save();
@@ -375,7 +385,7 @@ void Child::finish_stop() {
   record_.stop_reason = reason;
   if (reason == StopReason::user) record_.stopped_at = iso_utc(ports_.clock.wall_now());
   set_phase(Phase::stopped);
-  (void)save();  // a failure is kept in save_error() for the stop waiters
+  (void)save();  // the stop waiters wait for last_save() when they promise the stop
   emit(EventKind::stopped, std::string(to_string(reason)));
   complete_probe(static_cast<pid_t>(record_.pid.value_or(0)));
   // A waiter may start the process again or forget it (delete): `this` must not be touched

@@ -59,7 +59,10 @@ class ChildHost {
   virtual void on_pid_assigned(const Child& child) = 0;  // child.pid() is now its
   virtual void on_pid_released(const Child& child) = 0;  // child.pid() is no longer its
   virtual void on_lingering(const Child& child, bool lingering) = 0;
-  virtual void on_saved(const Child& child, const Result<void>& result) = 0;
+  // The write of `ticket`, a save of `name`'s record, is on disk or failed (on the loop, maybe
+  // long after the save; the child may be gone or a newer one of that name may exist).
+  virtual void on_saved(const std::string& name, StoreTicket ticket,
+                        const Result<void>& result) = 0;
   [[nodiscard]] virtual bool shutting_down() const = 0;
   // A health verdict or the schedule asks for a restart (or a start, for `cron` when idle).
   virtual void on_restart_wanted(const Child& /*child*/, const std::string& /*why*/) {}
@@ -98,7 +101,7 @@ class Child {
   // Replaces the record for a new start (idle only); the watch streak starts again when asked.
   void replace_record(ProcessRecord fresh, bool reset_streak);
   // Edits settings that do not change the phase (watch block, autostart), then saves.
-  Result<void> update(const std::function<void(ProcessRecord&)>& edit);
+  StoreTicket update(const std::function<void(ProcessRecord&)>& edit);
   // Spawns from the record: stopped/backoff -> running. `amend` edits the record before the save.
   Result<pid_t> spawn(std::string_view marker_tag,
                       const std::function<void(ProcessRecord&)>& amend = nullptr);
@@ -121,7 +124,7 @@ class Child {
   // Forgets the fast-crash streak (a new watch block or a user start).
   void reset_streak() { tracker_.reset(); }
   // Records a stop the user asked for (status stopped, stop_reason user); saves.
-  Result<void> record_user_stop();
+  StoreTicket record_user_stop();
   // Answers whatever still waits with an error: the entry is about to be forgotten.
   void abandon(const Error& why);
 
@@ -153,9 +156,17 @@ class Child {
   // have become empty.
   void on_group_member_reaped();
 
-  // The result of the last save; an error stays until a later save succeeds.
+  // Hands the record to the store (written behind: docs/architecture.md, "What is durable
+  // when"); its outcome comes back through ChildHost::on_saved.
+  StoreTicket save();
+  // The ticket of the newest save: waiting for it waits for the record as it is now.
+  StoreTicket last_save() const { return last_save_; }
+  // True while the newest save is not on disk yet, nor failed.
+  bool saving() const { return settled_save_ != last_save_; }
+  // The outcome of save `ticket`; older ones than the newest are ignored (false).
+  bool on_saved(StoreTicket ticket, const Result<void>& result);
+  // The result of the last settled save; an error stays until a later save succeeds.
   const std::optional<Error>& save_error() const { return save_error_; }
-  Result<void> save();
 
  private:
   void set_phase(Phase next);
@@ -200,6 +211,8 @@ class Child {
   WatchTracker tracker_;
   RestartThrottle throttle_;
   std::optional<Error> save_error_;
+  StoreTicket last_save_ = 0;
+  StoreTicket settled_save_ = 0;
   std::unique_ptr<HealthMonitor> health_;  // the checks of the current run
   std::unique_ptr<Timer> cron_timer_;      // the next `cron` match
   std::vector<std::string> waiting_for_;   // unmet dependencies while waiting

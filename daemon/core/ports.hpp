@@ -81,30 +81,52 @@ class ProcessPort {
   virtual std::string lstart(uint64_t start_ticks) = 0;
 };
 
-// State files.
+// A save's or removal's place in the store's queue: the n-th call gets ticket n (from 1).
+using StoreTicket = uint64_t;
+
+// State files, written behind: a save hands a snapshot to the store's writer and returns at
+// once; the writer puts it on disk later, several files to one fsync of procs/ (group commit,
+// docs/architecture.md "What is durable when"). Nothing here waits for the disk.
 class StorePort {
  public:
   virtual ~StorePort() = default;
-  // Replaces the record's file atomically. Errors: io_error naming the cause (a full disk).
-  [[nodiscard]] virtual Result<void> save(const ProcessRecord& record) = 0;
-  virtual void remove(std::string_view name) = 0;
+  // Queues a copy of `record`, to replace its file atomically. Saves and removals of one name
+  // reach the disk in the order they were made (only the newest may be written).
+  [[nodiscard]] virtual StoreTicket save(const ProcessRecord& record) = 0;
+  // Queues the removal of `name`'s file. A failure is logged, never reported.
+  virtual StoreTicket remove(std::string_view name) = 0;
+  // Calls `done` on the loop once `ticket`'s write (or a later one of the same name that
+  // replaced it) is on disk or has failed, with its result (io_error naming the cause: a full
+  // disk). Every earlier ticket is settled by then too. Runs inside this call when `ticket` is
+  // already settled.
+  virtual void when_durable(StoreTicket ticket, std::function<void(Result<void>)> done) = 0;
+  // The newest ticket handed out (0: none yet): waiting for it waits for every write so far.
+  [[nodiscard]] virtual StoreTicket newest() const = 0;
 };
 
-// What the store's saves have cost since bgod started: kept by the store adapter, shown by
+// What the store's writes have cost since bgod started: kept by the store adapter, shown by
 // the metrics (docs/metrics.md). The supervisor never reads it.
 struct StoreStats {
-  uint64_t writes = 0;    // save() calls
-  uint64_t failures = 0;  // of those, the ones that replaced nothing
-  // How long each save took, failed ones too. A save is a small write plus an fsync of the
-  // file and of procs/: ~0.1 ms on tmpfs, a few ms on a disk, seconds on a disk under load.
-  LatencyHistogram latency{{std::chrono::microseconds(100), std::chrono::microseconds(250),
-                            std::chrono::microseconds(500), std::chrono::microseconds(1000),
-                            std::chrono::microseconds(2500), std::chrono::microseconds(5000),
-                            std::chrono::microseconds(10000), std::chrono::microseconds(25000),
-                            std::chrono::microseconds(50000), std::chrono::microseconds(100000),
-                            std::chrono::microseconds(250000), std::chrono::microseconds(500000),
-                            std::chrono::microseconds(1000000),
-                            std::chrono::microseconds(2500000)}};
+  static LatencyHistogram histogram() {
+    return LatencyHistogram{{std::chrono::microseconds(100), std::chrono::microseconds(250),
+                             std::chrono::microseconds(500), std::chrono::microseconds(1000),
+                             std::chrono::microseconds(2500), std::chrono::microseconds(5000),
+                             std::chrono::microseconds(10000), std::chrono::microseconds(25000),
+                             std::chrono::microseconds(50000), std::chrono::microseconds(100000),
+                             std::chrono::microseconds(250000), std::chrono::microseconds(500000),
+                             std::chrono::microseconds(1000000),
+                             std::chrono::microseconds(2500000)}};
+  }
+  uint64_t writes = 0;     // files written or removed (one per name and group commit)
+  uint64_t failures = 0;   // of those, the ones that replaced nothing
+  uint64_t coalesced = 0;  // snapshots replaced by a newer one of their name before written
+  uint64_t commits = 0;    // group commits: one fsync of procs/ each
+  // How long each file took: temp file, write, fsync of the file, rename (~0.1 ms on tmpfs, a
+  // few ms on a disk, seconds on a disk under load). Failed ones too.
+  LatencyHistogram latency = histogram();
+  // How long each group commit took, from the first snapshot handed over to the fsync of
+  // procs/: what a reply that promises durability waits at most.
+  LatencyHistogram commit_latency = histogram();
 };
 
 // Log files.

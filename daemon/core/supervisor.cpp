@@ -54,10 +54,10 @@ Child& Supervisor::add(ProcessRecord record) {
 }
 
 // delete and clean: the file, the logs (or only what holds them open), the event, the entry.
-void Supervisor::forget(const std::string& name, bool keep_logs) {
+StoreTicket Supervisor::forget(const std::string& name, bool keep_logs) {
   Child* child = find(name);
   child->cancel_backoff();
-  ports_.store.remove(name);
+  const StoreTicket removed = ports_.store.remove(name);
   if (keep_logs) {
     ports_.logs.release(name);
   } else {
@@ -71,6 +71,7 @@ void Supervisor::forget(const std::string& name, bool keep_logs) {
   event.exit_signal = child->record().exit_signal;
   on_process_event(event);
   erase(name);
+  return removed;
 }
 
 // Forgets an entry that has no process (idle). Whatever still waits on it gets an answer.
@@ -112,18 +113,24 @@ void Supervisor::on_lingering(const Child& child, bool lingering) {
   }
 }
 
-void Supervisor::on_saved(const Child& child, const Result<void>& result) {
+// Only the outcome of a child's newest save counts: an older one was overtaken, and one of a
+// name that was forgotten (or registered again since) says nothing about what is there now.
+void Supervisor::on_saved(const std::string& name, StoreTicket ticket, const Result<void>& result) {
+  Child* child = find(name);
+  if (child == nullptr || !child->on_saved(ticket, result)) return;
   if (!result) {
-    unsaved_.insert(child.name());
+    unsaved_.insert(name);
     retry_timer_->arm(ports_.clock.now() + k_save_retry, [this] { retry_saves(); });
     return;
   }
-  std::erase_if(broken_, [&](const BrokenState& b) { return b.file == child.name() + ".json"; });
-  unsaved_.erase(child.name());
+  std::erase_if(broken_, [&](const BrokenState& b) { return b.file == name + ".json"; });
+  unsaved_.erase(name);
   // A write went through: space (or whatever failed) is back, so write what is owed now.
   if (!unsaved_.empty() && !retrying_) retry_saves();
 }
 
+// Each owed record is saved again unless a save of it is already on its way; the outcomes come
+// back through on_saved, which re-arms the timer for those that fail again.
 void Supervisor::retry_saves() {
   retrying_ = true;
   const std::set<std::string> owed = unsaved_;
@@ -131,159 +138,22 @@ void Supervisor::retry_saves() {
     Child* child = find(name);
     if (child == nullptr) {
       unsaved_.erase(name);
-    } else if (!child->save()) {
-      break;  // still failing: on_saved re-armed the timer
+    } else if (!child->saving()) {
+      (void)child->save();
     }
   }
   retrying_ = false;
 }
 
-// ---- start ----------------------------------------------------------------------------------
-
-namespace {
-// A project claims only its own names and new ones (docs/bgo-file.md, "Projects").
-Result<void> check_project(const Child* existing, const StartParams& params) {
-  if (!params.project || existing == nullptr) return {};
-  const std::optional<std::string>& owner = existing->record().project;
-  if (owner == params.project) return {};
-  return make_error(Errc::invalid_state,
-                    owner ? "Process '" + params.name + "' belongs to project '" + *owner +
-                                "', not '" + *params.project + "'"
-                          : "Process '" + params.name + "' exists outside project '" +
-                                *params.project + "' (started by hand): delete it first");
+void Supervisor::when_saved(const std::string& name, std::function<void(Result<void>)> done) {
+  const Child* child = find(name);
+  if (child == nullptr) return when_all_saved([done = std::move(done)] { done({}); });
+  ports_.store.when_durable(child->last_save(), std::move(done));
 }
-}  // namespace
 
-void Supervisor::start(StartParams params, StartDone done) {
-  // A restart whose stop completed during shutdown must not leave a new child behind.
-  if (shutting_down_) return done(make_error(Errc::invalid_state, "bgod is shutting down"));
-  Child* existing = find(params.name);
-  if (auto claim = check_project(existing, params); !claim) return done(claim.error());
-  if (existing != nullptr && !existing->idle()) {
-    const pid_t pid = existing->pid() != 0 ? existing->pid()
-                                           : static_cast<pid_t>(existing->record().pid.value_or(0));
-    Error e = make_error(
-        Errc::already_running,
-        "Process '" + params.name + "' is already running (PID: " + std::to_string(pid) + ")");
-    e.pid = pid;
-    return done(e);
-  }
-  if (params.command.empty()) return done(param_error("command", "No command specified"));
-  if (auto deps = check_dependencies(params.name, params.policy); !deps) return done(deps.error());
-  auto resolved = ports_.processes.resolve(params.command, params.env, params.cwd);
-  if (!resolved) return done(resolved.error());
-
-  ProcessRecord fresh;
-  fresh.name = params.name;
-  fresh.command = std::move(*resolved);
-  fresh.cwd = params.cwd;
-  fresh.status = RecordStatus::running;
-  // Watch block inheritance (spec §5.2); a disabled block is kept rather than dropped (§12.2 #16).
-  const std::optional<WatchBlock> prior = existing ? existing->record().watch : std::nullopt;
-  if (params.watch) {
-    WatchBlock w;
-    if (params.interval) w.interval = *params.interval;
-    if (params.min_uptime) w.min_uptime = *params.min_uptime;
-    if (params.on_fast_crash) w.on_fast_crash = *params.on_fast_crash;
-    fresh.watch = w;
-  } else if (prior) {
-    WatchBlock w = *prior;
-    w.watcher_pid.reset();
-    w.watcher_pgid.reset();
-    if (w.enabled) {
-      w.errored = false;
-      w.error_reason.reset();
-      w.last_stderr_tail.reset();
-    }
-    fresh.watch = w;
-  }
-  // `restart` (docs/health.md) sits next to the watch block: always/on-failure watch it (a
-  // fresh block unless it has an enabled one), never unwatches it.
-  if (params.policy.restart == RestartPolicy::never) {
-    if (fresh.watch) fresh.watch->enabled = false;
-  } else if (params.policy.restart && !(fresh.watch && fresh.watch->enabled)) {
-    fresh.watch = WatchBlock{};
-  }
-  fresh.policy = params.policy;
-  fresh.autostart = params.autostart ? *params.autostart
-                                     : (existing ? existing->record().autostart_policy()
-                                                 : AutostartPolicy::unless_stopped);
-  // No environment given (a file from the Python bgo, resurrect at boot, a bare RPC client):
-  // bgod's own environment, never an empty one.
-  fresh.env = params.env.empty() ? settings_.default_env : std::move(params.env);
-  if (params.keep_unknown_keys && existing) fresh.extra = existing->record().extra;
-  if (params.project) {
-    fresh.project = params.project;
-    fresh.definition = params.definition;
-  } else if (existing != nullptr) {
-    fresh.project = existing->record().project;
-  }
-  if (params.logs) {
-    fresh.logs = params.logs;
-  } else if (existing && existing->record().logs) {
-    fresh.logs = existing->record().logs;
-  }
-
-  ProcessRecord placeholder;
-  placeholder.name = params.name;
-  Child& child = existing != nullptr ? *existing : add(std::move(placeholder));
-  ProcessRecord previous = child.record();
-  const bool watched = params.watch || fresh.watch.has_value();
-  child.replace_record(std::move(fresh), watched);
-  child.cancel_waiting();
-  child.arm_schedule();
-  if (const DependencyState deps = dependency_state(child); !deps.unmet.empty() || deps.failed) {
-    // Accepted: it starts the moment its dependencies are met (recheck_waiting).
-    child.cancel_backoff();
-    std::vector<std::string> unmet = deps.unmet;
-    if (deps.failed) unmet.push_back(*deps.failed);
-    child.wait_for(unmet);
-    StartOutcome outcome{params.name, 0, std::nullopt, std::move(unmet)};
-    if (child.record().watch && child.record().watch->enabled) outcome.watch = child.record().watch;
-    return done(outcome);
-  }
-  auto spawned = child.spawn("Starting");
-  if (!spawned) {
-    // Nothing is registered: an older entry of that name is left as it was.
-    if (existing == nullptr) {
-      erase(params.name);
-    } else {
-      child.cancel_backoff();
-      child.replace_record(std::move(previous), false);
-    }
-    return done(spawned.error());
-  }
-  if (child.save_error()) {
-    // Not on disk, so a bgod that died now would not know about it: it must not run. The
-    // answer waits until it is gone, and a name that was new is registered no more than after
-    // any other failed start.
-    Error e = *child.save_error();
-    e.message = "cannot save the state of '" + params.name + "': " + e.message;
-    const bool was_new = existing == nullptr;
-    const std::string name = params.name;
-    child.add_stop_waiter([this, name, was_new, e, done = std::move(done)] {
-      if (was_new && find(name) != nullptr) {
-        ports_.store.remove(name);  // in case a retry wrote it meanwhile
-        erase(name);
-      }
-      done(e);
-    });
-    child.request_stop(StopRequest::user, true, settings_.stop_timeout);
-    return;
-  }
-  if (child.watched()) {
-    ports_.logs.watcher_line(params.name, "watcher started for pid=" + std::to_string(*spawned));
-  }
-  const std::string name = params.name;
-  child.arm_probe([this, name, done = std::move(done)](Result<pid_t> r) {
-    if (!r) return done(r.error());
-    StartOutcome outcome{name, *r, std::nullopt, {}};
-    if (const Child* c = find(name);
-        c != nullptr && c->record().watch && c->record().watch->enabled) {
-      outcome.watch = c->record().watch;
-    }
-    done(outcome);
-  });
+void Supervisor::when_all_saved(std::function<void()> done) {
+  ports_.store.when_durable(ports_.store.newest(),
+                            [done = std::move(done)](const Result<void>&) { done(); });
 }
 
 // ---- stop, restart, delete ------------------------------------------------------------------
@@ -319,25 +189,32 @@ void Supervisor::stop(const std::string& name, bool force,
                                        ? "proc stopped by user during backoff; exiting"
                                        : "proc manually stopped; exiting");
   }
+  // Answered once the stop is on disk: a bgod that dies after the answer leaves it stopped.
   if (child->idle()) {
     child->cancel_backoff();
-    if (auto saved = child->record_user_stop(); !saved) {
-      Error e = saved.error();
-      e.message = "the state of '" + name + "' could not be saved (bgod retries): " + e.message;
-      return done(e);
-    }
-    return done(StopOutcome{false, static_cast<pid_t>(child->record().pid.value_or(0)), {}});
+    const StoreTicket saved = child->record_user_stop();
+    const pid_t pid = static_cast<pid_t>(child->record().pid.value_or(0));
+    return ports_.store.when_durable(saved, [name, pid,
+                                             done = std::move(done)](const Result<void>& result) {
+      if (!result) {
+        Error e = result.error();
+        e.message = "the state of '" + name + "' could not be saved (bgod retries): " + e.message;
+        return done(e);
+      }
+      done(StopOutcome{false, pid, {}});
+    });
   }
   const pid_t pid = child->pid();
   child->add_stop_waiter([this, name, pid, done = std::move(done)] {
-    const Child* c = find(name);
-    if (c != nullptr && c->save_error()) {
-      Error e = *c->save_error();
-      e.message =
-          "'" + name + "' stopped, but its state could not be saved (bgod retries): " + e.message;
-      return done(e);
-    }
-    done(StopOutcome{true, pid, {}});
+    when_saved(name, [name, pid, done](const Result<void>& result) {
+      if (!result) {
+        Error e = result.error();
+        e.message =
+            "'" + name + "' stopped, but its state could not be saved (bgod retries): " + e.message;
+        return done(e);
+      }
+      done(StopOutcome{true, pid, {}});
+    });
   });
   child->request_stop(StopRequest::user, force, timeout.value_or(child->stop_timeout()));
 }
@@ -392,17 +269,19 @@ void Supervisor::remove(const std::string& name, bool keep_logs,
                         const std::function<void(Result<bool>)>& done) {
   Child* child = find(name);
   if (child == nullptr) return done(unknown_name(name));
+  // Answered once the file is gone from the disk (a failed removal is only logged).
   if (child->idle()) {
     child->cancel_waiting();
-    forget(name, keep_logs);
-    return done(false);
+    return ports_.store.when_durable(forget(name, keep_logs),
+                                     [done](const Result<void>&) { done(false); });
   }
   // Recorded first: a bgod that dies before the process does must not start it again.
   (void)child->record_user_stop();  // kept dirty and retried on failure
   child->mark_deleting();
   child->add_stop_waiter([this, name, keep_logs, done] {
-    if (find(name) != nullptr) forget(name, keep_logs);
-    done(true);
+    const StoreTicket removed =
+        find(name) != nullptr ? forget(name, keep_logs) : ports_.store.newest();
+    ports_.store.when_durable(removed, [done](const Result<void>&) { done(true); });
   });
   child->request_stop(StopRequest::user, false, child->stop_timeout());
 }
@@ -434,9 +313,7 @@ Result<WatchBlock> Supervisor::watch(const std::string& name, const WatchOverrid
   if (overrides.min_uptime) w.min_uptime = *overrides.min_uptime;
   if (overrides.on_fast_crash) w.on_fast_crash = *overrides.on_fast_crash;
   child->reset_streak();
-  if (auto saved = child->update([&](ProcessRecord& r) { r.watch = w; }); !saved) {
-    return saved.error();
-  }
+  (void)child->update([&](ProcessRecord& r) { r.watch = w; });  // the caller waits: when_saved
   if (!in_backoff) {
     ports_.logs.watcher_line(name, "watcher started for pid=" + std::to_string(child->pid()));
   }
@@ -453,21 +330,18 @@ Result<bool> Supervisor::unwatch(const std::string& name) {
   }
   // Unwatched during a backoff: the pending restart is cancelled; it stays crashed.
   child->cancel_backoff();
-  auto saved = child->update([](ProcessRecord& r) {
+  (void)child->update([](ProcessRecord& r) {  // the caller waits: when_saved
     r.watch->enabled = false;
     r.watch->watcher_pid.reset();
     r.watch->watcher_pgid.reset();
   });
-  if (!saved) return saved.error();
   return true;
 }
 
 Result<AutostartPolicy> Supervisor::set_autostart(const std::string& name, AutostartPolicy policy) {
   Child* child = find(name);
   if (child == nullptr) return unknown_name(name);
-  if (auto saved = child->update([&](ProcessRecord& r) { r.autostart = policy; }); !saved) {
-    return saved.error();
-  }
+  (void)child->update([&](ProcessRecord& r) { r.autostart = policy; });  // caller: when_saved
   return policy;
 }
 

@@ -133,7 +133,8 @@ class Supervisor final : private ChildHost, private EventSink {
                const std::function<void(Result<RestartOutcome>)>& done);
   void remove(const std::string& name, bool keep_logs,
               const std::function<void(Result<bool>)>& done);
-  // Unregisters every process that is not running; returns their names in file order.
+  // Unregisters every process that is not running; returns their names in file order. Their
+  // files are removed behind: when_all_saved() waits for that.
   std::vector<std::string> clean(KeepLogs keep_logs);
   void resurrect(const std::vector<std::string>& env, BatchDone done);
   // restart-stopped (names or all) and restart-last (all, recent order).
@@ -141,9 +142,16 @@ class Supervisor final : private ChildHost, private EventSink {
                     const std::vector<std::string>& env, BatchDone done);
   std::vector<std::string> candidates(CandidateOrder order) const;
 
+  // These three save behind: a reply that promises the change waits for when_saved(name).
   Result<WatchBlock> watch(const std::string& name, const WatchOverrides& overrides, bool reset);
   Result<bool> unwatch(const std::string& name);  // false: was not watched
   Result<AutostartPolicy> set_autostart(const std::string& name, AutostartPolicy policy);
+
+  // Calls `done` once `name`'s record as it is now is on disk, with the save's result (an
+  // io_error for a full disk); a name that is not registered waits for every write so far.
+  void when_saved(const std::string& name, std::function<void(Result<void>)> done);
+  // Calls `done` once every state write made so far is on disk or failed.
+  void when_all_saved(std::function<void()> done);
 
   std::vector<Snapshot> list() const;  // sorted by name
   Result<Snapshot> get(const std::string& name) const;
@@ -174,7 +182,7 @@ class Supervisor final : private ChildHost, private EventSink {
   void on_pid_assigned(const Child& child) override;
   void on_pid_released(const Child& child) override;
   void on_lingering(const Child& child, bool lingering) override;
-  void on_saved(const Child& child, const Result<void>& result) override;
+  void on_saved(const std::string& name, StoreTicket ticket, const Result<void>& result) override;
   bool shutting_down() const override { return shutting_down_; }
   void on_restart_wanted(const Child& child, const std::string& why) override;
   void run_wanted_restarts();
@@ -204,7 +212,11 @@ class Supervisor final : private ChildHost, private EventSink {
   const Child* find(const std::string& name) const;
   Child& add(ProcessRecord record);
   void erase(const std::string& name);
-  void forget(const std::string& name, bool keep_logs);
+  StoreTicket forget(const std::string& name, bool keep_logs);  // the removal's ticket
+  // A start's answer waits for its state on disk and for the probe (supervisor_start.cpp).
+  struct PendingStart;
+  void answer_start(const std::shared_ptr<PendingStart>& pending);
+  void refuse_unsaved_start(const std::shared_ptr<PendingStart>& pending, Error why);
   std::vector<Child*> file_order();
   Snapshot snapshot(const Child& child) const;
   bool is_candidate_for_resurrect(const Child& child) const;

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: MIT
-// StateStore.
+// StateStore: the loop's side (queue, tickets, stats) and the writer thread's (group commit).
 #include "daemon/os/state_store.hpp"
 
 #include <cerrno>
+#include <condition_variable>
+#include <csignal>
 #include <cstring>
+#include <mutex>
+#include <pthread.h>
+#include <thread>
 #include <unistd.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include "common/atomic_file.hpp"
@@ -15,39 +22,186 @@
 
 namespace bgo::daemon {
 
-Result<void> StateStore::save(const ProcessRecord& record) {
-  const auto began = clock_.now();
-  auto saved = write(record);
-  stats_.latency.observe(clock_.now() - began);
-  ++stats_.writes;
-  if (!saved) ++stats_.failures;
-  return saved;
+struct StateStore::Commit {
+  StoreTicket through = 0;
+  size_t snapshots = 0;
+  std::vector<std::chrono::nanoseconds> file_latency;  // one per file written or removed
+  std::chrono::nanoseconds commit_latency{0};
+  DurableTickets::Failures failed;  // every ticket whose write failed
+  std::vector<std::string> errors;  // one line per failed file, for the log
+};
+
+// All the loop and the writer share. `queue`, `oldest`, `closing` and `done` are guarded by
+// `mutex`; `thread` is the loop's.
+struct StateStore::Shared {
+  std::mutex mutex;
+  std::condition_variable wake;
+  WriteQueue queue;
+  Clock::time_point oldest{};  // when the oldest snapshot in `queue` was handed over
+  bool closing = false;
+  std::vector<Commit> done;  // finished commits the loop has not taken yet
+  std::thread thread;
+};
+
+StateStore::StateStore(boost::asio::io_context& io, Paths paths, const Clock& clock, Fsync fsync)
+    : io_(io),
+      paths_(std::move(paths)),
+      clock_(clock),
+      fsync_(fsync),
+      shared_(std::make_unique<Shared>()),
+      alive_(std::make_shared<bool>(true)) {
+  // The writer blocks every signal: they are the loop's (asio::signal_set), and none should
+  // interrupt a write. The mask is inherited from the creating thread, so it is set around it.
+  sigset_t all;
+  sigset_t old;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  shared_->thread = std::thread([this] { run_writer(); });
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
-// procs/ is opened (and checked) for every operation rather than held: a folder that was made
-// writable by others since startup is refused at the next save instead of being trusted.
-Result<void> StateStore::write(const ProcessRecord& record) {
-  auto dir = open_trusted_dir(paths_.procs_dir());
-  if (!dir) {
-    spdlog::error("[{}] cannot save state: {}", record.name, dir.error().message);
-    return dir.error();
-  }
-  auto r =
-      write_file_atomically_at(dir->get(), record.name + ".json", proto::serialize_state(record));
-  if (!r) spdlog::error("[{}] cannot save state: {}", record.name, r.error().message);
-  return r;
+StateStore::~StateStore() { close(); }
+
+StoreTicket StateStore::save(const ProcessRecord& record) {
+  return push(record.name, proto::serialize_state(record));
 }
 
-void StateStore::remove(std::string_view name) {
-  const auto path = paths_.state_file(name);
+StoreTicket StateStore::remove(std::string_view name) {
+  return push(std::string(name), std::nullopt);
+}
+
+StoreTicket StateStore::push(std::string name, std::optional<std::string> bytes) {
+  const StoreTicket ticket = ++newest_;
+  if (closed_) {
+    // bgod's last moments (no loop, no writer): written here and now.
+    WriteQueue one;
+    one.push(ticket, std::move(name), std::move(bytes));
+    const Commit c = commit(one.take(), clock_.now());
+    account(c);
+    tickets_.settle(c.through, c.failed);
+    return ticket;
+  }
+  {
+    const std::lock_guard lock(shared_->mutex);
+    if (shared_->queue.empty()) shared_->oldest = clock_.now();
+    shared_->queue.push(ticket, std::move(name), std::move(bytes));
+  }
+  shared_->wake.notify_one();
+  return ticket;
+}
+
+void StateStore::when_durable(StoreTicket ticket, std::function<void(Result<void>)> done) {
+  tickets_.wait(ticket, std::move(done));
+}
+
+void StateStore::run_writer() {
+  for (;;) {
+    WriteQueue::Batch batch;
+    Clock::time_point oldest;
+    {
+      std::unique_lock lock(shared_->mutex);
+      shared_->wake.wait(lock, [this] { return !shared_->queue.empty() || shared_->closing; });
+      if (shared_->queue.empty()) return;  // closing, and everything is written
+      batch = shared_->queue.take();
+      oldest = shared_->oldest;
+    }
+    Commit c = commit(batch, oldest);
+    bool first = false;
+    {
+      const std::lock_guard lock(shared_->mutex);
+      first = shared_->done.empty();
+      shared_->done.push_back(std::move(c));
+    }
+    // One wake-up of the loop for however many commits it has not taken yet.
+    if (first) {
+      boost::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
+        if (alive.lock()) drain(true);
+      });
+    }
+  }
+}
+
+// Each file goes to a temp file, fsync, rename; then one fsync of procs/ makes the renames
+// (and removals) of the whole group durable. A folder that cannot be trusted any more fails
+// every write of the group: it is opened for each group, never held.
+StateStore::Commit StateStore::commit(const WriteQueue::Batch& batch,
+                                      Clock::time_point oldest) const {
+  Commit c;
+  c.through = batch.through;
+  c.snapshots = batch.snapshots;
+  auto fail = [&c](const StateWrite& w, const Error& e, std::string_view what) {
+    for (const StoreTicket t : w.tickets) c.failed.emplace_back(t, e);
+    c.errors.push_back("[" + w.name + "] cannot " + std::string(what) + " state: " + e.message);
+  };
+  const auto opened = clock_.now();
   auto dir = open_trusted_dir(paths_.procs_dir());
   if (!dir) {
-    spdlog::error("[{}] cannot remove {}: {}", name, path.string(), dir.error().message);
-    return;
+    for (const auto& w : batch.writes) {
+      c.file_latency.push_back(clock_.now() - opened);  // each counts as a failed write
+      fail(w, dir.error(), w.bytes ? "save" : "remove");
+    }
+    c.commit_latency = clock_.now() - oldest;
+    return c;
   }
-  if (::unlinkat(dir->get(), path.filename().c_str(), 0) != 0 && errno != ENOENT) {
-    spdlog::error("[{}] cannot remove {}: {}", name, path.string(), std::strerror(errno));
+  const SyncFile sync = fsync_ == Fsync::yes ? SyncFile::yes : SyncFile::no;
+  std::vector<const StateWrite*> written;
+  for (const auto& w : batch.writes) {
+    const auto began = clock_.now();
+    const std::string file = w.name + ".json";
+    Result<void> r;
+    if (w.bytes) {
+      r = write_file_atomically_at(dir->get(), file, *w.bytes, SyncDir::no, sync);
+    } else if (::unlinkat(dir->get(), file.c_str(), 0) != 0 && errno != ENOENT) {
+      r = make_error(Errc::io_error, errno_message("cannot remove " + file, errno));
+    }
+    c.file_latency.push_back(clock_.now() - began);
+    if (r) {
+      written.push_back(&w);
+    } else {
+      fail(w, r.error(), w.bytes ? "save" : "remove");
+    }
   }
+  if (!written.empty() && fsync_ == Fsync::yes && ::fsync(dir->get()) != 0) {
+    // The renames may not be on disk: none of them is promised.
+    const Error e = make_error(Errc::io_error, errno_message("fsync procs/", errno));
+    for (const StateWrite* w : written) fail(*w, e, w->bytes ? "save" : "remove");
+  }
+  c.commit_latency = clock_.now() - oldest;
+  return c;
+}
+
+void StateStore::drain(bool run_waiters) {
+  std::vector<Commit> done;
+  {
+    const std::lock_guard lock(shared_->mutex);
+    done.swap(shared_->done);
+  }
+  for (const Commit& c : done) {
+    account(c);
+    if (run_waiters) tickets_.settle(c.through, c.failed);
+  }
+}
+
+void StateStore::account(const Commit& c) {
+  for (const auto& line : c.errors) spdlog::error("{}", line);
+  stats_.writes += c.file_latency.size();
+  stats_.failures += c.errors.size();
+  stats_.coalesced += c.snapshots - c.file_latency.size();
+  ++stats_.commits;
+  for (const auto took : c.file_latency) stats_.latency.observe(took);
+  stats_.commit_latency.observe(c.commit_latency);
+}
+
+void StateStore::close() {
+  if (closed_) return;
+  closed_ = true;
+  {
+    const std::lock_guard lock(shared_->mutex);
+    shared_->closing = true;
+  }
+  shared_->wake.notify_one();
+  shared_->thread.join();
+  drain(false);  // the loop is over: whoever waited is not there to be told
 }
 
 StateStore::Loaded StateStore::load_all() const {

@@ -152,7 +152,10 @@ void register_lifecycle(Dispatcher& d, Services& s) {
     const bool logs = param_bool(c.params, "logs");
     json::array names;
     for (auto& n : s.supervisor.clean(logs ? KeepLogs::no : KeepLogs::yes)) names.emplace_back(n);
-    respond(json::object{{"removed", std::move(names)}, {"logs_removed", logs}});
+    // Answered once the files are gone from the disk (a failed removal is only logged).
+    s.supervisor.when_all_saved([respond, logs, names = std::move(names)]() mutable {
+      respond(json::object{{"removed", std::move(names)}, {"logs_removed", logs}});
+    });
   });
   d.add("resurrect", [&s](Call& c, const Respond& respond) {
     s.supervisor.resurrect(param_strings(c.params, "env"), [respond](Result<BatchOutcome> r) {

@@ -72,14 +72,21 @@ void register_queries(Dispatcher& d, Services& s) {
     if (auto m = opt_param_string(c.params, "on_fast_crash")) o.on_fast_crash = check_mode(*m);
     auto w = s.supervisor.watch(*name, o, param_bool(c.params, "reset"));
     if (!w) return respond(w.error());
-    respond(json::value(proto::to_json(*w)));
+    // Answered once the change is on disk (docs/architecture.md, "What is durable when").
+    s.supervisor.when_saved(*name, [respond, w = *w](const Result<void>& saved) {
+      if (!saved) return respond(saved.error());
+      respond(json::value(proto::to_json(w)));
+    });
   });
   d.add("unwatch", [&s](Call& c, const Respond& respond) {
     auto name = checked_name(c.params);
     if (!name) return respond(name.error());
     auto r = s.supervisor.unwatch(*name);
     if (!r) return respond(r.error());
-    respond(json::object{{"was_watched", *r}});
+    s.supervisor.when_saved(*name, [respond, was = *r](const Result<void>& saved) {
+      if (!saved) return respond(saved.error());
+      respond(json::object{{"was_watched", was}});
+    });
   });
   d.add("autostart.set", [&s](Call& c, const Respond& respond) {
     auto name = checked_name(c.params);
@@ -87,7 +94,10 @@ void register_queries(Dispatcher& d, Services& s) {
     auto r =
         s.supervisor.set_autostart(*name, check_policy(param_string(c.params, "policy"), "policy"));
     if (!r) return respond(r.error());
-    respond(json::object{{"name", *name}, {"autostart", to_string(*r)}});
+    s.supervisor.when_saved(*name, [respond, name = *name, policy = *r](const Result<void>& saved) {
+      if (!saved) return respond(saved.error());
+      respond(json::object{{"name", name}, {"autostart", to_string(policy)}});
+    });
   });
   d.add("autostart.show", [&s](Call& c, const Respond& respond) {
     auto name = checked_name(c.params);

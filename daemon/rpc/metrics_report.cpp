@@ -100,8 +100,18 @@ void write_daemon(OpenMetricsWriter& w, const DaemonFigures& d, const StoreStats
   w.family("bgo_daemon_state_write_failures", MetricType::counter, "",
            "State file writes that failed (a full disk, an unsafe procs/)");
   w.sample({}, store.failures);
+  w.family("bgo_daemon_state_writes_coalesced", MetricType::counter, "",
+           "State snapshots never written: a newer one of the same process replaced them first");
+  w.sample({}, store.coalesced);
+  w.family("bgo_daemon_state_commits", MetricType::counter, "",
+           "Group commits of state files: one fsync of procs/ each, for one file or many");
+  w.sample({}, store.commits);
+  w.family("bgo_daemon_state_commit_duration_seconds", MetricType::histogram, "seconds",
+           "Time from a state change to its group commit on disk: what a reply that promises "
+           "durability waits at most");
+  w.histogram({}, store.commit_latency);
   w.family("bgo_daemon_state_write_duration_seconds", MetricType::histogram, "seconds",
-           "Time one state file write took, fsync of the file and of procs/ included");
+           "Time one state file write took on the writer thread (temp file, fsync, rename)");
   w.histogram({}, store.latency);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "daemon/core/ports.hpp"
+#include "daemon/os/write_queue.hpp"
 
 namespace bgo::test {
 
@@ -97,23 +99,65 @@ class FakeProcessPort final : public daemon::ProcessPort {
 // The last saved record per name.
 class FakeStore final : public daemon::StorePort {
  public:
-  Result<void> save(const ProcessRecord& record) override {
-    if (full) return errno_error(Errc::io_error, "No space left on device", ENOSPC);
-    records[record.name] = record;
+  // Each save or removal is "on disk" at once, unless `deferred`: then it waits in `queued`
+  // until complete() writes what is queued, as the real store's writer thread would.
+  daemon::StoreTicket save(const ProcessRecord& record) override {
     ++save_count;
-    return {};
+    return enqueue(record.name, record);
   }
-  void remove(std::string_view name) override {
-    records.erase(std::string(name));
-    removed.emplace_back(name);
+  daemon::StoreTicket remove(std::string_view name) override {
+    return enqueue(std::string(name), std::nullopt);
+  }
+  void when_durable(daemon::StoreTicket ticket, std::function<void(Result<void>)> done) override {
+    tickets.wait(ticket, std::move(done));
+  }
+  daemon::StoreTicket newest() const override { return newest_; }
+
+  // Writes the first `count` queued changes (a full disk fails the saves) and tells their
+  // waiters.
+  void complete(size_t count = SIZE_MAX) {
+    daemon::DurableTickets::Failures failed;
+    count = std::min(count, queued.size());
+    if (count == 0) return;
+    std::vector<Queued> batch(std::make_move_iterator(queued.begin()),
+                              std::make_move_iterator(queued.begin() + static_cast<long>(count)));
+    queued.erase(queued.begin(), queued.begin() + static_cast<long>(count));
+    for (auto& q : batch) {
+      if (q.record && full) {
+        failed.emplace_back(q.ticket,
+                            errno_error(Errc::io_error, "No space left on device", ENOSPC));
+      } else if (q.record) {
+        records[q.name] = *q.record;
+      } else {
+        records.erase(q.name);
+        removed.push_back(q.name);
+      }
+    }
+    tickets.settle(batch.back().ticket, failed);
   }
   const ProcessRecord& at(const std::string& name) const { return records.at(name); }
   bool has(const std::string& name) const { return records.count(name) != 0; }
 
-  std::map<std::string, ProcessRecord> records;
+  struct Queued {
+    daemon::StoreTicket ticket = 0;
+    std::string name;
+    std::optional<ProcessRecord> record;  // nullopt: a removal
+  };
+  std::map<std::string, ProcessRecord> records;  // what is "on disk"
   std::vector<std::string> removed;
+  std::vector<Queued> queued;  // handed over, not yet written (deferred)
+  daemon::DurableTickets tickets;
   int save_count = 0;
-  bool full = false;  // every save fails as on a full disk
+  bool full = false;      // every save fails as on a full disk
+  bool deferred = false;  // writes wait for complete()
+
+ private:
+  daemon::StoreTicket enqueue(std::string name, std::optional<ProcessRecord> record) {
+    queued.push_back(Queued{++newest_, std::move(name), std::move(record)});
+    if (!deferred) complete();
+    return newest_;
+  }
+  daemon::StoreTicket newest_ = 0;
 };
 
 // Log markers and watcher-log messages (without the timestamp the real sink adds).

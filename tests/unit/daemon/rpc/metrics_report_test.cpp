@@ -101,6 +101,9 @@ TEST(MetricsReport, ThePageIsValidOpenMetricsWithEveryFamilyOnce) {
                        "bgo_daemon_events_sent counter",
                        "bgo_daemon_state_writes counter",
                        "bgo_daemon_state_write_failures counter",
+                       "bgo_daemon_state_writes_coalesced counter",
+                       "bgo_daemon_state_commits counter",
+                       "bgo_daemon_state_commit_duration_seconds histogram",
                        "bgo_daemon_state_write_duration_seconds histogram",
                    }));
   for (const auto& f : page.families) EXPECT_FALSE(f.help.empty()) << f.name;
@@ -198,7 +201,7 @@ TEST(MetricsReport, NoProcessesStillDescribesEveryFamily) {
   f.snapshots.clear();
   f.daemon.processes = 0;
   const OmExposition page = f.parsed();
-  EXPECT_EQ(page.families.size(), 16U);
+  EXPECT_EQ(page.families.size(), 19U);
   EXPECT_TRUE(page.find("bgo_process_up").empty());
   EXPECT_EQ(page.value("bgo_daemon_processes"), 0.0);
 }
