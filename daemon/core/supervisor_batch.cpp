@@ -120,6 +120,34 @@ void Supervisor::run_batch(std::vector<std::string> targets, const std::vector<s
   }
 }
 
+void Supervisor::start_many(std::vector<Result<StartParams>> items, std::vector<std::string> names,
+                            BatchDone done) {
+  BGO_ASSERT(items.size() == names.size(), "start_many: one name per item");
+  struct Pending {
+    BatchOutcome outcome;
+    size_t remaining = 0;
+    BatchDone done;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->remaining = items.size();
+  pending->done = std::move(done);
+  if (items.empty()) return pending->done(std::move(pending->outcome));
+  pending->outcome.items.reserve(items.size());
+  for (auto& name : names) pending->outcome.items.push_back(BatchItem{std::move(name), {}});
+  auto finish = [pending](size_t i, Result<StartOutcome> r) {
+    pending->outcome.items[i].result = std::move(r);
+    if (--pending->remaining == 0) pending->done(std::move(pending->outcome));
+  };
+  // Each start answers after its own probe, armed as it spawns: n processes take one probe.
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!items[i]) {
+      finish(i, items[i].error());
+      continue;
+    }
+    start(std::move(*items[i]), [finish, i](Result<StartOutcome> r) { finish(i, std::move(r)); });
+  }
+}
+
 void Supervisor::resurrect(const std::vector<std::string>& env, BatchDone done) {
   std::vector<std::string> targets;
   for (Child* child : file_order()) {
