@@ -129,22 +129,24 @@ void Supervisor::start_many(std::vector<Result<StartParams>> items, std::vector<
     BatchDone done;
   };
   auto pending = std::make_shared<Pending>();
-  pending->remaining = items.size();
   pending->done = std::move(done);
-  if (items.empty()) return pending->done(std::move(pending->outcome));
   pending->outcome.items.reserve(items.size());
-  for (auto& name : names) pending->outcome.items.push_back(BatchItem{std::move(name), {}});
-  auto finish = [pending](size_t i, Result<StartOutcome> r) {
-    pending->outcome.items[i].result = std::move(r);
-    if (--pending->remaining == 0) pending->done(std::move(pending->outcome));
-  };
+  for (size_t i = 0; i < items.size(); ++i) {
+    pending->outcome.items.push_back(BatchItem{std::move(names[i]), {}});
+    if (items[i]) {
+      ++pending->remaining;
+    } else {
+      pending->outcome.items[i].result = items[i].error();
+    }
+  }
+  if (pending->remaining == 0) return pending->done(std::move(pending->outcome));
   // Each start answers after its own probe, armed as it spawns: n processes take one probe.
   for (size_t i = 0; i < items.size(); ++i) {
-    if (!items[i]) {
-      finish(i, items[i].error());
-      continue;
-    }
-    start(std::move(*items[i]), [finish, i](Result<StartOutcome> r) { finish(i, std::move(r)); });
+    if (!items[i]) continue;
+    start(std::move(*items[i]), [pending, i](Result<StartOutcome> r) {
+      pending->outcome.items[i].result = std::move(r);
+      if (--pending->remaining == 0) pending->done(std::move(pending->outcome));
+    });
   }
 }
 

@@ -37,15 +37,19 @@ class ScaleTest : public DaemonTest {
   }
 
   static size_t count() {
-    const char* n = std::getenv("BGO_SCALE_N");
-    return n != nullptr && std::atoi(n) > 0 ? static_cast<size_t>(std::atoi(n)) : 2000;
+    const char* text = std::getenv("BGO_SCALE_N");
+    const long n = text != nullptr ? std::strtol(text, nullptr, 10) : 0;
+    return n > 0 ? static_cast<size_t>(n) : 2000;
   }
 
   // Online processes by name, from `bgo status --json`.
   std::map<std::string, pid_t> online() {
     std::map<std::string, pid_t> out;
-    const json::value rows = status_json();
-    if (!rows.is_array()) return out;
+    // A bgod that starts resurrects every process before it answers: minutes under ASan.
+    const RunResult listed = bgo_within(600s, {"status", "--json"});
+    json::error_code ec;
+    const json::value rows = json::parse(listed.out, ec);
+    if (ec || !rows.is_array()) return out;
     for (const auto& r : rows.as_array()) {
       if (r.at("status").as_string() == "online") {
         out[std::string(r.at("name").as_string())] = static_cast<pid_t>(r.at("pid").as_int64());
@@ -78,15 +82,19 @@ TEST_F(ScaleTest, TwoThousandProcessesStartListStopAndComeBack) {
   for (const auto& [name, pid] : before) pids.insert(pid);
   EXPECT_EQ(pids.size(), n);  // one process each
 
-  // Every child leaves on SIGTERM: the whole stop fits in one grace period (5 s).
-  const auto begin = std::chrono::steady_clock::now();
-  r = bgo_within(60s, {"daemon", "stop"});
-  const auto took = std::chrono::steady_clock::now() - begin;
+  // Every child leaves on SIGTERM, within its grace period: none needed the SIGKILL. (The
+  // stop as a whole still takes about 7 ms a process here, one fsync'd state file each.)
+  r = bgo_within(300s, {"daemon", "stop"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_LT(took, 5s);
   size_t alive = 0;
   for (pid_t pid : pids) alive += pid_alive(pid) ? 1 : 0;
   EXPECT_EQ(alive, 0u);
+  size_t killed = 0;
+  for (const auto& [name, pid] : before) {
+    const json::object st = state(name);
+    if (st.at("stop_reason") != "daemon" || st.at("exit_signal") != SIGTERM) ++killed;
+  }
+  EXPECT_EQ(killed, 0u);
 
   // The next bgod (started by this status call) brings every one back.
   std::map<std::string, pid_t> after;
@@ -95,7 +103,7 @@ TEST_F(ScaleTest, TwoThousandProcessesStartListStopAndComeBack) {
         after = online();
         return after.size() == n;
       },
-      120s))
+      600s))
       << after.size() << " of " << n << " online";
   for (const auto& [name, pid] : after) EXPECT_EQ(before.count(name), 1u) << name;
 }
