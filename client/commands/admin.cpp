@@ -89,6 +89,16 @@ int stop_or_status(Context& ctx, const std::string& action, bool keep_children, 
     return 3;
   }
   if (action == "stop") {
+    // bgod stops its children side by side, but saves each one's state in turn: with
+    // thousands that takes longer than the children's grace period (docs/performance.md), so
+    // the wait grows with how many run (25 ms each on top of 15 s).
+    std::chrono::milliseconds grace = std::chrono::seconds(15);
+    if (auto st = conn->call("daemon.status", json::object{}); st && !keep_children) {
+      const json::value* online = st->is_object() ? st->as_object().if_contains("online") : nullptr;
+      if (online != nullptr && online->is_int64() && online->as_int64() > 0) {
+        grace += std::chrono::milliseconds(25 * online->as_int64());
+      }
+    }
     auto r = conn->call("daemon.stop", json::object{{"keep_children", keep_children}});
     if (!r) {
       ctx.fail(ctx.red_x() + " " + r.error().message);
@@ -96,9 +106,7 @@ int stop_or_status(Context& ctx, const std::string& action, bool keep_children, 
     }
     const std::string pid = json::serialize(ReplyView("daemon.stop", *r).at("pid"));
     // bgod closes every connection last, after its children are stopped; then it exits.
-    const auto grace = std::chrono::seconds(15);
-    if (!conn->wait_closed(std::chrono::duration_cast<std::chrono::milliseconds>(grace)) ||
-        !wait_lock_free(ctx.paths(), std::chrono::seconds(5))) {
+    if (!conn->wait_closed(grace) || !wait_lock_free(ctx.paths(), std::chrono::seconds(5))) {
       ctx.fail(ctx.red_x() + " bgod (PID: " + pid + ") did not stop in time");
       return 1;
     }

@@ -10,7 +10,7 @@
 #include "client/commands/common.hpp"
 #include "client/commands/env_vars.hpp"
 #include "client/commands/exit_wait.hpp"
-#include "client/commands/start_flags.hpp"
+#include "client/commands/start_request.hpp"
 #include "client/commands/targets.hpp"
 #include "client/reply_view.hpp"
 #include "common/name.hpp"
@@ -110,64 +110,16 @@ int run_start(Context& ctx, const std::string& name, std::vector<std::string> co
 }
 
 int cmd_start(Context& ctx, const std::vector<std::string>& tokens) {
-  CommandLine spec = command_line("start", "Start a process");
-  spec.options.add_options()("cwd", po::value<std::string>(), "Working directory for the process")(
-      "watch,w", "Auto-restart this process if it crashes")(
-      "interval", po::value<int64_t>(),
-      "Accepted for compatibility; no effect (bgod sees exits at once)")(
-      "min-uptime", po::value<int64_t>(), "Crash threshold in seconds (default: 2)")(
-      "on-fast-crash", po::value<std::string>()->value_name("{backoff,stop,retry}"),
-      "Fast-crash policy (default: backoff)")(
-      "autostart", po::value<std::string>()->value_name("{always,unless-stopped,never}"),
-      "Autostart policy when bgod starts (default: unless-stopped)")(
-      "max-log-size", po::value<std::string>(),
-      "Rotate logs at this size, e.g. 10M (default: 10M; 0 = never)")(
-      "log-files", po::value<int64_t>(), "Rotated log files kept (default: 5)")(
-      "time", "Prefix each log line with an ISO-8601 timestamp")(
-      "env", po::value<std::vector<std::string>>()->value_name("KEY=VALUE"),
-      "Set a variable for the process (repeatable; over bgo's own environment)")(
-      "env-file", po::value<std::string>()->value_name("FILE"),
-      "Variables from a file of KEY=VALUE lines (# comments; --env wins)");
-  add_health_options(spec);
-  spec.positionals = {
-      {"name", Positional::Arity::one, "Name for this process"},
-      {"cmd", Positional::Arity::remainder, "Command to run (use -- before command)"}};
+  if (starts_from_file(tokens)) return run_start_from(ctx, tokens);
+  const CommandLine spec = start_command_line();
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
-  // Checked before anything else, so a bad value starts no bgod and sends nothing.
-  const bool has_command = !args->rest.empty() && args->rest != std::vector<std::string>{"--"};
-  json::object health = health_params(*args, has_command, std::chrono::system_clock::now());
-  json::object extra;
-  if (args->has("interval")) extra["interval"] = args->vm["interval"].as<int64_t>();
-  if (args->has("min-uptime")) extra["min_uptime"] = args->vm["min-uptime"].as<int64_t>();
-  if (args->has("on-fast-crash"))
-    extra["on_fast_crash"] = args->vm["on-fast-crash"].as<std::string>();
-  if (args->has("autostart")) extra["autostart"] = args->vm["autostart"].as<std::string>();
-  if (args->has("max-log-size"))
-    extra["max_log_size"] = parse_size(*args, args->vm["max-log-size"].as<std::string>());
-  if (args->has("log-files")) extra["log_files"] = args->vm["log-files"].as<int64_t>();
-  if (args->has("time")) extra["time"] = true;
-  for (auto& kv : health) extra.emplace(kv.key(), std::move(kv.value()));
-  std::optional<std::string> cwd;
-  if (args->has("cwd")) cwd = args->vm["cwd"].as<std::string>();
-  std::vector<std::string> env;
-  if (args->has("env-file")) {
-    std::string error;
-    auto from_file = read_env_file(args->vm["env-file"].as<std::string>(), error);
-    if (!from_file) {
-      ctx.fail(ctx.red_x() + " " + error);
-      return 1;
-    }
-    env = std::move(*from_file);
-  }
-  if (args->has("env")) {
-    for (const auto& kv : args->vm["env"].as<std::vector<std::string>>()) {
-      if (!is_assignment(kv)) args->fail("argument --env: expected KEY=VALUE: '" + kv + "'");
-      env.push_back(kv);
-    }
-  }
-  return run_start(ctx, args->positionals[0], args->rest, cwd, args->has("watch"), std::move(extra),
-                   env);
+  // `--from` abbreviated (argparse takes any unambiguous prefix) after a name.
+  if (args->has("from")) args->fail("argument --from: not allowed with a name or command");
+  auto request = start_request(ctx, *args);
+  if (!request) return 1;
+  return run_start(ctx, args->positionals[0], std::move(request->command), request->cwd,
+                   request->watch, std::move(request->extra), request->env);
 }
 
 int cmd_stop(Context& ctx, const std::vector<std::string>& tokens) {

@@ -134,6 +134,11 @@ int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval,
     if (!listing) return 1;
     const Style style = resolve_style(level, process_env(), tty);
     const int columns = terminal_columns();
+    // On a terminal the frame is cut to the screen below, so rows past its height would never
+    // be seen: they are not rendered at all (with 10,000 processes that is most of the work).
+    if (const std::size_t rows = terminal_rows(); tty && rows > 0 && listing->rows.size() > rows) {
+      listing->rows.resize(rows);
+    }
     std::string frame = listing->rows.empty()
                             ? render_empty(project, true)
                             : render_table(listing->rows, style, columns, listing->daemon, table);

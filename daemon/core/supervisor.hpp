@@ -125,6 +125,12 @@ class Supervisor final : private ChildHost, private EventSink {
   void set_health_ports(ProbePort* probes, NotifyPort* notify);
 
   void start(StartParams params, StartDone done);
+  // Starts every item at once (`start_many`): all are spawned in this call, so their start
+  // probes run side by side, and `done` gets one BatchItem per item, in order, once the last
+  // probe is over. An item that is an error is answered with it; `names` (one per item) are
+  // the names the results carry.
+  void start_many(std::vector<Result<StartParams>> items, std::vector<std::string> names,
+                  BatchDone done);
   // `timeout`: SIGKILL after it; nullopt: the process's own stop timeout. With
   // `with_dependents`, what depends on `name` (transitively) is stopped first.
   void stop(const std::string& name, bool force, std::optional<std::chrono::milliseconds> timeout,

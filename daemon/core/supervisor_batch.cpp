@@ -120,6 +120,36 @@ void Supervisor::run_batch(std::vector<std::string> targets, const std::vector<s
   }
 }
 
+void Supervisor::start_many(std::vector<Result<StartParams>> items, std::vector<std::string> names,
+                            BatchDone done) {
+  BGO_ASSERT(items.size() == names.size(), "start_many: one name per item");
+  struct Pending {
+    BatchOutcome outcome;
+    size_t remaining = 0;
+    BatchDone done;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->done = std::move(done);
+  pending->outcome.items.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    pending->outcome.items.push_back(BatchItem{std::move(names[i]), {}});
+    if (items[i]) {
+      ++pending->remaining;
+    } else {
+      pending->outcome.items[i].result = items[i].error();
+    }
+  }
+  if (pending->remaining == 0) return pending->done(std::move(pending->outcome));
+  // Each start answers after its own probe, armed as it spawns: n processes take one probe.
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!items[i]) continue;
+    start(std::move(*items[i]), [pending, i](Result<StartOutcome> r) {
+      pending->outcome.items[i].result = std::move(r);
+      if (--pending->remaining == 0) pending->done(std::move(pending->outcome));
+    });
+  }
+}
+
 void Supervisor::resurrect(const std::vector<std::string>& env, BatchDone done) {
   std::vector<std::string> targets;
   for (Child* child : file_order()) {

@@ -47,54 +47,107 @@ json::value batch_json(const BatchOutcome& b) {
   for (const auto& s : b.skipped) skipped.emplace_back(s);
   return json::object{{"skipped", std::move(skipped)}, {"items", std::move(items)}};
 }
+// The name an item of `start_many` gives, as far as it gives one (for its result).
+std::string item_name(const json::value& item) {
+  const json::value* name = item.is_object() ? item.as_object().if_contains("name") : nullptr;
+  return name != nullptr && name->is_string() ? std::string(name->as_string()) : std::string();
+}
+
+// What `start` params leave out (a `start_many` gives them once for every process).
+struct StartDefaults {
+  std::string cwd = "/";
+  std::vector<std::string> env;
+};
+
+// A `start` params object as StartParams: a bad name is the domain error; every other bad
+// param throws ParamError (-32602).
+Result<StartParams> parse_start(const json::object& params, const StartDefaults& defaults,
+                                const LogOptions& default_logs) {
+  auto name = new_name(params);
+  if (!name) return name.error();
+  StartParams p;
+  p.name = *name;
+  p.command = param_strings(params, "command");
+  p.cwd = opt_param_string(params, "cwd").value_or(defaults.cwd);
+  if (!p.cwd.empty() && p.cwd.front() != '/')
+    throw ParamError("cwd", "invalid params: 'cwd' must be absolute");
+  p.env = params.contains("env") ? param_strings(params, "env") : defaults.env;
+  p.watch = param_bool(params, "watch");
+  p.interval = opt_param_int(params, "interval");
+  p.min_uptime = opt_param_int(params, "min_uptime");
+  if (auto m = opt_param_string(params, "on_fast_crash")) p.on_fast_crash = check_mode(*m);
+  if (auto a = opt_param_string(params, "autostart")) {
+    p.autostart = check_policy(*a, "autostart");
+  }
+  const auto max_size = opt_param_int(params, "max_log_size");
+  const auto files = opt_param_int(params, "log_files");
+  const bool time = param_bool(params, "time");
+  if (max_size || files || time) {
+    LogOptions opts = default_logs;  // bgod's --max-log-size / --log-files
+    if (max_size) opts.max_size = static_cast<uint64_t>(std::max<int64_t>(0, *max_size));
+    if (files) opts.files = std::max<int64_t>(0, *files);
+    opts.timestamps = time;
+    p.logs = opts;
+  }
+  auto policy = proto::parse_policy(params);
+  if (!policy) return policy.error();
+  p.policy = std::move(*policy);
+  if (auto project = opt_param_string(params, "project")) {
+    if (!is_valid_name(*project)) {
+      throw ParamError("project", "invalid params: 'project' must be a valid process name");
+    }
+    p.project = std::move(project);
+    p.definition = opt_param_string(params, "definition");
+    if (p.definition && p.definition->size() > 128) {
+      throw ParamError("definition", "invalid params: 'definition' is longer than 128 bytes");
+    }
+  } else if (params.contains("definition")) {
+    throw ParamError("definition", "invalid params: 'definition' needs 'project'");
+  }
+  return p;
+}
 }  // namespace
 
 void register_lifecycle(Dispatcher& d, Services& s) {
   d.add("start", [&s](Call& c, const Respond& respond) {
-    auto name = new_name(c.params);
-    if (!name) return respond(name.error());
-    StartParams p;
-    p.name = *name;
-    p.command = param_strings(c.params, "command");
-    p.cwd = opt_param_string(c.params, "cwd").value_or("/");
-    if (!p.cwd.empty() && p.cwd.front() != '/')
-      throw ParamError("cwd", "invalid params: 'cwd' must be absolute");
-    p.env = param_strings(c.params, "env");
-    p.watch = param_bool(c.params, "watch");
-    p.interval = opt_param_int(c.params, "interval");
-    p.min_uptime = opt_param_int(c.params, "min_uptime");
-    if (auto m = opt_param_string(c.params, "on_fast_crash")) p.on_fast_crash = check_mode(*m);
-    if (auto a = opt_param_string(c.params, "autostart")) {
-      p.autostart = check_policy(*a, "autostart");
-    }
-    const auto max_size = opt_param_int(c.params, "max_log_size");
-    const auto files = opt_param_int(c.params, "log_files");
-    const bool time = param_bool(c.params, "time");
-    if (max_size || files || time) {
-      LogOptions opts = s.default_logs;  // bgod's --max-log-size / --log-files
-      if (max_size) opts.max_size = static_cast<uint64_t>(std::max<int64_t>(0, *max_size));
-      if (files) opts.files = std::max<int64_t>(0, *files);
-      opts.timestamps = time;
-      p.logs = opts;
-    }
-    auto policy = proto::parse_policy(c.params);
-    if (!policy) return respond(policy.error());
-    p.policy = std::move(*policy);
-    if (auto project = opt_param_string(c.params, "project")) {
-      if (!is_valid_name(*project)) {
-        throw ParamError("project", "invalid params: 'project' must be a valid process name");
-      }
-      p.project = std::move(project);
-      p.definition = opt_param_string(c.params, "definition");
-      if (p.definition && p.definition->size() > 128) {
-        throw ParamError("definition", "invalid params: 'definition' is longer than 128 bytes");
-      }
-    } else if (c.params.contains("definition")) {
-      throw ParamError("definition", "invalid params: 'definition' needs 'project'");
-    }
-    s.supervisor.start(std::move(p), [respond](Result<StartOutcome> r) {
+    auto p = parse_start(c.params, StartDefaults{}, s.default_logs);
+    if (!p) return respond(p.error());
+    s.supervisor.start(std::move(*p), [respond](Result<StartOutcome> r) {
       if (!r) return respond(r.error());
       respond(start_json(*r));
+    });
+  });
+  // Many starts in one call: each item is checked on its own (a bad one is an error item, the
+  // others start), all are spawned at once and their start probes run side by side.
+  d.add("start_many", [&s](Call& c, const Respond& respond) {
+    const json::value* list = c.params.if_contains("processes");
+    if (list == nullptr || !list->is_array()) {
+      throw ParamError("processes", "invalid params: 'processes' is required and must be an array");
+    }
+    StartDefaults defaults;
+    defaults.cwd = opt_param_string(c.params, "cwd").value_or("/");
+    if (defaults.cwd.empty() || defaults.cwd.front() != '/')
+      throw ParamError("cwd", "invalid params: 'cwd' must be absolute");
+    defaults.env = param_strings(c.params, "env");
+    std::vector<Result<StartParams>> items;
+    std::vector<std::string> names;
+    items.reserve(list->as_array().size());
+    for (const json::value& v : list->as_array()) {
+      names.push_back(item_name(v));
+      if (!v.is_object()) {
+        items.emplace_back(
+            param_error("processes", "invalid params: each of 'processes' must be an object"));
+        continue;
+      }
+      try {
+        items.push_back(parse_start(v.as_object(), defaults, s.default_logs));
+      } catch (const ParamError& e) {
+        items.emplace_back(e.error);
+      }
+    }
+    s.supervisor.start_many(std::move(items), std::move(names), [respond](Result<BatchOutcome> r) {
+      if (!r) return respond(r.error());
+      respond(batch_json(*r));
     });
   });
   d.add("stop", [&s](Call& c, const Respond& respond) {

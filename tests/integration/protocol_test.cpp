@@ -114,7 +114,7 @@ TEST_F(ProtocolTest, HelloListsEveryMethodTheCliUses) {
                         "get",           "candidates",      "watch",        "unwatch",
                         "autostart.set", "autostart.show",  "logs",         "follow",
                         "unfollow",      "flush",           "subscribe",    "unsubscribe",
-                        "metrics"}) {
+                        "metrics",       "start_many"}) {
     EXPECT_TRUE(methods.count(m)) << m;
   }
 }
