@@ -40,7 +40,7 @@ seq 1 "$n" | xargs -P 8 -I{} "$bin/bgo" start -w p{} -- sleep 100000 >/dev/null
 end=$(date +%s.%N)
 set -- $(count)
 total=$(($1 + $2 + $3))
-online=$("$bin/bgo" status --json | grep -o '"status":"online"' | wc -l)
+online=$("$bin/bgo" status --json | grep -o '"status": *"online"' | wc -l)
 echo "$online of $n online after $(echo "$end - $start" | bc) s"
 echo "with $n processes: $total descriptors ($1 pipes, $2 log files, $3 other)"
 echo "per process: $(echo "scale=2; ($total - $base) / $n" | bc)"

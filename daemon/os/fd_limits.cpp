@@ -58,7 +58,9 @@ std::uint64_t start_headroom(std::uint64_t soft) {
 }
 
 std::size_t log_cache_bound(std::uint64_t soft) {
-  return static_cast<std::size_t>(std::clamp<std::uint64_t>(soft / 16, 4, 1024));
+  // Small on purpose: a quiet child (most of them) needs no open log, and a chatty one beyond the
+  // bound costs an open and a close per burst of output, not a lost line.
+  return static_cast<std::size_t>(std::clamp<std::uint64_t>(soft / 64, 4, 256));
 }
 
 bool is_out_of_resources(int err) { return err == EMFILE || err == ENFILE || err == EAGAIN; }

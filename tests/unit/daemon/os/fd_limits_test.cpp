@@ -18,8 +18,8 @@ TEST(FdLimits, HeadroomAndCacheGrowWithTheLimitWithinBounds) {
   EXPECT_EQ(start_headroom(1024), 32U);
   EXPECT_EQ(start_headroom(524288), 256U);
   EXPECT_EQ(log_cache_bound(64), 4U);
-  EXPECT_EQ(log_cache_bound(1024), 64U);
-  EXPECT_EQ(log_cache_bound(524288), 1024U);
+  EXPECT_EQ(log_cache_bound(1024), 16U);
+  EXPECT_EQ(log_cache_bound(524288), 256U);
 }
 
 TEST(FdLimits, OutOfDescriptorsNamesTheProcessTheCauseAndTheLimit) {
