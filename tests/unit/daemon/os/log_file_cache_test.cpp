@@ -40,6 +40,7 @@ TEST(LogFileCache, KeepsAtMostTheBoundOpenAndReopensWhereTheFileEnded) {
   ASSERT_TRUE(paths.ensure_dirs());
   LogFileCache cache(2);
   std::vector<std::unique_ptr<LogFile>> files;
+  files.reserve(4);
   for (int i = 0; i < 4; ++i) {
     files.push_back(
         std::make_unique<LogFile>(paths.log_file("p" + std::to_string(i), LogStream::out)));
