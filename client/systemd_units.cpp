@@ -24,6 +24,9 @@ KillMode=mixed
 # bgod may create cgroups below its own: one per child, so a stop reaches every process a
 # child forked, even one that left its process group (docs/health.md, "Containment").
 Delegate=yes
+# bgod holds a pipe per child stream: it raises its soft descriptor limit to this hard one,
+# and gives each child the soft one back (a program using select() breaks above 1024).
+LimitNOFILE=1024:524288
 TimeoutStopSec=30
 Restart=on-failure
 RestartSec=2

@@ -42,6 +42,8 @@ std::string_view to_string(SpawnFailure failure) {
       return "permission";
     case SpawnFailure::bad_cwd:
       return "bad_cwd";
+    case SpawnFailure::resources:
+      return "resources";
     case SpawnFailure::other:
       return "other";
   }
@@ -50,7 +52,7 @@ std::string_view to_string(SpawnFailure failure) {
 
 std::optional<SpawnFailure> parse_spawn_failure(std::string_view text) {
   for (auto f : {SpawnFailure::not_found, SpawnFailure::permission, SpawnFailure::bad_cwd,
-                 SpawnFailure::other}) {
+                 SpawnFailure::resources, SpawnFailure::other}) {
     if (to_string(f) == text) return f;
   }
   return std::nullopt;

@@ -32,7 +32,8 @@ enum class Errc {
 std::string_view to_string(Errc code);
 
 // Why a program could not be started (refines Errc::spawn_failed).
-enum class SpawnFailure { not_found, permission, bad_cwd, other };
+// `resources`: bgod or the system is out of file descriptors or processes (docs/protocol.md).
+enum class SpawnFailure { not_found, permission, bad_cwd, resources, other };
 std::string_view to_string(SpawnFailure failure);
 std::optional<SpawnFailure> parse_spawn_failure(std::string_view text);
 

@@ -31,6 +31,21 @@ class UniqueFd {
   int fd_ = -1;
 };
 
+// One descriptor (/dev/null) held in reserve, to be given up when no other is left: bgod's
+// control server frees it to accept a client at the limit, its shutdown to stop children.
+class SpareFd {
+ public:
+  SpareFd() { (void)refill(); }
+  // Closes the spare, freeing its descriptor (a no-op when it is not held).
+  void release() { fd_.reset(); }
+  // Takes a spare again if none is held; false when no descriptor is free.
+  bool refill();
+  bool held() const { return static_cast<bool>(fd_); }
+
+ private:
+  UniqueFd fd_;
+};
+
 // open(2) with O_CLOEXEC added. Errors carry strerror text.
 Result<UniqueFd> open_fd(const std::filesystem::path& path, int flags, int mode = 0600);
 

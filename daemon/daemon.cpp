@@ -2,6 +2,7 @@
 // run_daemon(): the only place that names the concrete adapters.
 #include "daemon/daemon.hpp"
 
+#include <array>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -10,18 +11,19 @@
 #include <memory>
 #include <string_view>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <spdlog/spdlog.h>
 
 #include "common/paths.hpp"
+#include "common/unique_fd.hpp"
 #include "daemon/core/desktop_notifier.hpp"
 #include "daemon/core/supervisor.hpp"
 #include "daemon/os/asio_timer.hpp"
 #include "daemon/os/cgroup_tree.hpp"
 #include "daemon/os/daemon_lock.hpp"
+#include "daemon/os/fd_limits.hpp"
 #include "daemon/os/log_reader.hpp"
 #include "daemon/os/log_sink.hpp"
 #include "daemon/os/metrics_http.hpp"
@@ -44,14 +46,6 @@ namespace bgo::daemon {
 
 namespace {
 
-void raise_fd_limit() {
-  rlimit lim{};
-  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
-    lim.rlim_cur = lim.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &lim);
-  }
-}
-
 // The running daemon. Members are declared in the order they depend on each other, so they
 // are built in that order and torn down in reverse: adapters, then the Supervisor that uses
 // them, then the RPC layer that calls it. The adapters' callbacks into the supervisor only
@@ -59,7 +53,8 @@ void raise_fd_limit() {
 class Daemon {
  public:
   Daemon(const DaemonConfig& config, Paths paths, DaemonLock& lock, int listen_fd,
-         Notifier notifier, CgroupTree::Detected cgroups, std::optional<MetricsSocket> metrics)
+         Notifier notifier, CgroupTree::Detected cgroups, std::optional<MetricsSocket> metrics,
+         FdBudget budget)
       : config_(config),
         paths_(std::move(paths)),
         lock_(lock),
@@ -67,11 +62,13 @@ class Daemon {
         notifier_(std::move(notifier)),
         metrics_socket_(std::move(metrics)),
         timers_(io_),
-        logs_(io_, paths_, [this](pid_t pid) { supervisor_.on_output_closed(pid); }),
+        logs_(
+            io_, paths_, [this](pid_t pid) { supervisor_.on_output_closed(pid); },
+            log_cache_bound(budget.soft)),
         containment_reason_(std::move(cgroups.reason)),
         processes_(
             io_, logs_, [this](pid_t pid, const ExitStatus& s) { supervisor_.on_exit(pid, s); },
-            std::move(cgroups.tree)),
+            std::move(cgroups.tree), budget),
         store_(io_, paths_, clock_, state_fsync()),
         log_reader_(paths_),
         probes_(io_),
@@ -207,6 +204,9 @@ class Daemon {
     const std::string what =
         keep_children ? "children kept running"
                       : "stopping " + std::to_string(supervisor_.online_count()) + " process(es)";
+    // Stopping needs descriptors (a cgroup's member list, pidfds, state files): at the limit,
+    // these are the ones it gets.
+    for (SpareFd& spare : stop_spares_) spare.release();
     notifier_.send("STOPPING=1\nSTATUS=shutting down: " + what);
     spdlog::info("shutting down ({})",
                  keep_children ? "children kept running" : "stopping children");
@@ -228,6 +228,7 @@ class Daemon {
   int listen_fd_;
   Notifier notifier_;
   std::optional<MetricsSocket> metrics_socket_;  // bound before the Daemon, served from run()
+  std::array<SpareFd, 4> stop_spares_;           // given up when shutdown begins
   boost::asio::io_context io_;
   SteadyClock clock_;
   AsioTimerFactory timers_;
@@ -276,7 +277,7 @@ int run_daemon(const DaemonConfig& config) {
   const int listen_fd = take_listen_fd();
   Notifier notifier = Notifier::from_environment();
   (void)::signal(SIGPIPE, SIG_IGN);  // cannot fail for SIGPIPE
-  raise_fd_limit();
+  const FdBudget budget = raise_fd_limit();
   // Orphans of a child's process group are reparented to bgod, which reaps them and so learns
   // when a group it is stopping has become empty (docs/states.md, `lingering`).
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
@@ -285,6 +286,8 @@ int run_daemon(const DaemonConfig& config) {
   spdlog::set_pattern("[%Y-%m-%dT%H:%M:%S.%e%z] [%l] %v");
   spdlog::info("bgod {} starting (pid {}, home {})", BGO_VERSION, ::getpid(),
                paths->home().string());
+  spdlog::info("descriptors: limit {} (hard {}), children get {}", budget.soft, budget.hard,
+               budget.original_soft);
   // Before anything is spawned (the pipe keeper included): a delegated cgroup gets bgod moved
   // into its leaf first.
   const char* setting = std::getenv("BGO_CGROUP");
@@ -296,7 +299,7 @@ int run_daemon(const DaemonConfig& config) {
     spdlog::info("containment: process groups ({})", cgroups.reason);
   }
   Daemon daemon(config, *paths, *lock, listen_fd, std::move(notifier), std::move(cgroups),
-                std::move(metrics));
+                std::move(metrics), budget);
   return daemon.run();
 }
 

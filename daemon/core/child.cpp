@@ -474,10 +474,11 @@ void Child::watch_restart() {
   if (!spawned) {
     const Error& e = spawned.error();
     const std::string& program = record_.command.front();
-    const std::string reason = e.spawn == SpawnFailure::not_found ? "command not found: " + program
-                               : e.spawn == SpawnFailure::permission
-                                   ? "permission denied: " + program
-                                   : "failed to start: " + e.message;
+    const std::string reason =
+        e.spawn == SpawnFailure::not_found    ? "command not found: " + program
+        : e.spawn == SpawnFailure::permission ? "permission denied: " + program
+        : e.spawn == SpawnFailure::resources  ? e.message  // "Cannot start 'x': bgod is out of …"
+                                              : "failed to start: " + e.message;
     ports_.logs.watcher_line(record_.name, "restart failed: " + reason);
     return become_errored(reason);
   }

@@ -123,9 +123,11 @@ void Supervisor::start(StartParams params, StartDone done) {
   }
   auto spawned = child.spawn("Starting");
   if (!spawned) {
-    // Nothing is registered: an older entry of that name is left as it was.
+    // Nothing is registered: an older entry of that name is left as it was. A new name's log
+    // writer goes too (its files stay): refusals at the limit must not pile up.
     if (existing == nullptr) {
       erase(params.name);
+      ports_.logs.release(params.name);
     } else {
       child.cancel_backoff();
       child.replace_record(std::move(previous), false);

@@ -133,7 +133,10 @@ bool remove_cgroup(const std::string& folder) {
 
 Result<UniqueFd> CgroupLeaf::open() const {
   UniqueFd dir(::open(folder_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir) return make_error(Errc::io_error, errno_message("cannot open " + folder_, errno));
+  if (!dir) {
+    const int err = errno;
+    return errno_error(Errc::io_error, errno_message("cannot open " + folder_, err), err);
+  }
   return dir;
 }
 

@@ -63,6 +63,10 @@ class LogFile {
   void remove_all();
   // Closes and re-opens the file (after SIGHUP or an outside rotation).
   void reopen();
+  // Closes the file, keeping what is known of it; the next write or open() re-opens it and
+  // reads its size again (LogFileCache: bgod keeps only so many log files open).
+  void close() { fd_.reset(); }
+  bool is_open() const { return static_cast<bool>(fd_); }
 
   const std::filesystem::path& path() const { return path_; }
   std::uint64_t size() const { return size_; }

@@ -45,10 +45,12 @@ struct LogSink::Reader {
   bool enlarged = false;
 };
 
-LogSink::LogSink(boost::asio::io_context& io, Paths paths, ClosedFn on_closed)
+LogSink::LogSink(boost::asio::io_context& io, Paths paths, ClosedFn on_closed,
+                 std::size_t max_open_files)
     : io_(io),
       paths_(std::move(paths)),
       on_closed_(std::move(on_closed)),
+      files_(max_open_files),
       buffer_(new char[k_read_bytes]) {}
 
 LogSink::~LogSink() = default;
@@ -62,10 +64,23 @@ LogSink::Writer& LogSink::writer(std::string_view name) {
   return *it->second;
 }
 
+LogFile& LogSink::open_log(Writer& w, int stream) {
+  // A file that cannot be opened is reported by its own write (once, until one succeeds).
+  (void)files_.use(w.files[stream]);
+  return w.files[stream];
+}
+
+void LogSink::erase_writer(
+    std::map<std::string, std::unique_ptr<Writer>, std::less<>>::iterator it) {
+  files_.forget(it->second->files[0]);
+  files_.forget(it->second->files[1]);
+  writers_.erase(it);
+}
+
 Result<void> LogSink::prepare(std::string_view name) {
   Writer& w = writer(name);
   for (LogFile& file : w.files) {
-    if (auto r = file.open(); !r) return r;
+    if (auto r = files_.use(file); !r) return r;
   }
   return {};
 }
@@ -148,7 +163,7 @@ void LogSink::on_readable(std::uint64_t id) {  // NOLINT(misc-no-recursion)
                                                                  : 0));
     blind = std::min(blind, allowed);
     if (blind > 0) {
-      const ssize_t n = file.splice_from(fd, blind);
+      const ssize_t n = open_log(w, index).splice_from(fd, blind);
       if (n > 0) {
         reserve_.consume(static_cast<std::uint64_t>(n));
         return post_next(id);
@@ -175,13 +190,12 @@ void LogSink::on_readable(std::uint64_t id) {  // NOLINT(misc-no-recursion)
 }
 
 std::size_t LogSink::admit(Writer& w, int stream, std::size_t want) {
-  LogFile& file = w.files[stream];
   const std::uint64_t allowed = reserve_.admit(want, std::chrono::steady_clock::now(), [&] {
     // Probe the file system the bytes would go to (opening the log if need be).
-    (void)file.open();
-    return file.free_bytes();
+    return open_log(w, stream).free_bytes();
   });
   if (allowed > 0 && w.paused[stream]) {
+    LogFile& file = open_log(w, stream);
     const std::string marker = std::string(file.at_line_start() ? "" : "\n") + "=== [" +
                                iso_utc(std::chrono::system_clock::now()) +
                                "] [bgod] logging resumed: " + std::to_string(w.dropped[stream]) +
@@ -199,7 +213,7 @@ void LogSink::drop(Writer& w, int stream, std::size_t bytes) {
   w.dropped[stream] += bytes;
   if (w.paused[stream]) return;
   w.paused[stream] = true;
-  LogFile& file = w.files[stream];
+  LogFile& file = open_log(w, stream);
   const std::string marker = std::string(file.at_line_start() ? "" : "\n") + "=== [" +
                              iso_utc(std::chrono::system_clock::now()) +
                              "] [bgod] logging paused: less than " +
@@ -218,7 +232,7 @@ void LogSink::post_next(std::uint64_t id) {  // NOLINT(misc-no-recursion): poste
 
 void LogSink::deliver(Writer& w, LogStream stream, std::string_view data) {
   const int i = stream == LogStream::err ? 1 : 0;
-  LogFile& file = w.files[i];
+  LogFile& file = open_log(w, i);
   if (w.opts.timestamps) {
     stamped_.clear();
     bool at_line_start = file.at_line_start();
@@ -232,7 +246,7 @@ void LogSink::deliver(Writer& w, LogStream stream, std::string_view data) {
 void LogSink::append_marker(std::string_view name, std::string_view marker) {
   Writer& w = writer(name);
   for (int i = 0; i < 2; ++i) {
-    w.files[i].append(marker, w.opts.max_size, w.opts.files);
+    open_log(w, i).append(marker, w.opts.max_size, w.opts.files);
     if (on_output_) on_output_(w.name, i == 0 ? LogStream::out : LogStream::err, marker);
   }
 }
@@ -279,7 +293,7 @@ void LogSink::remove_logs(std::string_view name) {
   if (auto it = writers_.find(name); it != writers_.end()) {
     const Writer* w = it->second.get();
     std::erase_if(readers_, [w](const auto& kv) { return kv.second->writer == w; });
-    writers_.erase(it);
+    erase_writer(it);
   }
   LogFile(paths_.log_file(name, LogStream::out)).remove_all();
   LogFile(paths_.log_file(name, LogStream::err)).remove_all();
@@ -294,13 +308,13 @@ void LogSink::release(std::string_view name) {
   for (const auto& [id, reader] : readers_) {
     if (reader->writer == w) return;
   }
-  writers_.erase(it);
+  erase_writer(it);
 }
 
 void LogSink::flush(std::string_view name) {
   Writer& w = writer(name);
-  w.files[0].truncate_all();
-  w.files[1].truncate_all();
+  open_log(w, 0).truncate_all();
+  open_log(w, 1).truncate_all();
   // Opened like every log (no symlink, a regular file of ours), then emptied.
   if (auto fd = open_home_file(paths_.log_file(name, LogStream::watcher), O_WRONLY | O_TRUNC);
       !fd && !is_missing(fd.error())) {
@@ -309,10 +323,9 @@ void LogSink::flush(std::string_view name) {
 }
 
 void LogSink::reopen_all() {
-  for (auto& [name, w] : writers_) {
-    w->files[0].reopen();
-    w->files[1].reopen();
-  }
+  // Closed, not opened again: each opens on its next write (with thousands of quiet children,
+  // opening them all would take as many descriptors for nothing).
+  files_.close_all();
 }
 
 }  // namespace bgo::daemon

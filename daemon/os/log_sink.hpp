@@ -13,6 +13,7 @@
 #include "common/paths.hpp"
 #include "common/unique_fd.hpp"
 #include "daemon/core/ports.hpp"
+#include "daemon/os/log_file_cache.hpp"
 #include "daemon/os/log_reserve.hpp"
 
 namespace boost::asio {
@@ -42,7 +43,10 @@ class LogSink final : public LogPort {
   // Near the rotation limit this much before it is read (not spliced) to find a line end.
   static constexpr std::size_t k_cut_window = std::size_t{64} * 1024;
 
-  LogSink(boost::asio::io_context& io, Paths paths, ClosedFn on_closed);
+  // At most `max_open_files` log files are open at once (fd_limits.hpp log_cache_bound()): the
+  // least recently written is closed, and re-opened when it is written again.
+  LogSink(boost::asio::io_context& io, Paths paths, ClosedFn on_closed,
+          std::size_t max_open_files = 1024);
   ~LogSink() override;
   LogSink(const LogSink&) = delete;
   LogSink& operator=(const LogSink&) = delete;
@@ -77,8 +81,12 @@ class LogSink final : public LogPort {
   // Empties the logs of `name`: out/err truncated (created when missing), their rotated
   // copies deleted, the watcher log truncated.
   void flush(std::string_view name);
-  // Re-opens every log file (after SIGHUP or an external rotation).
+  // Re-opens every log file (after SIGHUP or an external rotation): each is closed now and
+  // opened again when it is next written.
   void reopen_all();
+
+  // Log files open right now (for tests and the descriptor budget).
+  std::size_t open_files() const { return files_.open_count(); }
 
  private:
   struct Writer;
@@ -91,6 +99,9 @@ class LogSink final : public LogPort {
   };
   void write_watcher_line(std::string_view name, std::string_view message);
   Writer& writer(std::string_view name);
+  void erase_writer(std::map<std::string, std::unique_ptr<Writer>, std::less<>>::iterator it);
+  // The log of `stream` (0 stdout, 1 stderr) of `w`, opened through the cache.
+  LogFile& open_log(Writer& w, int stream);
   void deliver(Writer& w, LogStream stream, std::string_view data);
   void arm(std::uint64_t id);
   void on_readable(std::uint64_t id);
@@ -103,6 +114,7 @@ class LogSink final : public LogPort {
   ClosedFn on_closed_;
   OutputFn on_output_;
   InterestFn wanted_;
+  LogFileCache files_;  // outlives writers_, whose files it points to
   std::map<std::string, std::unique_ptr<Writer>, std::less<>> writers_;
   std::map<std::uint64_t, std::unique_ptr<Reader>> readers_;
   std::uint64_t next_reader_id_ = 1;

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -29,6 +30,18 @@ Error spawn_error(SpawnFailure why, std::string message) {
   Error e = make_error(Errc::spawn_failed, std::move(message));
   e.spawn = why;
   return e;
+}
+
+// A start that failed for want of descriptors or processes says so with the limit; any other
+// failure keeps its message.
+Error failed_start(std::string_view name, const Error& e, std::uint64_t soft) {
+  if (e.cause && is_out_of_resources(e.cause.value())) {
+    return out_of_resources(name, e.cause.value(), soft);
+  }
+  if (e.code == Errc::spawn_failed) return e;
+  Error out = spawn_error(SpawnFailure::other, "Failed to start: " + e.message);
+  out.cause = e.cause;
+  return out;
 }
 
 int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
@@ -68,8 +81,11 @@ struct PosixProcess::Watched {
 };
 
 PosixProcess::PosixProcess(boost::asio::io_context& io, LogSink& logs, ExitFn on_adopted_exit,
-                           std::unique_ptr<CgroupTree> cgroups)
-    : io_(io), logs_(logs), on_adopted_exit_(std::move(on_adopted_exit)) {
+                           std::unique_ptr<CgroupTree> cgroups, FdBudget budget)
+    : io_(io), logs_(logs), on_adopted_exit_(std::move(on_adopted_exit)), budget_(budget) {
+  // posix_spawn cannot set a limit in the child: with a raised limit to give back, process-group
+  // children are started with clone3 as contained ones are.
+  if (budget_.original_soft != budget_.soft) clone_ok_ = clone_into_cgroup_supported();
   if (cgroups) cgroups_ = std::make_unique<CgroupChildren>(io, std::move(cgroups));
 }
 
@@ -155,16 +171,26 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   // A log file bgod may not write (a symlink, someone else's file) refuses the start: running
   // the process with its output thrown away would hide both the output and the tampering.
   if (auto r = logs_.prepare(request.name); !r) {
+    if (r.error().cause && is_out_of_resources(r.error().cause.value())) {
+      return failed_start(request.name, r.error(), budget_.soft);
+    }
     return spawn_error(SpawnFailure::other,
                        "Failed to start: unsafe log file: " + r.error().message);
   }
   auto out = make_pipe();
-  if (!out) return spawn_error(SpawnFailure::other, "Failed to start: " + out.error().message);
+  if (!out) return failed_start(request.name, out.error(), budget_.soft);
   auto err = make_pipe();
-  if (!err) return spawn_error(SpawnFailure::other, "Failed to start: " + err.error().message);
-  const ExecPlan plan{request.argv, request.env, request.cwd, out->write.get(), err->write.get()};
-  auto pid = request.contain && cgroups_ ? spawn_contained(request, plan) : spawn_in_session(plan);
-  if (!pid) return pid.error();
+  if (!err) return failed_start(request.name, err.error(), budget_.soft);
+  // Everything is closed on the way out: the pipes are UniqueFds, nothing was spawned yet.
+  const int highest =
+      std::max({out->read.get(), out->write.get(), err->read.get(), err->write.get()});
+  if (auto room = check_headroom(request, highest); !room) return room.error();
+  ExecPlan plan{request.argv, request.env, request.cwd, out->write.get(), err->write.get()};
+  if (budget_.original_soft != budget_.soft) plan.nofile_soft = budget_.original_soft;
+  auto pid = request.contain && cgroups_ ? spawn_contained(request, plan)
+             : clone_ok_                 ? spawn_cloned(plan, -1)
+                                         : spawn_in_session(plan);
+  if (!pid) return failed_start(request.name, pid.error(), budget_.soft);
   out->write.reset();
   err->write.reset();
   keeper_.keep({out->read.get(), err->read.get()});
@@ -174,14 +200,22 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   return spawned;
 }
 
+// Descriptors are handed out lowest first, so the number of the last one a start took says how
+// close bgod is to its limit: past `soft - headroom` the start is refused, and what is left
+// stays for clients, /proc reads, state and log files, and stopping.
+Result<void> PosixProcess::check_headroom(const SpawnRequest& request, int highest_fd) const {
+  if (budget_.soft == 0 || budget_.soft == RLIM_INFINITY) return {};
+  const std::uint64_t headroom = start_headroom(budget_.soft);
+  if (static_cast<std::uint64_t>(highest_fd) + headroom < budget_.soft) return {};
+  return out_of_headroom(request.name, budget_.soft, headroom);
+}
+
 Result<pid_t> PosixProcess::spawn_contained(const SpawnRequest& request, const ExecPlan& plan) {
   auto leaf = cgroups_->prepare(request.name, request.memory_max);
   if (!leaf) return spawn_error(SpawnFailure::other, "Failed to start: " + leaf.error().message);
   const uint64_t cpu_base = leaf->cpu_usec().value_or(0);  // a reused cgroup counts on
   auto dir = leaf->open();
-  auto pid = dir ? spawn_into_cgroup(plan, dir->get())
-                 : Result<pid_t>(
-                       spawn_error(SpawnFailure::other, "Failed to start: " + dir.error().message));
+  auto pid = dir ? spawn_cloned(plan, dir->get()) : Result<pid_t>(dir.error());
   if (!pid) {
     cgroups_->discard(*leaf);
     return pid;

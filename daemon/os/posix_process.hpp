@@ -10,6 +10,7 @@
 #include "common/exit_status.hpp"
 #include "common/proc_stat.hpp"
 #include "daemon/core/ports.hpp"
+#include "daemon/os/fd_limits.hpp"
 #include "daemon/os/pipe_keeper.hpp"
 
 namespace boost::asio {
@@ -28,8 +29,10 @@ class PosixProcess final : public ProcessPort {
   using ExitFn = std::function<void(pid_t, const ExitStatus&)>;
   using PidFn = std::function<void(pid_t leader_pid)>;
   // `cgroups`: bgod's cgroup subtree (CgroupTree::detect), or null for process groups only.
+  // `budget`: bgod's descriptor limits (raise_fd_limit): a start that would leave less than
+  // start_headroom() free is refused, and children get back `budget.original_soft`.
   PosixProcess(boost::asio::io_context& io, LogSink& logs, ExitFn on_adopted_exit,
-               std::unique_ptr<CgroupTree> cgroups = nullptr);
+               std::unique_ptr<CgroupTree> cgroups = nullptr, FdBudget budget = {});
   ~PosixProcess() override;
 
   // Contained children only (containment() is cgroup): `on_tree_empty` when the cgroup of the
@@ -60,12 +63,15 @@ class PosixProcess final : public ProcessPort {
   struct Watched;
   std::optional<Error> refuse_memory_limit(const SpawnRequest& request) const;
   Result<pid_t> spawn_contained(const SpawnRequest& request, const ExecPlan& plan);
+  Result<void> check_headroom(const SpawnRequest& request, int highest_fd) const;
   boost::asio::io_context& io_;
   LogSink& logs_;
   ExitFn on_adopted_exit_;
   std::map<pid_t, std::unique_ptr<Watched>> adopted_;
   std::unique_ptr<CgroupChildren> cgroups_;  // null: process groups only
   PipeKeeper keeper_;  // holds every child's pipes too, in case bgod dies before the child
+  FdBudget budget_;
+  bool clone_ok_ = false;  // clone3 works: process-group children get their soft limit back
 };
 
 }  // namespace bgo::daemon

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// spawn_in_session (posix_spawn) and spawn_into_cgroup (clone3).
+// spawn_in_session (posix_spawn) and spawn_cloned (clone3).
 #include "daemon/os/spawn_child.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include <linux/close_range.h>
 #include <linux/sched.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,8 +22,9 @@ namespace bgo::daemon {
 
 namespace {
 
-Error spawn_error(SpawnFailure why, std::string message) {
-  Error e = make_error(Errc::spawn_failed, std::move(message));
+Error spawn_error(SpawnFailure why, std::string message, int err = 0) {
+  Error e = err != 0 ? errno_error(Errc::spawn_failed, std::move(message), err)
+                     : make_error(Errc::spawn_failed, std::move(message));
   e.spawn = why;
   return e;
 }
@@ -32,7 +35,8 @@ Error exec_error(int err, const std::string& program) {
   if (err == EACCES || err == EPERM || err == EISDIR) {
     return spawn_error(SpawnFailure::permission, "Permission denied: " + program);
   }
-  return spawn_error(SpawnFailure::other, "Failed to start: " + std::string(std::strerror(err)));
+  return spawn_error(SpawnFailure::other, "Failed to start: " + std::string(std::strerror(err)),
+                     err);
 }
 
 // Pointers into `strings` with a terminating null, as execve wants them.
@@ -56,10 +60,10 @@ int move_fd(int fd, int target) {
   return ::fcntl(fd, F_SETFD, 0);
 }
 
-// The child side of spawn_into_cgroup(), between clone3 and execve. It is a copy of bgod with
+// The child side of spawn_cloned(), between clone3 and execve. It is a copy of bgod with
 // all signals blocked: only async-signal-safe calls, no allocation, and it never returns.
 [[noreturn]] void run_child(char* const* argv, char* const* envp, const char* cwd, int devnull,
-                            int out, int err, int report) {
+                            int out, int err, int report, std::uint64_t nofile_soft) {
   const auto fail = [report](ChildFailure::Stage stage) {
     const ChildFailure failure{stage, errno};
     (void)!::write(report, &failure, sizeof failure);
@@ -75,6 +79,13 @@ int move_fd(int fd, int target) {
     fail(ChildFailure::setup);
   }
   if (::chdir(cwd) != 0) fail(ChildFailure::chdir);
+  if (nofile_soft != 0) {
+    // Back to the soft limit bgod was started with; the hard limit stays bgod's.
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) fail(ChildFailure::setup);
+    lim.rlim_cur = std::min<rlim_t>(nofile_soft, lim.rlim_max);
+    if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) fail(ChildFailure::setup);
+  }
   // Belt and braces, as posix_spawn's closefrom: a library's descriptor may lack O_CLOEXEC.
   // Marked, not closed, so `report` stays open until execve succeeds.
   (void)::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -112,13 +123,16 @@ Result<pid_t> spawn_in_session(const ExecPlan& plan) {
   return pid;
 }
 
-Result<pid_t> spawn_into_cgroup(const ExecPlan& plan, int cgroup_fd) {
+Result<pid_t> spawn_cloned(const ExecPlan& plan, int cgroup_fd) {
   auto report = make_pipe();
-  if (!report)
-    return spawn_error(SpawnFailure::other, "Failed to start: " + report.error().message);
+  if (!report) {
+    return spawn_error(SpawnFailure::other, "Failed to start: " + report.error().message,
+                       report.error().cause.value());
+  }
   auto devnull = open_fd("/dev/null", O_RDONLY);
   if (!devnull) {
-    return spawn_error(SpawnFailure::other, "Failed to start: " + devnull.error().message);
+    return spawn_error(SpawnFailure::other, "Failed to start: " + devnull.error().message,
+                       devnull.error().cause.value());
   }
   std::vector<char*> argv = c_array(plan.argv);
   std::vector<char*> envp = c_array(plan.env);
@@ -129,20 +143,24 @@ Result<pid_t> spawn_into_cgroup(const ExecPlan& plan, int cgroup_fd) {
   sigfillset(&all);
   (void)::sigprocmask(SIG_SETMASK, &all, &old);
   clone_args args{};
-  args.flags = CLONE_INTO_CGROUP | CLONE_VFORK;  // VFORK: back here once it has exec'd or died
+  args.flags = CLONE_VFORK;  // back here once it has exec'd or died
   args.exit_signal = SIGCHLD;
-  args.cgroup = static_cast<uint64_t>(cgroup_fd);
+  if (cgroup_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(cgroup_fd);
+  }
   const long pid = ::syscall(SYS_clone3, &args, sizeof args);
   if (pid == 0) {
     run_child(argv.data(), envp.data(), plan.cwd.c_str(), devnull->get(), plan.stdout_fd,
-              plan.stderr_fd, report->write.get());
+              plan.stderr_fd, report->write.get(), plan.nofile_soft);
   }
   const int clone_errno = errno;
   (void)::sigprocmask(SIG_SETMASK, &old, nullptr);
   report->write.reset();
   if (pid < 0) {
     return spawn_error(SpawnFailure::other,
-                       "Failed to start: clone3: " + std::string(std::strerror(clone_errno)));
+                       "Failed to start: clone3: " + std::string(std::strerror(clone_errno)),
+                       clone_errno);
   }
   ChildFailure failure;
   if (::read(report->read.get(), &failure, sizeof failure) != sizeof failure) {
@@ -157,7 +175,8 @@ Result<pid_t> spawn_into_cgroup(const ExecPlan& plan, int cgroup_fd) {
                                                   std::strerror(failure.error));
   }
   return spawn_error(SpawnFailure::other,
-                     "Failed to start: " + std::string(std::strerror(failure.error)));
+                     "Failed to start: " + std::string(std::strerror(failure.error)),
+                     failure.error);
 }
 
 bool clone_into_cgroup_supported() {

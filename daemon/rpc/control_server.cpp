@@ -71,7 +71,12 @@ ControlServer::ControlServer(boost::asio::io_context& io, const DaemonLock&, con
   acceptor_.listen(512);
 }
 
-void ControlServer::start() { accept(); }
+void ControlServer::start() {
+  // Accepts made outside async_accept (accept_with_spare) must never block the loop.
+  boost::system::error_code ignored;
+  acceptor_.non_blocking(true, ignored);
+  accept();
+}
 
 void ControlServer::stop() {
   boost::system::error_code ignored;
@@ -80,6 +85,7 @@ void ControlServer::stop() {
 }
 
 void ControlServer::accept() {
+  (void)spare_.refill();  // false at the limit: then it is taken on a later accept
   acceptor_.async_accept(
       [this](const boost::system::error_code& ec, stream_protocol::socket socket) {
         if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
@@ -90,8 +96,9 @@ void ControlServer::accept() {
         if (ec.value() == EMFILE || ec.value() == ENFILE || ec.value() == ENOBUFS ||
             ec.value() == ENOMEM) {
           // The pending connection stays queued and the listening socket stays readable, so
-          // accepting again at once would spin. Free a descriptor by evicting a session; with
-          // nothing to evict, try again a little later.
+          // accepting again at once would spin. The spare descriptor makes room for it; without
+          // one, evicting a session does; with nothing to evict, try again a little later.
+          if (accept_with_spare()) return accept();
           if (evict_one("out of file descriptors")) return accept();
           spdlog::warn("accept: {}; retrying in 100 ms", ec.message());
           retry_.expires_after(std::chrono::milliseconds(100));
@@ -132,9 +139,35 @@ void ControlServer::on_accepted(stream_protocol::socket socket) {
     if (!evict_one("connection cap reached")) break;
   }
   auto session = std::make_shared<Session>(std::move(socket), dispatcher_, limits_.session,
-                                           [this](Session* s) { hub_.remove(s); });
+                                           [this](Session* s) {
+                                             hub_.remove(s);
+                                             (void)spare_.refill();
+                                           });
   hub_.add(session);
   session->start();
+}
+
+// Out of descriptors (EMFILE/ENFILE): the spare is closed so that the client waiting in the
+// backlog can be accepted into its number and served (list, status, stop, delete and `daemon
+// stop` need no descriptor of their own beyond the headroom a start leaves free). The spare is
+// taken again once a descriptor is free. False when no spare was held.
+bool ControlServer::accept_with_spare() {
+  if (!spare_.held()) return false;
+  spare_.release();
+  stream_protocol::socket socket(acceptor_.get_executor());
+  boost::system::error_code ec;
+  acceptor_.accept(socket, ec);  // non-blocking: would_block if the client has gone
+  if (!ec) {
+    // One line per 10 s at most: a client loop at the limit must not fill bgod.log.
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= next_spare_log_) {
+      spdlog::warn("accept: out of file descriptors; a client was accepted with the spare one");
+      next_spare_log_ = now + std::chrono::seconds(10);
+    }
+    on_accepted(std::move(socket));
+  }
+  (void)spare_.refill();
+  return true;
 }
 
 bool ControlServer::evict_one(const char* why) {

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/paths.hpp"
+#include "common/unique_fd.hpp"
 #include "daemon/os/daemon_lock.hpp"
 #include "daemon/rpc/session.hpp"
 
@@ -45,6 +46,7 @@ class ControlServer {
   void accept();
   void on_accepted(boost::asio::local::stream_protocol::socket socket);
   bool evict_one(const char* why);
+  bool accept_with_spare();
 
   boost::asio::local::stream_protocol::acceptor acceptor_;
   boost::asio::steady_timer retry_;
@@ -53,6 +55,10 @@ class ControlServer {
   ServerLimits limits_;
   std::chrono::steady_clock::time_point next_refusal_log_{};
   uint64_t refusals_unlogged_ = 0;
+  std::chrono::steady_clock::time_point next_spare_log_{};
+  // Given up to accept a client when bgod has no other descriptor left, taken again as soon as
+  // one is free (the next accept, a closed session).
+  SpareFd spare_;
 };
 
 }  // namespace bgo::daemon
