@@ -79,6 +79,12 @@ void ControlServer::stop() {
   retry_.cancel();
 }
 
+void ControlServer::hold() {
+  boost::system::error_code ignored;
+  acceptor_.cancel(ignored);  // the pending accept ends with operation_aborted
+  retry_.cancel();
+}
+
 void ControlServer::accept() {
   acceptor_.async_accept(
       [this](const boost::system::error_code& ec, stream_protocol::socket socket) {
