@@ -295,7 +295,8 @@ int run_daemon(const DaemonConfig& config) {
   // Started by a live upgrade: the lock, the sockets and the children come from the previous
   // image (which this call execs back if the hand-over cannot be read).
   std::optional<Handover> handover;
-  if (config.handover_fd >= 0) handover = take_handover(config.handover_fd, config.args);
+  if (config.handover_fd >= 0)
+    handover = take_handover(config.handover_fd, config.args, config.handover_returned);
   auto lock = handover ? DaemonLock::adopt(*paths, UniqueFd(handover->lock_fd))
                        : DaemonLock::try_acquire(*paths);
   if (!lock) {

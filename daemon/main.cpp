@@ -67,6 +67,10 @@ int main(int argc, char** argv) {
                args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
     break;
   }
+  if (auto it = std::find(args.begin(), args.end(), "--handover-returned"); it != args.end()) {
+    config.handover_returned = true;
+    args.erase(it);
+  }
   config.args = args;
   po::options_description opts("Usage: bgod [options]\n\nThe bgo supervisor daemon. Options");
   double stop_timeout = 5.0;

@@ -171,11 +171,11 @@ void Upgrader::fail(const std::string& why) {
   if (auto done = std::exchange(done_, nullptr)) done(make_error(Errc::invalid_state, why));
 }
 
-Handover take_handover(int fd, const std::vector<std::string>& args) {
+Handover take_handover(int fd, const std::vector<std::string>& args, bool returned) {
   auto bytes = read_handover_bytes(fd);
   auto h = bytes ? decode_handover(*bytes) : Result<Handover>(bytes.error());
   if (!h) {
-    const int back = bytes ? handover_old_exe_fd(*bytes) : -1;
+    const int back = bytes && !returned ? handover_old_exe_fd(*bytes) : -1;
     (void)std::fprintf(stderr, "bgod: cannot take over: %s%s\n", h.error().message.c_str(),
                        back >= 0 ? "; running the previous bgod again" : "");
     if (back >= 0) {

@@ -86,8 +86,8 @@ class Upgrader {
 
 // In an image started with `--handover FD`: reads the hand-over and makes every descriptor it
 // names close-on-exec again. When it cannot be read (another format, garbage), logs why and
-// execs the previous image back with the same descriptors and `args`; throws only when even
-// that fails.
-Handover take_handover(int fd, const std::vector<std::string>& args);
+// execs the previous image back with the same descriptors and `args` (unless this image is
+// that way back already: `returned`); throws when it cannot go on.
+Handover take_handover(int fd, const std::vector<std::string>& args, bool returned);
 
 }  // namespace bgo::daemon

@@ -187,6 +187,7 @@ Error exec_image(const std::string& path, const std::vector<std::string>& args, 
 
 Error exec_image_fd(int exe_fd, const std::vector<std::string>& args, int handover_fd) {
   auto argv = image_argv("bgod", args, handover_fd);
+  argv.emplace_back("--handover-returned");  // that image never goes back again: no loop
   auto cargv = c_argv(argv);
   ::syscall(SYS_execveat, exe_fd, "", cargv.data(), environ, AT_EMPTY_PATH);
   return make_error(Errc::internal, errno_message("execveat of the previous image", errno));

@@ -54,7 +54,8 @@ class ImageCheck {
 // execve(`path`, [path, args..., "--handover", FD]) with bgod's environment; `handover_fd` and
 // the descriptors it lists must already be inherited. Returns only on failure (errno text).
 Error exec_image(const std::string& path, const std::vector<std::string>& args, int handover_fd);
-// The same through an O_PATH descriptor of an image (execveat AT_EMPTY_PATH): the way back.
+// The same through an O_PATH descriptor of an image (execveat AT_EMPTY_PATH), with
+// `--handover-returned` added: the way back, taken at most once.
 Error exec_image_fd(int exe_fd, const std::vector<std::string>& args, int handover_fd);
 
 }  // namespace bgo::daemon
