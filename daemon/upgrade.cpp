@@ -103,16 +103,18 @@ void Upgrader::on_checked(Result<std::string> version) {
 
 // Called for every answered request, written chunk, closed session and process event: only
 // looks, from a posted handler, so it never runs inside the code that reported the progress.
+// NOLINTNEXTLINE(misc-no-recursion): advance() runs later, from a posted handler
 void Upgrader::on_progress() {
   if ((step_ != Step::settling && step_ != Step::flushing) || posted_) return;
   posted_ = true;
-  boost::asio::post(io_, [this] {
+  boost::asio::post(io_, [this] {  // NOLINT(misc-no-recursion): see above
     posted_ = false;
     advance();
   });
 }
 
-void Upgrader::advance() {
+// advance() -> on_progress() -> (posted) advance() is a cycle in the call graph only.
+void Upgrader::advance() {  // NOLINT(misc-no-recursion)
   if (step_ == Step::settling) {
     const size_t own = from_request_ ? 1 : 0;  // the upgrade request waits for this answer
     if (hub_.in_flight() > own || supervisor_.settling_count() > 0) return;

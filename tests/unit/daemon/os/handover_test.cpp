@@ -82,7 +82,7 @@ TEST(Handover, GarbageIsRefused) {
   EXPECT_FALSE(decode_handover(bytes));
   // A descriptor number that is no descriptor.
   bytes = encode_handover(sample());
-  bytes.replace(bytes.find("\"lock_fd\":4"), 11, "\"lock_fd\":\"4\"");
+  bytes.replace(bytes.find("\"lock_fd\":4"), 11, R"("lock_fd":"4")");
   EXPECT_FALSE(decode_handover(bytes));
 }
 
