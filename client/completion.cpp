@@ -20,8 +20,8 @@ ValueKind value_kind(const OptionShape& o) {
   if (o.long_name.find("signal") != std::string::npos) return ValueKind::signal;
   if (o.long_name == "cwd") return ValueKind::directory;
   if (o.long_name == "after") return ValueKind::process;  // NAME or NAME:CONDITION
-  if (o.metavar == "FILE" || o.long_name == "file" || o.long_name == "output" ||
-      o.long_name == "env-file") {
+  if (o.metavar == "FILE" || o.metavar == "PATH" || o.long_name == "file" ||
+      o.long_name == "output" || o.long_name == "env-file") {
     return ValueKind::file;
   }
   return ValueKind::any;

@@ -46,7 +46,7 @@ constexpr std::array k_commands = std::to_array<Entry>({
     {"autostart",
      "Per-process autostart policy: set NAME POLICY, show NAME (install, uninstall, status: "
      "as startup, unstartup, startup --status)"},
-    {"daemon", "Control bgod itself (status, stop, start, restart)"},
+    {"daemon", "Control bgod itself (status, stop, start, restart, upgrade)"},
     {"startup", "Start bgod at login via systemd user units (--status)"},
     {"unstartup", "Remove the units again (bgod then starts on demand)"},
     {"up [NAME...]",

@@ -41,7 +41,7 @@ Result<Connection> Connection::connect(const std::string& socket_path) {
     return make_error(Errc::io_error, socket_path + " belongs to uid " + std::to_string(cred.uid) +
                                           ", not to this user: refusing to use it");
   }
-  return Connection(std::move(fd));
+  return Connection(std::move(fd), socket_path);
 }
 
 std::optional<std::string> Connection::read_line(std::optional<std::chrono::milliseconds> timeout,
@@ -130,8 +130,36 @@ std::optional<Result<json::value>> Connection::reply(int64_t id,
   }
 }
 
+namespace {
+
+// Methods that change nothing in bgod: sending one again cannot do anything twice.
+bool read_only(std::string_view method) {
+  for (std::string_view m : {"hello", "daemon.status", "list", "get", "logs", "candidates",
+                             "metrics", "autostart.show"}) {
+    if (method == m) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<json::value> Connection::call(std::string_view method, const json::value& params,
                                      std::chrono::milliseconds timeout) {
+  if (method == "subscribe" || method == "follow") stateful_ = true;
+  auto r = call_once(method, params, timeout);
+  if (r || !read_only(method) || stateful_ || r.error().code != Errc::io_error) return r;
+  const std::string& why = r.error().message;
+  if (why != "bgod closed the connection" && !why.starts_with("cannot talk to bgod")) return r;
+  // Closed before the answer came: a live upgrade (whose new image accepts from the same
+  // listening socket), or bgod gone for good, which the new connection then says.
+  auto again = connect(socket_path_);
+  if (!again) return r;
+  *this = std::move(*again);
+  return call_once(method, params, timeout);
+}
+
+Result<json::value> Connection::call_once(std::string_view method, const json::value& params,
+                                          std::chrono::milliseconds timeout) {
   const auto id = send(method, params);
   if (!id) return id.error();
   const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -28,7 +28,10 @@ class Connection {
   static Result<Connection> connect(const std::string& socket_path);
 
   // Sends one request and waits for its reply; notifications that arrive meanwhile are queued.
-  // A transport failure is Errc::io_error ("bgod closed the connection").
+  // A transport failure is Errc::io_error ("bgod closed the connection"). A read-only method
+  // (list, get, daemon.status, …) whose connection bgod closed before answering (a live
+  // upgrade closes connections once their answers are written) is sent once more on a new
+  // connection, unless this one subscribed to something.
   Result<boost::json::value> call(std::string_view method, const boost::json::value& params,
                                   std::chrono::milliseconds timeout = std::chrono::minutes(10));
 
@@ -55,12 +58,17 @@ class Connection {
   int fd() const { return fd_.get(); }
 
  private:
-  explicit Connection(UniqueFd fd) : fd_(std::move(fd)) {}
+  Connection(UniqueFd fd, std::string socket_path)
+      : fd_(std::move(fd)), socket_path_(std::move(socket_path)) {}
+  Result<boost::json::value> call_once(std::string_view method, const boost::json::value& params,
+                                       std::chrono::milliseconds timeout);
   // Reads one line, waiting at most `timeout`; nullopt on timeout, "" never (empty lines skipped).
   std::optional<std::string> read_line(std::optional<std::chrono::milliseconds> timeout,
                                        bool& closed);
 
   UniqueFd fd_;
+  std::string socket_path_;
+  bool stateful_ = false;  // subscribed or following: a new connection would not be the same
   proto::LineDecoder decoder_{proto::k_max_reply_bytes};
   std::deque<proto::Reply> notifications_;
   std::map<int64_t, proto::Reply> replies_;  // replies read while waiting for another id

@@ -39,6 +39,7 @@
 #include "daemon/rpc/event_hub.hpp"
 #include "daemon/rpc/metrics_report.hpp"
 #include "daemon/rpc/services.hpp"
+#include "daemon/upgrade.hpp"
 
 extern char** environ;
 
@@ -53,12 +54,14 @@ namespace {
 class Daemon {
  public:
   Daemon(const DaemonConfig& config, Paths paths, DaemonLock& lock, int listen_fd,
-         Notifier notifier, CgroupTree::Detected cgroups, std::optional<MetricsSocket> metrics,
-         FdBudget budget)
+         bool listen_from_systemd, Notifier notifier, CgroupTree::Detected cgroups,
+         std::optional<MetricsSocket> metrics, FdBudget budget, std::optional<Handover> handover)
       : config_(config),
         paths_(std::move(paths)),
         lock_(lock),
         listen_fd_(listen_fd),
+        listen_from_systemd_(listen_from_systemd),
+        handover_(std::move(handover)),
         notifier_(std::move(notifier)),
         metrics_socket_(std::move(metrics)),
         timers_(io_),
@@ -78,16 +81,24 @@ class Daemon {
                 }),
         desktop_(hub_, probes_, notify_settings()),
         supervisor_(processes_, store_, logs_, timers_, clock_, desktop_, settings(config)),
-        // Exec probes are bgod's children too: their exits end there, not in the supervisor.
+        upgrader_(io_, supervisor_, hub_, processes_, notifier_,
+                  {[this] { return handover_base(); }, [this](bool held) { hold(held); },
+                   [this] { store_.close(true); }},
+                  config.args, handover_ ? handover_->upgrades : 0),
+        // Exec probes and an upgrade's check are bgod's children too: their exits end there.
         reaper_([this](pid_t pid, const ExitStatus& s) {
-          if (probes_.on_exit(pid, s)) return;
+          if (probes_.on_exit(pid, s) || upgrader_.on_exit(pid, s)) return;
           // First: a leader's empty cgroup goes now (group_alive then falls back to its process
           // group, empty as well), and a restart in on_exit may reuse the number.
           processes_.on_reaped(pid);
           supervisor_.on_exit(pid, s);
         }),
         signals_(io_, {[this] { reaper_.on_sigchld(); }, [this] { logs_.reopen_all(); },
-                       [this] { shutdown(false); }}) {
+                       [this] { shutdown(false); },
+                       [this] {
+                         upgrader_.request(
+                             {}, [](const Result<UpgradeStarted>&) {}, false);
+                       }}) {
     // Output goes to followers and to a log readiness check (docs/health.md) still waiting
     // for its line; both are asked first, so output nobody waits for costs nothing more.
     logs_.set_output_listener(
@@ -108,7 +119,15 @@ class Daemon {
 
   int run() {
     auto loaded = store_.load_all();
+    if (handover_) {
+      // The previous image's children are still ours: taken as such, with their pipes.
+      if (handover_->keeper_fd >= 0) {
+        processes_.keeper().adopt(UniqueFd(handover_->keeper_fd), handover_->keeper_pid);
+      }
+      processes_.expect_handed_over(std::move(handover_->children));
+    }
     supervisor_.load(std::move(loaded.records), std::move(loaded.broken));
+    processes_.finish_handover();
     Services services{supervisor_,
                       hub_,
                       log_reader_,
@@ -121,7 +140,11 @@ class Daemon {
                       config_.default_logs,
                       containment_status(),
                       store_.stats(),
-                      metrics_socket_ ? metrics_socket_->url : std::string()};
+                      metrics_socket_ ? metrics_socket_->url : std::string(),
+                      [this](std::string path, UpgradeDone done) {
+                        upgrader_.request(std::move(path), std::move(done), true);
+                      },
+                      [this] { return upgrader_.status(); }};
     register_handlers(dispatcher_, services);
     server_ = std::make_unique<ControlServer>(io_, lock_, paths_, dispatcher_, hub_, listen_fd_);
     if (metrics_socket_) {
@@ -135,7 +158,9 @@ class Daemon {
       metrics_->start();
       spdlog::info("metrics: serving {}", services.metrics_url);
     }
-    supervisor_.resurrect_on_boot();
+    if (metrics_) metrics_url_ = services.metrics_url;
+    // A live upgrade is no boot: what was stopped stays stopped.
+    if (!handover_) supervisor_.resurrect_on_boot();
     // READY only now: the state is loaded, the socket listens (the ControlServer constructor
     // called listen(), or systemd did) and resurrected children are spawned. A client that
     // systemd let through is queued in the backlog until io.run() accepts it.
@@ -148,7 +173,7 @@ class Daemon {
     store_.close();
     // An inherited socket belongs to systemd, which keeps listening on it (the next client
     // starts bgod again): removing its path would cut every later client off.
-    if (listen_fd_ < 0) ::unlink(paths_.socket().c_str());
+    if (!listen_from_systemd_) ::unlink(paths_.socket().c_str());
     spdlog::info("bgod stopped");
     return 0;
   }
@@ -198,6 +223,28 @@ class Daemon {
     return status;
   }
 
+  // Live upgrade: what the next image needs besides the children (daemon/upgrade.hpp).
+  Handover handover_base() {
+    Handover h;
+    h.lock_fd = lock_.fd();
+    h.listen_fd = server_ ? server_->native_handle() : -1;
+    h.listen_from_systemd = listen_from_systemd_;
+    h.notify_socket = notifier_.path();
+    h.metrics_fd = metrics_ ? metrics_->listening_fd() : -1;
+    h.metrics_url = metrics_url_;
+    return h;
+  }
+
+  void hold(bool held) {
+    if (stopping_ || !server_) return;
+    if (held) {
+      server_->hold();
+    } else {
+      server_->release();
+    }
+    hub_.hold_all(held);
+  }
+
   void shutdown(bool keep_children) {
     if (stopping_) return;
     stopping_ = true;
@@ -226,6 +273,8 @@ class Daemon {
   Paths paths_;
   DaemonLock& lock_;
   int listen_fd_;
+  bool listen_from_systemd_;  // never unlinked: systemd owns it
+  std::optional<Handover> handover_;
   Notifier notifier_;
   std::optional<MetricsSocket> metrics_socket_;  // bound before the Daemon, served from run()
   std::array<SpareFd, 4> stop_spares_;           // given up when shutdown begins
@@ -242,11 +291,13 @@ class Daemon {
   NotifySockets notify_;     // built under bgod.lock: removes an earlier bgod's sockets
   DesktopNotifier desktop_;  // between the supervisor's events and the hub
   Supervisor supervisor_;
+  Upgrader upgrader_;
   Reaper reaper_;
   SignalLoop signals_;
   Dispatcher dispatcher_;
   std::unique_ptr<ControlServer> server_;
   std::unique_ptr<MetricsHttpServer> metrics_;
+  std::string metrics_url_;
   bool stopping_ = false;
 };
 
@@ -256,7 +307,13 @@ int run_daemon(const DaemonConfig& config) {
   auto paths = Paths::resolve();
   if (!paths) throw std::runtime_error(paths.error().message);
   if (auto r = paths->ensure_dirs(); !r) throw std::runtime_error(r.error().message);
-  auto lock = DaemonLock::try_acquire(*paths);
+  // Started by a live upgrade: the lock, the sockets and the children come from the previous
+  // image (which this call execs back if the hand-over cannot be read).
+  std::optional<Handover> handover;
+  if (config.handover_fd >= 0)
+    handover = take_handover(config.handover_fd, config.args, config.handover_returned);
+  auto lock = handover ? DaemonLock::adopt(*paths, UniqueFd(handover->lock_fd))
+                       : DaemonLock::try_acquire(*paths);
   if (!lock) {
     (void)std::fprintf(stderr, "bgod: another bgod is already running for %s\n",
                        paths->home().c_str());
@@ -265,7 +322,9 @@ int run_daemon(const DaemonConfig& config) {
   // The metrics address next, before anything is started or written: one that cannot be bound
   // stops bgod here, not half-way with children running and no page to read them from.
   std::optional<MetricsSocket> metrics;
-  if (config.metrics_listen) {
+  if (handover && handover->metrics_fd >= 0) {
+    metrics = MetricsSocket{UniqueFd(handover->metrics_fd), handover->metrics_url};
+  } else if (config.metrics_listen) {
     auto bound = listen_metrics(*config.metrics_listen);
     if (!bound) {
       (void)std::fprintf(stderr, "bgod: --metrics-listen %s\n", bound.error().message.c_str());
@@ -274,8 +333,14 @@ int run_daemon(const DaemonConfig& config) {
     metrics = std::move(*bound);
   }
   // Both take their variables out of the environment before it becomes the children's default.
-  const int listen_fd = take_listen_fd();
+  int listen_fd = take_listen_fd();
+  bool listen_from_systemd = listen_fd >= 0;
   Notifier notifier = Notifier::from_environment();
+  if (handover) {
+    listen_fd = handover->listen_fd;
+    listen_from_systemd = handover->listen_from_systemd;
+    notifier = Notifier(handover->notify_socket);
+  }
   (void)::signal(SIGPIPE, SIG_IGN);  // cannot fail for SIGPIPE
   const FdBudget budget = raise_fd_limit();
   // Orphans of a child's process group are reparented to bgod, which reaps them and so learns
@@ -298,8 +363,8 @@ int run_daemon(const DaemonConfig& config) {
   } else {
     spdlog::info("containment: process groups ({})", cgroups.reason);
   }
-  Daemon daemon(config, *paths, *lock, listen_fd, std::move(notifier), std::move(cgroups),
-                std::move(metrics), budget);
+  Daemon daemon(config, *paths, *lock, listen_fd, listen_from_systemd, std::move(notifier),
+                std::move(cgroups), std::move(metrics), budget, std::move(handover));
   return daemon.run();
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // bgod entry point: flags -> run_daemon; startup exceptions -> message + exit code.
 #include <algorithm>
+#include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
@@ -8,20 +10,68 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/program_options.hpp>
 
 #include "common/size.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/os/handover.hpp"
 #include "daemon/os/pipe_keeper.hpp"
+
+namespace {
+
+int parse_fd(const std::string& text) {
+  int fd = -1;
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), fd);
+  return r.ec == std::errc() && r.ptr == text.data() + text.size() && fd >= 0 ? fd : -1;
+}
+
+// `bgod --handover-check VERSION`: "bgod-handover VERSION ok BGOD_VERSION" and 0 when this
+// binary reads that hand-over format, a reason and 3 otherwise.
+int handover_check(std::string_view version) {
+  if (version != std::to_string(bgo::daemon::k_handover_version)) {
+    std::cout << "bgod " << BGO_VERSION << " reads hand-over format "
+              << bgo::daemon::k_handover_version << ", not " << version << "\n";
+    return 3;
+  }
+  std::cout << "bgod-handover " << version << " ok " << BGO_VERSION << "\n";
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // Internal mode, started by bgod itself (daemon/os/pipe_keeper.hpp); not a user option.
   if (argc == 2 && std::string_view(argv[1]) == "--keep-pipes") {
     return bgo::daemon::run_pipe_keeper();
   }
+  // Internal mode: a live upgrade asks a new binary whether it can take over (daemon/upgrade.hpp).
+  if (argc == 3 && std::string_view(argv[1]) == "--handover-check") {
+    return handover_check(argv[2]);
+  }
   namespace po = boost::program_options;
   bgo::daemon::DaemonConfig config;
+  // --handover FD (internal: set by the previous image of a live upgrade) is taken out here;
+  // the rest of the command line is kept for the next upgrade.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] != "--handover") continue;
+    config.handover_fd = parse_fd(args[i + 1]);
+    if (config.handover_fd < 0) {
+      (void)std::fprintf(stderr, "bgod: --handover: invalid descriptor '%s'\n",
+                         args[i + 1].c_str());
+      return 2;
+    }
+    args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+               args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+    break;
+  }
+  if (auto it = std::find(args.begin(), args.end(), "--handover-returned"); it != args.end()) {
+    config.handover_returned = true;
+    args.erase(it);
+  }
+  config.args = args;
   po::options_description opts("Usage: bgod [options]\n\nThe bgo supervisor daemon. Options");
   double stop_timeout = 5.0;
   std::string max_log_size;
@@ -49,7 +99,7 @@ int main(int argc, char** argv) {
       "password: whoever reaches it reads every process name)");
   po::variables_map vm;
   try {
-    po::store(po::parse_command_line(argc, argv, opts), vm);
+    po::store(po::command_line_parser(args).options(opts).run(), vm);
     po::notify(vm);
   } catch (const std::exception& e) {
     (void)std::fprintf(stderr, "bgod: %s\n", e.what());

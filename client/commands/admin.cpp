@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// bgo daemon {status,stop,start} (spec Appendix D #11).
+// bgo daemon {status,stop,start,restart,upgrade} (spec Appendix D #11, issue #17).
 #include <csignal>
 #include <fcntl.h>
+#include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -13,6 +15,7 @@
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
 #include "client/reply_view.hpp"
+#include "client/rpc_client.hpp"
 #include "client/startup_support.hpp"
 #include "proto/python_json.hpp"
 
@@ -139,21 +142,77 @@ int stop_or_status(Context& ctx, const std::string& action, bool keep_children, 
   return 0;
 }
 
+// `upgrade` (issue #17): bgod re-executes itself in place; this waits for the new image to
+// answer and checks that it is the same process, one upgrade further.
+int upgrade_bgod(Context& ctx, const std::optional<std::string>& bgod) {
+  auto conn = connect_or_start(ctx.paths(), Autostart::no);
+  if (!conn) {
+    ctx.fail(ctx.red_x() + " " +
+             (daemon_absent(conn.error()) ? "bgod is not running: nothing to upgrade"
+                                          : conn.error().message));
+    return 1;
+  }
+  json::object params;
+  if (bgod) params["bgod"] = std::filesystem::absolute(*bgod).lexically_normal().string();
+  auto r = conn->call("daemon.upgrade", params, std::chrono::seconds(60));
+  if (!r) {
+    ctx.fail(ctx.red_x() + " upgrade refused: " + r.error().message);
+    return 1;
+  }
+  const ReplyView view("daemon.upgrade", *r);
+  const int64_t pid = view.int64("pid");
+  const int64_t upgrades = view.int64("upgrades");
+  const std::string version = view.str("version");
+  // The old image closes this connection when it execs; the listening socket stays open, so
+  // the next connection waits in its backlog until the new image accepts it.
+  (void)conn->wait_closed(std::chrono::seconds(15));
+  auto again = Connection::connect(ctx.paths().socket().string());
+  auto st = again ? again->call("daemon.status", json::object{}, std::chrono::seconds(60))
+                  : Result<json::value>(again.error());
+  if (!st) {
+    ctx.fail(ctx.red_x() + " bgod did not come back after the upgrade (" + st.error().message +
+             "); see " + ctx.paths().home().string() + "/bgod.log");
+    return 1;
+  }
+  const ReplyView sv("daemon.status", *st);
+  const auto last_error = sv.opt_str("last_upgrade_error");
+  if (sv.int64("pid") != pid || sv.int64("upgrades") != upgrades || sv.str("version") != version) {
+    ctx.fail(ctx.red_x() + " upgrade failed: " +
+             (last_error ? *last_error
+                         : "the new bgod could not take over and the previous one runs again") +
+             "; see " + ctx.paths().home().string() + "/bgod.log");
+    return 1;
+  }
+  ctx.say("⬆️  bgod upgraded in place (PID: " + std::to_string(pid) + ", version " +
+          view.str("from_version") + " → " + version + ", " + json::serialize(sv.at("online")) +
+          " process(es) kept running)");
+  return 0;
+}
+
 }  // namespace
 
 int cmd_daemon(Context& ctx, const std::vector<std::string>& tokens) {
   CommandLine spec = command_line("daemon", "Control bgod itself");
   spec.options.add_options()("json", "status as JSON")(
-      "keep-children", "stop: leave the processes running for the next bgod to adopt");
+      "keep-children", "stop: leave the processes running for the next bgod to adopt")(
+      "bgod", boost::program_options::value<std::string>()->value_name("PATH"),
+      "upgrade: the bgod binary to run (default: the one bgod was started from)");
   spec.positionals = {{"action", Positional::Arity::one,
                        "status: is bgod running; stop: shut it down; start: start it; restart: "
-                       "stop, then start (with --keep-children the processes keep running)"}};
+                       "stop, then start (with --keep-children the processes keep running); "
+                       "upgrade: re-execute bgod in place, keeping every process and connection"}};
   auto args = parse_or_help(spec, tokens);
   if (!args) return 0;
   const std::string action = args->positionals[0];
-  if (action != "status" && action != "stop" && action != "start" && action != "restart") {
+  if (action != "status" && action != "stop" && action != "start" && action != "restart" &&
+      action != "upgrade") {
     args->fail("argument action: invalid choice: '" + action +
-               "' (choose from 'status', 'stop', 'start', 'restart')");
+               "' (choose from 'status', 'stop', 'start', 'restart', 'upgrade')");
+  }
+  if (args->has("bgod") && action != "upgrade") args->fail("--bgod is only for 'upgrade'");
+  if (action == "upgrade") {
+    return upgrade_bgod(
+        ctx, args->has("bgod") ? std::optional(args->vm["bgod"].as<std::string>()) : std::nullopt);
   }
   if (action == "start") return start_bgod(ctx);
   if (action == "restart") {

@@ -215,7 +215,9 @@ bool Child::adopt(pid_t pid, uint64_t start_ticks) {
   }
   pid_ = pid;
   pgid_ = pid;
-  adopted_ = true;
+  // Handed over by a live upgrade: still our child, with both pipes, as after a spawn.
+  adopted_ = !ports_.processes.handed_over(pid);
+  if (!adopted_) outputs_open_ = 2;
   set_phase(Phase::running);
   host_.on_pid_assigned(*this);
   // Uptime counts from the real start (the original's watcher uses `started_at` too), so the
@@ -226,7 +228,7 @@ bool Child::adopt(pid_t pid, uint64_t start_ticks) {
     spawned_at_ -=
         std::chrono::duration_cast<Clock::time_point::duration>(ports_.clock.wall_now() - *started);
   }
-  if (watched()) ports_.logs.watcher_line(record_.name, watcher_started(pid));
+  if (watched() && adopted_) ports_.logs.watcher_line(record_.name, watcher_started(pid));
   start_health(true);
   if (!record_.start_ticks) {
     record_.start_ticks = start_ticks;

@@ -83,6 +83,7 @@ class Child {
   Phase phase() const { return phase_; }
   pid_t pid() const { return pid_; }  // valid from spawn until the exit is finished
   bool adopted() const { return adopted_; }
+  bool probing() const { return static_cast<bool>(probe_done_); }  // a start not answered yet
   // Shown as online: a process (or, while stopping, its group) still runs.
   bool online() const {
     return phase_ == Phase::running || phase_ == Phase::stopping || phase_ == Phase::lingering;

@@ -70,6 +70,10 @@ class ProcessPort {
   // Its output pipes are re-attached to `name`'s logs when they are still open.
   [[nodiscard]] virtual bool adopt(pid_t pid, uint64_t start_ticks, const std::string& name,
                                    const LogOptions& logs) = 0;
+  // True when `pid` was handed over by the previous image of this bgod (a live upgrade): it
+  // is still bgod's own child, so its exit comes through on_exit() with its real status and
+  // both its output pipes are attached, as after a spawn.
+  virtual bool handed_over(pid_t /*pid*/) const { return false; }
   // The start ticks of the process `record` names (its `pid`) iff that pid is alive and is
   // still the process the file recorded (docs/architecture.md, "Adoption": start_ticks,
   // the Python bgo's pid_start, or a 0.2 file's command line); nullopt otherwise.

@@ -91,6 +91,23 @@ size_t Supervisor::online_count() const {
                                            [](const auto& kv) { return kv.second->online(); }));
 }
 
+std::vector<RunningChild> Supervisor::own_running() const {
+  std::vector<RunningChild> out;
+  for (const auto& [name, child] : children_) {
+    if (child->phase() != Phase::running || child->adopted()) continue;
+    out.push_back({name, child->pid(), child->record().start_ticks.value_or(0)});
+  }
+  return out;
+}
+
+size_t Supervisor::settling_count() const {
+  return static_cast<size_t>(std::count_if(children_.begin(), children_.end(), [](const auto& kv) {
+    const Phase p = kv.second->phase();
+    return kv.second->probing() || p == Phase::stopping || p == Phase::exiting ||
+           p == Phase::lingering || p == Phase::backoff;
+  }));
+}
+
 // ---- ChildHost ------------------------------------------------------------------------------
 
 void Supervisor::on_pid_assigned(const Child& child) {

@@ -88,6 +88,13 @@ struct Snapshot {
   HealthView health;
 };
 
+// A child bgod spawned itself and that runs now (a live upgrade hands these over).
+struct RunningChild {
+  std::string name;
+  pid_t pid = 0;
+  uint64_t start_ticks = 0;
+};
+
 struct WatchOverrides {
   std::optional<int64_t> interval;
   std::optional<int64_t> min_uptime;
@@ -164,6 +171,11 @@ class Supervisor final : private ChildHost, private EventSink {
   const std::vector<BrokenState>& broken() const { return broken_; }
   size_t size() const { return children_.size(); }
   size_t online_count() const;
+  // Live upgrade: the running children bgod spawned (not adopted after a crash), and how many
+  // children are between two steady phases (stopping, exiting, lingering, backoff, or a start
+  // not yet answered), which the upgrade waits out.
+  std::vector<RunningChild> own_running() const;
+  size_t settling_count() const;
 
   // Stops every child (unless `keep_children`), then calls `done`.
   void shutdown(bool keep_children, const std::function<void()>& done);

@@ -14,6 +14,9 @@ class DaemonLock {
   // Takes the lock without waiting. nullopt (with `holder` set when known) if another bgod
   // holds it; throws on I/O errors.
   static std::optional<DaemonLock> try_acquire(const Paths& paths);
+  // Live upgrade: the lock the previous image held, as the descriptor it handed over.
+  static DaemonLock adopt(const Paths& paths, UniqueFd fd) { return {paths, std::move(fd)}; }
+  int fd() const { return fd_.get(); }
   DaemonLock(DaemonLock&&) = default;
   DaemonLock& operator=(DaemonLock&&) = default;
   ~DaemonLock();

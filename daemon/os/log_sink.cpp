@@ -103,6 +103,16 @@ void LogSink::attach(const std::string& name, pid_t pid, UniqueFd out, UniqueFd 
   }
 }
 
+std::pair<int, int> LogSink::pipe_fds(pid_t pid) const {
+  std::pair<int, int> fds{-1, -1};
+  for (const auto& [id, reader] : readers_) {
+    if (reader->pid != pid) continue;
+    (reader->stream == LogStream::err ? fds.second : fds.first) =
+        reader->descriptor.native_handle();
+  }
+  return fds;
+}
+
 void LogSink::arm(std::uint64_t id) {
   auto it = readers_.find(id);
   if (it == readers_.end()) return;

@@ -71,6 +71,10 @@ class LogSink final : public LogPort {
   void attach(const std::string& name, pid_t pid, UniqueFd out, UniqueFd err,
               const LogOptions& opts);
 
+  // The read ends of `pid`'s pipes still being drained ({-1, -1} when none), for a live
+  // upgrade's hand-over: they stay owned here.
+  std::pair<int, int> pipe_fds(pid_t pid) const;
+
   // LogPort
   void append_marker(std::string_view name, std::string_view marker) override;
   void watcher_line(std::string_view name, std::string_view message) override;

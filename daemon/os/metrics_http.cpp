@@ -394,4 +394,9 @@ void MetricsHttpServer::stop() { impl_->listener->stop(); }
 
 std::size_t MetricsHttpServer::open_connections() const { return impl_->listener->open.size(); }
 
+int MetricsHttpServer::listening_fd() const {
+  auto& acceptor = impl_->listener->acceptor;
+  return acceptor.is_open() ? acceptor.native_handle() : -1;
+}
+
 }  // namespace bgo::daemon

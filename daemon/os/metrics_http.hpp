@@ -70,6 +70,8 @@ class MetricsHttpServer {
   // Closes the listening socket and every open connection; idempotent.
   void stop();
   std::size_t open_connections() const;
+  // The listening descriptor, for a live upgrade's hand-over (-1 once stopped).
+  int listening_fd() const;
 
  private:
   struct Impl;

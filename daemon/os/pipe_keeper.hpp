@@ -29,6 +29,13 @@ class PipeKeeper {
   void keep(std::initializer_list<int> fds);
 
   pid_t pid() const { return pid_; }
+  // Live upgrade: the socket to the running keeper (-1 when none), handed to the next image,
+  // which takes it back with adopt() (the keeper stays bgod's child across exec).
+  int socket_fd() const { return socket_.get(); }
+  void adopt(UniqueFd socket, pid_t pid) {
+    socket_ = std::move(socket);
+    pid_ = pid;
+  }
 
  private:
   bool start();

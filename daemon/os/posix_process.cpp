@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <utility>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -96,6 +97,7 @@ void PosixProcess::set_tree_listeners(PidFn on_tree_empty, PidFn on_memory_excee
 }
 
 void PosixProcess::on_reaped(pid_t pid) {
+  handed_.erase(pid);  // its number may be given to a new child now
   if (cgroups_) cgroups_->on_leader_gone(pid);
 }
 
@@ -225,8 +227,36 @@ Result<pid_t> PosixProcess::spawn_contained(const SpawnRequest& request, const E
 }
 
 std::optional<uint64_t> PosixProcess::identify(const ProcessRecord& record) {
+  // A handed-over child that exited during the upgrade is a zombie waiting for our reaper: it
+  // is still the process the record names, and its status is still ours to read.
+  if (record.pid) {
+    if (auto it = handed_.find(static_cast<pid_t>(*record.pid)); it != handed_.end()) {
+      auto st = read_proc_stat(it->first);
+      if (st && st->start_ticks == it->second.start_ticks) return st->start_ticks;
+    }
+  }
   return bgo::identify(record);
 }
+
+void PosixProcess::expect_handed_over(std::vector<HandoverChild> children) {
+  keeper_handed_ = keeper_.socket_fd() >= 0;
+  for (auto& c : children) {
+    const pid_t pid = c.pid;
+    handed_.emplace(pid, std::move(c));
+  }
+}
+
+void PosixProcess::finish_handover() {
+  for (auto it = handed_.begin(); it != handed_.end();) {
+    if (it->second.out_fd >= 0) ::close(it->second.out_fd);
+    if (it->second.err_fd >= 0) ::close(it->second.err_fd);
+    it->second.out_fd = it->second.err_fd = -1;
+    // Not claimed by any record (its file failed to load): reaped like any orphan, forgotten.
+    it = claimed_.contains(it->first) ? std::next(it) : handed_.erase(it);
+  }
+}
+
+std::pair<int, int> PosixProcess::pipe_fds(pid_t pid) const { return logs_.pipe_fds(pid); }
 
 bool PosixProcess::group_alive(pid_t pgid) {
   if (cgroups_) {
@@ -252,6 +282,18 @@ void PosixProcess::signal_group(pid_t pid, int sig) {
 
 bool PosixProcess::adopt(pid_t pid, uint64_t start_ticks, const std::string& name,
                          const LogOptions& logs) {
+  if (auto it = handed_.find(pid); it != handed_.end()) {
+    // Our own child still (the same pid across exec): the Reaper sees its exit, so no pidfd.
+    HandoverChild& c = it->second;
+    claimed_.insert(pid);
+    UniqueFd out(std::exchange(c.out_fd, -1));
+    UniqueFd err(std::exchange(c.err_fd, -1));
+    (void)set_cloexec({out.get(), err.get()}, true);  // best effort: only a leak to children
+    if (cgroups_) (void)cgroups_->adopt(pid, name);
+    if (!keeper_handed_) keeper_.keep({out.get(), err.get()});
+    logs_.attach(name, pid, std::move(out), std::move(err), logs);
+    return true;
+  }
   const int fd = pidfd_open(pid);
   if (fd < 0) return false;
   auto watched = std::make_unique<Watched>(io_, fd);

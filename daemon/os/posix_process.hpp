@@ -6,11 +6,13 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "common/exit_status.hpp"
 #include "common/proc_stat.hpp"
 #include "daemon/core/ports.hpp"
 #include "daemon/os/fd_limits.hpp"
+#include "daemon/os/handover.hpp"
 #include "daemon/os/pipe_keeper.hpp"
 
 namespace boost::asio {
@@ -56,6 +58,16 @@ class PosixProcess final : public ProcessPort {
   UsageText usage(pid_t pid) override;
   std::string lstart(uint64_t start_ticks) override { return lstart_from_ticks(start_ticks); }
   std::optional<uint64_t> identify(const ProcessRecord& record) override;
+  bool handed_over(pid_t pid) const override { return handed_.contains(pid); }
+
+  // Live upgrade. Before Supervisor::load: the children the previous image handed over, which
+  // identify() recognises (even as zombies) and adopt() takes as bgod's own children with the
+  // given pipes. After it: finish_handover() closes the pipes no record claimed.
+  void expect_handed_over(std::vector<HandoverChild> children);
+  void finish_handover();
+  // For the hand-over: the read ends of `pid`'s pipes, and the pipe keeper.
+  std::pair<int, int> pipe_fds(pid_t pid) const;
+  PipeKeeper& keeper() { return keeper_; }
   bool group_alive(pid_t pgid) override;
   Containment containment() const override;
 
@@ -68,6 +80,9 @@ class PosixProcess final : public ProcessPort {
   LogSink& logs_;
   ExitFn on_adopted_exit_;
   std::map<pid_t, std::unique_ptr<Watched>> adopted_;
+  std::map<pid_t, HandoverChild> handed_;    // pipes set to -1 once attached
+  std::set<pid_t> claimed_;                  // handed children a record adopted
+  bool keeper_handed_ = false;               // the keeper already holds the handed pipes
   std::unique_ptr<CgroupChildren> cgroups_;  // null: process groups only
   PipeKeeper keeper_;  // holds every child's pipes too, in case bgod dies before the child
   FdBudget budget_;

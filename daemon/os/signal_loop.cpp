@@ -13,6 +13,7 @@ namespace bgo::daemon {
 struct SignalLoop::Impl {
   explicit Impl(boost::asio::io_context& io) : signals(io, SIGTERM, SIGINT, SIGHUP) {
     signals.add(SIGCHLD);
+    signals.add(SIGUSR2);
   }
   boost::asio::signal_set signals;
 };
@@ -24,6 +25,10 @@ SignalLoop::~SignalLoop() = default;
 
 void SignalLoop::start() {
   arm();
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGUSR2, SIGCHLD}) sigaddset(&set, sig);
+  ::sigprocmask(SIG_UNBLOCK, &set, nullptr);
   // Reap anything that exited before the signal set was installed.
   ::kill(::getpid(), SIGCHLD);
 }
@@ -37,6 +42,8 @@ void SignalLoop::arm() {
       handlers_.child();
     } else if (sig == SIGHUP) {
       handlers_.hangup();
+    } else if (sig == SIGUSR2) {
+      if (handlers_.upgrade) handlers_.upgrade();
     } else {
       handlers_.terminate();
     }

@@ -17,13 +17,15 @@ class SignalLoop {
     std::function<void()> child;      // SIGCHLD: reap
     std::function<void()> hangup;     // SIGHUP: reopen log files
     std::function<void()> terminate;  // SIGTERM, SIGINT: graceful stop
+    std::function<void()> upgrade;    // SIGUSR2: live upgrade to the same binary path
   };
   SignalLoop(boost::asio::io_context& io, Handlers handlers);
   ~SignalLoop();
   SignalLoop(const SignalLoop&) = delete;
   SignalLoop& operator=(const SignalLoop&) = delete;
 
-  // Starts delivering, and has anything that exited before now reaped too.
+  // Starts delivering, and has anything that exited before now reaped too. Unblocks the
+  // handled signals, which a live upgrade keeps blocked across its exec.
   void start();
   // Stops delivering (the loop can then run out).
   void cancel();

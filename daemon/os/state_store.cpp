@@ -192,7 +192,7 @@ void StateStore::account(const Commit& c) {
   stats_.commit_latency.observe(c.commit_latency);
 }
 
-void StateStore::close() {
+void StateStore::close(bool run_waiters) {
   if (closed_) return;
   closed_ = true;
   {
@@ -201,7 +201,7 @@ void StateStore::close() {
   }
   shared_->wake.notify_one();
   shared_->thread.join();
-  drain(false);  // the loop is over: whoever waited is not there to be told
+  drain(run_waiters);  // at the end, the loop is over: whoever waited is not there to be told
 }
 
 StateStore::Loaded StateStore::load_all() const {

@@ -44,9 +44,11 @@ class StateStore final : public StorePort {
   void when_durable(StoreTicket ticket, std::function<void(Result<void>)> done) override;
   StoreTicket newest() const override { return newest_; }
   // Writes everything still queued, waits for it and ends the writer thread: for the end of
-  // bgod, once its loop has stopped. Failures are logged; waiters not yet called are dropped.
-  // Later saves are written at once, on the caller's thread. Idempotent.
-  void close();
+  // bgod, once its loop has stopped, and before a live upgrade's exec (the writer would die
+  // with the old image). Failures are logged; waiters not yet called are dropped, or called
+  // here with `run_waiters` (from the loop, while it still runs). Later saves are written at
+  // once, on the caller's thread. Idempotent.
+  void close(bool run_waiters = false);
 
   // Every write so far: files, failures, group commits and how long they took.
   const StoreStats& stats() const { return stats_; }

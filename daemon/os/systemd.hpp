@@ -18,6 +18,7 @@ class Notifier {
   explicit Notifier(std::string socket_path) : path_(std::move(socket_path)) {}
 
   bool enabled() const { return !path_.empty(); }
+  const std::string& path() const { return path_; }  // handed over by a live upgrade
   // Sends `state` (e.g. "READY=1\nSTATUS=…") as one datagram. Failures are ignored: there is
   // nothing useful to do about them (systemd would time the start out).
   void send(std::string_view state) const;

@@ -84,6 +84,12 @@ void ControlServer::stop() {
   retry_.cancel();
 }
 
+void ControlServer::hold() {
+  boost::system::error_code ignored;
+  acceptor_.cancel(ignored);  // the pending accept ends with operation_aborted
+  retry_.cancel();
+}
+
 void ControlServer::accept() {
   (void)spare_.refill();  // false at the limit: then it is taken on a later accept
   acceptor_.async_accept(

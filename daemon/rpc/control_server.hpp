@@ -41,6 +41,11 @@ class ControlServer {
                 ServerLimits limits = ServerLimits::from_environment());
   void start();
   void stop();
+  // Live upgrade: stops accepting without closing the socket (clients wait in the backlog), or
+  // accepts again; and the listening descriptor to hand over.
+  void hold();
+  void release() { accept(); }
+  int native_handle() { return acceptor_.native_handle(); }
 
  private:
   void accept();

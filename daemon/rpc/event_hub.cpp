@@ -19,8 +19,37 @@ namespace json = boost::json;
 // removal instead of calling remove() directly, so the loops below may close sessions
 // (a slow subscriber is cut off inside send()) without copying the set.
 
+void EventHub::add(const std::shared_ptr<Session>& session) {
+  sessions_.insert(session);
+  peak_since_trim_ = std::max(peak_since_trim_, sessions_.size());
+  session->set_progress_listener([this] {
+    if (progress_) progress_();
+  });
+  if (held_) session->hold(true);
+}
+
+void EventHub::hold_all(bool held) {
+  held_ = held;
+  // A copy: releasing a session may answer requests, which may close sessions.
+  const auto copy = sessions_;
+  for (const auto& s : copy) s->hold(held);
+}
+
+size_t EventHub::in_flight() const {
+  size_t n = 0;
+  for (const auto& s : sessions_) n += s->closed() ? 0 : s->in_flight();
+  return n;
+}
+
+size_t EventHub::queued_bytes() const {
+  size_t n = 0;
+  for (const auto& s : sessions_) n += s->closed() ? 0 : s->queued_bytes();
+  return n;
+}
+
 void EventHub::remove(Session* session) {
   std::erase_if(sessions_, [session](const auto& s) { return s.get() == session; });
+  if (progress_) progress_();
   // Each session holds a 64 KiB read buffer, below glibc's mmap threshold: after a burst of
   // connections the freed heap would stay resident. Hand it back once the burst is over.
   if (sessions_.empty() && peak_since_trim_ > k_trim_after_sessions) {
@@ -49,6 +78,7 @@ std::shared_ptr<Session> EventHub::pick_victim() const {
 }
 
 void EventHub::on_process_event(const ProcessEvent& event) {
+  if (progress_) progress_();  // the upgrade only looks (posted), it never re-enters
   if (event.kind == EventKind::deleted) {
     for (auto stream : {LogStream::out, LogStream::err, LogStream::watcher}) {
       partial_.erase(event.name + '\0' + std::string(to_string(stream)));

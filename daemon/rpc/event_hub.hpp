@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,10 +21,7 @@ class Session;
 
 class EventHub final : public EventSink {
  public:
-  void add(const std::shared_ptr<Session>& session) {
-    sessions_.insert(session);
-    peak_since_trim_ = std::max(peak_since_trim_, sessions_.size());
-  }
+  void add(const std::shared_ptr<Session>& session);
   void remove(Session* session);
   // `event` notifications to every subscribed session.
   void on_process_event(const ProcessEvent& event) override;
@@ -41,11 +39,24 @@ class EventHub final : public EventSink {
   std::shared_ptr<Session> pick_victim() const;
   void close_all();
 
+  // Live upgrade (daemon/upgrade.hpp). hold_all() holds or releases every session's reading
+  // (Session::hold), also for sessions added later; `on_progress` runs after any request was
+  // answered, any write completed, any session closed and any process event, so the upgrade
+  // learns without polling when nothing is owed any more.
+  void hold_all(bool held);
+  void set_progress_listener(std::function<void()> on_progress) {
+    progress_ = std::move(on_progress);
+  }
+  size_t in_flight() const;     // requests read and not yet answered, over all sessions
+  size_t queued_bytes() const;  // bytes waiting to be written, over all sessions
+
  private:
   std::unordered_set<std::shared_ptr<Session>> sessions_;
   static constexpr size_t k_trim_after_sessions = 16;
   size_t peak_since_trim_ = 0;  // most sessions at once since memory was last handed back
   uint64_t events_sent_ = 0;
+  bool held_ = false;
+  std::function<void()> progress_;
   // Held-back bytes of an incomplete UTF-8 sequence, by "<name>\0<stream>".
   std::map<std::string, std::string, std::less<>> partial_;
 };

@@ -54,12 +54,35 @@ void register_admin(Dispatcher& d, Services& s) {
         {"stop_timeout_ms", s.stop_timeout.count()}};
     add_containment(out, s.containment);
     out["metrics_url"] = s.metrics_url.empty() ? json::value(nullptr) : json::value(s.metrics_url);
+    const UpgradeStatus upgrade = s.upgrade_status();
+    out["upgrades"] = upgrade.upgrades;
+    out["exe"] = upgrade.exe;
+    out["last_upgrade_error"] =
+        upgrade.last_error.empty() ? json::value(nullptr) : json::value(upgrade.last_error);
     respond(std::move(out));
   });
   d.add("daemon.stop", [&s](Call& c, const Respond& respond) {
     const bool keep = param_bool(c.params, "keep_children");
     respond(json::object{{"stopping", true}, {"pid", ::getpid()}, {"keep_children", keep}});
     s.shutdown(keep);
+  });
+  // Live upgrade: answered once the new binary passed its check and every other request was
+  // answered, just before bgod execs it (docs/protocol.md). The connection then closes.
+  d.add("daemon.upgrade", [&s](Call& c, const Respond& respond) {
+    std::string path = opt_param_string(c.params, "bgod").value_or("");
+    if (!path.empty() && path.front() != '/') {
+      throw ParamError("bgod", "'bgod' must be an absolute path");
+    }
+    const uint64_t upgrades = s.upgrade_status().upgrades;
+    s.upgrade(std::move(path), [respond, upgrades](const Result<UpgradeStarted>& r) {
+      if (!r) return respond(r.error());
+      respond(json::object{{"upgrading", true},
+                           {"pid", ::getpid()},
+                           {"from_version", BGO_VERSION},
+                           {"bgod", r->path},
+                           {"version", r->version},
+                           {"upgrades", upgrades + 1}});
+    });
   });
   d.add("subscribe", [](Call& c, const Respond& respond) {
     c.session->events = true;

@@ -26,6 +26,19 @@ struct ContainmentStatus {
   std::string reason;              // process-group mode: why there are no cgroups
 };
 
+// Live upgrade (daemon.upgrade, docs/protocol.md): the binary that will take over once the
+// requests in flight are answered, and what daemon.status reports about upgrades.
+struct UpgradeStarted {
+  std::string path;
+  std::string version;  // the new binary's, from its --handover-check answer
+};
+using UpgradeDone = std::function<void(Result<UpgradeStarted>)>;
+struct UpgradeStatus {
+  uint64_t upgrades = 0;   // live upgrades since bgod started
+  std::string exe;         // what an upgrade without a path runs
+  std::string last_error;  // why the last upgrade failed, if it did
+};
+
 struct Services {
   Supervisor& supervisor;
   EventHub& events;
@@ -40,6 +53,9 @@ struct Services {
   ContainmentStatus containment;
   const StoreStats& store_stats;  // the state store's, for the metrics
   std::string metrics_url;        // --metrics-listen's page; empty when off
+  // Starts a live upgrade to `path` (empty: UpgradeStatus::exe); `done` before the exec.
+  std::function<void(std::string path, UpgradeDone done)> upgrade;
+  std::function<UpgradeStatus()> upgrade_status;
 };
 
 // Fills the method table (docs/protocol.md lists every method).

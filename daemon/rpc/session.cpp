@@ -40,7 +40,7 @@ void Session::start() {
 // ---- reading ---------------------------------------------------------------------------------
 
 void Session::read() {
-  if (state_ != State::open || reading_ || paused_) return;
+  if (state_ != State::open || reading_ || paused_ || held_) return;
   reading_ = true;
   socket_.async_read_some(
       boost::asio::buffer(buffer_),
@@ -66,7 +66,7 @@ void Session::on_read(size_t n) {
 }
 
 void Session::handle_lines() {  // NOLINT(misc-no-recursion): async, see write()
-  while (state_ == State::open) {
+  while (state_ == State::open && !held_) {
     if (over_bound()) {
       // The client sends requests faster than it reads responses: stop reading (the kernel
       // buffer then pushes back on it) until half the queue has been written.
@@ -80,8 +80,12 @@ void Session::handle_lines() {  // NOLINT(misc-no-recursion): async, see write()
     dispatcher_.handle_line(*line, shared_from_this(),
                             [self = shared_from_this()](std::string text) {
                               --self->in_flight_;
-                              if (!text.empty()) return self->respond(std::move(text));
-                              self->finish_if_done();
+                              if (!text.empty()) {
+                                self->respond(std::move(text));
+                              } else {
+                                self->finish_if_done();
+                              }
+                              if (self->on_progress_) self->on_progress_();
                             });
   }
   if (state_ == State::open && decoder_.overflowed()) {
@@ -149,6 +153,7 @@ void Session::write() {  // NOLINT(misc-no-recursion): see above
         }
         if (ec) return self->close();
         self->last_active_ = std::chrono::steady_clock::now();
+        if (self->on_progress_) self->on_progress_();
         if (self->paused_ && self->queued_bytes_ <= self->limits_.max_queued_bytes / 2) {
           self->paused_ = false;
           self->handle_lines();
@@ -156,6 +161,13 @@ void Session::write() {  // NOLINT(misc-no-recursion): see above
         }
         self->write();
       });
+}
+
+void Session::hold(bool held) {
+  held_ = held;
+  if (held_ || state_ != State::open) return;
+  handle_lines();
+  read();
 }
 
 // ---- ending ----------------------------------------------------------------------------------

@@ -46,6 +46,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void respond(std::string line);
   // Closes now: pending output is dropped.
   void close();
+  // A live upgrade: while held, no further request is read or started (what was started still
+  // gets its answer). `on_progress` runs after each answered request and each completed write.
+  void hold(bool held);
+  void set_progress_listener(std::function<void()> on_progress) {
+    on_progress_ = std::move(on_progress);
+  }
   bool closed() const { return state_ == State::closed; }
 
   bool events = false;  // subscribed to process events
@@ -82,7 +88,9 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t queued_bytes_ = 0;
   size_t writing_count_ = 0;  // lines of queue_ handed to the current async_write
   bool reading_ = false;
-  bool paused_ = false;          // over the bound: lines wait in decoder_
+  bool paused_ = false;  // over the bound: lines wait in decoder_
+  bool held_ = false;    // a live upgrade is under way: lines wait in decoder_
+  std::function<void()> on_progress_;
   bool close_on_flush_ = false;  // an oversized line: close once the error is written
   State state_ = State::open;
   size_t in_flight_ = 0;  // request lines not yet answered

@@ -430,5 +430,64 @@ TEST_F(SystemdTest, NotifiesReadyAfterTheSocketListensAndStoppingOnShutdown) {
   ::close(fd);
 }
 
+// Live upgrade (issue #17) of a socket-activated bgod with Type=notify: the same pid (systemd's
+// MAINPID), RELOADING=1 then READY=1, the socket systemd passed handed over and never removed.
+TEST_F(SystemdTest, UpgradeKeepsTheActivatedSocketAndNotifiesReloadingThenReady) {
+  const std::string activate =
+      find_program({"/usr/bin/systemd-socket-activate", "/usr/lib/systemd/systemd-socket-activate",
+                    "/lib/systemd/systemd-socket-activate"});
+  if (activate.empty()) GTEST_SKIP() << "systemd-socket-activate is not installed";
+  start_ok("one", {"--tick", "50"});
+  ASSERT_EQ(bgo({"daemon", "stop"}).code, 0);
+
+  const fs::path notify = base_ / "notify.sock";
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  (void)std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", notify.c_str());  // short path
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  auto next_message = [&]() -> std::string {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 20000) != 1) return "(timeout)";
+    char buf[4096];
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "(error)";
+  };
+
+  const std::map<std::string, std::string> no_autostart{{"BGO_NO_AUTOSTART", "1"}};
+  const pid_t pid = spawn_logged(
+      {activate, "-l", (home_ / "bgo.sock").string(), "-E", "BGO_HOME=" + home_.string(), "-E",
+       "NOTIFY_SOCKET=" + notify.string(), bin("bgod"), "--foreground"},
+      {}, base_ / "activate.log");
+  ASSERT_GT(pid, 0);
+  extra_pids_.push_back(pid);
+  ASSERT_TRUE(wait_until([&] { return contains(read_file(base_ / "activate.log"), "Listening"); }))
+      << read_file(base_ / "activate.log");
+  ASSERT_EQ(bgo({"status"}, no_autostart).code, 0);
+  EXPECT_TRUE(contains(next_message(), "READY=1"));
+  EXPECT_EQ(daemon_pid(), pid);
+
+  RunResult r = bgo_within(60s, {"daemon", "upgrade"}, no_autostart);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const std::string reloading = next_message();
+  EXPECT_TRUE(reloading.starts_with("RELOADING=1\nMONOTONIC_USEC=")) << reloading;
+  EXPECT_EQ(next_message(), "READY=1\nSTATUS=supervising 1 process(es), 1 running");
+  EXPECT_EQ(daemon_pid(), pid);
+  auto one = row("one");
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->at("status").as_string(), "online");
+
+  r = bgo({"daemon", "stop"}, no_autostart);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(next_message(), "STOPPING=1"));
+  EXPECT_TRUE(reap(pid));
+  // Still systemd's socket after the upgrade: not removed on the way out.
+  struct stat sb {};
+  EXPECT_EQ(::lstat((home_ / "bgo.sock").c_str(), &sb), 0);
+  EXPECT_TRUE(S_ISSOCK(sb.st_mode));
+  ::close(fd);
+}
+
 }  // namespace
 }  // namespace bgo::test

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+// The live-upgrade hand-over: what one bgod image passes to the next across execve, in a memfd.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+#include <vector>
+
+#include "common/errors.hpp"
+#include "common/unique_fd.hpp"
+
+namespace bgo::daemon {
+
+// The format this bgod writes and the only one it reads. Raise it whenever a field changes
+// meaning or a new one is required; `bgod --handover-check N` answers whether N is readable.
+inline constexpr uint32_t k_handover_version = 1;
+
+// A running child handed over: it stays bgod's own child (same pid across exec), so its exit
+// is reaped with its real status. `out_fd`/`err_fd` are the read ends of its output pipes.
+struct HandoverChild {
+  std::string name;
+  pid_t pid = 0;
+  uint64_t start_ticks = 0;
+  int out_fd = -1;
+  int err_fd = -1;
+};
+
+// Everything bgod's state files do not hold. Descriptors are numbers valid in the new image
+// (execve keeps them, since their close-on-exec flag was cleared); -1 when absent.
+struct Handover {
+  uint32_t version = k_handover_version;
+  int old_exe_fd = -1;    // the previous image (O_PATH): exec'd back if this one cannot go on
+  uint64_t upgrades = 0;  // live upgrades since bgod started, this one included
+  int lock_fd = -1;       // holds flock(bgod.lock)
+  int listen_fd = -1;     // the control socket, listening
+  bool listen_from_systemd = false;  // socket activation: never unlinked on exit
+  std::string notify_socket;         // $NOTIFY_SOCKET taken at the first start
+  int keeper_fd = -1;                // the pipe keeper's socket, and its pid
+  pid_t keeper_pid = 0;
+  int metrics_fd = -1;  // --metrics-listen's listening socket, and its URL
+  std::string metrics_url;
+  std::vector<HandoverChild> children;
+};
+
+// Every descriptor `h` names, for clearing and restoring close-on-exec.
+std::vector<int> handover_fds(const Handover& h);
+
+// The bytes of the format: one header line "bgod-handover VERSION OLD_EXE_FD\n" (fixed across
+// versions, so any image can find the way back) and a JSON object.
+std::string encode_handover(const Handover& h);
+// Errors (invalid_params, message for bgod.log): not a hand-over, a version other than
+// k_handover_version ("hand-over format 2 is not supported (this bgod reads 1)"), malformed.
+Result<Handover> decode_handover(std::string_view bytes);
+// The previous image's descriptor from the header alone; -1 when even that is unreadable.
+int handover_old_exe_fd(std::string_view bytes);
+
+// Writes `h` to a new memfd (close-on-exec until the caller clears it, offset 0).
+Result<UniqueFd> write_handover_memfd(const Handover& h);
+// Reads the whole of `fd` (a memfd from write_handover_memfd) from offset 0.
+Result<std::string> read_handover_bytes(int fd);
+
+// Sets FD_CLOEXEC on every descriptor from 3 up (close_range, else /proc/self/fd), so that an
+// exec keeps exactly the ones cleared afterwards: Asio's accepted sockets, for one, are not
+// close-on-exec. False on failure.
+bool set_cloexec_from_3();
+// Sets or clears FD_CLOEXEC on each of `fds` (negative entries skipped). False on failure.
+bool set_cloexec(const std::vector<int>& fds, bool on);
+
+}  // namespace bgo::daemon

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+// Live upgrade (issue #17): `bgo daemon upgrade` re-executes bgod in place. Same pid, the same
+// children (still its own: exit codes recorded), no log line lost or doubled, no client call
+// failed; a binary that cannot take over is refused and the old bgod goes on.
+#include <atomic>
+#include <fstream>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX kill()
+#include <sstream>
+#include <sys/stat.h>
+#include <thread>
+
+#include <boost/json.hpp>
+
+#include "tests/integration/daemon_harness.hpp"
+
+namespace bgo::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+class UpgradeTest : public DaemonTest {
+ protected:
+  json::object daemon_status() {
+    RunResult r = bgo({"daemon", "status", "--json"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    json::error_code ec;
+    json::value v = json::parse(r.out, ec);
+    return !ec && v.is_object() ? v.as_object() : json::object{};
+  }
+
+  pid_t online_pid(const std::string& name) {
+    auto r = row(name);
+    if (!r || r->at("status").as_string() != "online") return 0;
+    return static_cast<pid_t>(r->at("pid").as_int64());
+  }
+
+  // The numbers of the "tick N" lines of `name`'s stdout log, in order.
+  std::vector<long> ticks(const std::string& name) {
+    std::vector<long> out;
+    std::string text = read_file(home_ / "logs" / (name + ".out.log"));
+    text.erase(text.rfind('\n') + 1);  // a line still being written is not a line yet
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("tick ", 0) == 0) out.push_back(std::stol(line.substr(5)));
+    }
+    return out;
+  }
+
+  std::filesystem::path script(const std::string& name, const std::string& text) {
+    const auto path = home_.parent_path() / name;
+    std::ofstream(path) << text;
+    ::chmod(path.c_str(), 0755);
+    return path;
+  }
+};
+
+TEST_F(UpgradeTest, KeepsPidChildrenAndEveryLogLine) {
+  start_ok("ticker", {"--tick", "10"});
+  start_ok("waiter", {"--wait-usr1", "--after", "0", "--exit", "7"});
+  const pid_t bgod = daemon_pid();
+  const pid_t ticker = online_pid("ticker");
+  const pid_t waiter = online_pid("waiter");
+  ASSERT_GT(ticker, 0);
+  ASSERT_GT(waiter, 0);
+  ASSERT_TRUE(wait_until([&] { return ticks("ticker").size() >= 3; }, 5s));
+
+  RunResult r = bgo_within(60s, {"daemon", "upgrade"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "upgraded in place (PID: " + std::to_string(bgod))) << r.out;
+  EXPECT_EQ(daemon_pid(), bgod);
+  json::object st = daemon_status();
+  EXPECT_EQ(st["pid"].as_int64(), bgod);
+  EXPECT_EQ(st["upgrades"].as_int64(), 1);
+  EXPECT_EQ(online_pid("ticker"), ticker);
+  EXPECT_EQ(online_pid("waiter"), waiter);
+
+  // The waiter is still bgod's child: its exit code is recorded, not "unknown".
+  ASSERT_EQ(::kill(waiter, SIGUSR1), 0);
+  ASSERT_TRUE(wait_until([&] { return online_pid("waiter") == 0; }, 10s));
+  json::object w = state("waiter");
+  ASSERT_TRUE(w.contains("exit_code")) << json::serialize(w);
+  EXPECT_EQ(w["exit_code"].as_int64(), 7) << json::serialize(w);
+
+  // A second upgrade, then the ticks: 1, 2, 3, … with nothing lost or doubled.
+  ASSERT_EQ(bgo_within(60s, {"daemon", "upgrade"}).code, 0);
+  EXPECT_EQ(daemon_status()["upgrades"].as_int64(), 2);
+  const size_t seen = ticks("ticker").size();
+  ASSERT_TRUE(wait_until([&] { return ticks("ticker").size() >= seen + 10; }, 10s));
+  const auto t = ticks("ticker");
+  for (size_t i = 0; i < t.size(); ++i) ASSERT_EQ(t[i], static_cast<long>(i + 1)) << "at " << i;
+  EXPECT_EQ(online_pid("ticker"), ticker);
+}
+
+TEST_F(UpgradeTest, ExitsAroundTheUpgradeAreRecordedWithTheirCodes) {
+  for (int i = 0; i < 4; ++i) {
+    start_ok("x" + std::to_string(i),
+             {"--after", std::to_string(150 + 100 * i), "--exit", std::to_string(10 + i)});
+  }
+  ASSERT_EQ(bgo_within(60s, {"daemon", "upgrade"}).code, 0);
+  for (int i = 0; i < 4; ++i) {
+    const std::string name = "x" + std::to_string(i);
+    ASSERT_TRUE(wait_until([&] { return online_pid(name) == 0; }, 10s)) << name;
+    json::object s = state(name);
+    ASSERT_TRUE(s.contains("exit_code")) << json::serialize(s);
+    EXPECT_EQ(s["exit_code"].as_int64(), 10 + i) << json::serialize(s);
+  }
+}
+
+TEST_F(UpgradeTest, ClientsCallingThroughoutNeverFail) {
+  start_ok("ticker", {"--tick", "50"});
+  std::atomic<bool> done{false};
+  std::atomic<int> calls{0};
+  std::atomic<int> failures{0};
+  std::string last_failure;
+  std::thread lister([&] {
+    while (!done) {
+      RunResult r = bgo_within(30s, {"list"});
+      ++calls;
+      if (r.code != 0 || !contains(r.out, "ticker")) {
+        ++failures;
+        last_failure = r.out + r.err;
+      }
+    }
+  });
+  for (int i = 0; i < 3; ++i) {
+    RunResult r = bgo_within(60s, {"daemon", "upgrade"});
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+  }
+  done = true;
+  lister.join();
+  EXPECT_GT(calls.load(), 3);
+  EXPECT_EQ(failures.load(), 0) << last_failure;
+  EXPECT_EQ(daemon_status()["upgrades"].as_int64(), 3);
+}
+
+TEST_F(UpgradeTest, AnotherBinaryTakesOver) {
+  start_ok("ticker", {"--tick", "50"});
+  const pid_t bgod = daemon_pid();
+  const auto copy = home_.parent_path() / "bgod-copy";
+  std::filesystem::copy_file(bin("bgod"), copy);
+  RunResult r = bgo_within(60s, {"daemon", "upgrade", "--bgod", copy.string()});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(daemon_pid(), bgod);
+  json::object st = daemon_status();
+  EXPECT_EQ(st["exe"].as_string(), copy.string());
+  EXPECT_EQ(std::filesystem::read_symlink("/proc/" + std::to_string(bgod) + "/exe"), copy);
+  EXPECT_GT(online_pid("ticker"), 0);
+}
+
+TEST_F(UpgradeTest, ABinaryThatCannotTakeOverIsRefused) {
+  start_ok("ticker", {"--tick", "50"});
+  const pid_t bgod = daemon_pid();
+  const pid_t ticker = online_pid("ticker");
+  const auto crash = script("crash.sh", "#!/bin/sh\nkill -SEGV $$\n");
+  const auto other =
+      script("other.sh", "#!/bin/sh\necho 'bgod 9.0 reads hand-over format 2, not 1'\nexit 3\n");
+  const auto silent = script("silent.sh", "#!/bin/sh\nexit 0\n");
+  const auto plain = home_.parent_path() / "plain";
+  std::ofstream(plain) << "not a program\n";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"/nonexistent/bgod", "cannot run /nonexistent/bgod: No such file or directory"},
+      {plain.string(), "cannot run " + plain.string() + ": Permission denied"},
+      {"/bin/false", "/bin/false cannot take over (bgod --handover-check 1 failed, exit code 1)"},
+      {crash.string(), "signal 11"},
+      {other.string(), "reads hand-over format 2, not 1"},
+      {silent.string(), "exited 0 without the expected answer"},
+  };
+  for (const auto& [path, message] : cases) {
+    RunResult r = bgo_within(60s, {"daemon", "upgrade", "--bgod", path});
+    EXPECT_EQ(r.code, 1) << path;
+    EXPECT_TRUE(contains(r.err, "upgrade refused: ")) << r.err;
+    EXPECT_TRUE(contains(r.err, message)) << r.err;
+  }
+  EXPECT_EQ(daemon_pid(), bgod);
+  json::object st = daemon_status();
+  EXPECT_EQ(st["upgrades"].as_int64(), 0);
+  EXPECT_TRUE(st["last_upgrade_error"].is_string());
+  EXPECT_EQ(online_pid("ticker"), ticker);
+  EXPECT_EQ(bgo({"daemon", "upgrade", "--bgod", "relative/bgod"}).code, 1);
+  RunResult usage = bgo({"daemon", "status", "--bgod", "/x"});
+  EXPECT_EQ(usage.code, 2);
+  EXPECT_TRUE(contains(usage.err, "--bgod is only for 'upgrade'")) << usage.err;
+  // Not running: nothing to upgrade, and none is started for it.
+  ASSERT_EQ(bgo({"daemon", "stop"}).code, 0);
+  RunResult none = bgo({"daemon", "upgrade"});
+  EXPECT_EQ(none.code, 1);
+  EXPECT_TRUE(contains(none.err, "bgod is not running: nothing to upgrade")) << none.err;
+  EXPECT_EQ(daemon_pid(), 0);
+}
+
+TEST_F(UpgradeTest, Sigusr2Upgrades) {
+  start_ok("ticker", {"--tick", "50"});
+  const pid_t bgod = daemon_pid();
+  ASSERT_EQ(::kill(bgod, SIGUSR2), 0);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        json::object st = daemon_status();
+        return st.contains("upgrades") && st["upgrades"].as_int64() == 1;
+      },
+      20s));
+  EXPECT_EQ(daemon_pid(), bgod);
+  EXPECT_GT(online_pid("ticker"), 0);
+}
+
+}  // namespace
+}  // namespace bgo::test

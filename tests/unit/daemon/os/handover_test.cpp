@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// The live-upgrade hand-over format: round trip, version refusal, garbage refusal, memfd.
+#include "daemon/os/handover.hpp"
+
+#include <fcntl.h>
+
+#include <gtest/gtest.h>
+
+namespace bgo::daemon {
+namespace {
+
+Handover sample() {
+  Handover h;
+  h.old_exe_fd = 9;
+  h.upgrades = 3;
+  h.lock_fd = 4;
+  h.listen_fd = 11;
+  h.listen_from_systemd = true;
+  h.notify_socket = "@/org/freedesktop/systemd1/notify/1";
+  h.keeper_fd = 16;
+  h.keeper_pid = 4242;
+  h.metrics_fd = 20;
+  h.metrics_url = "http://127.0.0.1:9100/metrics";
+  h.children.push_back({"web", 1234, 987654321, 17, 18});
+  h.children.push_back({"worker-2", 1300, 12, 21, -1});
+  return h;
+}
+
+TEST(Handover, RoundTrip) {
+  const Handover h = sample();
+  auto back = decode_handover(encode_handover(h));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->version, k_handover_version);
+  EXPECT_EQ(back->old_exe_fd, 9);
+  EXPECT_EQ(back->upgrades, 3u);
+  EXPECT_EQ(back->lock_fd, 4);
+  EXPECT_EQ(back->listen_fd, 11);
+  EXPECT_TRUE(back->listen_from_systemd);
+  EXPECT_EQ(back->notify_socket, h.notify_socket);
+  EXPECT_EQ(back->keeper_fd, 16);
+  EXPECT_EQ(back->keeper_pid, 4242);
+  EXPECT_EQ(back->metrics_fd, 20);
+  EXPECT_EQ(back->metrics_url, h.metrics_url);
+  ASSERT_EQ(back->children.size(), 2u);
+  EXPECT_EQ(back->children[0].name, "web");
+  EXPECT_EQ(back->children[0].pid, 1234);
+  EXPECT_EQ(back->children[0].start_ticks, 987654321u);
+  EXPECT_EQ(back->children[0].out_fd, 17);
+  EXPECT_EQ(back->children[1].err_fd, -1);
+  EXPECT_EQ(handover_fds(*back), (std::vector<int>{9, 4, 11, 16, 20, 17, 18, 21}));
+}
+
+TEST(Handover, OtherVersionsAreRefusedButTheWayBackIsFound) {
+  for (const uint32_t version : {k_handover_version - 1, k_handover_version + 1}) {
+    Handover h = sample();
+    h.version = version;
+    const std::string bytes = encode_handover(h);
+    auto back = decode_handover(bytes);
+    ASSERT_FALSE(back);
+    EXPECT_EQ(back.error().message, "hand-over format " + std::to_string(version) +
+                                        " is not supported (this bgod reads " +
+                                        std::to_string(k_handover_version) + ")");
+    EXPECT_EQ(handover_old_exe_fd(bytes), 9);  // the header alone leads back
+  }
+}
+
+TEST(Handover, GarbageIsRefused) {
+  for (const std::string& bytes :
+       {std::string(), std::string("hello\n{}"), std::string("bgod-handover 1\n{}"),
+        std::string("bgod-handover x 9\n{}"), std::string("bgod-handover 1 9\nnot json"),
+        std::string("bgod-handover 1 9\n{}"), std::string("bgod-handover 1 9\n[1,2]")}) {
+    auto back = decode_handover(bytes);
+    EXPECT_FALSE(back) << bytes;
+  }
+  EXPECT_EQ(handover_old_exe_fd("hello"), -1);
+  // Well-formed but missing what the new image cannot do without.
+  Handover h = sample();
+  h.lock_fd = -1;
+  EXPECT_FALSE(decode_handover(encode_handover(h)));
+  std::string bytes = encode_handover(sample());
+  bytes.replace(bytes.find("\"pid\":1234"), 10, "\"pid\":1   ");
+  EXPECT_FALSE(decode_handover(bytes));
+  // A descriptor number that is no descriptor.
+  bytes = encode_handover(sample());
+  bytes.replace(bytes.find("\"lock_fd\":4"), 11, R"("lock_fd":"4")");
+  EXPECT_FALSE(decode_handover(bytes));
+}
+
+TEST(Handover, MemfdRoundTrip) {
+  auto fd = write_handover_memfd(sample());
+  ASSERT_TRUE(fd) << fd.error().message;
+  EXPECT_NE(::fcntl(fd->get(), F_GETFD) & FD_CLOEXEC, 0);  // until the exec clears it
+  auto bytes = read_handover_bytes(fd->get());
+  ASSERT_TRUE(bytes);
+  auto back = decode_handover(*bytes);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->children.size(), 2u);
+  ASSERT_TRUE(set_cloexec({fd->get()}, false));
+  EXPECT_EQ(::fcntl(fd->get(), F_GETFD) & FD_CLOEXEC, 0);
+}
+
+}  // namespace
+}  // namespace bgo::daemon
