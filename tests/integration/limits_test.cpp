@@ -178,6 +178,8 @@ TEST_F(LimitsTest, ClientsAreServedWhenBgodHasNoDescriptorLeft) {
   // meets; the rest of bgod is unchanged by it.
   RunResult warm = bgo({"status", "--json"});
   EXPECT_EQ(warm.code, 0) << warm.err;
+  RunResult warm_daemon = bgo({"daemon", "status"});  // daemon.status, which `daemon stop` asks
+  EXPECT_EQ(warm_daemon.code, 0) << warm_daemon.err;
   // More idle connections than bgod has descriptors: it accepts until it has none left.
   std::vector<std::unique_ptr<RawClient>> idle;
   for (int i = 0; i < 80; ++i) {
