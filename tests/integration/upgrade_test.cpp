@@ -48,7 +48,7 @@ class UpgradeTest : public DaemonTest {
   }
 
   std::filesystem::path script(const std::string& name, const std::string& text) {
-    const auto path = home_.parent_path() / name;
+    auto path = home_.parent_path() / name;
     std::ofstream(path) << text;
     ::chmod(path.c_str(), 0755);
     return path;
