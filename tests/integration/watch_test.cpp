@@ -290,6 +290,9 @@ TEST_F(WatchTest, WatchAndUnwatchLeaveTheChildRunning) {
     EXPECT_NE(events_->at(i).kind(), "restart_scheduled");
     EXPECT_NE(events_->at(i).kind(), "spawned");
   }
+  // Events do not wait for the disk (docs/architecture.md, "What is durable when"): the file
+  // says so a moment after the `exited` event.
+  ASSERT_TRUE(wait_until([&] { return state("svc").at("status").as_string() == "stopped"; }));
   json::object st = state("svc");
   EXPECT_EQ(st.at("status").as_string(), "stopped");
   EXPECT_EQ(st.at("stop_reason").as_string(), "crashed");
