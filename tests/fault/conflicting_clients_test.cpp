@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include "tests/fault/fault_support.hpp"
+#include "tests/integration/agreement.hpp"
 #include "tests/integration/process_probe.hpp"
 #include "tests/integration/raw_client.hpp"
 
@@ -122,49 +123,18 @@ TEST_F(ConflictingClientsTest, EveryRequestIsAnsweredOnceAndTheStateAgreesWithPr
   });
   for (const auto& p : problems) ADD_FAILURE() << p << " (seed " << seed << ")";
 
-  // Agreement: every listed online entry has a file saying running with its pid, that pid is
-  // alive with the name's tag; every stopped entry a file saying stopped; every file an entry;
-  // every live process of the test an online entry. Settled when seen twice in a row.
+  // Agreement (agreement.hpp), and each online entry's pid carries the name's tag. Settled when
+  // seen twice in a row.
   std::string why;
   std::string previous = "-";
   auto snapshot = [&] {
-    why.clear();
-    std::string view;
-    const json::value rows = status_json();
-    std::set<std::string> listed;
-    std::set<pid_t> online;
-    for (const auto& v : rows.as_array()) {
-      const json::object& row = v.as_object();
-      const std::string name(row.at("name").as_string());
-      listed.insert(name);
-      const json::object st = state(name);
-      const json::value* status = st.if_contains("status");
-      if (row.at("status").as_string() == "online") {
-        const auto pid = static_cast<pid_t>(row.at("pid").as_int64());
-        online.insert(pid);
-        view += name + "=" + std::to_string(pid) + " ";
-        const json::value* file_pid = st.if_contains("pid");
-        if (status == nullptr || *status != "running" || file_pid == nullptr || *file_pid != pid) {
-          why += name + ": online as " + std::to_string(pid) + ", file " + json::serialize(st);
-        }
-        if (!pid_alive(pid) || tag_of(pid) != marker() + name) {
-          why += name + ": online as " + std::to_string(pid) + ", not in /proc; ";
-        }
-      } else {
-        view += name + "=stopped ";
-        if (status == nullptr || *status != "stopped") why += name + ": file not stopped; ";
-      }
+    Agreement now = agreement(status_json(), home_, marked(marker(), true));
+    why = std::move(now.why);
+    for (const auto& [name, pid] : now.online) {
+      if (tag_of(pid) != marker() + name)
+        why += name + ": online as " + std::to_string(pid) + ", untagged; ";
     }
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(home_ / "procs", ec)) {
-      if (listed.count(e.path().stem().string()) == 0) {
-        why += e.path().filename().string() + " of no entry; ";
-      }
-    }
-    for (pid_t p : marked(marker(), true)) {
-      if (online.count(p) == 0) why += "untracked" + describe({p}) + "; ";
-    }
-    return view;
+    return now.view;
   };
   const bool settled = wait_until(
       [&] {

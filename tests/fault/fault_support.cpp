@@ -42,36 +42,6 @@ void figures(const std::string& scenario, const std::string& text) {
   }
 }
 
-pid_t session_of(pid_t pid) {
-  const std::string text = read_file("/proc/" + std::to_string(pid) + "/stat");
-  const size_t close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream rest(text.substr(close + 2));
-  std::string state;
-  pid_t ppid = 0;
-  pid_t pgrp = 0;
-  pid_t session = 0;
-  rest >> state >> ppid >> pgrp >> session;
-  return session;
-}
-
-std::set<pid_t> marked(const std::string& marker, bool leaders_only) {
-  std::set<pid_t> out;
-  for (const auto& p : all_processes()) {
-    if (p.state == 'Z' || p.state == 'X' || p.pid == ::getpid()) continue;
-    if (!contains(cmdline_of(p.pid), marker)) continue;
-    if (leaders_only && session_of(p.pid) != p.pid) continue;
-    out.insert(p.pid);
-  }
-  return out;
-}
-
-std::string describe(const std::set<pid_t>& pids) {
-  std::string out;
-  for (pid_t p : pids) out += "\n  " + std::to_string(p) + ": " + cmdline_of(p);
-  return out;
-}
-
 std::string tag_of(pid_t pid) {
   const std::string text = read_file("/proc/" + std::to_string(pid) + "/cmdline");
   const std::string flag = std::string("--tag") + '\0';
@@ -80,13 +50,6 @@ std::string tag_of(pid_t pid) {
   const size_t begin = at + flag.size();
   const size_t end = text.find('\0', begin);
   return text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
-}
-
-KillMarkedOnExit::~KillMarkedOnExit() {
-  for (pid_t p : marked(marker_, true)) {
-    ::kill(-p, SIGKILL);
-    ::kill(p, SIGKILL);
-  }
 }
 
 namespace {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The fault suite's shared pieces: short or long mode, the one line of figures each scenario
-// prints, the processes a scenario had bgod start (found in /proc by a marker), and the check
-// of numbered log lines.
+// prints, a process's tag, and the check of numbered log lines. The processes a scenario had
+// bgod start are found by marker through process_probe.hpp.
 #pragma once
 
 #include <chrono>
@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "tests/integration/daemon_harness.hpp"
+#include "tests/integration/process_probe.hpp"
 
 namespace bgo::test::fault {
 
@@ -29,30 +30,8 @@ std::chrono::milliseconds duration(std::chrono::milliseconds short_time,
 // the file named by BGO_FAULT_FIGURES, if set (tools/fault.sh collects them there).
 void figures(const std::string& scenario, const std::string& text);
 
-// Field 6 of /proc/PID/stat; 0 when the process is gone.
-pid_t session_of(pid_t pid);
-
-// Live (not zombie) processes whose command line contains `marker`; with `leaders_only`, only
-// session leaders: what bgod spawned (every child leads a session of its own), not the bgo
-// clients a test runs.
-std::set<pid_t> marked(const std::string& marker, bool leaders_only);
-std::string describe(const std::set<pid_t>& pids);
-
 // The word after `--tag` in the command line of `pid`, empty if none.
 std::string tag_of(pid_t pid);
-
-// Kills, at scope exit, every session bgod started with `marker` that is still alive, even one
-// no state file names (the harness kills only what procs/ records).
-class KillMarkedOnExit {
- public:
-  explicit KillMarkedOnExit(std::string marker) : marker_(std::move(marker)) {}
-  ~KillMarkedOnExit();
-  KillMarkedOnExit(const KillMarkedOnExit&) = delete;
-  KillMarkedOnExit& operator=(const KillMarkedOnExit&) = delete;
-
- private:
-  std::string marker_;
-};
 
 // What a log file written by `bgo_test_child --seq N` children says. A run begins at a start
 // marker (`[Starting]`, `[watch restart]`); within a run the lines must be "seq 1", "seq 2", …

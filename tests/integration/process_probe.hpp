@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// /proc probes for the lifecycle tests: open fds, zombie children, the bgods of one home, and
-// running several bgo clients at once.
+// /proc probes for the lifecycle and fault tests: open fds, zombie children, the processes a
+// test's bgod started (found by a marker), the bgods of one home, and running several bgo
+// clients at once.
 #pragma once
 
 #include <algorithm>
@@ -9,6 +10,8 @@
 #include <fstream>
 #include <functional>
 #include <set>
+#include <signal.h>
+#include <sstream>
 #include <string>
 #include <sys/types.h>
 #include <thread>
@@ -108,6 +111,61 @@ inline std::string cmdline_of(pid_t pid) {
   }
   return text;
 }
+
+// Field 6 of /proc/PID/stat; 0 when the process is gone.
+inline pid_t session_of(pid_t pid) {
+  const std::string text = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const size_t close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(text.substr(close + 2));
+  std::string state;
+  pid_t ppid = 0;
+  pid_t pgrp = 0;
+  pid_t session = 0;
+  rest >> state >> ppid >> pgrp >> session;
+  return session;
+}
+
+// Live (not zombie) processes whose command line or working directory contains `marker`; with
+// `leaders_only`, only session leaders: what bgod spawned (it starts every child in a new
+// session), not the bgo clients a test runs nor a script's short-lived forks.
+inline std::set<pid_t> marked(const std::string& marker, bool leaders_only) {
+  std::set<pid_t> out;
+  for (const auto& p : all_processes()) {
+    if (p.state == 'Z' || p.state == 'X' || p.pid == ::getpid()) continue;
+    std::error_code ec;
+    const std::string cwd =
+        std::filesystem::read_symlink("/proc/" + std::to_string(p.pid) + "/cwd", ec).string();
+    if (!contains(cmdline_of(p.pid), marker) && !contains(cwd, marker)) continue;
+    if (leaders_only && session_of(p.pid) != p.pid) continue;
+    out.insert(p.pid);
+  }
+  return out;
+}
+
+inline std::string describe(const std::set<pid_t>& pids) {
+  std::string out;
+  for (pid_t p : pids) out += "\n  " + std::to_string(p) + ": " + cmdline_of(p);
+  return out;
+}
+
+// Kills, at scope exit, every session bgod started with `marker` that is still alive, even one
+// no state file names any more (the harness kills only what procs/ records).
+class KillMarkedOnExit {
+ public:
+  explicit KillMarkedOnExit(std::string marker) : marker_(std::move(marker)) {}
+  ~KillMarkedOnExit() {
+    for (pid_t p : marked(marker_, true)) {
+      ::kill(-p, SIGKILL);
+      ::kill(p, SIGKILL);
+    }
+  }
+  KillMarkedOnExit(const KillMarkedOnExit&) = delete;
+  KillMarkedOnExit& operator=(const KillMarkedOnExit&) = delete;
+
+ private:
+  std::string marker_;
+};
 
 // The pipe keeper (`bgod --keep-pipes`) that `daemon` started, 0 if none.
 inline pid_t keeper_of(pid_t daemon) {
