@@ -17,6 +17,7 @@
 #include <boost/json.hpp>
 
 #include "tests/integration/daemon_harness.hpp"
+#include "tests/support/text.hpp"
 
 extern char** environ;
 
@@ -40,20 +41,6 @@ size_t visible_width(const std::string& line) {
     if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++width;
   }
   return width;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    out.push_back(line);
-    start = end + 1;
-  }
-  return out;
 }
 
 // A bgo run on a pseudo-terminal (stdin and stdout are the tty), driven by a script of

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "tests/integration/daemon_harness.hpp"
+#include "tests/support/text.hpp"
 
 namespace bgo::test {
 namespace {
@@ -15,21 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-// The first fenced block after `marker` in docs/bgo-file.md.
 std::string doc_block(const std::string& marker) {
-  std::ifstream in(std::string(BGO_SOURCE_DIR) + "/docs/bgo-file.md");
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string doc = text.str();
-  const size_t body = doc.find('\n', doc.find("```", doc.find(marker))) + 1;
-  return doc.substr(body, doc.find("\n```", body) - body + 1);
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
+  return fenced_block_after(read_file(std::string(BGO_SOURCE_DIR) + "/docs/bgo-file.md"), marker);
 }
 
 class ConfigTest : public DaemonTest {

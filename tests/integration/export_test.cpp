@@ -16,24 +16,15 @@
 #include <boost/json.hpp>
 
 #include "tests/integration/daemon_harness.hpp"
+#include "tests/support/text.hpp"
 
 namespace bgo::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-// The first fenced block after `marker` in docs/bgo-file.md.
 std::string doc_block(const std::string& marker) {
-  const std::string doc = read_file(std::string(BGO_SOURCE_DIR) + "/docs/bgo-file.md");
-  const size_t body = doc.find('\n', doc.find("```", doc.find(marker))) + 1;
-  return doc.substr(body, doc.find("\n```", body) - body + 1);
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
+  return fenced_block_after(read_file(std::string(BGO_SOURCE_DIR) + "/docs/bgo-file.md"), marker);
 }
 
 // Runs a tool found on PATH with `env` added to this environment; stdout and stderr together

@@ -13,6 +13,7 @@
 #include <boost/json/parse.hpp>
 
 #include "tests/integration/daemon_harness.hpp"
+#include "tests/support/text.hpp"
 
 namespace bgo::test {
 namespace {
@@ -22,13 +23,6 @@ namespace json = boost::json;
 
 fs::path source_dir() { return {BGO_SOURCE_DIR}; }
 fs::path man_dir() { return source_dir() / "docs" / "man"; }
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
 
 std::vector<std::string> words_of(const std::string& line) {
   std::vector<std::string> out;

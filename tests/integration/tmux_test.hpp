@@ -10,14 +10,13 @@
 #include <vector>
 
 #include "tests/integration/daemon_harness.hpp"
+#include "tests/support/text.hpp"
 
 namespace bgo::test {
 
 // Display columns of a captured line (tmux capture-pane has no escapes; every glyph bgo draws
 // is one column wide).
 size_t columns_of(const std::string& line);
-// The lines of `text`, without their '\n'.
-std::vector<std::string> lines_of(const std::string& text);
 
 class TmuxTest : public DaemonTest {
  protected:

@@ -9,25 +9,16 @@
 
 #include "client/monit/frame.hpp"
 #include "client/render/text.hpp"
+#include "tests/support/text.hpp"
 
 namespace bgo::client::monit {
 namespace {
 
 namespace json = boost::json;
+using test::lines_of;
 
 const Clock::time_point k_t0{std::chrono::seconds(1000)};
 const std::chrono::system_clock::time_point k_wall{std::chrono::seconds(1'700'000'000)};
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto end = text.find('\n', start);
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;

@@ -9,11 +9,13 @@
 
 #include "client/render/table.hpp"
 #include "client/render/text.hpp"
+#include "tests/support/text.hpp"
 
 namespace bgo::client {
 namespace {
 
 namespace json = boost::json;
+using test::lines_of;
 
 constexpr Style k_plain{.level = Level::plain, .color = false};
 constexpr Style k_normal{.level = Level::normal, .color = false};
@@ -34,17 +36,6 @@ json::object row(std::string_view name, std::string_view status, json::array com
     o["cpu"] = o["mem"] = o["uptime"] = "-";
   }
   return o;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t end = text.find('\n', start);
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
 }
 
 // The display column where `word` starts in `line`.
