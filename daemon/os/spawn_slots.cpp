@@ -19,7 +19,7 @@ namespace bgo::daemon {
 namespace {
 
 constexpr std::size_t k_guard = 4096;
-constexpr std::size_t k_mapped = 64 * 1024;  // the child uses well under 4 KiB of it
+constexpr std::size_t k_mapped = std::size_t{64} * 1024;  // the child uses well under 4 KiB of it
 // Slots above this are not worth sharing the table for (a live upgrade's new image may find
 // the low numbers taken by the pipes it inherited): the child copies bgod's table instead.
 constexpr unsigned k_max_keep_below = 64;
