@@ -55,7 +55,8 @@ class Daemon {
  public:
   Daemon(const DaemonConfig& config, Paths paths, DaemonLock& lock, int listen_fd,
          bool listen_from_systemd, Notifier notifier, CgroupTree::Detected cgroups,
-         std::optional<MetricsSocket> metrics, FdBudget budget, std::optional<Handover> handover)
+         std::optional<MetricsSocket> metrics, FdBudget budget, std::optional<Handover> handover,
+         SpawnSlots slots)
       : config_(config),
         paths_(std::move(paths)),
         lock_(lock),
@@ -71,7 +72,7 @@ class Daemon {
         containment_reason_(std::move(cgroups.reason)),
         processes_(
             io_, logs_, [this](pid_t pid, const ExitStatus& s) { supervisor_.on_exit(pid, s); },
-            std::move(cgroups.tree), budget),
+            std::move(cgroups.tree), budget, std::move(slots)),
         store_(io_, paths_, clock_, state_fsync()),
         log_reader_(paths_),
         probes_(io_),
@@ -304,6 +305,9 @@ class Daemon {
 }  // namespace
 
 int run_daemon(const DaemonConfig& config) {
+  // First, while the lowest descriptors are free: children are spawned without copying bgod's
+  // descriptor table, which then holds no more than these below them (spawn_slots.hpp).
+  SpawnSlots slots = SpawnSlots::reserve();
   auto paths = Paths::resolve();
   if (!paths) throw std::runtime_error(paths.error().message);
   if (auto r = paths->ensure_dirs(); !r) throw std::runtime_error(r.error().message);
@@ -364,7 +368,8 @@ int run_daemon(const DaemonConfig& config) {
     spdlog::info("containment: process groups ({})", cgroups.reason);
   }
   Daemon daemon(config, *paths, *lock, listen_fd, listen_from_systemd, std::move(notifier),
-                std::move(cgroups), std::move(metrics), budget, std::move(handover));
+                std::move(cgroups), std::move(metrics), budget, std::move(handover),
+                std::move(slots));
   return daemon.run();
 }
 

@@ -75,6 +75,7 @@ Child::Child(ChildHost& host, ChildPorts& ports, const SupervisorSettings& setti
 
 Child::~Child() {
   if (notify_open_ && ports_.notify != nullptr) ports_.notify->close(record_.name);
+  if (phase_ == Phase::waiting) host_.on_waiting(*this, false);
 }
 
 bool Child::watched() const {
@@ -84,7 +85,9 @@ bool Child::watched() const {
 // The single choke point for phase changes (docs/states.md prints the table).
 void Child::set_phase(Phase next) {
   BGO_ASSERT(is_allowed_transition(phase_, next), "illegal child phase transition");
+  const bool was_waiting = phase_ == Phase::waiting;
   phase_ = next;
+  if (was_waiting != (next == Phase::waiting)) host_.on_waiting(*this, !was_waiting);
 }
 
 StoreTicket Child::save() {

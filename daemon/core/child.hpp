@@ -66,6 +66,9 @@ class ChildHost {
   [[nodiscard]] virtual bool shutting_down() const = 0;
   // A health verdict or the schedule asks for a restart (or a start, for `cron` when idle).
   virtual void on_restart_wanted(const Child& /*child*/, const std::string& /*why*/) {}
+  // The child entered (true) or left (false) Phase::waiting; false too when a waiting child
+  // is destroyed.
+  virtual void on_waiting(const Child& /*child*/, bool /*waiting*/) {}
 };
 
 // One process. Its phase changes only in set_phase(), checked against child_state's table;

@@ -122,6 +122,14 @@ void Supervisor::on_pid_released(const Child& child) {
   }
 }
 
+void Supervisor::on_waiting(const Child& child, bool waiting) {
+  if (waiting) {
+    waiting_.insert(child.name());
+  } else {
+    waiting_.erase(child.name());
+  }
+}
+
 void Supervisor::on_lingering(const Child& child, bool lingering) {
   if (lingering) {
     lingering_.insert(child.name());

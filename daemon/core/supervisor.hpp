@@ -203,6 +203,7 @@ class Supervisor final : private ChildHost, private EventSink {
   void on_saved(const std::string& name, StoreTicket ticket, const Result<void>& result) override;
   bool shutting_down() const override { return shutting_down_; }
   void on_restart_wanted(const Child& child, const std::string& why) override;
+  void on_waiting(const Child& child, bool waiting) override;
   void run_wanted_restarts();
   // EventSink: every child's event passes here on its way out, so that waiting starts learn
   // about their dependencies.
@@ -250,6 +251,8 @@ class Supervisor final : private ChildHost, private EventSink {
   std::unordered_map<pid_t, Child*> by_pid_;
   std::set<std::string> lingering_;  // children whose stopped leader left group members
   std::set<std::string> unsaved_;    // children whose last save failed
+  // Children in Phase::waiting: an event looks at these, not at every child.
+  std::set<std::string> waiting_;
   std::unique_ptr<Timer> retry_timer_;
   std::unique_ptr<Timer> recheck_timer_;  // waiting starts are looked at in the next turn
   std::unique_ptr<Timer> restart_timer_;  // restarts asked for by checks and the schedule

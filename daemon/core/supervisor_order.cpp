@@ -93,6 +93,11 @@ Supervisor::DependencyState Supervisor::dependency_state(const Child& child) con
 // next turn of the loop (the event may come from the middle of a child's own code).
 void Supervisor::on_process_event(const ProcessEvent& event) {
   events_.on_process_event(event);
+  // No start waits: no failure of a dependency is worth remembering (the common case).
+  if (!shutting_down_ && waiting_.empty()) {
+    failed_dependencies_.clear();
+    return;
+  }
   switch (event.kind) {
     case EventKind::stopped:
       if (event.reason == to_string(StopReason::user)) {
@@ -115,25 +120,16 @@ void Supervisor::on_process_event(const ProcessEvent& event) {
       break;
   }
   if (shutting_down_) return;
-  const bool anyone_waits = std::any_of(children_.begin(), children_.end(), [](const auto& kv) {
-    return kv.second->phase() == Phase::waiting;
-  });
-  if (!anyone_waits) {
-    failed_dependencies_.clear();
-    return;
-  }
   recheck_timer_->arm(ports_.clock.now(), [this] { recheck_waiting(); });
 }
 
 void Supervisor::recheck_waiting() {
   const auto failures = std::exchange(failed_dependencies_, {});
-  std::vector<Child*> waiting;
-  for (auto& [name, child] : children_) {
-    if (child->phase() == Phase::waiting) waiting.push_back(child.get());
-  }
-  for (Child* child : waiting) {
-    const std::string name = child->name();
-    if (find(name) != child || child->phase() != Phase::waiting) continue;
+  // By name: a start below may change the set (and what an earlier one started, the rest).
+  const std::vector<std::string> waiting(waiting_.begin(), waiting_.end());
+  for (const std::string& name : waiting) {
+    Child* child = find(name);
+    if (child == nullptr || child->phase() != Phase::waiting) continue;
     // A dependency that was stopped, errored or deleted while this start waited: it gives up.
     // An unwatched dependency that exited is stopped too, unless completing is the condition.
     std::optional<std::string> failed;

@@ -82,11 +82,18 @@ struct PosixProcess::Watched {
 };
 
 PosixProcess::PosixProcess(boost::asio::io_context& io, LogSink& logs, ExitFn on_adopted_exit,
-                           std::unique_ptr<CgroupTree> cgroups, FdBudget budget)
-    : io_(io), logs_(logs), on_adopted_exit_(std::move(on_adopted_exit)), budget_(budget) {
-  // posix_spawn cannot set a limit in the child: with a raised limit to give back, process-group
-  // children are started with clone3 as contained ones are.
-  if (budget_.original_soft != budget_.soft) clone_ok_ = clone_into_cgroup_supported();
+                           std::unique_ptr<CgroupTree> cgroups, FdBudget budget, SpawnSlots slots)
+    : io_(io),
+      logs_(logs),
+      on_adopted_exit_(std::move(on_adopted_exit)),
+      budget_(budget),
+      slots_(std::move(slots)) {
+  // posix_spawn cannot set a limit in the child, and copies bgod's descriptor table: with a
+  // raised limit to give back or the slots of a lean spawn, process-group children are started
+  // with clone3 as contained ones are.
+  if (budget_.original_soft != budget_.soft || slots_.usable()) {
+    clone_ok_ = clone_into_cgroup_supported();
+  }
   if (cgroups) cgroups_ = std::make_unique<CgroupChildren>(io, std::move(cgroups));
 }
 
@@ -189,6 +196,7 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   if (auto room = check_headroom(request, highest); !room) return room.error();
   ExecPlan plan{request.argv, request.env, request.cwd, out->write.get(), err->write.get()};
   if (budget_.original_soft != budget_.soft) plan.nofile_soft = budget_.original_soft;
+  plan.slots = &slots_;
   auto pid = request.contain && cgroups_ ? spawn_contained(request, plan)
              : clone_ok_                 ? spawn_cloned(plan, -1)
                                          : spawn_in_session(plan);

@@ -14,6 +14,7 @@
 #include "daemon/os/fd_limits.hpp"
 #include "daemon/os/handover.hpp"
 #include "daemon/os/pipe_keeper.hpp"
+#include "daemon/os/spawn_slots.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -33,8 +34,10 @@ class PosixProcess final : public ProcessPort {
   // `cgroups`: bgod's cgroup subtree (CgroupTree::detect), or null for process groups only.
   // `budget`: bgod's descriptor limits (raise_fd_limit): a start that would leave less than
   // start_headroom() free is refused, and children get back `budget.original_soft`.
+  // `slots` (SpawnSlots::reserve at start): children are spawned without copying bgod.
   PosixProcess(boost::asio::io_context& io, LogSink& logs, ExitFn on_adopted_exit,
-               std::unique_ptr<CgroupTree> cgroups = nullptr, FdBudget budget = {});
+               std::unique_ptr<CgroupTree> cgroups = nullptr, FdBudget budget = {},
+               SpawnSlots slots = {});
   ~PosixProcess() override;
 
   // Contained children only (containment() is cgroup): `on_tree_empty` when the cgroup of the
@@ -86,7 +89,10 @@ class PosixProcess final : public ProcessPort {
   std::unique_ptr<CgroupChildren> cgroups_;  // null: process groups only
   PipeKeeper keeper_;  // holds every child's pipes too, in case bgod dies before the child
   FdBudget budget_;
-  bool clone_ok_ = false;  // clone3 works: process-group children get their soft limit back
+  SpawnSlots slots_;
+  // clone3 works, and process-group children need it: for their soft limit back, or to be
+  // spawned without copying bgod (posix_spawn copies its descriptor table)
+  bool clone_ok_ = false;
 };
 
 }  // namespace bgo::daemon

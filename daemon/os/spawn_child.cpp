@@ -17,6 +17,8 @@
 
 #include "common/spawn_attr.hpp"
 #include "common/unique_fd.hpp"
+#include "daemon/os/lean_clone.hpp"
+#include "daemon/os/spawn_slots.hpp"
 
 namespace bgo::daemon {
 
@@ -97,6 +99,81 @@ int move_fd(int fd, int target) {
   ::_exit(127);  // not reached: fail() exits
 }
 
+// What a child that did not exec reports, as the error of the start.
+Error child_error(bool in_chdir, int err, const ExecPlan& plan) {
+  if (in_chdir) {
+    return spawn_error(SpawnFailure::bad_cwd,
+                       "Working directory not usable: " + plan.cwd + ": " + std::strerror(err));
+  }
+  return spawn_error(SpawnFailure::other, "Failed to start: " + std::string(std::strerror(err)),
+                     err);
+}
+
+// Every signal blocked, the two glibc keeps for itself included (raw: glibc's sigprocmask
+// leaves those out), so that no handler of bgod's runs in a child sharing its memory.
+class AllSignalsBlocked {
+ public:
+  AllSignalsBlocked() {
+    const std::uint64_t all = ~std::uint64_t{0};
+    (void)::syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old_, sizeof old_);
+  }
+  ~AllSignalsBlocked() {
+    (void)::syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old_, nullptr, sizeof old_);
+  }
+  AllSignalsBlocked(const AllSignalsBlocked&) = delete;
+  AllSignalsBlocked& operator=(const AllSignalsBlocked&) = delete;
+
+ private:
+  std::uint64_t old_ = 0;
+};
+
+// spawn_cloned() without copying bgod: CLONE_VM on the slots' stack, the pipe ends lent to the
+// slots (and with CLONE_FILES only the descriptors below them copied). The old path's steps.
+Result<pid_t> spawn_lean(const ExecPlan& plan, int cgroup_fd, SpawnSlots& slots) {
+  std::vector<char*> argv = c_array(plan.argv);
+  std::vector<char*> envp = c_array(plan.env);
+  if (auto lent = slots.lend(plan.stdout_fd, plan.stderr_fd); !lent) {
+    return spawn_error(SpawnFailure::other, "Failed to start: " + lent.error().message,
+                       lent.error().cause.value());
+  }
+  LeanChild& child = slots.child_record();
+  child.argv = argv.data();
+  child.envp = envp.data();
+  child.cwd = plan.cwd.c_str();
+  child.in = slots.in();
+  child.out = slots.out();
+  child.err = slots.err();
+  child.keep_below = slots.keep_below();
+  child.nofile_soft = plan.nofile_soft;
+  clone_args args{};
+  args.flags = CLONE_VM | CLONE_VFORK;  // back here once it has exec'd or died
+  if (child.keep_below > 0) args.flags |= CLONE_FILES;
+  args.exit_signal = SIGCHLD;
+  args.stack = reinterpret_cast<std::uint64_t>(slots.stack());
+  args.stack_size = slots.stack_size();
+  if (cgroup_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<std::uint64_t>(cgroup_fd);
+  }
+  long pid = 0;
+  {
+    const AllSignalsBlocked blocked;
+    pid = lean_clone(args, child);
+  }
+  slots.take_back();
+  if (pid < 0) {
+    const int err = static_cast<int>(-pid);
+    return spawn_error(SpawnFailure::other,
+                       "Failed to start: clone3: " + std::string(std::strerror(err)), err);
+  }
+  if (child.stage == LeanChild::none) return static_cast<pid_t>(pid);
+  // As glibc's posix_spawn does: the child that never ran the program is reaped here, so no
+  // exit reaches the supervisor for a start that did not happen. It is exiting already.
+  (void)::waitpid(static_cast<pid_t>(pid), nullptr, 0);
+  if (child.stage == LeanChild::exec) return exec_error(child.error, plan.argv.front());
+  return child_error(child.stage == LeanChild::chdir, child.error, plan);
+}
+
 }  // namespace
 
 Result<pid_t> spawn_in_session(const ExecPlan& plan) {
@@ -124,6 +201,9 @@ Result<pid_t> spawn_in_session(const ExecPlan& plan) {
 }
 
 Result<pid_t> spawn_cloned(const ExecPlan& plan, int cgroup_fd) {
+  if (plan.slots != nullptr && plan.slots->usable() && lean_clone_available()) {
+    return spawn_lean(plan, cgroup_fd, *plan.slots);
+  }
   auto report = make_pipe();
   if (!report) {
     return spawn_error(SpawnFailure::other, "Failed to start: " + report.error().message,
@@ -170,13 +250,7 @@ Result<pid_t> spawn_cloned(const ExecPlan& plan, int cgroup_fd) {
   // exit reaches the supervisor for a start that did not happen. It is exiting already.
   (void)::waitpid(static_cast<pid_t>(pid), nullptr, 0);
   if (failure.stage == ChildFailure::exec) return exec_error(failure.error, plan.argv.front());
-  if (failure.stage == ChildFailure::chdir) {
-    return spawn_error(SpawnFailure::bad_cwd, "Working directory not usable: " + plan.cwd + ": " +
-                                                  std::strerror(failure.error));
-  }
-  return spawn_error(SpawnFailure::other,
-                     "Failed to start: " + std::string(std::strerror(failure.error)),
-                     failure.error);
+  return child_error(failure.stage == ChildFailure::chdir, failure.error, plan);
 }
 
 bool clone_into_cgroup_supported() {

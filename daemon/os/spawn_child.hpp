@@ -12,6 +12,8 @@
 
 namespace bgo::daemon {
 
+class SpawnSlots;
+
 // What to run. Everything is built before the fork: nothing allocates in the child.
 struct ExecPlan {
   std::vector<std::string> argv;  // argv[0] resolved (a path)
@@ -22,6 +24,9 @@ struct ExecPlan {
   // The soft RLIMIT_NOFILE the program gets (bgod raised its own: a program using select()
   // breaks above 1024), or 0 to leave bgod's. Only spawn_cloned() can set it.
   std::uint64_t nofile_soft = 0;
+  // bgod's reserved slots (spawn_slots.hpp): with them, spawn_cloned() copies neither bgod's
+  // memory nor its descriptor table (lean_clone.hpp). Null, unusable, or not x86-64: it copies.
+  SpawnSlots* slots = nullptr;
 };
 
 // Starts `plan` as leader of a new session with every signal at its default and none blocked
@@ -30,7 +35,8 @@ struct ExecPlan {
 // denied: x") or other; `cause` holds the errno when there is one (EAGAIN: out of processes).
 Result<pid_t> spawn_in_session(const ExecPlan& plan);
 
-// The same with clone3 (CLONE_VFORK), which also applies `plan.nofile_soft`. With
+// The same with clone3 (CLONE_VFORK), which also applies `plan.nofile_soft`, and, given
+// `plan.slots`, shares bgod's memory (CLONE_VM) and copies only its lowest descriptors. With
 // `cgroup_fd` >= 0 the child is created inside the cgroup whose directory it is
 // (CLONE_INTO_CGROUP): it never runs an instruction elsewhere, so nothing it forks can escape.
 // A working directory that cannot be entered is bad_cwd.

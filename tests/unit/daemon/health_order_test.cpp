@@ -292,6 +292,30 @@ TEST_F(HealthTest, AWaiterWaitsForAStoppedDependencyToBeStarted) {
   EXPECT_EQ(phase("api"), Phase::running);
 }
 
+// Events look only at the children that wait (a set kept by phase changes), not at every one:
+// once none waits, an event arms no recheck.
+TEST_F(HealthTest, AWaiterThatStartsOrIsDeletedNoLongerWaits) {
+  StartParams db = params("db");
+  db.policy.ready = check(CheckKind::log, "listening");
+  start(std::move(db));
+  StartParams gone = params("gone");
+  gone.policy.after = {{"db", DependencyCondition::ready}};
+  ASSERT_TRUE(start_answer(std::move(gone)));
+  StartParams api = params("api");
+  api.policy.after = {{"db", DependencyCondition::ready}};
+  ASSERT_TRUE(start_answer(std::move(api)));
+  std::optional<Result<bool>> deleted;
+  sup.remove("gone", false, [&](Result<bool> r) { deleted = std::move(r); });
+  ASSERT_TRUE(deleted && *deleted);
+  EXPECT_EQ(phase("api"), Phase::waiting);
+  sup.on_output("db", "listening\n");
+  settle();
+  EXPECT_EQ(phase("api"), Phase::running);
+  EXPECT_EQ(processes.spawn_count(), 2U) << "the deleted waiter is not started";
+  start_plain("later");
+  EXPECT_FALSE(timers.next_deadline().has_value()) << "nothing waits: no recheck is armed";
+}
+
 TEST_F(HealthTest, ACycleIsRefusedWithTheCycleNamed) {
   start_plain("a");
   StartParams b = params("b");
