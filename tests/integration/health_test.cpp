@@ -4,10 +4,12 @@
 // signal, restart on-failure, refused cycles.
 #include <arpa/inet.h>
 #include <csignal>
+#include <fcntl.h>
 #include <fstream>
 #include <netinet/in.h>
 #include <sstream>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -77,8 +79,12 @@ class HealthIntegrationTest : public DaemonTest {
 };
 
 TEST_F(HealthIntegrationTest, ADependentStartsAfterTheReadyLineAndNotBefore) {
-  RunResult db = bgo({"start", "db", "--ready-log", "listening", "--", "sh", "-c",
-                      "sleep 1; echo \"line-at $(date +%s%N)\"; echo listening; exec sleep 600"});
+  // db says it is listening only once the test has seen api wait: when it writes to `go`.
+  const std::string go = (home_.parent_path() / "go").string();
+  ASSERT_EQ(::mkfifo(go.c_str(), 0600), 0);
+  RunResult db = bgo(
+      {"start", "db", "--ready-log", "listening", "--", "sh", "-c",
+       "read line < '" + go + "'; echo \"line-at $(date +%s%N)\"; echo listening; exec sleep 600"});
   ASSERT_EQ(db.code, 0) << db.out << db.err;
   RunResult api = bgo({"start", "api", "--after", "db", "--", "sh", "-c",
                        "echo \"started-at $(date +%s%N)\"; exec sleep 600"});
@@ -86,6 +92,10 @@ TEST_F(HealthIntegrationTest, ADependentStartsAfterTheReadyLineAndNotBefore) {
   EXPECT_TRUE(contains(api.out + api.err, "db (ready)")) << api.out << api.err;
   EXPECT_EQ(field("api", "status"), "waiting");
   EXPECT_EQ(field("db", "health"), "starting");
+  int fd = -1;  // ENXIO until db's shell has the fifo open for reading
+  ASSERT_TRUE(wait_until([&] { return (fd = ::open(go.c_str(), O_WRONLY | O_NONBLOCK)) >= 0; }));
+  EXPECT_EQ(::write(fd, "go\n", 3), 3);
+  ::close(fd);
   ASSERT_TRUE(wait_until([&] { return field("api", "status") == "online"; }, 15s));
   ASSERT_TRUE(wait_until([&] { return number_after(out_log("api"), "started-at") > 0; }));
   const int64_t line_at = number_after(out_log("db"), "line-at");
