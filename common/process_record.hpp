@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,13 @@ std::optional<RecordStatus> parse_record_status(std::string_view text);
 std::optional<StopReason> parse_stop_reason(std::string_view text);
 std::optional<AutostartPolicy> parse_autostart_policy(std::string_view text);
 
+// An environment ("K=V" strings), immutable once made so that records can share it: bgod keeps
+// one per distinct content (daemon/core/env_table.hpp). Null: the file has none.
+using SharedEnv = std::shared_ptr<const std::vector<std::string>>;
+inline SharedEnv make_env(std::vector<std::string> vars) {
+  return std::make_shared<const std::vector<std::string>>(std::move(vars));
+}
+
 struct ProcessRecord {
   std::string name;
   std::optional<int64_t> pid;
@@ -78,7 +86,7 @@ struct ProcessRecord {
   std::optional<uint64_t> start_ticks;  // /proc/PID/stat field 22 at spawn: process identity
   std::optional<int64_t> exit_code;
   std::optional<int64_t> exit_signal;
-  std::optional<std::vector<std::string>> env;  // the environment it was started with
+  SharedEnv env;  // the environment it was started with
   std::optional<LogOptions> logs;
   ProcessPolicy policy;  // docs/health.md; its keys follow, each only when set
   // `bgo up` (docs/bgo-file.md): the project that owns the process, and the hash of its

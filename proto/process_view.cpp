@@ -116,9 +116,13 @@ json::object detail_json(const ProcessRecord& r, bool online, const UsageText& u
                            {"stderr", log_entry(paths, r.name, LogStream::err)},
                            {"watcher", log_entry(paths, r.name, LogStream::watcher)}};
   o["stopped_at"] = opt(r.stopped_at);
-  json::array env;
-  for (const auto& kv : r.env.value_or(std::vector<std::string>{})) env.emplace_back(kv);
-  o["env"] = r.env ? json::value(std::move(env)) : json::value(nullptr);
+  if (r.env) {
+    json::array env;
+    for (const auto& kv : *r.env) env.emplace_back(kv);
+    o["env"] = std::move(env);
+  } else {
+    o["env"] = nullptr;
+  }
   // The health and order settings, under their state-file names, in one object of their own
   // (the row's `ready` is the readiness state, not the check).
   if (!r.policy.empty()) {

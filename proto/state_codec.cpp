@@ -2,6 +2,8 @@
 // State-file parsing and serialization.
 #include "proto/state_codec.hpp"
 
+#include <memory>
+
 #include <boost/json.hpp>
 
 #include "proto/policy_codec.hpp"
@@ -132,7 +134,9 @@ Result<ProcessRecord> parse_state(std::string_view text, std::string_view fallba
   if (auto t = opt_int(o, "start_ticks"); t && *t >= 0) r.start_ticks = static_cast<uint64_t>(*t);
   r.exit_code = opt_int(o, "exit_code");
   r.exit_signal = opt_int(o, "exit_signal");
-  r.env = opt_strings(o, "env");
+  if (auto env = opt_strings(o, "env")) {
+    r.env = make_env(std::move(*env));
+  }
   if (const json::value* l = o.if_contains("logs"); l != nullptr && l->is_object()) {
     const json::object& lo = l->as_object();
     LogOptions opts;

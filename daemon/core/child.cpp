@@ -68,10 +68,10 @@ Child::Child(ChildHost& host, ChildPorts& ports, const SupervisorSettings& setti
       ports_(ports),
       settings_(settings),
       record_(std::move(record)),
-      timer_(ports.timers.make_timer()),
-      probe_timer_(ports.timers.make_timer()),
-      group_timer_(ports.timers.make_timer()),
-      cron_timer_(ports.timers.make_timer()) {}
+      timer_(ports.timers),
+      probe_timer_(ports.timers),
+      group_timer_(ports.timers),
+      cron_timer_(ports.timers) {}
 
 Child::~Child() {
   if (notify_open_ && ports_.notify != nullptr) ports_.notify->close(record_.name);
@@ -128,7 +128,7 @@ void Child::emit(EventKind kind, std::string reason, std::optional<int64_t> dela
 
 void Child::replace_record(ProcessRecord fresh, bool reset_streak) {
   BGO_ASSERT(idle(), "a record is replaced only while no process runs");
-  timer_->cancel();
+  timer_.cancel();
   record_ = std::move(fresh);
   if (reset_streak) tracker_.reset();
 }
@@ -147,7 +147,7 @@ Result<pid_t> Child::spawn(std::string_view marker_tag,
   SpawnRequest request;
   request.name = record_.name;
   request.argv = record_.command;
-  request.env = record_.env.value_or(std::vector<std::string>{});
+  if (record_.env) request.env = *record_.env;
   request.cwd = record_.cwd.value_or("/");
   request.logs = record_.logs.value_or(settings_.default_logs);
   request.contain = record_.policy.kill_mode.value_or(KillMode::tree) == KillMode::tree;
@@ -166,7 +166,7 @@ Result<pid_t> Child::spawn(std::string_view marker_tag,
   const Clock::time_point started = ports_.clock.now();
   auto spawned = ports_.processes.spawn(request);
   if (!spawned) return spawned.error();
-  timer_->cancel();
+  timer_.cancel();
   pid_ = spawned->pid;
   pgid_ = spawned->pid;
   adopted_ = false;
@@ -199,7 +199,7 @@ Result<pid_t> Child::spawn(std::string_view marker_tag,
 
 void Child::arm_probe(std::function<void(Result<pid_t>)> done) {
   probe_done_ = std::move(done);
-  probe_timer_->arm(ports_.clock.now() + settings_.start_probe, [this] {
+  probe_timer_.arm(ports_.clock.now() + settings_.start_probe, [this] {
     // Already reaped and draining: finish_exit() answers with the real outcome.
     if (phase_ == Phase::exiting) return;
     complete_probe(static_cast<pid_t>(record_.pid.value_or(0)));
@@ -207,7 +207,7 @@ void Child::arm_probe(std::function<void(Result<pid_t>)> done) {
 }
 
 void Child::complete_probe(Result<pid_t> result) {
-  probe_timer_->cancel();
+  probe_timer_.cancel();
   if (auto done = std::exchange(probe_done_, nullptr)) done(std::move(result));
 }
 
@@ -248,7 +248,7 @@ void Child::record_died_unwatched() {
 
 void Child::cancel_backoff() {
   if (phase_ != Phase::backoff) return;
-  timer_->cancel();
+  timer_.cancel();
   set_phase(Phase::stopped);
 }
 
@@ -277,7 +277,7 @@ void Child::request_stop(StopRequest why, bool force, std::chrono::milliseconds 
   if (phase_ == Phase::stopping) return;
   set_phase(Phase::stopping);
   if (force) return;
-  timer_->arm(ports_.clock.now() + timeout, [this] { escalate(); });
+  timer_.arm(ports_.clock.now() + timeout, [this] { escalate(); });
 }
 
 // SIGKILL at the stop timeout, to the leader's group while it runs, or to what is left of the
@@ -301,7 +301,7 @@ void Child::escalate() {
 // reported through on_group_member_reaped(); one whose parent lives outside the group is not.
 // After SIGKILL nothing survives for long, so this bound ends the wait in that case.
 void Child::arm_group_bound() {
-  group_timer_->arm(ports_.clock.now() + settings_.group_grace, [this] {
+  group_timer_.arm(ports_.clock.now() + settings_.group_grace, [this] {
     if (phase_ == Phase::lingering) leave_lingering();
   });
 }
@@ -327,7 +327,7 @@ void Child::on_exit(const ExitStatus& status) {
     ports_.processes.signal_group(pgid_, stop_signal());
     set_phase(Phase::lingering);
     host_.on_lingering(*this, true);
-    timer_->arm(ports_.clock.now() + stop_timeout(), [this] { escalate(); });
+    timer_.arm(ports_.clock.now() + stop_timeout(), [this] { escalate(); });
     return;
   }
   // A stop is over only when the whole group is: members that ignore SIGTERM get SIGKILL at
@@ -346,7 +346,7 @@ void Child::on_group_member_reaped() {
 }
 
 void Child::leave_lingering() {
-  group_timer_->cancel();
+  group_timer_.cancel();
   host_.on_lingering(*this, false);
   enter_exiting();
 }
@@ -356,7 +356,7 @@ void Child::enter_exiting() {
   if (outputs_open_ <= 0) return finish_exit();
   // Its pipes may still hold its last lines, or a surviving descendant may keep them open:
   // give the drain a short bound so the exit is never held up for long.
-  timer_->arm(ports_.clock.now() + settings_.output_drain, [this] {
+  timer_.arm(ports_.clock.now() + settings_.output_drain, [this] {
     if (phase_ == Phase::exiting) finish_exit();
   });
 }
@@ -372,7 +372,7 @@ void Child::release_pid() {
 }
 
 void Child::finish_exit() {
-  timer_->cancel();
+  timer_.cancel();
   const ExitStatus status = exit_.value_or(ExitStatus::unknown());
   record_.exit_code = status.code ? std::optional<int64_t>(*status.code) : std::nullopt;
   record_.exit_signal = status.signal ? std::optional<int64_t>(*status.signal) : std::nullopt;
@@ -453,7 +453,7 @@ void Child::handle_crash() {
   (void)save();  // kept dirty and retried on failure
   emit(EventKind::restart_scheduled, {}, delay.count());
   // Counted from the exit itself, not from when the output drained or the record was saved.
-  timer_->arm(exited_at_ + delay, [this] { watch_restart(); });
+  timer_.arm(exited_at_ + delay, [this] { watch_restart(); });
 }
 
 void Child::become_errored(const std::string& reason) {
@@ -527,7 +527,7 @@ void Child::start_health(bool adopted) {
   health_ = std::make_unique<HealthMonitor>(
       record_.policy, HealthPorts{ports_.probes, ports_.timers, ports_.clock}, std::move(verdicts));
   // Exec checks run like the process itself: its environment, its folder, argv[0] on its PATH.
-  const auto env = record_.env.value_or(std::vector<std::string>{});
+  const auto env = record_.env ? *record_.env : std::vector<std::string>{};
   const auto cwd = record_.cwd.value_or("/");
   auto resolve = [&](const std::optional<HealthCheck>& check) {
     if (!check || check->kind != CheckKind::exec) return std::vector<std::string>{};
@@ -550,7 +550,7 @@ void Child::fail_run(const std::string& why) {
   fast_fail_ = true;
   ports_.processes.signal_group(pid_, stop_signal());
   set_phase(Phase::stopping);
-  timer_->arm(ports_.clock.now() + stop_timeout(), [this] { escalate(); });
+  timer_.arm(ports_.clock.now() + stop_timeout(), [this] { escalate(); });
 }
 
 HealthView Child::health_view() const {
@@ -603,7 +603,7 @@ void Child::on_notify(const std::vector<std::pair<std::string, std::string>>& fi
 }
 
 void Child::arm_schedule() {
-  cron_timer_->cancel();
+  cron_timer_.cancel();
   if (!record_.policy.cron) return;
   auto schedule = CronSchedule::parse(*record_.policy.cron);
   if (!schedule) return;  // refused when the start was accepted
@@ -611,7 +611,7 @@ void Child::arm_schedule() {
   const auto next = schedule->next_after(wall);
   if (!next) return;
   const auto wait = std::chrono::duration_cast<Clock::time_point::duration>(*next - wall);
-  cron_timer_->arm(ports_.clock.now() + wait, [this] {
+  cron_timer_.arm(ports_.clock.now() + wait, [this] {
     ports_.logs.watcher_line(record_.name, "cron '" + *record_.policy.cron + "': restarting");
     arm_schedule();  // first: the restart may replace nothing, but the next match is due
     host_.on_restart_wanted(*this, "cron");
@@ -620,7 +620,7 @@ void Child::arm_schedule() {
 
 void Child::wait_for(std::vector<std::string> unmet) {
   BGO_ASSERT(phase_ == Phase::stopped || phase_ == Phase::backoff, "only an idle child waits");
-  timer_->cancel();
+  timer_.cancel();
   set_phase(Phase::waiting);
   waiting_for_ = std::move(unmet);
   record_.status = RecordStatus::running;  // the intent: a new bgod starts it again

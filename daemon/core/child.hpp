@@ -16,6 +16,7 @@
 #include "common/exit_status.hpp"
 #include "common/process_record.hpp"
 #include "daemon/core/child_state.hpp"
+#include "daemon/core/lazy_timer.hpp"
 #include "daemon/core/ports.hpp"
 #include "daemon/core/watch_policy.hpp"
 
@@ -206,10 +207,10 @@ class Child {
   std::optional<ExitStatus> exit_;
   std::optional<StopRequest> stop_request_;
   bool killed_ = false;
-  bool deleting_ = false;               // SIGKILL was sent to the group during this stop
-  std::unique_ptr<Timer> timer_;        // kill escalation, output drain or restart backoff
-  std::unique_ptr<Timer> probe_timer_;  // the start probe
-  std::unique_ptr<Timer> group_timer_;  // bound on a lingering group after SIGKILL
+  bool deleting_ = false;  // SIGKILL was sent to the group during this stop
+  LazyTimer timer_;        // kill escalation, output drain or restart backoff
+  LazyTimer probe_timer_;  // the start probe
+  LazyTimer group_timer_;  // bound on a lingering group after SIGKILL
   std::function<void(Result<pid_t>)> probe_done_;
   std::vector<std::function<void()>> stop_waiters_;
   WatchTracker tracker_;
@@ -218,7 +219,7 @@ class Child {
   StoreTicket last_save_ = 0;
   StoreTicket settled_save_ = 0;
   std::unique_ptr<HealthMonitor> health_;  // the checks of the current run
-  std::unique_ptr<Timer> cron_timer_;      // the next `cron` match
+  LazyTimer cron_timer_;                   // the next `cron` match
   std::vector<std::string> waiting_for_;   // unmet dependencies while waiting
   std::string last_health_detail_;         // kept after the run for the detail view
   bool notify_open_ = false;               // a notify socket exists for this name

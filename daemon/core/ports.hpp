@@ -159,6 +159,7 @@ class LogReadPort {
   virtual bool has_output(std::string_view name, LogStream stream) = 0;
 };
 
+// A one-shot timer. It may be destroyed from its own callback (LazyTimer does).
 class Timer {
  public:
   virtual ~Timer() = default;

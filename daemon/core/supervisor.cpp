@@ -46,6 +46,7 @@ const Child* Supervisor::find(const std::string& name) const {
 
 Child& Supervisor::add(ProcessRecord record) {
   const std::string name = record.name;
+  record.env = envs_.intern(record.env);
   ChildHost& host = *this;
   auto child = std::make_unique<Child>(host, ports_, settings_, std::move(record));
   Child& ref = *child;
@@ -261,10 +262,10 @@ void Supervisor::restart(const std::string& name, RestartParams params,
     });
   }
   if (params.update_env && !params.env.empty()) {
-    (void)child->update([&](ProcessRecord& r) { r.env = params.env; });  // retried on failure
+    (void)child->update([&](ProcessRecord& r) { r.env = envs_.intern(params.env); });  // retried
   }
   auto then_start = [this, name, env = std::move(params.env), done](bool was_running) mutable {
-    start_from_record(name, std::move(env), [done, was_running](Result<StartOutcome> r) {
+    start_from_record(name, make_env(std::move(env)), [done, was_running](Result<StartOutcome> r) {
       RestartOutcome outcome;
       outcome.was_running = was_running;
       outcome.start = std::move(r);

@@ -16,6 +16,7 @@
 
 #include "common/exit_status.hpp"
 #include "daemon/core/child.hpp"
+#include "daemon/core/env_table.hpp"
 #include "daemon/core/ports.hpp"
 
 namespace bgo::daemon {
@@ -23,9 +24,9 @@ namespace bgo::daemon {
 struct StartParams {
   std::string name;
   std::vector<std::string> command;
-  std::string cwd;               // absolute
-  std::vector<std::string> env;  // complete "K=V" list
-  bool watch = false;            // fresh watch block (spec §5.2)
+  std::string cwd;     // absolute
+  SharedEnv env;       // complete "K=V" list; null or empty: bgod's own
+  bool watch = false;  // fresh watch block (spec §5.2)
   std::optional<int64_t> interval;
   std::optional<int64_t> min_uptime;
   std::optional<std::string> on_fast_crash;
@@ -239,7 +240,7 @@ class Supervisor final : private ChildHost, private EventSink {
   std::vector<Child*> file_order();
   Snapshot snapshot(const Child& child) const;
   bool is_candidate_for_resurrect(const Child& child) const;
-  void start_from_record(const std::string& name, std::vector<std::string> env, StartDone done);
+  void start_from_record(const std::string& name, const SharedEnv& env, StartDone done);
   void run_batch(std::vector<std::string> targets, const std::vector<std::string>& env,
                  std::vector<std::string> skipped, BatchDone done);
   void retry_saves();
@@ -248,6 +249,7 @@ class Supervisor final : private ChildHost, private EventSink {
   ChildPorts ports_;
   SupervisorSettings settings_;
   std::map<std::string, std::unique_ptr<Child>> children_;
+  EnvTable envs_;  // the records' environments, one copy of each
   std::unordered_map<pid_t, Child*> by_pid_;
   std::set<std::string> lingering_;  // children whose stopped leader left group members
   std::set<std::string> unsaved_;    // children whose last save failed

@@ -65,8 +65,7 @@ void Supervisor::resurrect_on_boot() {
   }
 }
 
-void Supervisor::start_from_record(const std::string& name, std::vector<std::string> env,
-                                   StartDone done) {
+void Supervisor::start_from_record(const std::string& name, const SharedEnv& env, StartDone done) {
   Child* child = find(name);
   if (child == nullptr) return done(unknown_name(name));
   const ProcessRecord& r = child->record();
@@ -76,11 +75,7 @@ void Supervisor::start_from_record(const std::string& name, std::vector<std::str
   params.cwd = r.cwd.value_or("/");
   // The environment recorded at the first start wins (spec §12.2 #9); files written by the
   // Python bgo have none, so they get the environment of whoever asks.
-  if (r.env) {
-    params.env = *r.env;
-  } else {
-    params.env = std::move(env);
-  }
+  params.env = r.env ? r.env : env;
   params.autostart = r.autostart_policy();
   params.policy = r.policy;
   params.project = r.project;
@@ -112,8 +107,9 @@ void Supervisor::run_batch(std::vector<std::string> targets, const std::vector<s
   if (targets.empty()) return pending->done(std::move(pending->outcome));
   for (const auto& name : targets) pending->outcome.items.push_back(BatchItem{name, {}});
   // All start at once: each answers after its own start probe, so n processes take one probe.
+  const SharedEnv shared = make_env(env);
   for (size_t i = 0; i < targets.size(); ++i) {
-    start_from_record(targets[i], env, [pending, i](Result<StartOutcome> r) {
+    start_from_record(targets[i], shared, [pending, i](Result<StartOutcome> r) {
       pending->outcome.items[i].result = std::move(r);
       if (--pending->remaining == 0) pending->done(std::move(pending->outcome));
     });

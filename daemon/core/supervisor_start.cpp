@@ -46,7 +46,9 @@ void Supervisor::start(StartParams params, StartDone done) {
   }
   if (params.command.empty()) return done(param_error("command", "No command specified"));
   if (auto deps = check_dependencies(params.name, params.policy); !deps) return done(deps.error());
-  auto resolved = ports_.processes.resolve(params.command, params.env, params.cwd);
+  const bool own_env = params.env && !params.env->empty();
+  auto resolved = ports_.processes.resolve(
+      params.command, own_env ? *params.env : std::vector<std::string>{}, params.cwd);
   if (!resolved) return done(resolved.error());
 
   ProcessRecord fresh;
@@ -86,7 +88,7 @@ void Supervisor::start(StartParams params, StartDone done) {
                                                  : AutostartPolicy::unless_stopped);
   // No environment given (a file from the Python bgo, resurrect at boot, a bare RPC client):
   // bgod's own environment, never an empty one.
-  fresh.env = params.env.empty() ? settings_.default_env : std::move(params.env);
+  fresh.env = own_env ? envs_.intern(params.env) : envs_.intern(settings_.default_env);
   if (params.keep_unknown_keys && existing) fresh.extra = existing->record().extra;
   if (params.project) {
     fresh.project = params.project;

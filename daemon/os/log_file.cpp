@@ -81,7 +81,7 @@ std::string timestamp_prefix() {
   return buf;
 }
 
-LogFile::LogFile(std::filesystem::path path) : path_(std::move(path)) {}
+LogFile::LogFile(std::string path) : path_(std::move(path)) {}
 
 Result<void> LogFile::open() {
   if (fd_) return {};
@@ -133,7 +133,7 @@ void LogFile::write_bytes(std::string_view data) {
     if (n < 0) {
       if (errno == EINTR) continue;
       if (!failing_) {
-        spdlog::warn("log write to {} failed: {}", path_.string(), std::strerror(errno));
+        spdlog::warn("log write to {} failed: {}", path_, std::strerror(errno));
       }
       failing_ = true;
       break;
@@ -175,20 +175,21 @@ void LogFile::append(std::string_view data, std::uint64_t max_size, std::int64_t
 
 void LogFile::rotate(std::int64_t keep) {
   fd_.reset();
-  auto dir = open_trusted_dir(path_.parent_path());
+  const std::filesystem::path file = path();
+  auto dir = open_trusted_dir(file.parent_path());
   if (!dir) {
-    spdlog::warn("cannot rotate {}: {}", path_.string(), dir.error().message);
+    spdlog::warn("cannot rotate {}: {}", file.string(), dir.error().message);
   } else if (keep <= 0) {
-    ::unlinkat(dir->get(), path_.filename().c_str(), 0);
+    ::unlinkat(dir->get(), file.filename().c_str(), 0);
   } else {
     // Missing copies (fewer rotations than `keep` so far) just fail with ENOENT.
     for (std::int64_t k = keep - 1; k >= 1; --k) {
-      (void)::renameat(dir->get(), rotated(path_, k).c_str(), dir->get(),
-                       rotated(path_, k + 1).c_str());
+      (void)::renameat(dir->get(), rotated(file, k).c_str(), dir->get(),
+                       rotated(file, k + 1).c_str());
     }
-    if (::renameat(dir->get(), path_.filename().c_str(), dir->get(), rotated(path_, 1).c_str()) !=
+    if (::renameat(dir->get(), file.filename().c_str(), dir->get(), rotated(file, 1).c_str()) !=
         0) {
-      spdlog::warn("cannot rotate {}: {}", path_.string(), std::strerror(errno));
+      spdlog::warn("cannot rotate {}: {}", file.string(), std::strerror(errno));
     }
   }
   size_ = 0;
@@ -198,10 +199,11 @@ void LogFile::rotate(std::int64_t keep) {
 }
 
 void LogFile::remove_rotated() {
-  auto dir = open_trusted_dir(path_.parent_path());
+  const std::filesystem::path file = path();
+  auto dir = open_trusted_dir(file.parent_path());
   if (!dir) return;
   for (int k = 1; k <= k_max_rotated_scan; ++k) {
-    if (::unlinkat(dir->get(), rotated(path_, k).c_str(), 0) != 0) break;
+    if (::unlinkat(dir->get(), rotated(file, k).c_str(), 0) != 0) break;
   }
 }
 

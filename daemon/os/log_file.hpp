@@ -38,7 +38,7 @@ void stamp_lines(std::string_view data, std::string_view prefix, bool& at_line_s
 // descriptor, so they rename or unlink the entries themselves, never what a symlink points to.
 class LogFile {
  public:
-  explicit LogFile(std::filesystem::path path);
+  explicit LogFile(std::string path);
 
   // Opens the file now (creating it) unless it is open: the error says why it was refused.
   Result<void> open();
@@ -68,7 +68,7 @@ class LogFile {
   void close() { fd_.reset(); }
   bool is_open() const { return static_cast<bool>(fd_); }
 
-  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path path() const { return path_; }
   std::uint64_t size() const { return size_; }
   // Whether the file ends with a line end (or is empty).
   bool at_line_start();
@@ -79,7 +79,9 @@ class LogFile {
   void rotate(std::int64_t keep);
   void remove_rotated();
 
-  std::filesystem::path path_;
+  // A string, not a path: libstdc++'s path also keeps its components, 350 bytes more for each
+  // of the two logs of every process (issue #18, memory); rotation builds the path it needs.
+  std::string path_;
   UniqueFd fd_;
   std::uint64_t size_ = 0;  // also where the next byte goes: bgod is the only writer
   bool at_line_start_ = true;

@@ -56,7 +56,7 @@ std::string item_name(const json::value& item) {
 // What `start` params leave out (a `start_many` gives them once for every process).
 struct StartDefaults {
   std::string cwd = "/";
-  std::vector<std::string> env;
+  SharedEnv env;  // one for every item of a start_many that brings none
 };
 
 // A `start` params object as StartParams: a bad name is the domain error; every other bad
@@ -71,7 +71,7 @@ Result<StartParams> parse_start(const json::object& params, const StartDefaults&
   p.cwd = opt_param_string(params, "cwd").value_or(defaults.cwd);
   if (!p.cwd.empty() && p.cwd.front() != '/')
     throw ParamError("cwd", "invalid params: 'cwd' must be absolute");
-  p.env = params.contains("env") ? param_strings(params, "env") : defaults.env;
+  p.env = params.contains("env") ? make_env(param_strings(params, "env")) : defaults.env;
   p.watch = param_bool(params, "watch");
   p.interval = opt_param_int(params, "interval");
   p.min_uptime = opt_param_int(params, "min_uptime");
@@ -128,7 +128,7 @@ void register_lifecycle(Dispatcher& d, Services& s) {
     defaults.cwd = opt_param_string(c.params, "cwd").value_or("/");
     if (defaults.cwd.empty() || defaults.cwd.front() != '/')
       throw ParamError("cwd", "invalid params: 'cwd' must be absolute");
-    defaults.env = param_strings(c.params, "env");
+    defaults.env = make_env(param_strings(c.params, "env"));
     std::vector<Result<StartParams>> items;
     std::vector<std::string> names;
     items.reserve(list->as_array().size());

@@ -225,7 +225,8 @@ TEST_F(ChildLifecycleTest, RestartWithUpdateEnvReplacesTheRecordedEnvironment) {
   close_output(processes.last_pid());
   ASSERT_TRUE(timers.fire_next());
   EXPECT_EQ(processes.spawns.back().env, (Lines{"PATH=/usr/bin", "PORT=2"}));
-  EXPECT_EQ(record("api").env, (Lines{"PATH=/usr/bin", "PORT=2"}));
+  ASSERT_TRUE(record("api").env);
+  EXPECT_EQ(*record("api").env, (Lines{"PATH=/usr/bin", "PORT=2"}));
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ class SupervisorTest : public ::testing::Test {
     p.name = name;
     p.command = {"/bin/app", "--serve"};
     p.cwd = "/srv";
-    p.env = {"PATH=/bin"};
+    p.env = make_env({"PATH=/bin"});
     return p;
   }
 

@@ -3,6 +3,10 @@
 // given at start, and a project's keys.
 #include "proto/process_view.hpp"
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -16,7 +20,7 @@ ProcessRecord record() {
   r.name = "api";
   r.command = {"/usr/bin/node", "server.js"};
   r.cwd = "/srv/api";
-  r.env = std::vector<std::string>{"PORT=3000"};
+  r.env = make_env({"PORT=3000"});
   return r;
 }
 
