@@ -74,8 +74,10 @@ TEST_F(SpawnWindowTest, NoProcessRunsUnknownAfterAKillAmidStarts) {
         if (r.code != 0) ++cut;
       });
     }
-    // Starts are arriving and being spawned; their saves wait for the writer thread.
-    std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 400));
+    // The kill lands as the children appear: each is spawned before its state file is
+    // written (a temp file, fsync, rename on the writer thread), so some have none yet.
+    const size_t target = 1 + rng() % static_cast<size_t>(starts);
+    wait_until([&] { return marked(marker(), true).size() >= target; }, 10s);
     for (pid_t d : daemons) ::kill(d, SIGKILL);
     for (auto& t : clients) t.join();
     calls_cut += cut;
