@@ -72,8 +72,11 @@ TEST_F(SpawnWindowTest, NoProcessRunsUnknownAfterAKillAmidStarts) {
       std::string lines;
       for (long i = 0; i < starts; ++i) {
         const std::string name = "s" + std::to_string(i);
-        lines +=
-            name + " -- " + bin("bgo_test_child") + " --tag " + marker() + name + " --tick 50\n";
+        lines += name;
+        lines += " -- " + bin("bgo_test_child");
+        lines += " --tag " + marker();
+        lines += name;
+        lines += " --tick 50\n";
       }
       std::ofstream(batch) << lines;
     }

@@ -90,6 +90,7 @@ class KeeperRecoveryTest : public DaemonTest {
   pid_t spawn_marked(const std::string& invocation, std::vector<std::string> args) {
     args.insert(args.begin(), bin("bgo_test_child"));
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     std::string marker = "BGO_INVOCATION=" + invocation;
