@@ -98,6 +98,9 @@ class ProcessPort {
   }
   // Kills such a run and logs what it wrote, before returning.
   virtual void end_unrecorded(const UnrecordedRun& /*run*/, const LogOptions& /*logs*/) {}
+  // Every record has been adopted, recovered or found dead, and every unrecorded run ended:
+  // what the previous bgods' pipe keepers still hold, nobody will claim.
+  virtual void recovery_done() {}
   // True when `pid` was handed over by the previous image of this bgod (a live upgrade): it
   // is still bgod's own child, so its exit comes through on_exit() with its real status and
   // both its output pipes are attached, as after a spawn.

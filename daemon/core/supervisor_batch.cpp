@@ -61,6 +61,7 @@ void Supervisor::end_unrecorded_runs() {
         child != nullptr && child->record().logs ? *child->record().logs : settings_.default_logs;
     ports_.processes.end_unrecorded(run, logs);
   }
+  ports_.processes.recovery_done();
 }
 
 bool Supervisor::is_candidate_for_resurrect(const Child& child) const {

@@ -30,6 +30,19 @@ std::string read_small(const std::string& path) {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
+// /proc/PID/environ with a '\0' in front, so that every variable is found as "\0NAME=...\0".
+std::string read_environ(pid_t pid) {
+  const UniqueFd fd(
+      ::open(("/proc/" + std::to_string(pid) + "/environ").c_str(), O_RDONLY | O_CLOEXEC));
+  std::string out(1, '\0');
+  if (!fd) return out;
+  char buf[4096];
+  for (ssize_t n = 0; (n = ::read(fd.get(), buf, sizeof buf)) > 0;) {
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
 bool is_keeper(pid_t pid) {
   const std::string dir = "/proc/" + std::to_string(pid);
   struct stat st {};
@@ -93,7 +106,10 @@ void KeptPipes::scan(pid_t own) {
     }
     ::closedir(fds);
     spdlog::debug("pipe keeper of an earlier bgod: pid {}, {} pipes", pid, pipes);
-    keepers_.push_back(Keeper{pid, st->start_ticks, false});
+    const bool same_home =
+        !home_var_.empty() &&
+        read_environ(pid).find(std::string(1, '\0') + home_var_) != std::string::npos;
+    keepers_.push_back(Keeper{pid, st->start_ticks, false, same_home});
   }
   ::closedir(proc);
 }
@@ -113,16 +129,20 @@ void KeptPipes::note(uint64_t ino) {
   for (auto it = begin; it != end; ++it) keepers_[it->second.second].ours = true;
 }
 
-void KeptPipes::recheck() {
+void KeptPipes::recheck() { signal_keepers(&Keeper::ours, k_recheck_signal); }
+
+void KeptPipes::release_home() { signal_keepers(&Keeper::same_home, k_release_signal); }
+
+void KeptPipes::signal_keepers(bool Keeper::*pick, int sig) {
   for (Keeper& k : keepers_) {
-    if (!k.ours) continue;
+    if (!(k.*pick)) continue;
     const UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, k.pid, 0)));
     const auto st = pidfd ? read_proc_stat(k.pid) : std::nullopt;
     if (!st || st->start_ticks != k.start_ticks || st->state == 'Z') {
-      k.ours = false;  // gone (the pidfd pins the number: a match is still our keeper)
+      k.*pick = false;  // gone (the pidfd pins the number: a match is still our keeper)
       continue;
     }
-    (void)::syscall(SYS_pidfd_send_signal, pidfd.get(), k_recheck_signal, nullptr, 0);
+    (void)::syscall(SYS_pidfd_send_signal, pidfd.get(), sig, nullptr, 0);
   }
 }
 

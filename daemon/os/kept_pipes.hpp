@@ -34,13 +34,24 @@ class KeptPipes {
   // for the purpose and the start time checked, so never to a stranger that got the number):
   // each closes its hung-up pipes that are empty now. Forgets the keepers that are gone.
   void recheck();
+  // The home of this bgod: scan() marks the keepers whose environment names it.
+  void set_home(std::string home) { home_var_ = "BGO_HOME=" + home + '\0'; }
+  // Once every run the state files name has been recovered: sends k_release_signal to the
+  // keepers of this home (pidfd and start time checked, as recheck() does), which then let go
+  // of every hung-up pipe they hold. What this bgod opened it holds itself; what no record
+  // names nobody can claim, and would otherwise keep those keepers alive for good.
+  void release_home();
 
  private:
   struct Keeper {
     pid_t pid = 0;
     uint64_t start_ticks = 0;
-    bool ours = false;  // holds a pipe this bgod reads
+    bool ours = false;       // holds a pipe this bgod reads
+    bool same_home = false;  // started by a bgod of this home
   };
+  // Sends `sig` to the keepers `pick` selects that still run; forgets (unpicks) the others.
+  void signal_keepers(bool Keeper::*pick, int sig);
+  std::string home_var_;
   std::multimap<uint64_t, std::pair<std::string, size_t>> pipes_;  // inode -> (path, keeper)
   std::vector<Keeper> keepers_;
   bool scanned_ = false;

@@ -46,7 +46,8 @@ bool PipeKeeper::start() {
   const CleanSpawnAttr attr;
   // /proc/self/exe is this very binary, even after an upgrade replaced the file on disk.
   char* argv[] = {const_cast<char*>("bgod"), const_cast<char*>("--keep-pipes"), nullptr};
-  char* envp[] = {nullptr};
+  std::string home_var = "BGO_HOME=" + home_;
+  char* envp[] = {home_.empty() ? nullptr : home_var.data(), nullptr};
   pid_t pid = 0;
   const int rc = ::posix_spawn(&pid, "/proc/self/exe", &actions, attr.get(), argv, envp);
   posix_spawn_file_actions_destroy(&actions);
@@ -122,6 +123,9 @@ namespace {
 
 void on_recheck_signal(int /*sig*/) {}  // only interrupts ppoll()
 
+volatile sig_atomic_t g_release = 0;
+void on_release_signal(int /*sig*/) { g_release = 1; }
+
 // Closes the hung-up pipes in `held` that are empty now: the next bgod (or this keeper's own
 // bgod, through its log) has taken what they held.
 void close_drained(std::vector<int>& held) {
@@ -145,13 +149,17 @@ int run_pipe_keeper() {
   sigset_t recheck;
   sigemptyset(&recheck);
   sigaddset(&recheck, k_recheck_signal);
+  sigaddset(&recheck, k_release_signal);
   ::sigprocmask(SIG_BLOCK, &recheck, nullptr);
   struct sigaction action {};
   action.sa_handler = on_recheck_signal;
   ::sigaction(k_recheck_signal, &action, nullptr);
+  action.sa_handler = on_release_signal;
+  ::sigaction(k_release_signal, &action, nullptr);
   sigset_t during_poll;
   ::sigprocmask(SIG_SETMASK, nullptr, &during_poll);
   sigdelset(&during_poll, k_recheck_signal);
+  sigdelset(&during_poll, k_release_signal);
   // [0] is bgod's socket (fd -1 once bgod has gone: poll skips it); the rest are held pipes,
   // watched for nothing but hang-up/error (events = 0), so pending output never wakes us.
   std::vector<pollfd> fds{{k_keeper_socket, POLLIN, 0}};
@@ -163,6 +171,11 @@ int run_pipe_keeper() {
     if (fds[0].fd < 0 && fds.size() == 1 && held.empty()) return 0;
     if (::ppoll(fds.data(), fds.size(), nullptr, &during_poll) < 0) {
       if (errno != EINTR) return 1;
+      if (g_release != 0) {  // a later bgod of our home has taken all it could
+        for (const int fd : held) ::close(fd);
+        held.clear();
+        g_release = 0;
+      }
       close_drained(held);  // a later bgod drained some of them and says so
       continue;
     }

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <initializer_list>
+#include <string>
 #include <sys/types.h>
 
 #include "common/unique_fd.hpp"
@@ -41,6 +42,10 @@ class PipeKeeper {
   // as soon as it hangs up; it exits once they are all closed.
   void let_go();
 
+  // The home the keeper serves, put in its environment (BGO_HOME=...) so that a later bgod of
+  // the same home can tell it apart from other homes' keepers (KeptPipes::release_home).
+  void set_home(std::string home) { home_ = std::move(home); }
+
   pid_t pid() const { return pid_; }
   // Live upgrade: the socket to the running keeper (-1 when none), handed to the next image,
   // which takes it back with adopt() (the keeper stays bgod's child across exec).
@@ -55,6 +60,7 @@ class PipeKeeper {
   bool send(std::initializer_list<int> fds);
   void tell(char byte);  // a message without descriptors
 
+  std::string home_;
   UniqueFd socket_;  // bgod's end of a SOCK_SEQPACKET pair; the keeper has the other as fd 3
   pid_t pid_ = 0;
   bool warned_ = false;
@@ -63,6 +69,10 @@ class PipeKeeper {
 // Makes a keeper recheck its hung-up pipes. Ignored by default, so a keeper of an older bgod
 // that does not know it is unharmed.
 inline constexpr int k_recheck_signal = SIGWINCH;
+// Sent by a later bgod of the same home once it has recovered every run its state files name:
+// the keeper lets go of every hung-up pipe it holds, empty or not (what that bgod wanted it has
+// opened and holds itself; nobody can claim the rest). Ignored by default, as above.
+inline constexpr int k_release_signal = SIGURG;
 
 // The keeper process (`bgod --keep-pipes`): receives descriptors on fd 3 and holds each until
 // it reports hang-up. Returns its exit code.

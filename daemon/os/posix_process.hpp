@@ -70,6 +70,7 @@ class PosixProcess final : public ProcessPort {
   void recover_output(const ProcessRecord& record, const LogOptions& logs) override;
   std::vector<UnrecordedRun> unrecorded_runs(const std::vector<KnownRun>& known) override;
   void end_unrecorded(const UnrecordedRun& run, const LogOptions& logs) override;
+  void recovery_done() override;
 
   // Live upgrade. Before Supervisor::load: the children the previous image handed over, which
   // identify() recognises (even as zombies) and adopt() takes as bgod's own children with the

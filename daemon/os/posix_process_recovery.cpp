@@ -17,6 +17,8 @@ namespace bgo::daemon {
 void PosixProcess::set_home(std::string_view home, bool after_crash) {
   invocations_.emplace(home);
   after_crash_ = after_crash;
+  keeper_.set_home(std::string(home));
+  kept_.set_home(std::string(home));
 }
 
 void PosixProcess::on_output_closed(pid_t /*pid*/) {
@@ -74,6 +76,12 @@ void PosixProcess::end_unrecorded(const UnrecordedRun& run, const LogOptions& lo
                                     ": spawned by a bgod that died before writing its state ===\n");
   kept_.scan(keeper_.pid());
   kept_.recheck();
+}
+
+void PosixProcess::recovery_done() {
+  if (!after_crash_) return;  // a clean stop let its keeper go already
+  kept_.scan(keeper_.pid());
+  kept_.release_home();
 }
 
 }  // namespace bgo::daemon
