@@ -100,6 +100,7 @@ std::optional<ProcStat> read_proc_stat(pid_t pid) {
     if (*p == '\0') break;
     char* end = nullptr;
     const unsigned long long v = std::strtoull(p, &end, 10);
+    if (field == 6) st.session = static_cast<pid_t>(v);
     if (field == 14) utime = v;
     if (field == 15) stime = v;
     if (field == 22) st.start_ticks = v;

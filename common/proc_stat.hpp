@@ -14,6 +14,7 @@ namespace bgo {
 
 struct ProcStat {
   char state = '?';          // R S D Z T ...
+  pid_t session = 0;         // field 6
   uint64_t start_ticks = 0;  // field 22: start time since boot, in clock ticks
   uint64_t cpu_ticks = 0;    // utime + stime
   uint64_t rss_pages = 0;    // field 24

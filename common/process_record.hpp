@@ -86,6 +86,13 @@ struct ProcessRecord {
   std::optional<uint64_t> start_ticks;  // /proc/PID/stat field 22 at spawn: process identity
   std::optional<int64_t> exit_code;
   std::optional<int64_t> exit_signal;
+  // The inode numbers of the run's stdout and stderr pipes: a bgod that finds the run gone
+  // takes what it left in them from a pipe keeper (docs/reliability.md).
+  std::optional<uint64_t> out_pipe;
+  std::optional<uint64_t> err_pipe;
+  // The run's BGO_INVOCATION (its environment marker): with it the next bgod tells processes
+  // of a known run from those of a spawn no file recorded.
+  std::optional<std::string> invocation;
   SharedEnv env;  // the environment it was started with
   std::optional<LogOptions> logs;
   ProcessPolicy policy;  // docs/health.md; its keys follow, each only when set

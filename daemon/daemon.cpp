@@ -11,6 +11,7 @@
 #include <memory>
 #include <string_view>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
@@ -67,7 +68,11 @@ class Daemon {
         metrics_socket_(std::move(metrics)),
         timers_(io_),
         logs_(
-            io_, paths_, [this](pid_t pid) { supervisor_.on_output_closed(pid); },
+            io_, paths_,
+            [this](pid_t pid) {
+              processes_.on_output_closed(pid);
+              supervisor_.on_output_closed(pid);
+            },
             log_cache_bound(budget.soft)),
         containment_reason_(std::move(cgroups.reason)),
         processes_(
@@ -119,6 +124,11 @@ class Daemon {
   }
 
   int run() {
+    // bgod.pid is removed by a bgod that exits, written by one that is ready: still there, the
+    // previous bgod died, maybe between a spawn and its state file.
+    struct stat pid_file {};
+    processes_.set_home(paths_.home().string(),
+                        !handover_ && ::lstat(paths_.pid_file().c_str(), &pid_file) == 0);
     auto loaded = store_.load_all();
     if (handover_) {
       // The previous image's children are still ours: taken as such, with their pipes.
@@ -261,8 +271,9 @@ class Daemon {
     if (server_) server_->stop();
     if (metrics_) metrics_->stop();
     // The children's last states (stopped by the daemon) are on disk before the loop ends.
-    supervisor_.shutdown(keep_children, [this] {
-      supervisor_.when_all_saved([this] {
+    supervisor_.shutdown(keep_children, [this, keep_children] {
+      supervisor_.when_all_saved([this, keep_children] {
+        if (!keep_children) processes_.keeper().let_go();
         hub_.close_all();
         signals_.cancel();
         io_.stop();

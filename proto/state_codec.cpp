@@ -50,9 +50,10 @@ constexpr std::string_view k_watch_keys[] = {
     "enabled",  "interval",        "min_uptime", "on_fast_crash", "watcher_pid",     "watcher_pgid",
     "restarts", "last_restart_at", "errored",    "error_reason",  "last_stderr_tail"};
 constexpr std::string_view k_record_keys[] = {
-    "name",        "pid",       "pgid",  "command",     "cwd",        "started_at",  "status",
-    "autostart",   "pid_start", "watch", "stop_reason", "stopped_at", "start_ticks", "exit_code",
-    "exit_signal", "env",       "logs",  "project",     "definition"};
+    "name",        "pid",       "pgid",        "command",   "cwd",         "started_at",
+    "status",      "autostart", "pid_start",   "watch",     "stop_reason", "stopped_at",
+    "start_ticks", "exit_code", "exit_signal", "out_pipe",  "err_pipe",    "invocation",
+    "env",         "logs",      "project",     "definition"};
 
 template <size_t N>
 ExtraFields extras(const json::object& o, const std::string_view (&known)[N],
@@ -134,6 +135,9 @@ Result<ProcessRecord> parse_state(std::string_view text, std::string_view fallba
   if (auto t = opt_int(o, "start_ticks"); t && *t >= 0) r.start_ticks = static_cast<uint64_t>(*t);
   r.exit_code = opt_int(o, "exit_code");
   r.exit_signal = opt_int(o, "exit_signal");
+  if (auto t = opt_int(o, "out_pipe"); t && *t > 0) r.out_pipe = static_cast<uint64_t>(*t);
+  if (auto t = opt_int(o, "err_pipe"); t && *t > 0) r.err_pipe = static_cast<uint64_t>(*t);
+  r.invocation = opt_string(o, "invocation");
   if (auto env = opt_strings(o, "env")) {
     r.env = make_env(std::move(*env));
   }
@@ -191,6 +195,9 @@ json::object to_json(const ProcessRecord& r) {
   if (r.start_ticks) o["start_ticks"] = *r.start_ticks;
   if (r.exit_code) o["exit_code"] = *r.exit_code;
   if (r.exit_signal) o["exit_signal"] = *r.exit_signal;
+  if (r.out_pipe) o["out_pipe"] = *r.out_pipe;
+  if (r.err_pipe) o["err_pipe"] = *r.err_pipe;
+  if (r.invocation) o["invocation"] = *r.invocation;
   if (r.env) {
     json::array env;
     for (const auto& kv : *r.env) env.emplace_back(kv);

@@ -186,6 +186,10 @@ Result<pid_t> Child::spawn(std::string_view marker_tag,
   record_.status = RecordStatus::running;
   record_.pid_start = ports_.processes.lstart(spawned->start_ticks);
   record_.start_ticks = spawned->start_ticks;
+  record_.out_pipe = spawned->out_pipe ? std::optional<uint64_t>(spawned->out_pipe) : std::nullopt;
+  record_.err_pipe = spawned->err_pipe ? std::optional<uint64_t>(spawned->err_pipe) : std::nullopt;
+  record_.invocation =
+      spawned->invocation.empty() ? std::nullopt : std::optional<std::string>(spawned->invocation);
   record_.stop_reason.reset();
   record_.stopped_at.reset();
   record_.exit_code.reset();
@@ -241,6 +245,8 @@ bool Child::adopt(pid_t pid, uint64_t start_ticks) {
 }
 
 void Child::record_died_unwatched() {
+  // First what it left in its pipes, so that the log has it before any later run's.
+  ports_.processes.recover_output(record_, record_.logs.value_or(settings_.default_logs));
   record_.status = RecordStatus::stopped;
   record_.stop_reason = StopReason::crashed;
   (void)save();  // kept dirty and retried on failure

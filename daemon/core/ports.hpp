@@ -42,6 +42,24 @@ enum class Containment {
 struct Spawned {
   pid_t pid = 0;
   uint64_t start_ticks = 0;
+  uint64_t out_pipe = 0;  // inode numbers of its stdout/stderr pipes (0: unknown)
+  uint64_t err_pipe = 0;
+  std::string invocation;  // its BGO_INVOCATION marker (empty: none)
+};
+
+// What a state file says of its name's latest run: its marker and its leader's start.
+struct KnownRun {
+  std::string name;
+  std::string invocation;    // empty: none recorded
+  uint64_t start_ticks = 0;  // 0: unknown
+};
+
+// A process started by a bgod that died before the run's state file reached the disk: no
+// record names it (found by its BGO_INVOCATION marker, docs/reliability.md).
+struct UnrecordedRun {
+  std::string name;
+  std::string invocation;
+  std::vector<pid_t> pids;  // every live process of the run, its leader first
 };
 
 // Processes. Exits and end-of-output come back as Supervisor::on_exit / on_output_closed.
@@ -70,6 +88,19 @@ class ProcessPort {
   // Its output pipes are re-attached to `name`'s logs when they are still open.
   [[nodiscard]] virtual bool adopt(pid_t pid, uint64_t start_ticks, const std::string& name,
                                    const LogOptions& logs) = 0;
+  // The run `record` names is gone: logs what it left in its pipes (which a pipe keeper may
+  // still hold, record.out_pipe/err_pipe), at once, before anything else is written to them.
+  virtual void recover_output(const ProcessRecord& /*record*/, const LogOptions& /*logs*/) {}
+  // After a bgod died: the runs it spawned that no record knows (`known`: every record's
+  // latest run). Empty when the previous bgod stopped cleanly.
+  virtual std::vector<UnrecordedRun> unrecorded_runs(const std::vector<KnownRun>& /*known*/) {
+    return {};
+  }
+  // Kills such a run and logs what it wrote, before returning.
+  virtual void end_unrecorded(const UnrecordedRun& /*run*/, const LogOptions& /*logs*/) {}
+  // Every record has been adopted, recovered or found dead, and every unrecorded run ended:
+  // what the previous bgods' pipe keepers still hold, nobody will claim.
+  virtual void recovery_done() {}
   // True when `pid` was handed over by the previous image of this bgod (a live upgrade): it
   // is still bgod's own child, so its exit comes through on_exit() with its real status and
   // both its output pipes are attached, as after a spawn.

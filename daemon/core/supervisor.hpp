@@ -240,6 +240,7 @@ class Supervisor final : private ChildHost, private EventSink {
   std::vector<Child*> file_order();
   Snapshot snapshot(const Child& child) const;
   bool is_candidate_for_resurrect(const Child& child) const;
+  void end_unrecorded_runs();
   void start_from_record(const std::string& name, const SharedEnv& env, StartDone done);
   void run_batch(std::vector<std::string> targets, const std::vector<std::string>& env,
                  std::vector<std::string> skipped, BatchDone done);

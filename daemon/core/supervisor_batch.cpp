@@ -42,6 +42,26 @@ void Supervisor::load(std::vector<ProcessRecord> records, std::vector<BrokenStat
     // It died while no bgod was watching: record what we know.
     if (!ticks || !child.adopt(pid, *ticks)) child.record_died_unwatched();
   }
+  end_unrecorded_runs();
+}
+
+// A run spawned by a bgod that died before its state file reached the disk: no record names
+// it, and the start was never answered (a start is answered once its state is on disk). It is
+// killed, as a spawn whose save failed is; the name's record says what the next step is (a
+// `running` record of the name's previous run is started again by the resurrect rule).
+void Supervisor::end_unrecorded_runs() {
+  std::vector<KnownRun> known;
+  for (const auto& [name, child] : children_) {
+    const ProcessRecord& r = child->record();
+    known.push_back(KnownRun{name, r.invocation.value_or(""), r.start_ticks.value_or(0)});
+  }
+  for (const UnrecordedRun& run : ports_.processes.unrecorded_runs(known)) {
+    const Child* child = find(run.name);
+    const LogOptions logs =
+        child != nullptr && child->record().logs ? *child->record().logs : settings_.default_logs;
+    ports_.processes.end_unrecorded(run, logs);
+  }
+  ports_.processes.recovery_done();
 }
 
 bool Supervisor::is_candidate_for_resurrect(const Child& child) const {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -100,6 +101,37 @@ void LogSink::attach(const std::string& name, pid_t pid, UniqueFd out, UniqueFd 
     readers_.emplace(id, std::move(reader));
     // Output written before we got here is already waiting: read it on the next turn.
     boost::asio::post(io_, [this, id] { on_readable(id); });
+  }
+}
+
+void LogSink::drain_now(const std::string& name, UniqueFd out, UniqueFd err, const LogOptions& opts,
+                        std::chrono::steady_clock::time_point deadline) {
+  Writer& w = writer(name);
+  w.opts = opts;
+  const UniqueFd fds[2] = {std::move(out), std::move(err)};
+  for (int i = 0; i < 2; ++i) {
+    if (!fds[i]) continue;
+    for (;;) {
+      const ssize_t n = ::read(fds[i].get(), buffer_.get(), k_read_bytes);
+      if (n > 0) {
+        const std::size_t taken = static_cast<std::size_t>(n);
+        if (admit(w, i, taken) == 0) {
+          drop(w, i, taken);
+        } else {
+          reserve_.consume(taken);
+          deliver(w, i == 0 ? LogStream::out : LogStream::err,
+                  std::string_view(buffer_.get(), taken));
+        }
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0 || errno != EAGAIN) break;  // end of file: every writer is gone
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd p{fds[i].get(), POLLIN, 0};
+      (void)::poll(&p, 1, static_cast<int>(left.count()));  // readable, hung up or timed out
+    }
   }
 }
 

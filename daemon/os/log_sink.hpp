@@ -71,6 +71,13 @@ class LogSink final : public LogPort {
   void attach(const std::string& name, pid_t pid, UniqueFd out, UniqueFd err,
               const LogOptions& opts);
 
+  // Reads `out` and `err` (read ends, O_NONBLOCK) into the logs of `name` now, before
+  // returning: each until end-of-file, or until it has been empty until `deadline` while a
+  // writer is left (the output of a run that is gone or being killed; no splice, the same
+  // timestamps as live output).
+  void drain_now(const std::string& name, UniqueFd out, UniqueFd err, const LogOptions& opts,
+                 std::chrono::steady_clock::time_point deadline);
+
   // The read ends of `pid`'s pipes still being drained ({-1, -1} when none), for a live
   // upgrade's hand-over: they stay owned here.
   std::pair<int, int> pipe_fds(pid_t pid) const;

@@ -3,10 +3,12 @@
 #include "daemon/os/pipe_keeper.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -44,7 +46,8 @@ bool PipeKeeper::start() {
   const CleanSpawnAttr attr;
   // /proc/self/exe is this very binary, even after an upgrade replaced the file on disk.
   char* argv[] = {const_cast<char*>("bgod"), const_cast<char*>("--keep-pipes"), nullptr};
-  char* envp[] = {nullptr};
+  std::string home_var = "BGO_HOME=" + home_;
+  char* envp[] = {home_.empty() ? nullptr : home_var.data(), nullptr};
   pid_t pid = 0;
   const int rc = ::posix_spawn(&pid, "/proc/self/exe", &actions, attr.get(), argv, envp);
   posix_spawn_file_actions_destroy(&actions);
@@ -86,6 +89,17 @@ bool PipeKeeper::send(std::initializer_list<int> fds) {
   }
 }
 
+void PipeKeeper::recheck() { tell('r'); }
+
+void PipeKeeper::let_go() { tell('q'); }
+
+void PipeKeeper::tell(char byte) {
+  if (!socket_) return;
+  // Best effort: a full socket means the keeper has messages to read, and rechecks after them.
+  while (::send(socket_.get(), &byte, 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno == EINTR) {
+  }
+}
+
 void PipeKeeper::keep(std::initializer_list<int> fds) {
   if (!socket_ && !start()) return;
   if (send(fds)) return;
@@ -105,24 +119,76 @@ void PipeKeeper::keep(std::initializer_list<int> fds) {
   }
 }
 
+namespace {
+
+void on_recheck_signal(int /*sig*/) {}  // only interrupts ppoll()
+
+volatile sig_atomic_t g_release = 0;
+void on_release_signal(int /*sig*/) { g_release = 1; }
+
+// Closes the hung-up pipes in `held` that are empty now: the next bgod (or this keeper's own
+// bgod, through its log) has taken what they held.
+void close_drained(std::vector<int>& held) {
+  std::erase_if(held, [](int fd) {
+    int left = 0;
+    if (::ioctl(fd, FIONREAD, &left) == 0 && left > 0) return false;
+    ::close(fd);
+    return true;
+  });
+}
+
+}  // namespace
+
 int run_pipe_keeper() {
   rlimit lim{};
   if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
     lim.rlim_cur = lim.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &lim);
   }
+  // k_recheck_signal is blocked except inside ppoll(), so one sent at any moment is seen.
+  sigset_t recheck;
+  sigemptyset(&recheck);
+  sigaddset(&recheck, k_recheck_signal);
+  sigaddset(&recheck, k_release_signal);
+  ::sigprocmask(SIG_BLOCK, &recheck, nullptr);
+  struct sigaction action {};
+  action.sa_handler = on_recheck_signal;
+  ::sigaction(k_recheck_signal, &action, nullptr);
+  action.sa_handler = on_release_signal;
+  ::sigaction(k_release_signal, &action, nullptr);
+  sigset_t during_poll;
+  ::sigprocmask(SIG_SETMASK, nullptr, &during_poll);
+  sigdelset(&during_poll, k_recheck_signal);
+  sigdelset(&during_poll, k_release_signal);
   // [0] is bgod's socket (fd -1 once bgod has gone: poll skips it); the rest are held pipes,
   // watched for nothing but hang-up/error (events = 0), so pending output never wakes us.
   std::vector<pollfd> fds{{k_keeper_socket, POLLIN, 0}};
+  // Pipes whose writers are gone but that still hold output nobody read: out of the poll set
+  // (a hung-up pipe reports POLLHUP forever), kept until they are found empty.
+  std::vector<int> held;
+  bool released = false;  // bgod stopped cleanly: nothing is held for a later bgod any more
   for (;;) {
-    if (fds[0].fd < 0 && fds.size() == 1) return 0;
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
-      if (errno == EINTR) continue;
-      return 1;
+    if (fds[0].fd < 0 && fds.size() == 1 && held.empty()) return 0;
+    if (::ppoll(fds.data(), fds.size(), nullptr, &during_poll) < 0) {
+      if (errno != EINTR) return 1;
+      if (g_release != 0) {  // a later bgod of our home has taken all it could
+        for (const int fd : held) ::close(fd);
+        held.clear();
+        g_release = 0;
+      }
+      close_drained(held);  // a later bgod drained some of them and says so
+      continue;
     }
     for (size_t i = fds.size(); i-- > 1;) {
       if (fds[i].revents == 0) continue;
-      ::close(fds[i].fd);  // every writer is gone: nothing left to protect
+      // Every writer is gone. What is still in the pipe waits for a reader: a bgod that dies
+      // before it read it leaves it to the next one (docs/reliability.md).
+      int left = 0;
+      if (!released && ::ioctl(fds[i].fd, FIONREAD, &left) == 0 && left > 0) {
+        held.push_back(fds[i].fd);
+      } else {
+        ::close(fds[i].fd);
+      }
       fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(i));
     }
     if (fds[0].fd < 0 || fds[0].revents == 0) continue;
@@ -144,6 +210,11 @@ int run_pipe_keeper() {
         fds[0].fd = -1;
         break;
       }
+      if (byte == 'q') {  // bgod stops cleanly: nobody will read what is left
+        for (const int fd : held) ::close(fd);
+        held.clear();
+        released = true;
+      }
       for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
         const size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
@@ -154,6 +225,8 @@ int run_pipe_keeper() {
         }
       }
     }
+    // bgod read some pipes to their end (a 'r' message), or has gone: let go of what is empty.
+    close_drained(held);
   }
 }
 

@@ -64,16 +64,6 @@ bool is_executable_file(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
-// Re-opens the read side of an adopted process's stdout/stderr pipe through /proc, so that
-// output written since the previous bgod died is not lost and later writes do not hit EPIPE.
-UniqueFd reopen_pipe(pid_t pid, int fd) {
-  const std::string link = "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
-  char target[64] = {};
-  const ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
-  if (n <= 0 || std::strncmp(target, "pipe:", 5) != 0) return {};
-  return UniqueFd(::open(link.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-}
-
 }  // namespace
 
 struct PosixProcess::Watched {
@@ -195,6 +185,14 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
       std::max({out->read.get(), out->write.get(), err->read.get(), err->write.get()});
   if (auto room = check_headroom(request, highest); !room) return room.error();
   ExecPlan plan{request.argv, request.env, request.cwd, out->write.get(), err->write.get()};
+  // The run's marker replaces any the environment brings (a client started by a bgo child).
+  std::optional<Invocation> invocation;
+  if (invocations_) {
+    invocation = invocations_->next(request.name);
+    const std::string key = std::string(k_invocation_key) + '=';
+    std::erase_if(plan.env, [&](const std::string& kv) { return kv.starts_with(key); });
+    plan.env.push_back(key + invocation->text());
+  }
   if (budget_.original_soft != budget_.soft) plan.nofile_soft = budget_.original_soft;
   plan.slots = &slots_;
   auto pid = request.contain && cgroups_ ? spawn_contained(request, plan)
@@ -204,7 +202,8 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   out->write.reset();
   err->write.reset();
   keeper_.keep({out->read.get(), err->read.get()});
-  Spawned spawned{*pid, 0};
+  Spawned spawned{*pid, 0, inode_of(out->read.get()), inode_of(err->read.get()),
+                  invocation ? invocation->text() : std::string()};
   if (auto st = read_proc_stat(*pid)) spawned.start_ticks = st->start_ticks;
   logs_.attach(request.name, *pid, std::move(out->read), std::move(err->read), request.logs);
   return spawned;
@@ -302,6 +301,7 @@ bool PosixProcess::adopt(pid_t pid, uint64_t start_ticks, const std::string& nam
     logs_.attach(name, pid, std::move(out), std::move(err), logs);
     return true;
   }
+  kept_.scan(keeper_.pid());  // the keepers that hold its pipes, to let go once it exits
   const int fd = pidfd_open(pid);
   if (fd < 0) return false;
   auto watched = std::make_unique<Watched>(io_, fd);
@@ -319,6 +319,8 @@ bool PosixProcess::adopt(pid_t pid, uint64_t start_ticks, const std::string& nam
   if (cgroups_) (void)cgroups_->adopt(pid, name);
   UniqueFd out = reopen_pipe(pid, 1);
   UniqueFd err = reopen_pipe(pid, 2);
+  kept_.note(inode_of(out.get()));  // the keepers holding them are told when they end
+  kept_.note(inode_of(err.get()));
   if (out || err) {
     // This bgod's keeper takes over from the previous one (which lets go once they exit).
     keeper_.keep({out.get(), err.get()});

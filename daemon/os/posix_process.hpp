@@ -13,6 +13,8 @@
 #include "daemon/core/ports.hpp"
 #include "daemon/os/fd_limits.hpp"
 #include "daemon/os/handover.hpp"
+#include "daemon/os/invocation.hpp"
+#include "daemon/os/kept_pipes.hpp"
 #include "daemon/os/pipe_keeper.hpp"
 #include "daemon/os/spawn_slots.hpp"
 
@@ -44,6 +46,12 @@ class PosixProcess final : public ProcessPort {
   // child led by `leader_pid` has no process left (before or after the leader's reap);
   // `on_memory_exceeded` when it reached its SpawnRequest::memory_max. Both run on the loop.
   void set_tree_listeners(PidFn on_tree_empty, PidFn on_memory_exceeded);
+  // Before Supervisor::load: the home whose children this bgod marks (BGO_INVOCATION), and
+  // whether the previous bgod died without stopping cleanly (then unrecorded_runs() looks).
+  void set_home(std::string_view home, bool after_crash);
+  // LogSink read one of `pid`'s pipes to its end: the keepers (ours, and those of earlier
+  // bgods) let go of what is empty.
+  void on_output_closed(pid_t pid);
   // The Reaper reaped `pid`: a contained leader's cgroup is removed once it is empty.
   void on_reaped(pid_t pid);
   // The folder holding the children's cgroups (empty in process-group mode), and whether
@@ -62,6 +70,10 @@ class PosixProcess final : public ProcessPort {
   std::string lstart(uint64_t start_ticks) override { return lstart_from_ticks(start_ticks); }
   std::optional<uint64_t> identify(const ProcessRecord& record) override;
   bool handed_over(pid_t pid) const override { return handed_.contains(pid); }
+  void recover_output(const ProcessRecord& record, const LogOptions& logs) override;
+  std::vector<UnrecordedRun> unrecorded_runs(const std::vector<KnownRun>& known) override;
+  void end_unrecorded(const UnrecordedRun& run, const LogOptions& logs) override;
+  void recovery_done() override;
 
   // Live upgrade. Before Supervisor::load: the children the previous image handed over, which
   // identify() recognises (even as zombies) and adopt() takes as bgod's own children with the
@@ -88,6 +100,10 @@ class PosixProcess final : public ProcessPort {
   bool keeper_handed_ = false;               // the keeper already holds the handed pipes
   std::unique_ptr<CgroupChildren> cgroups_;  // null: process groups only
   PipeKeeper keeper_;  // holds every child's pipes too, in case bgod dies before the child
+  KeptPipes kept_;     // the keepers of earlier bgods, found when something is adopted
+  std::optional<Invocations> invocations_;
+  bool after_crash_ = false;
+  bool recheck_posted_ = false;  // the keepers are told once per burst of ended pipes
   FdBudget budget_;
   SpawnSlots slots_;
   // clone3 works, and process-group children need it: for their soft limit back, or to be

@@ -90,6 +90,11 @@ SeqReport check_seq_log(const std::filesystem::path& log, int64_t per_run) {
       ++r.runs;
       continue;
     }
+    if (line.starts_with("=== [") && line.find("[bgod] killed unrecorded") != std::string::npos) {
+      ++r.killed;  // spawned just before a kill, unknown to the next bgod: cut short on purpose
+      last = -1;
+      continue;
+    }
     if (line.starts_with("=== [")) continue;  // another marker of bgod's
     if (!line.starts_with("seq ") || line.size() > 24 ||
         line.find_first_not_of("0123456789", 4) != std::string::npos) {

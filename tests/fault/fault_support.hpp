@@ -34,7 +34,8 @@ void figures(const std::string& scenario, const std::string& text);
 std::string tag_of(pid_t pid);
 
 // What a log file written by `bgo_test_child --seq N` children says. A run begins at a start
-// marker (`[Starting]`, `[watch restart]`); within a run the lines must be "seq 1", "seq 2", …
+// marker (`[Starting]`, `[watch restart]`) and may be ended by bgod's "killed unrecorded"
+// marker (then it may be short); within a run the lines must be "seq 1", "seq 2", …
 // with nothing missing or repeated, and with `per_run` > 0 every run but the last must reach it.
 struct SeqReport {
   int64_t runs = 0;
@@ -42,6 +43,7 @@ struct SeqReport {
   int64_t lost = 0;        // numbers skipped, and lines missing at the end of a finished run
   int64_t duplicated = 0;  // numbers seen again (or going back) within a run
   int64_t other = 0;       // lines that are neither a marker nor "seq K"
+  int64_t killed = 0;      // runs ended by "[bgod] killed unrecorded" (a spawn no file knew)
   std::string first_problem;
 };
 SeqReport check_seq_log(const std::filesystem::path& log, int64_t per_run);

@@ -2,16 +2,12 @@
 // Fault scenario 1 (issue #17): kill -9 of bgod at random moments while processes churn
 // (starts, stops, restarts, deletes, crash loops, writers printing numbered lines at full
 // speed). After each kill the next bgod, started by a client, adopts what runs. Afterwards:
-// no unreadable state file, no name running twice, no process bgod does not know, no log line
-// lost or repeated.
-//
-// Known gaps, measured and printed but not asserted (docs/reliability.md):
-// - a child that writes and then exits while no bgod runs loses what was still in its pipe; the
-//   next bgod re-opens the pipes of living children only. The `x` writers (finite runs) count
-//   those lines;
-// - a child spawned by a bgod killed before it saved the child's state file runs on unknown to
-//   the next bgod. A process bgod does not know counts as such an orphan ("unrecorded spawn")
-//   when it started less than 5 s before a kill; any other one fails the test.
+// no unreadable state file, no name running twice, no process bgod does not know (a child
+// spawned just before a kill, before its state file was written, is killed by the next bgod),
+// no log line of the writers lost or repeated. Measured, not asserted (docs/reliability.md,
+// "Known gaps"): lines lost by `x` writers, whose finite runs often end while no bgod runs
+// (their output is taken from a pipe keeper, except for a run spawned just before the kill
+// that no state file records), and pipe keepers left.
 #include <atomic>
 #include <csignal>
 #include <ctime>
@@ -34,15 +30,15 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-// The pipe keepers (`bgod --keep-pipes`) serving `home`.
+// The pipe keepers (`bgod --keep-pipes`) serving `home`: their stderr is their bgod's, the
+// home's bgod.log (they have no environment to tell).
 std::vector<pid_t> keepers_for(const std::filesystem::path& home) {
   std::vector<pid_t> out;
-  const std::string want_env = std::string("BGO_HOME=") + home.string() + '\0';
+  const std::string log = std::filesystem::weakly_canonical(home / "bgod.log").string();
   for (const auto& p : all_processes()) {
     if (p.state == 'Z' || p.state == 'X') continue;
     if (!contains(cmdline_of(p.pid), "--keep-pipes")) continue;
-    const std::string env = read_file("/proc/" + std::to_string(p.pid) + "/environ");
-    if (contains(env, want_env)) out.push_back(p.pid);
+    if (fd_target(p.pid, 2) == log) out.push_back(p.pid);
   }
   return out;
 }
@@ -254,22 +250,6 @@ TEST_F(KillNineTest, ChurnSurvivesRepeatedKillNineOfTheDaemon) {
   wait_until([&] { return (left = marked(marker(), true)).empty(); }, 5s);
   orphans.insert(left.begin(), left.end());
   const int64_t hz = ::sysconf(_SC_CLK_TCK);
-  // The known gap: started shortly before a kill. The window between the spawn and the rename
-  // of the state file holds an fsync, which takes seconds when the disk is busy (this scenario
-  // writes tens of MB of logs): 5 s.
-  std::set<pid_t> unrecorded;
-  int64_t max_lead_ms = 0;  // the longest time from such a spawn to the kill that followed it
-  for (pid_t p : orphans) {
-    const int64_t started = start_ticks_of(p);
-    for (int64_t k : kill_ticks) {
-      if (started <= k && k - started <= 5 * hz) {
-        unrecorded.insert(p);
-        max_lead_ms = std::max(max_lead_ms, (k - started) * 1000 / hz);
-        break;
-      }
-    }
-  }
-  for (pid_t p : unrecorded) orphans.erase(p);
   // For each unknown process: when it started against the kills, and what bgod has of its name.
   std::string evidence;
   for (pid_t p : orphans) {
@@ -296,7 +276,7 @@ TEST_F(KillNineTest, ChurnSurvivesRepeatedKillNineOfTheDaemon) {
     logs.other += one.other;
     if (logs.first_problem.empty()) logs.first_problem = one.first_problem;
   }
-  // The known gap: runs of `x` writers that exited while no bgod ran end short.
+  // Runs of `x` writers, which often exit while no bgod runs: every one complete.
   SeqReport exited;
   for (long i = 0; i < exiting_writers; ++i) {
     const SeqReport one =
@@ -304,19 +284,39 @@ TEST_F(KillNineTest, ChurnSurvivesRepeatedKillNineOfTheDaemon) {
     exited.runs += one.runs;
     exited.lines += one.lines;
     exited.lost += one.lost;
+    if (exited.first_problem.empty()) exited.first_problem = one.first_problem;
     logs.duplicated += one.duplicated;
     logs.other += one.other;
   }
   EXPECT_EQ(logs.lost, 0) << logs.first_problem;
+  // Not asserted: a run spawned just before a kill (no state file yet) that exits before the
+  // next bgod starts leaves its output in a keeper that no record points to (docs/reliability.md,
+  // "Known gaps"); the long run loses lines of 1 kill in 8 this way. Output of recorded runs
+  // that exit while no bgod runs is asserted by tests/integration/keeper_recovery_test.cpp.
+  if (exited.lost > 0) std::cout << "exiting writers: " << exited.first_problem << "\n";
   EXPECT_EQ(logs.duplicated, 0) << logs.first_problem;
   EXPECT_EQ(logs.other, 0) << logs.first_problem;
   EXPECT_GT(logs.runs, writers);
+
+  // Runs a bgod spawned just before it was killed, before their state files were written:
+  // killed by the next bgod, which marks where they end in their logs (any name).
+  int64_t killed_unrecorded = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(home_ / "logs")) {
+    if (!entry.path().string().ends_with(".out.log")) continue;
+    std::istringstream in(read_file(entry.path()));
+    for (std::string line; std::getline(in, line);) {
+      if (contains(line, "[bgod] killed unrecorded")) ++killed_unrecorded;
+    }
+  }
 
   // Keepers of killed bgods hold pipes of the children they saw until those exit; with
   // everything stopped they must all be gone.
   std::vector<pid_t> keepers;
   const bool keepers_gone = wait_until([&] { return (keepers = keepers_for(home_)).size() <= 1; });
+  // A keeper holding output no record names (the gap above) is let go by the next bgod's
+  // recovery (KeptPipes::release_home), so none stays.
   EXPECT_TRUE(keepers_gone) << keepers.size() << " pipe keepers left";
+  EXPECT_GE(keepers.size(), 1U);  // the last bgod's: found, so the count means something
   for (pid_t k : keepers) extra_pids_.push_back(k);
 
   if (const char* keep = std::getenv("BGO_FAULT_DEBUG"); keep != nullptr && HasFailure()) {
@@ -331,13 +331,13 @@ TEST_F(KillNineTest, ChurnSurvivesRepeatedKillNineOfTheDaemon) {
               " client_calls=" + std::to_string(calls.load()) +
               " calls_cut=" + std::to_string(failed_calls.load()) + " unreadable_state=" +
               std::to_string(unreadable.size()) + " running_twice=" + std::to_string(max_twice) +
-              " orphans=" + std::to_string(orphans.size()) + " orphans_unrecorded_spawn=" +
-              std::to_string(unrecorded.size()) + " writer_runs=" + std::to_string(logs.runs) +
-              " lines=" + std::to_string(logs.lines) + " lost=" + std::to_string(logs.lost) +
-              " duplicated=" + std::to_string(logs.duplicated) +
-              " keepers_left=" + std::to_string(keepers.size()) +
-              " exiting_writer_runs=" + std::to_string(exited.runs) +
-              " lost_exited_while_down=" + std::to_string(exited.lost) +
+              " orphans=" + std::to_string(orphans.size()) +
+              " writer_runs=" + std::to_string(logs.runs) + " lines=" + std::to_string(logs.lines) +
+              " lost=" + std::to_string(logs.lost) + " duplicated=" +
+              std::to_string(logs.duplicated) + " keepers_left=" + std::to_string(keepers.size()) +
+              " exiting_writer_runs=" + std::to_string(exited.runs) + " exiting_writer_lines=" +
+              std::to_string(exited.lines) + " exiting_writer_lost=" + std::to_string(exited.lost) +
+              " unrecorded_runs_killed=" + std::to_string(killed_unrecorded) +
               " seconds=" + std::to_string(static_cast<int>(seconds)));
 }
 

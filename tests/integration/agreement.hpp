@@ -14,8 +14,8 @@
 namespace bgo::test {
 
 struct Agreement {
-  std::string view;                      // names with their pids or "stopped", then live pids
-  std::string why;                       // empty when everything agrees
+  std::string view;                     // names with their pids or "stopped", then live pids
+  std::string why;                      // empty when everything agrees
   std::map<std::string, pid_t> online;  // name -> pid of every entry listed online
 };
 

@@ -36,7 +36,7 @@ class FakeProcessPort final : public daemon::ProcessPort {
     }
     const pid_t pid = next_pid_++;
     live.insert(pid);
-    return daemon::Spawned{pid, static_cast<uint64_t>(pid) * 10};
+    return daemon::Spawned{pid, static_cast<uint64_t>(pid) * 10, 0, 0, {}};
   }
 
   Result<std::vector<std::string>> resolve(const std::vector<std::string>& command,
