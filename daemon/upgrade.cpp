@@ -125,6 +125,8 @@ void Upgrader::advance() {  // NOLINT(misc-no-recursion)
       if (!ec && step_ == Step::flushing) exec_now();
     });
     if (auto done = std::exchange(done_, nullptr)) done(UpgradeStarted{path_, version_});
+    // Behind every answer: requests still unanswered were never read, and may be sent again.
+    hub_.announce_upgrade();
     // The answer is queued now; advance() runs again once it is written.
     return on_progress();
   }

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 # name | gtest filter | what ("pending"/"elsewhere" entries are listed, not run).
 scenarios=(
   "kill9|KillNineTest.*|kill -9 of bgod at random moments under churn; adoption, logs, state"
-  "upgrade||pending: 100 live upgrades under churn, with bgo daemon upgrade (issue #17, upgrade)"
+  "upgrade|UpgradeChurnTest.*|live upgrades (bgo daemon upgrade) under the kill9 churn, list loop"
   "disk_full|DiskFullTest.*|full tmpfs home in a private mount namespace (root)"
   "limits||elsewhere: RLIMIT_NOFILE / RLIMIT_NPROC exhaustion (issue #17, fdlimit tests)"
   "sigstop|SigstopTest.*|bgod SIGSTOPped while children write and exit"
