@@ -145,6 +145,14 @@ void Upgrader::exec_now() {
     const auto [out, err] = processes_.pipe_fds(c.pid);
     h.children.push_back({c.name, c.pid, c.start_ticks, out, err});
   }
+  for (const auto& w : supervisor_.watch_carry()) {
+    h.watch.push_back({w.name, w.streak,
+                       w.restart_at ? std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          w.restart_at->time_since_epoch())
+                                          .count()
+                                    : -1,
+                       w.last_uptime.count()});
+  }
   h.keeper_fd = processes_.keeper().socket_fd();
   h.keeper_pid = processes_.keeper().pid();
   auto memfd = write_handover_memfd(h);
@@ -176,6 +184,19 @@ void Upgrader::fail(const std::string& why) {
   last_error_ = why;
   spdlog::error("upgrade to {} refused: {}", path_, why);
   if (auto done = std::exchange(done_, nullptr)) done(make_error(Errc::invalid_state, why));
+}
+
+std::vector<WatchCarry> carried_watch(const Handover& h) {
+  std::vector<WatchCarry> out;
+  for (const auto& w : h.watch) {
+    WatchCarry c{w.name, w.streak, std::nullopt, std::chrono::milliseconds(w.last_uptime_ms)};
+    if (w.restart_at_ns >= 0) {
+      c.restart_at = Clock::time_point(std::chrono::duration_cast<Clock::time_point::duration>(
+          std::chrono::nanoseconds(w.restart_at_ns)));
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 Handover take_handover(int fd, const std::vector<std::string>& args, bool returned) {

@@ -237,6 +237,21 @@ bool Child::adopt(pid_t pid, uint64_t start_ticks) {
   return true;
 }
 
+std::optional<Clock::time_point> Child::restart_at() const {
+  if (phase_ != Phase::backoff) return std::nullopt;
+  return restart_at_;
+}
+
+void Child::resume_watch(int streak, std::optional<Clock::time_point> restart_at,
+                         std::chrono::milliseconds last_uptime) {
+  tracker_.set_streak(streak);
+  last_uptime_ = last_uptime;
+  if (!restart_at || phase_ != Phase::stopped || !watched()) return;
+  set_phase(Phase::backoff);
+  restart_at_ = *restart_at;
+  timer_->arm(restart_at_, [this] { watch_restart(); });
+}
+
 void Child::record_died_unwatched() {
   record_.status = RecordStatus::stopped;
   record_.stop_reason = StopReason::crashed;
@@ -450,7 +465,8 @@ void Child::handle_crash() {
   (void)save();  // kept dirty and retried on failure
   emit(EventKind::restart_scheduled, {}, delay.count());
   // Counted from the exit itself, not from when the output drained or the record was saved.
-  timer_->arm(exited_at_ + delay, [this] { watch_restart(); });
+  restart_at_ = exited_at_ + delay;
+  timer_->arm(restart_at_, [this] { watch_restart(); });
 }
 
 void Child::become_errored(const std::string& reason) {

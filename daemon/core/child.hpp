@@ -145,6 +145,17 @@ class Child {
   // The stop timeout of this process: its `stop_timeout_ms`, else bgod's.
   std::chrono::milliseconds stop_timeout() const;
 
+  // ---- live upgrade (docs/architecture.md, "Live upgrade") ----
+  // The fast-crash streak, and while in backoff the restart's deadline (a steady_clock time:
+  // CLOCK_MONOTONIC, which the next image of the same process reads the same).
+  int streak() const { return tracker_.streak(); }
+  std::optional<Clock::time_point> restart_at() const;
+  std::chrono::milliseconds last_uptime() const { return last_uptime_; }
+  // In the next image, after load: the streak back and, for a watched child loaded stopped,
+  // stopped -> backoff with the restart armed for the same deadline (at once if it is past).
+  void resume_watch(int streak, std::optional<Clock::time_point> restart_at,
+                    std::chrono::milliseconds last_uptime);
+
   // ---- stopping ----
   void request_stop(StopRequest why, bool force, std::chrono::milliseconds timeout);
   // Called once the stop has finished (the process and its group are gone, output drained).
@@ -200,6 +211,7 @@ class Child {
   Clock::time_point spawned_at_{};
   Clock::time_point exited_at_{};             // when it was reaped: where its uptime ends
   std::chrono::milliseconds last_uptime_{0};  // of the last run (watcher log)
+  Clock::time_point restart_at_{};            // the backoff timer's deadline
   std::optional<ExitStatus> exit_;
   std::optional<StopRequest> stop_request_;
   bool killed_ = false;

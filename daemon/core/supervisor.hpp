@@ -95,6 +95,14 @@ struct RunningChild {
   uint64_t start_ticks = 0;
 };
 
+// A child's watch state that no state file holds, carried by a live upgrade to the next image.
+struct WatchCarry {
+  std::string name;
+  int streak = 0;                               // fast crashes in a row
+  std::optional<Clock::time_point> restart_at;  // in backoff: when it restarts
+  std::chrono::milliseconds last_uptime{0};     // of its last run (watcher log)
+};
+
 struct WatchOverrides {
   std::optional<int64_t> interval;
   std::optional<int64_t> min_uptime;
@@ -172,10 +180,14 @@ class Supervisor final : private ChildHost, private EventSink {
   size_t size() const { return children_.size(); }
   size_t online_count() const;
   // Live upgrade: the running children bgod spawned (not adopted after a crash), and how many
-  // children are between two steady phases (stopping, exiting, lingering, backoff, or a start
-  // not yet answered), which the upgrade waits out.
+  // children are between two steady phases (stopping, exiting, lingering, or a start not yet
+  // answered), which the upgrade waits out. A child in backoff is carried (watch_carry).
   std::vector<RunningChild> own_running() const;
   size_t settling_count() const;
+  // The children with a fast-crash streak or a restart pending, and, in the next image after
+  // load(), their state back (names no longer known are skipped).
+  std::vector<WatchCarry> watch_carry() const;
+  void resume_watch(const std::vector<WatchCarry>& carried);
 
   // Stops every child (unless `keep_children`), then calls `done`.
   void shutdown(bool keep_children, const std::function<void()>& done);

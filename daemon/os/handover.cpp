@@ -72,12 +72,20 @@ std::string encode_handover(const Handover& h) {
                                        {"out_fd", c.out_fd},
                                        {"err_fd", c.err_fd}});
   }
+  json::array watch;
+  for (const auto& w : h.watch) {
+    watch.emplace_back(json::object{{"name", w.name},
+                                    {"streak", w.streak},
+                                    {"restart_at_ns", w.restart_at_ns},
+                                    {"last_uptime_ms", w.last_uptime_ms}});
+  }
   const json::object body{
       {"upgrades", h.upgrades},           {"lock_fd", h.lock_fd},
       {"listen_fd", h.listen_fd},         {"listen_from_systemd", h.listen_from_systemd},
       {"notify_socket", h.notify_socket}, {"keeper_fd", h.keeper_fd},
       {"keeper_pid", h.keeper_pid},       {"metrics_fd", h.metrics_fd},
-      {"metrics_url", h.metrics_url},     {"children", std::move(children)}};
+      {"metrics_url", h.metrics_url},     {"children", std::move(children)},
+      {"watch", std::move(watch)}};
   return std::string(k_magic) + std::to_string(h.version) + " " + std::to_string(h.old_exe_fd) +
          "\n" + json::serialize(body) + "\n";
 }
@@ -120,6 +128,16 @@ Result<Handover> decode_handover(std::string_view bytes) {
       child.err_fd = fd_field(c, "err_fd");
       if (child.pid <= 1 || child.name.empty()) return bad("malformed hand-over: bad child");
       h.children.push_back(std::move(child));
+    }
+    for (const auto& v : o.at("watch").as_array()) {
+      const json::object& w = v.as_object();
+      HandoverWatch watch;
+      watch.name = text_field(w, "name");
+      watch.streak = static_cast<int>(w.at("streak").to_number<int64_t>());
+      watch.restart_at_ns = w.at("restart_at_ns").to_number<int64_t>();
+      watch.last_uptime_ms = w.at("last_uptime_ms").to_number<int64_t>();
+      if (watch.name.empty() || watch.streak < 0) return bad("malformed hand-over: bad watch");
+      h.watch.push_back(std::move(watch));
     }
   } catch (const std::exception& e) {
     return bad(std::string("malformed hand-over: ") + e.what());
