@@ -88,6 +88,7 @@ void Upgrader::on_checked(Result<std::string> version) {
   version_ = *version;
   step_ = Step::settling;
   hooks_.hold(true);
+  supervisor_.hold_restarts(true);
   deadline_.expires_after(k_settle_timeout);
   deadline_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
@@ -179,7 +180,10 @@ void Upgrader::exec_now() {
 
 void Upgrader::fail(const std::string& why) {
   deadline_.cancel();
-  if (step_ == Step::settling || step_ == Step::flushing) hooks_.hold(false);
+  if (step_ == Step::settling || step_ == Step::flushing) {
+    hooks_.hold(false);
+    supervisor_.hold_restarts(false);
+  }
   step_ = Step::idle;
   last_error_ = why;
   spdlog::error("upgrade to {} refused: {}", path_, why);

@@ -252,6 +252,11 @@ void Child::resume_watch(int streak, std::optional<Clock::time_point> restart_at
   timer_->arm(restart_at_, [this] { watch_restart(); });
 }
 
+void Child::rearm_backoff() {
+  if (phase_ != Phase::backoff) return;
+  timer_->arm(restart_at_, [this] { watch_restart(); });
+}
+
 void Child::record_died_unwatched() {
   record_.status = RecordStatus::stopped;
   record_.stop_reason = StopReason::crashed;
@@ -456,7 +461,7 @@ void Child::handle_crash() {
   set_phase(Phase::backoff);
   auto delay = decision.delay;
   if (delay.count() <= 0) delay = throttle_.on_restart(exited_at_);
-  if (delay.count() <= 0) {
+  if (delay.count() <= 0 && !host_.restarts_held()) {
     // Restarted in this same turn: the spawn saves the record, so no save (and no wait for
     // the disk) comes between the exit and the respawn.
     emit(EventKind::restart_scheduled, {}, 0);
@@ -485,6 +490,7 @@ void Child::become_errored(const std::string& reason) {
 
 void Child::watch_restart() {
   if (phase_ != Phase::backoff) return;
+  if (host_.restarts_held()) return;  // rearm_backoff() or the next image restarts it
   auto spawned = spawn("watch restart", [](ProcessRecord& r) {
     r.watch->restarts += 1;
     r.watch->last_restart_at = r.started_at;

@@ -64,6 +64,9 @@ class ChildHost {
   virtual void on_saved(const std::string& name, StoreTicket ticket,
                         const Result<void>& result) = 0;
   [[nodiscard]] virtual bool shutting_down() const = 0;
+  // A live upgrade is settling: watch restarts wait in backoff (handed over with their
+  // deadline) instead of spawning, so crash loops stop changing phase.
+  [[nodiscard]] virtual bool restarts_held() const { return false; }
   // A health verdict or the schedule asks for a restart (or a start, for `cron` when idle).
   virtual void on_restart_wanted(const Child& /*child*/, const std::string& /*why*/) {}
 };
@@ -155,6 +158,8 @@ class Child {
   // stopped -> backoff with the restart armed for the same deadline (at once if it is past).
   void resume_watch(int streak, std::optional<Clock::time_point> restart_at,
                     std::chrono::milliseconds last_uptime);
+  // In backoff: arms the restart for its deadline again (once restarts are no longer held).
+  void rearm_backoff();
 
   // ---- stopping ----
   void request_stop(StopRequest why, bool force, std::chrono::milliseconds timeout);

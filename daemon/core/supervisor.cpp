@@ -118,6 +118,12 @@ std::vector<WatchCarry> Supervisor::watch_carry() const {
   return out;
 }
 
+void Supervisor::hold_restarts(bool held) {
+  restarts_held_ = held;
+  if (held) return;
+  for (const auto& [name, child] : children_) child->rearm_backoff();
+}
+
 void Supervisor::resume_watch(const std::vector<WatchCarry>& carried) {
   for (const auto& c : carried) {
     if (Child* child = find(c.name)) child->resume_watch(c.streak, c.restart_at, c.last_uptime);

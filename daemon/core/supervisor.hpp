@@ -188,6 +188,9 @@ class Supervisor final : private ChildHost, private EventSink {
   // load(), their state back (names no longer known are skipped).
   std::vector<WatchCarry> watch_carry() const;
   void resume_watch(const std::vector<WatchCarry>& carried);
+  // While an upgrade settles: watch restarts wait in backoff (a crash loop exits once more at
+  // most, then waits to be handed over); released, those that came due run at once.
+  void hold_restarts(bool held);
 
   // Stops every child (unless `keep_children`), then calls `done`.
   void shutdown(bool keep_children, const std::function<void()>& done);
@@ -214,6 +217,7 @@ class Supervisor final : private ChildHost, private EventSink {
   void on_lingering(const Child& child, bool lingering) override;
   void on_saved(const std::string& name, StoreTicket ticket, const Result<void>& result) override;
   bool shutting_down() const override { return shutting_down_; }
+  bool restarts_held() const override { return restarts_held_; }
   void on_restart_wanted(const Child& child, const std::string& why) override;
   void run_wanted_restarts();
   // EventSink: every child's event passes here on its way out, so that waiting starts learn
@@ -275,6 +279,7 @@ class Supervisor final : private ChildHost, private EventSink {
   bool retrying_ = false;
   std::vector<BrokenState> broken_;
   bool shutting_down_ = false;
+  bool restarts_held_ = false;
 };
 
 }  // namespace bgo::daemon

@@ -113,7 +113,7 @@ TEST_F(UpgradeChurnTest, LiveUpgradesUnderChurnLoseNothing) {
       const std::string name = "e" + std::to_string(u) + "_" + std::to_string(e);
       const int code = 10 + static_cast<int>((u + e) % 100);
       start_ok(name, {"--tag", churn.tag(name), "--after",
-                      std::to_string(150 + rng() % (long_mode() ? 1500 : 900)), "--exit",
+                      std::to_string(400 + rng() % (long_mode() ? 1500 : 900)), "--exit",
                       std::to_string(code)});
       exiting[name] = code;
     }

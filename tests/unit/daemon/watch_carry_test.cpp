@@ -102,5 +102,28 @@ TEST_F(WatchCarryTest, TheStreakOfARunningChildGoesOn) {
   EXPECT_EQ(logs.lines("a").back(), "backoff sleep 4s (step 2/3)");
 }
 
+TEST_F(WatchCarryTest, HeldRestartsWaitInBackoffAndRunWhenReleased) {
+  StartParams p = params("loop");
+  p.watch = true;
+  p.min_uptime = 0;  // every exit restarts at once
+  const pid_t pid = start(std::move(p));
+  sup.hold_restarts(true);
+  timers.advance(milliseconds{150});
+  exit_now(pid, 3);
+  const size_t spawns = processes.spawn_count();
+  while (timers.fire_next()) {
+  }
+  EXPECT_EQ(processes.spawn_count(), spawns);  // held
+  EXPECT_EQ(sup.settling_count(), 0u);
+  const std::vector<WatchCarry> carried = sup.watch_carry();
+  ASSERT_EQ(carried.size(), 1u);
+  ASSERT_TRUE(carried[0].restart_at.has_value());
+  EXPECT_EQ(*carried[0].restart_at, clock.now());  // due: the next image restarts it at once
+  sup.hold_restarts(false);                        // the upgrade failed: this image restarts it now
+  ASSERT_TRUE(timers.fire_next());
+  EXPECT_EQ(processes.spawn_count(), spawns + 1);
+  EXPECT_TRUE(snapshot("loop").online);
+}
+
 }  // namespace
 }  // namespace bgo::daemon
