@@ -147,7 +147,8 @@ Result<Handover> decode_handover(std::string_view bytes) {
 }
 
 Result<UniqueFd> write_handover_memfd(const Handover& h) {
-  UniqueFd fd(::memfd_create("bgod-handover", MFD_CLOEXEC));  // the caller clears it for the exec
+  // Close-on-exec until the caller clears it for the exec; sealed once written.
+  UniqueFd fd(::memfd_create("bgod-handover", MFD_CLOEXEC | MFD_ALLOW_SEALING));
   if (!fd) return make_error(Errc::internal, errno_message("memfd_create", errno));
   const std::string bytes = encode_handover(h);
   size_t done = 0;
@@ -159,6 +160,13 @@ Result<UniqueFd> write_handover_memfd(const Handover& h) {
   }
   if (::lseek(fd.get(), 0, SEEK_SET) != 0) {
     return make_error(Errc::internal, errno_message("lseek hand-over", errno));
+  }
+  // Nobody may change it from now on, not even through /proc/PID/fd (the program run in
+  // between, a wrapper script, say): the image that execs back reads these same bytes, so a
+  // damaged hand-over would leave no image able to go on.
+  if (::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) !=
+      0) {
+    return make_error(Errc::internal, errno_message("seal hand-over", errno));
   }
   return fd;
 }

@@ -67,7 +67,8 @@ Result<Handover> decode_handover(std::string_view bytes);
 // The previous image's descriptor from the header alone; -1 when even that is unreadable.
 int handover_old_exe_fd(std::string_view bytes);
 
-// Writes `h` to a new memfd (close-on-exec until the caller clears it, offset 0).
+// Writes `h` to a new memfd (close-on-exec until the caller clears it, offset 0), sealed
+// against any write, truncation or growth.
 Result<UniqueFd> write_handover_memfd(const Handover& h);
 // Reads the whole of `fd` (a memfd from write_handover_memfd) from offset 0.
 Result<std::string> read_handover_bytes(int fd);

@@ -213,6 +213,39 @@ TEST_F(UpgradeTest, ABackoffIsCarriedWithItsDeadlineAndStreak) {
             << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
 }
 
+// A program between the two images (a wrapper script given as --bgod that answers the check
+// like the real binary, then tries to damage the hand-over through /proc/self/fd/N before it
+// execs the real bgod) cannot: the memfd is sealed, and the upgrade goes through.
+TEST_F(UpgradeTest, AWrapperCannotDamageTheHandOver) {
+  start_ok("ticker", {"--tick", "50"});
+  const pid_t bgod = daemon_pid();
+  const pid_t ticker = online_pid("ticker");
+  const auto tried = home_.parent_path() / "tried";
+  const auto wrapper =
+      script("wrapper.sh",
+             "#!/bin/sh\n"
+             "[ \"$1\" = --handover-check ] && exec " +
+                 bin("bgod") +
+                 " \"$@\"\n"
+                 "fd=; prev=\n"
+                 "for a in \"$@\"; do [ \"$prev\" = --handover ] && fd=$a; prev=$a; done\n"
+                 "if ( : > /proc/self/fd/$fd ) 2>/dev/null; then echo truncated > " +
+                 tried.string() + "; else echo refused > " + tried.string() +
+                 "; fi\n"
+                 "if ( printf garbage >> /proc/self/fd/$fd ) 2>/dev/null; then echo written >> " +
+                 tried.string() + "; else echo refused >> " + tried.string() +
+                 "; fi\n"
+                 "exec " +
+                 bin("bgod") + " \"$@\"\n");
+  RunResult r = bgo_within(60s, {"daemon", "upgrade", "--bgod", wrapper.string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(read_file(tried), "refused\nrefused\n");
+  EXPECT_EQ(daemon_pid(), bgod);
+  EXPECT_EQ(daemon_status()["upgrades"].as_int64(), 1);
+  EXPECT_EQ(online_pid("ticker"), ticker);
+  EXPECT_EQ(bgo({"list"}).code, 0);
+}
+
 TEST_F(UpgradeTest, Sigusr2Upgrades) {
   start_ok("ticker", {"--tick", "50"});
   const pid_t bgod = daemon_pid();

@@ -3,6 +3,7 @@
 #include "daemon/os/handover.hpp"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -122,6 +123,18 @@ TEST(Handover, MemfdRoundTrip) {
   EXPECT_EQ(back->children.size(), 2u);
   ASSERT_TRUE(set_cloexec({fd->get()}, false));
   EXPECT_EQ(::fcntl(fd->get(), F_GETFD) & FD_CLOEXEC, 0);
+}
+
+TEST(Handover, TheMemfdCannotBeChanged) {
+  auto fd = write_handover_memfd(sample());
+  ASSERT_TRUE(fd) << fd.error().message;
+  const std::string before = *read_handover_bytes(fd->get());
+  EXPECT_LT(::pwrite(fd->get(), "x", 1, 0), 0);
+  EXPECT_NE(::ftruncate(fd->get(), 0), 0);
+  // Nor by opening it again, as a script could through /proc/self/fd/N.
+  const std::string path = "/proc/self/fd/" + std::to_string(fd->get());
+  EXPECT_LT(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC), 0);
+  EXPECT_EQ(*read_handover_bytes(fd->get()), before);
 }
 
 }  // namespace
