@@ -113,6 +113,7 @@ std::optional<Result<json::value>> Connection::reply(int64_t id,
     if (closed) return make_error(Errc::io_error, "bgod closed the connection");
     if (!text) return std::nullopt;
     proto::Reply reply = proto::parse_reply(*text);
+    note(reply);
     if (reply.is_notification) {
       notifications_.push_back(std::move(reply));
       continue;
@@ -147,15 +148,35 @@ Result<json::value> Connection::call(std::string_view method, const json::value&
                                      std::chrono::milliseconds timeout) {
   if (method == "subscribe" || method == "follow") stateful_ = true;
   auto r = call_once(method, params, timeout);
-  if (r || !read_only(method) || stateful_ || r.error().code != Errc::io_error) return r;
-  const std::string& why = r.error().message;
-  if (why != "bgod closed the connection" && !why.starts_with("cannot talk to bgod")) return r;
+  if (r || !may_resend(method, r.error())) return r;
   // Closed before the answer came: a live upgrade (whose new image accepts from the same
   // listening socket), or bgod gone for good, which the new connection then says.
-  auto again = connect(socket_path_);
-  if (!again) return r;
-  *this = std::move(*again);
+  if (!reconnect()) return r;
   return call_once(method, params, timeout);
+}
+
+bool Connection::may_resend(std::string_view method, const Error& error) const {
+  if (stateful_ || error.code != Errc::io_error) return false;
+  const std::string& why = error.message;
+  if (why != "bgod closed the connection" && !why.starts_with("cannot talk to bgod")) return false;
+  // Any call when bgod said, before closing, that it is upgrading: it had not read the request
+  // (docs/protocol.md, "daemon.upgrading"). Otherwise only one that changes nothing.
+  return upgrading_ || read_only(method);
+}
+
+Result<void> Connection::reconnect() {
+  auto again = connect(socket_path_);
+  if (!again) return again.error();
+  *this = std::move(*again);
+  return {};
+}
+
+void Connection::note(const proto::Reply& reply) {
+  if (reply.is_notification) {
+    if (reply.method == "daemon.upgrading") upgrading_ = true;
+  } else {
+    upgrading_ = false;  // answered after all: the exec failed and the old image goes on
+  }
 }
 
 Result<json::value> Connection::call_once(std::string_view method, const json::value& params,
@@ -183,6 +204,7 @@ std::optional<proto::Reply> Connection::next_notification(
     auto text = read_line(timeout, closed);
     if (!text) return std::nullopt;
     proto::Reply reply = proto::parse_reply(*text);
+    note(reply);
     if (reply.is_notification) return reply;
     if (reply.id.is_int64() && reply.id.as_int64() < next_id_) {
       replies_.emplace(reply.id.as_int64(), std::move(reply));  // for its reply() call
@@ -212,7 +234,9 @@ std::optional<proto::Reply> Connection::next_message(std::chrono::milliseconds t
     if (::poll(&p, 1, 0) == 1) text = read_line(std::chrono::milliseconds(10), closed);
   }
   if (!text) return std::nullopt;
-  return proto::parse_reply(*text);
+  proto::Reply reply = proto::parse_reply(*text);
+  note(reply);
+  return reply;
 }
 
 bool Connection::wait_closed(std::chrono::milliseconds timeout) {

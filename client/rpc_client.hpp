@@ -31,9 +31,17 @@ class Connection {
   // A transport failure is Errc::io_error ("bgod closed the connection"). A read-only method
   // (list, get, daemon.status, …) whose connection bgod closed before answering (a live
   // upgrade closes connections once their answers are written) is sent once more on a new
-  // connection, unless this one subscribed to something.
+  // connection, unless this one subscribed to something; so is any other call when bgod sent
+  // `daemon.upgrading` before closing (it had not read the request).
   Result<boost::json::value> call(std::string_view method, const boost::json::value& params,
                                   std::chrono::milliseconds timeout = std::chrono::minutes(10));
+
+  // Whether a call that failed with `error` may be sent again on a new connection (call()
+  // does so once): a read-only `method`, or any after `daemon.upgrading` (bgod had not read
+  // it); never on a connection that subscribed to something.
+  bool may_resend(std::string_view method, const Error& error) const;
+  // Replaces this connection with a new one to the same socket.
+  Result<void> reconnect();
 
   // call() in two halves, for a caller that shows something while it waits: send() writes the
   // request and returns its id; reply() waits at most `timeout` for that id's reply and gives
@@ -69,6 +77,9 @@ class Connection {
   UniqueFd fd_;
   std::string socket_path_;
   bool stateful_ = false;  // subscribed or following: a new connection would not be the same
+  // Tracks `daemon.upgrading` (set) and responses after it (cleared: the exec failed).
+  void note(const proto::Reply& reply);
+  bool upgrading_ = false;  // `daemon.upgrading` came and no response since
   proto::LineDecoder decoder_{proto::k_max_reply_bytes};
   std::deque<proto::Reply> notifications_;
   std::map<int64_t, proto::Reply> replies_;  // replies read while waiting for another id

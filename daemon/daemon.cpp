@@ -139,6 +139,8 @@ class Daemon {
     }
     supervisor_.load(std::move(loaded.records), std::move(loaded.broken));
     processes_.finish_handover();
+    // Backoffs go on to the same deadlines, streaks where they were.
+    if (handover_) supervisor_.resume_watch(carried_watch(*handover_));
     Services services{supervisor_,
                       hub_,
                       log_reader_,

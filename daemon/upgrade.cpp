@@ -88,6 +88,7 @@ void Upgrader::on_checked(Result<std::string> version) {
   version_ = *version;
   step_ = Step::settling;
   hooks_.hold(true);
+  supervisor_.hold_restarts(true);
   deadline_.expires_after(k_settle_timeout);
   deadline_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
@@ -125,6 +126,8 @@ void Upgrader::advance() {  // NOLINT(misc-no-recursion)
       if (!ec && step_ == Step::flushing) exec_now();
     });
     if (auto done = std::exchange(done_, nullptr)) done(UpgradeStarted{path_, version_});
+    // Behind every answer: requests still unanswered were never read, and may be sent again.
+    hub_.announce_upgrade();
     // The answer is queued now; advance() runs again once it is written.
     return on_progress();
   }
@@ -142,6 +145,14 @@ void Upgrader::exec_now() {
   for (const auto& c : supervisor_.own_running()) {
     const auto [out, err] = processes_.pipe_fds(c.pid);
     h.children.push_back({c.name, c.pid, c.start_ticks, out, err});
+  }
+  for (const auto& w : supervisor_.watch_carry()) {
+    h.watch.push_back({w.name, w.streak,
+                       w.restart_at ? std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          w.restart_at->time_since_epoch())
+                                          .count()
+                                    : -1,
+                       w.last_uptime.count()});
   }
   h.keeper_fd = processes_.keeper().socket_fd();
   h.keeper_pid = processes_.keeper().pid();
@@ -169,11 +180,27 @@ void Upgrader::exec_now() {
 
 void Upgrader::fail(const std::string& why) {
   deadline_.cancel();
-  if (step_ == Step::settling || step_ == Step::flushing) hooks_.hold(false);
+  if (step_ == Step::settling || step_ == Step::flushing) {
+    hooks_.hold(false);
+    supervisor_.hold_restarts(false);
+  }
   step_ = Step::idle;
   last_error_ = why;
   spdlog::error("upgrade to {} refused: {}", path_, why);
   if (auto done = std::exchange(done_, nullptr)) done(make_error(Errc::invalid_state, why));
+}
+
+std::vector<WatchCarry> carried_watch(const Handover& h) {
+  std::vector<WatchCarry> out;
+  for (const auto& w : h.watch) {
+    WatchCarry c{w.name, w.streak, std::nullopt, std::chrono::milliseconds(w.last_uptime_ms)};
+    if (w.restart_at_ns >= 0) {
+      c.restart_at = Clock::time_point(std::chrono::duration_cast<Clock::time_point::duration>(
+          std::chrono::nanoseconds(w.restart_at_ns)));
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 Handover take_handover(int fd, const std::vector<std::string>& args, bool returned) {

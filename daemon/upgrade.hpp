@@ -23,6 +23,7 @@ namespace bgo::daemon {
 
 class Supervisor;
 class EventHub;
+struct WatchCarry;
 class PosixProcess;
 
 // The sequence (docs/architecture.md, "Live upgrade"): check the new binary (ImageCheck), hold
@@ -84,6 +85,9 @@ class Upgrader {
   bool posted_ = false;
   std::string last_error_;
 };
+
+// The watch state of `h` for Supervisor::resume_watch (deadlines back on steady_clock).
+std::vector<WatchCarry> carried_watch(const Handover& h);
 
 // In an image started with `--handover FD`: reads the hand-over and makes every descriptor it
 // names close-on-exec again. When it cannot be read (another format, garbage), logs why and

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 scenarios=(
   "kill9|KillNineTest.*|kill -9 of bgod at random moments under churn; adoption, logs, state"
   "spawn_window|SpawnWindowTest.*|kill -9 of bgod amid many starts: no unrecorded spawn runs on"
-  "upgrade||pending: 100 live upgrades under churn, with bgo daemon upgrade (issue #17, upgrade)"
+  "upgrade|UpgradeChurnTest.*|live upgrades (bgo daemon upgrade) under the kill9 churn, list loop"
   "disk_full|DiskFullTest.*|full tmpfs home in a private mount namespace (root)"
   "limits||elsewhere: RLIMIT_NOFILE / RLIMIT_NPROC exhaustion (issue #17, fdlimit tests)"
   "sigstop|SigstopTest.*|bgod SIGSTOPped while children write and exit"

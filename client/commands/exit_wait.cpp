@@ -30,6 +30,46 @@ void show_line(const Context& ctx, std::string_view text) {
 
 void erase_line() { std::cerr << "\r\x1b[K" << std::flush; }
 
+Result<json::value> call_awaiting_exit_once(Context& ctx, Connection& conn, std::string_view method,
+                                            const json::value& params, std::string_view name,
+                                            std::optional<milliseconds> grace) {
+  const auto id = conn.send(method, params);
+  if (!id) return id.error();
+  // bgod sends SIGTERM as it reads the request, so the countdown starts now.
+  const auto sent = Clock::now();
+  const auto limit = sent + k_reply_limit;
+  const bool terminal = ctx.stderr_tty();
+  auto redraw = terminal ? sent + k_quiet : Clock::time_point::max();
+  bool shown = false;
+  for (;;) {
+    const auto now = Clock::now();
+    if (now >= limit) {
+      if (shown) erase_line();
+      return make_error(Errc::io_error, "bgod did not answer in time");
+    }
+    const auto wake = std::min(redraw, limit);
+    if (now < wake) {
+      if (auto reply = conn.reply(*id, std::chrono::ceil<milliseconds>(wake - now))) {
+        if (shown) erase_line();
+        return std::move(*reply);
+      }
+      continue;  // the deadline is checked again: a signal may have ended the wait early
+    }
+    std::optional<milliseconds> left;
+    if (grace && *grace > milliseconds(0)) {
+      left = std::chrono::duration_cast<milliseconds>(*grace - (now - sent));
+    }
+    show_line(ctx, exit_wait_text(name, left));
+    shown = true;
+    // The next change of the number shown: when `left` drops to the whole second below.
+    redraw = Clock::time_point::max();
+    if (left && left->count() > 0) {
+      const auto whole = std::chrono::ceil<std::chrono::seconds>(*left) - std::chrono::seconds(1);
+      redraw = now + (*left - whole);
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<milliseconds> stop_grace(Context& ctx, Connection& conn, bool force,
@@ -66,41 +106,10 @@ std::string exit_wait_text(std::string_view name, std::optional<milliseconds> le
 Result<json::value> call_awaiting_exit(Context& ctx, Connection& conn, std::string_view method,
                                        const json::value& params, std::string_view name,
                                        std::optional<milliseconds> grace) {
-  const auto id = conn.send(method, params);
-  if (!id) return id.error();
-  // bgod sends SIGTERM as it reads the request, so the countdown starts now.
-  const auto sent = Clock::now();
-  const auto limit = sent + k_reply_limit;
-  const bool terminal = ctx.stderr_tty();
-  auto redraw = terminal ? sent + k_quiet : Clock::time_point::max();
-  bool shown = false;
-  for (;;) {
-    const auto now = Clock::now();
-    if (now >= limit) {
-      if (shown) erase_line();
-      return make_error(Errc::io_error, "bgod did not answer in time");
-    }
-    const auto wake = std::min(redraw, limit);
-    if (now < wake) {
-      if (auto reply = conn.reply(*id, std::chrono::ceil<milliseconds>(wake - now))) {
-        if (shown) erase_line();
-        return std::move(*reply);
-      }
-      continue;  // the deadline is checked again: a signal may have ended the wait early
-    }
-    std::optional<milliseconds> left;
-    if (grace && *grace > milliseconds(0)) {
-      left = std::chrono::duration_cast<milliseconds>(*grace - (now - sent));
-    }
-    show_line(ctx, exit_wait_text(name, left));
-    shown = true;
-    // The next change of the number shown: when `left` drops to the whole second below.
-    redraw = Clock::time_point::max();
-    if (left && left->count() > 0) {
-      const auto whole = std::chrono::ceil<std::chrono::seconds>(*left) - std::chrono::seconds(1);
-      redraw = now + (*left - whole);
-    }
-  }
+  auto r = call_awaiting_exit_once(ctx, conn, method, params, name, grace);
+  // A live upgrade closed the connection before bgod read the request: as Connection::call.
+  if (r || !conn.may_resend(method, r.error()) || !conn.reconnect()) return r;
+  return call_awaiting_exit_once(ctx, conn, method, params, name, grace);
 }
 
 }  // namespace bgo::client

@@ -244,6 +244,26 @@ bool Child::adopt(pid_t pid, uint64_t start_ticks) {
   return true;
 }
 
+std::optional<Clock::time_point> Child::restart_at() const {
+  if (phase_ != Phase::backoff) return std::nullopt;
+  return restart_at_;
+}
+
+void Child::resume_watch(int streak, std::optional<Clock::time_point> restart_at,
+                         std::chrono::milliseconds last_uptime) {
+  tracker_.set_streak(streak);
+  last_uptime_ = last_uptime;
+  if (!restart_at || phase_ != Phase::stopped || !watched()) return;
+  set_phase(Phase::backoff);
+  restart_at_ = *restart_at;
+  timer_.arm(restart_at_, [this] { watch_restart(); });
+}
+
+void Child::rearm_backoff() {
+  if (phase_ != Phase::backoff) return;
+  timer_.arm(restart_at_, [this] { watch_restart(); });
+}
+
 void Child::record_died_unwatched() {
   // First what it left in its pipes, so that the log has it before any later run's.
   ports_.processes.recover_output(record_, record_.logs.value_or(settings_.default_logs));
@@ -450,7 +470,7 @@ void Child::handle_crash() {
   set_phase(Phase::backoff);
   auto delay = decision.delay;
   if (delay.count() <= 0) delay = throttle_.on_restart(exited_at_);
-  if (delay.count() <= 0) {
+  if (delay.count() <= 0 && !host_.restarts_held()) {
     // Restarted in this same turn: the spawn saves the record, so no save (and no wait for
     // the disk) comes between the exit and the respawn.
     emit(EventKind::restart_scheduled, {}, 0);
@@ -459,7 +479,8 @@ void Child::handle_crash() {
   (void)save();  // kept dirty and retried on failure
   emit(EventKind::restart_scheduled, {}, delay.count());
   // Counted from the exit itself, not from when the output drained or the record was saved.
-  timer_.arm(exited_at_ + delay, [this] { watch_restart(); });
+  restart_at_ = exited_at_ + delay;
+  timer_.arm(restart_at_, [this] { watch_restart(); });
 }
 
 void Child::become_errored(const std::string& reason) {
@@ -478,6 +499,7 @@ void Child::become_errored(const std::string& reason) {
 
 void Child::watch_restart() {
   if (phase_ != Phase::backoff) return;
+  if (host_.restarts_held()) return;  // rearm_backoff() or the next image restarts it
   auto spawned = spawn("watch restart", [](ProcessRecord& r) {
     r.watch->restarts += 1;
     r.watch->last_restart_at = r.started_at;

@@ -65,6 +65,9 @@ class ChildHost {
   virtual void on_saved(const std::string& name, StoreTicket ticket,
                         const Result<void>& result) = 0;
   [[nodiscard]] virtual bool shutting_down() const = 0;
+  // A live upgrade is settling: watch restarts wait in backoff (handed over with their
+  // deadline) instead of spawning, so crash loops stop changing phase.
+  [[nodiscard]] virtual bool restarts_held() const { return false; }
   // A health verdict or the schedule asks for a restart (or a start, for `cron` when idle).
   virtual void on_restart_wanted(const Child& /*child*/, const std::string& /*why*/) {}
   // The child entered (true) or left (false) Phase::waiting; false too when a waiting child
@@ -149,6 +152,19 @@ class Child {
   // The stop timeout of this process: its `stop_timeout_ms`, else bgod's.
   std::chrono::milliseconds stop_timeout() const;
 
+  // ---- live upgrade (docs/architecture.md, "Live upgrade") ----
+  // The fast-crash streak, and while in backoff the restart's deadline (a steady_clock time:
+  // CLOCK_MONOTONIC, which the next image of the same process reads the same).
+  int streak() const { return tracker_.streak(); }
+  std::optional<Clock::time_point> restart_at() const;
+  std::chrono::milliseconds last_uptime() const { return last_uptime_; }
+  // In the next image, after load: the streak back and, for a watched child loaded stopped,
+  // stopped -> backoff with the restart armed for the same deadline (at once if it is past).
+  void resume_watch(int streak, std::optional<Clock::time_point> restart_at,
+                    std::chrono::milliseconds last_uptime);
+  // In backoff: arms the restart for its deadline again (once restarts are no longer held).
+  void rearm_backoff();
+
   // ---- stopping ----
   void request_stop(StopRequest why, bool force, std::chrono::milliseconds timeout);
   // Called once the stop has finished (the process and its group are gone, output drained).
@@ -204,6 +220,7 @@ class Child {
   Clock::time_point spawned_at_{};
   Clock::time_point exited_at_{};             // when it was reaped: where its uptime ends
   std::chrono::milliseconds last_uptime_{0};  // of the last run (watcher log)
+  Clock::time_point restart_at_{};            // the backoff timer's deadline
   std::optional<ExitStatus> exit_;
   std::optional<StopRequest> stop_request_;
   bool killed_ = false;

@@ -26,6 +26,8 @@ constexpr std::array k_transitions{
     Transition{Phase::backoff, Phase::waiting, "start whose dependencies are not met"},
     Transition{Phase::waiting, Phase::running, "its dependencies are met: spawned"},
     Transition{Phase::waiting, Phase::stopped, "stop, delete, shutdown or a dependency failed"},
+    Transition{Phase::stopped, Phase::backoff,
+               "live upgrade: the previous image's restart timer, re-armed for its deadline"},
 };
 
 }  // namespace

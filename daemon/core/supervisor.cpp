@@ -105,8 +105,30 @@ size_t Supervisor::settling_count() const {
   return static_cast<size_t>(std::count_if(children_.begin(), children_.end(), [](const auto& kv) {
     const Phase p = kv.second->phase();
     return kv.second->probing() || p == Phase::stopping || p == Phase::exiting ||
-           p == Phase::lingering || p == Phase::backoff;
+           p == Phase::lingering;
   }));
+}
+
+std::vector<WatchCarry> Supervisor::watch_carry() const {
+  std::vector<WatchCarry> out;
+  for (const auto& [name, child] : children_) {
+    const auto at = child->restart_at();
+    if (child->streak() == 0 && !at) continue;
+    out.push_back({name, child->streak(), at, child->last_uptime()});
+  }
+  return out;
+}
+
+void Supervisor::hold_restarts(bool held) {
+  restarts_held_ = held;
+  if (held) return;
+  for (const auto& [name, child] : children_) child->rearm_backoff();
+}
+
+void Supervisor::resume_watch(const std::vector<WatchCarry>& carried) {
+  for (const auto& c : carried) {
+    if (Child* child = find(c.name)) child->resume_watch(c.streak, c.restart_at, c.last_uptime);
+  }
 }
 
 // ---- ChildHost ------------------------------------------------------------------------------

@@ -96,6 +96,14 @@ struct RunningChild {
   uint64_t start_ticks = 0;
 };
 
+// A child's watch state that no state file holds, carried by a live upgrade to the next image.
+struct WatchCarry {
+  std::string name;
+  int streak = 0;                               // fast crashes in a row
+  std::optional<Clock::time_point> restart_at;  // in backoff: when it restarts
+  std::chrono::milliseconds last_uptime{0};     // of its last run (watcher log)
+};
+
 struct WatchOverrides {
   std::optional<int64_t> interval;
   std::optional<int64_t> min_uptime;
@@ -173,10 +181,17 @@ class Supervisor final : private ChildHost, private EventSink {
   size_t size() const { return children_.size(); }
   size_t online_count() const;
   // Live upgrade: the running children bgod spawned (not adopted after a crash), and how many
-  // children are between two steady phases (stopping, exiting, lingering, backoff, or a start
-  // not yet answered), which the upgrade waits out.
+  // children are between two steady phases (stopping, exiting, lingering, or a start not yet
+  // answered), which the upgrade waits out. A child in backoff is carried (watch_carry).
   std::vector<RunningChild> own_running() const;
   size_t settling_count() const;
+  // The children with a fast-crash streak or a restart pending, and, in the next image after
+  // load(), their state back (names no longer known are skipped).
+  std::vector<WatchCarry> watch_carry() const;
+  void resume_watch(const std::vector<WatchCarry>& carried);
+  // While an upgrade settles: watch restarts wait in backoff (a crash loop exits once more at
+  // most, then waits to be handed over); released, those that came due run at once.
+  void hold_restarts(bool held);
 
   // Stops every child (unless `keep_children`), then calls `done`.
   void shutdown(bool keep_children, const std::function<void()>& done);
@@ -203,6 +218,7 @@ class Supervisor final : private ChildHost, private EventSink {
   void on_lingering(const Child& child, bool lingering) override;
   void on_saved(const std::string& name, StoreTicket ticket, const Result<void>& result) override;
   bool shutting_down() const override { return shutting_down_; }
+  bool restarts_held() const override { return restarts_held_; }
   void on_restart_wanted(const Child& child, const std::string& why) override;
   void on_waiting(const Child& child, bool waiting) override;
   void run_wanted_restarts();
@@ -269,6 +285,7 @@ class Supervisor final : private ChildHost, private EventSink {
   bool retrying_ = false;
   std::vector<BrokenState> broken_;
   bool shutting_down_ = false;
+  bool restarts_held_ = false;
 };
 
 }  // namespace bgo::daemon

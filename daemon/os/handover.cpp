@@ -72,12 +72,20 @@ std::string encode_handover(const Handover& h) {
                                        {"out_fd", c.out_fd},
                                        {"err_fd", c.err_fd}});
   }
+  json::array watch;
+  for (const auto& w : h.watch) {
+    watch.emplace_back(json::object{{"name", w.name},
+                                    {"streak", w.streak},
+                                    {"restart_at_ns", w.restart_at_ns},
+                                    {"last_uptime_ms", w.last_uptime_ms}});
+  }
   const json::object body{
       {"upgrades", h.upgrades},           {"lock_fd", h.lock_fd},
       {"listen_fd", h.listen_fd},         {"listen_from_systemd", h.listen_from_systemd},
       {"notify_socket", h.notify_socket}, {"keeper_fd", h.keeper_fd},
       {"keeper_pid", h.keeper_pid},       {"metrics_fd", h.metrics_fd},
-      {"metrics_url", h.metrics_url},     {"children", std::move(children)}};
+      {"metrics_url", h.metrics_url},     {"children", std::move(children)},
+      {"watch", std::move(watch)}};
   return std::string(k_magic) + std::to_string(h.version) + " " + std::to_string(h.old_exe_fd) +
          "\n" + json::serialize(body) + "\n";
 }
@@ -121,6 +129,16 @@ Result<Handover> decode_handover(std::string_view bytes) {
       if (child.pid <= 1 || child.name.empty()) return bad("malformed hand-over: bad child");
       h.children.push_back(std::move(child));
     }
+    for (const auto& v : o.at("watch").as_array()) {
+      const json::object& w = v.as_object();
+      HandoverWatch watch;
+      watch.name = text_field(w, "name");
+      watch.streak = static_cast<int>(w.at("streak").to_number<int64_t>());
+      watch.restart_at_ns = w.at("restart_at_ns").to_number<int64_t>();
+      watch.last_uptime_ms = w.at("last_uptime_ms").to_number<int64_t>();
+      if (watch.name.empty() || watch.streak < 0) return bad("malformed hand-over: bad watch");
+      h.watch.push_back(std::move(watch));
+    }
   } catch (const std::exception& e) {
     return bad(std::string("malformed hand-over: ") + e.what());
   }
@@ -129,7 +147,8 @@ Result<Handover> decode_handover(std::string_view bytes) {
 }
 
 Result<UniqueFd> write_handover_memfd(const Handover& h) {
-  UniqueFd fd(::memfd_create("bgod-handover", MFD_CLOEXEC));  // the caller clears it for the exec
+  // Close-on-exec until the caller clears it for the exec; sealed once written.
+  UniqueFd fd(::memfd_create("bgod-handover", MFD_CLOEXEC | MFD_ALLOW_SEALING));
   if (!fd) return make_error(Errc::internal, errno_message("memfd_create", errno));
   const std::string bytes = encode_handover(h);
   size_t done = 0;
@@ -141,6 +160,13 @@ Result<UniqueFd> write_handover_memfd(const Handover& h) {
   }
   if (::lseek(fd.get(), 0, SEEK_SET) != 0) {
     return make_error(Errc::internal, errno_message("lseek hand-over", errno));
+  }
+  // Nobody may change it from now on, not even through /proc/PID/fd (the program run in
+  // between, a wrapper script, say): the image that execs back reads these same bytes, so a
+  // damaged hand-over would leave no image able to go on.
+  if (::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) !=
+      0) {
+    return make_error(Errc::internal, errno_message("seal hand-over", errno));
   }
   return fd;
 }

@@ -15,7 +15,8 @@ namespace bgo::daemon {
 
 // The format this bgod writes and the only one it reads. Raise it whenever a field changes
 // meaning or a new one is required; `bgod --handover-check N` answers whether N is readable.
-inline constexpr uint32_t k_handover_version = 1;
+// 2: `watch` (fast-crash streaks and backoff deadlines).
+inline constexpr uint32_t k_handover_version = 2;
 
 // A running child handed over: it stays bgod's own child (same pid across exec), so its exit
 // is reaped with its real status. `out_fd`/`err_fd` are the read ends of its output pipes.
@@ -25,6 +26,15 @@ struct HandoverChild {
   uint64_t start_ticks = 0;
   int out_fd = -1;
   int err_fd = -1;
+};
+
+// A watched child's fast-crash streak and, in backoff, its restart's deadline: nanoseconds of
+// CLOCK_MONOTONIC (steady_clock), which reads the same in the next image of the same process.
+struct HandoverWatch {
+  std::string name;
+  int streak = 0;
+  int64_t restart_at_ns = -1;  // -1: no restart pending
+  int64_t last_uptime_ms = 0;
 };
 
 // Everything bgod's state files do not hold. Descriptors are numbers valid in the new image
@@ -42,6 +52,7 @@ struct Handover {
   int metrics_fd = -1;  // --metrics-listen's listening socket, and its URL
   std::string metrics_url;
   std::vector<HandoverChild> children;
+  std::vector<HandoverWatch> watch;
 };
 
 // Every descriptor `h` names, for clearing and restoring close-on-exec.
@@ -51,12 +62,13 @@ std::vector<int> handover_fds(const Handover& h);
 // versions, so any image can find the way back) and a JSON object.
 std::string encode_handover(const Handover& h);
 // Errors (invalid_params, message for bgod.log): not a hand-over, a version other than
-// k_handover_version ("hand-over format 2 is not supported (this bgod reads 1)"), malformed.
+// k_handover_version ("hand-over format 3 is not supported (this bgod reads 2)"), malformed.
 Result<Handover> decode_handover(std::string_view bytes);
 // The previous image's descriptor from the header alone; -1 when even that is unreadable.
 int handover_old_exe_fd(std::string_view bytes);
 
-// Writes `h` to a new memfd (close-on-exec until the caller clears it, offset 0).
+// Writes `h` to a new memfd (close-on-exec until the caller clears it, offset 0), sealed
+// against any write, truncation or growth.
 Result<UniqueFd> write_handover_memfd(const Handover& h);
 // Reads the whole of `fd` (a memfd from write_handover_memfd) from offset 0.
 Result<std::string> read_handover_bytes(int fd);

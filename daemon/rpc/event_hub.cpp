@@ -64,6 +64,14 @@ void EventHub::close_all() {
   for (const auto& s : copy) s->close();
 }
 
+void EventHub::announce_upgrade() {
+  const std::string line = proto::notification_line("daemon.upgrading", json::object{});
+  // respond(), not send(): like an answer, this line is never dropped for a slow reader.
+  for (const auto& s : sessions_) {
+    if (!s->closed()) s->respond(line);
+  }
+}
+
 std::shared_ptr<Session> EventHub::pick_victim() const {
   std::shared_ptr<Session> best;
   auto rank = [](const Session& s) {

@@ -44,6 +44,11 @@ class EventHub final : public EventSink {
   // answered, any write completed, any session closed and any process event, so the upgrade
   // learns without polling when nothing is owed any more.
   void hold_all(bool held);
+  // Just before the exec, once every request read has been answered: a `daemon.upgrading`
+  // notification to every session, queued behind its answers. It tells the client that the
+  // connection is about to close and that any request it sent and has no answer to was not
+  // started (held sessions read none), so it may send it again on a new connection.
+  void announce_upgrade();
   void set_progress_listener(std::function<void()> on_progress) {
     progress_ = std::move(on_progress);
   }

@@ -8,12 +8,10 @@
 // "Known gaps"): lines lost by `x` writers, whose finite runs often end while no bgod runs
 // (their output is taken from a pipe keeper, except for a run spawned just before the kill
 // that no state file records), and pipe keepers left.
-#include <atomic>
 #include <csignal>
 #include <ctime>
 #include <iostream>
 #include <map>
-#include <mutex>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -21,6 +19,7 @@
 
 #include <boost/json.hpp>
 
+#include "tests/fault/churn.hpp"
 #include "tests/fault/fault_support.hpp"
 #include "tests/integration/process_probe.hpp"
 
@@ -81,7 +80,6 @@ std::set<std::string> running_twice(const std::string& marker) {
 class KillNineTest : public DaemonTest {
  protected:
   std::string marker() const { return home_.parent_path().string() + "/"; }
-  std::string tag(const std::string& name) const { return marker() + name; }
 
   // Pids bgod reports online.
   std::set<pid_t> online_pids() {
@@ -100,90 +98,27 @@ class KillNineTest : public DaemonTest {
 
 TEST_F(KillNineTest, ChurnSurvivesRepeatedKillNineOfTheDaemon) {
   const long kills = count(6, 500);
-  const long writers = size(5, 8);
-  const long exiting_writers = size(2, 2);
-  const long loopers = size(5, 10);
-  const long churners = size(10, 30);
-  const long churn_clients = 3;
-  const int64_t seq_per_run = long_mode() ? 5000 : 2000;
   const KillMarkedOnExit cleanup(marker());
   const auto began = std::chrono::steady_clock::now();
   ASSERT_EQ(bgo({"status"}).code, 0);
 
-  // Writers print bursts of numbered lines at full speed; restarted by watch if they die.
-  std::vector<std::string> fixed;
-  for (long i = 0; i < writers; ++i) {
-    const std::string name = "w" + std::to_string(i);
-    fixed.push_back(name);
-    start_ok(name, {"--tag", tag(name), "--seq-burst", "500", "100"},
-             {"-w", "--min-uptime", "0", "--max-log-size", "0"});
-  }
-  // Writers of finite runs that leave and are started again at once by watch.
-  for (long i = 0; i < exiting_writers; ++i) {
-    const std::string name = "x" + std::to_string(i);
-    fixed.push_back(name);
-    start_ok(name, {"--tag", tag(name), "--seq", std::to_string(seq_per_run), "--after", "300"},
-             {"-w", "--min-uptime", "0", "--max-log-size", "0"});
-  }
-  // Crash loops: exit 3 after 150 ms, restarted by watch.
-  for (long i = 0; i < loopers; ++i) {
-    const std::string name = "k" + std::to_string(i);
-    fixed.push_back(name);
-    start_ok(name, {"--tag", tag(name), "--after", "150", "--exit", "3"},
-             {"-w", "--min-uptime", "0"});
-  }
-
-  // Clients racing start/stop/restart/delete over the churn names until the kills are done.
-  std::atomic<bool> done{false};
-  std::atomic<int64_t> calls{0};
-  std::atomic<int64_t> failed_calls{0};  // refused or cut by a kill: expected, counted
-  std::mutex odd_mutex;
-  std::vector<std::string> odd;  // calls that hung or crashed
+  ChurnSizes sizes;
+  sizes.writers = size(5, 8);
+  sizes.exiting_writers = size(2, 2);
+  sizes.loopers = size(5, 10);
+  sizes.churners = size(10, 30);
+  sizes.clients = 3;
+  sizes.seq_per_run = long_mode() ? 5000 : 2000;
+  Churn churn(
+      sizes, marker(),
+      [this](const std::vector<std::string>& args) { return bgo_within(30s, args); },
+      [this](const std::string& name, const std::vector<std::string>& args,
+             const std::vector<std::string>& opts) { start_ok(name, args, opts); });
+  churn.start_fixed();
+  // Clients race start/stop/restart/delete over the churn names until the kills are done;
+  // their calls are refused or cut by a kill now and then (expected, counted).
   const unsigned seed = std::random_device{}();
-  std::vector<std::thread> clients;
-  for (long c = 0; c < churn_clients; ++c) {
-    clients.emplace_back([&, c] {
-      std::mt19937 rng(seed + static_cast<unsigned>(c));
-      while (!done) {
-        std::string name = "c" + std::to_string(rng() % churners);
-        std::vector<std::string> args;
-        if (rng() % 10 == 0) {  // a writer restarted: its run ends, drained, and a new one begins
-          name = "w" + std::to_string(rng() % writers);
-          args = {"restart", name};
-        } else {
-          switch (rng() % 5) {
-            case 0:
-            case 1:
-              args = {"start", name,      "--",     bin("bgo_test_child"),
-                      "--tag", tag(name), "--tick", std::to_string(20 + rng() % 80)};
-              break;
-            case 2:
-              args = {"stop", name};
-              break;
-            case 3:
-              args = {"restart", name};
-              break;
-            default:
-              args = {"delete", "-y", name};
-              break;
-          }
-        }
-        const RunResult r = bgo_within(30s, args);
-        ++calls;
-        if (r.code != 0) {
-          ++failed_calls;
-          if (std::getenv("BGO_FAULT_DEBUG") != nullptr) {
-            const std::lock_guard<std::mutex> lock(odd_mutex);
-            std::cerr << args[0] << " " << name << ": " << r.err;
-          }
-        }
-        if (r.timed_out || r.code > 1) {
-          const std::lock_guard<std::mutex> lock(odd_mutex);
-          odd.push_back(args[0] + " " + name + ": code " + std::to_string(r.code) + " " + r.err);
-        }
-      }
-    });
-  }
+  churn.start_clients(seed);
 
   // The kills: at a random moment after a bgod has come up, or (one in four) while it is
   // still starting and adopting.
@@ -212,9 +147,8 @@ TEST_F(KillNineTest, ChurnSurvivesRepeatedKillNineOfTheDaemon) {
       return std::none_of(daemons.begin(), daemons.end(), [](pid_t d) { return pid_alive(d); });
     }));
   }
-  done = true;
-  for (auto& t : clients) t.join();
-  for (const auto& o : odd) ADD_FAILURE() << o << " (seed " << seed << ")";
+  churn.stop_clients();
+  for (const auto& o : churn.odd()) ADD_FAILURE() << o << " (seed " << seed << ")";
 
   // The last bgod adopts everything; then the checks.
   ASSERT_EQ(bgo_within(30s, {"status"}).code, 0);
@@ -231,7 +165,7 @@ TEST_F(KillNineTest, ChurnSurvivesRepeatedKillNineOfTheDaemon) {
   // Writers and crash loops stop (their last run ends here); then every process still running
   // must be one bgod reports online, and once everything is stopped nothing may be left.
   std::vector<std::string> stop_args{"stop"};
-  stop_args.insert(stop_args.end(), fixed.begin(), fixed.end());
+  stop_args.insert(stop_args.end(), churn.fixed().begin(), churn.fixed().end());
   EXPECT_EQ(bgo_within(60s, stop_args).code, 0);
   std::set<pid_t> orphans;
   const bool agreed = wait_until(
@@ -266,28 +200,11 @@ TEST_F(KillNineTest, ChurnSurvivesRepeatedKillNineOfTheDaemon) {
   EXPECT_TRUE(orphans.empty()) << "processes bgod does not know:" << evidence;
   EXPECT_TRUE(agreed || orphans.empty());
 
-  SeqReport logs;
-  for (long i = 0; i < writers; ++i) {
-    const SeqReport one = check_seq_log(home_ / "logs" / ("w" + std::to_string(i) + ".out.log"), 0);
-    logs.runs += one.runs;
-    logs.lines += one.lines;
-    logs.lost += one.lost;
-    logs.duplicated += one.duplicated;
-    logs.other += one.other;
-    if (logs.first_problem.empty()) logs.first_problem = one.first_problem;
-  }
-  // Runs of `x` writers, which often exit while no bgod runs: every one complete.
-  SeqReport exited;
-  for (long i = 0; i < exiting_writers; ++i) {
-    const SeqReport one =
-        check_seq_log(home_ / "logs" / ("x" + std::to_string(i) + ".out.log"), seq_per_run);
-    exited.runs += one.runs;
-    exited.lines += one.lines;
-    exited.lost += one.lost;
-    if (exited.first_problem.empty()) exited.first_problem = one.first_problem;
-    logs.duplicated += one.duplicated;
-    logs.other += one.other;
-  }
+  SeqReport logs = churn.writer_logs(home_);
+  // The known gap: runs of `x` writers that exited while no bgod ran end short.
+  const SeqReport exited = churn.exiting_logs(home_);
+  logs.duplicated += exited.duplicated;
+  logs.other += exited.other;
   EXPECT_EQ(logs.lost, 0) << logs.first_problem;
   // Not asserted: a run spawned just before a kill (no state file yet) that exits before the
   // next bgod starts leaves its output in a keeper that no record points to (docs/reliability.md,
@@ -296,7 +213,7 @@ TEST_F(KillNineTest, ChurnSurvivesRepeatedKillNineOfTheDaemon) {
   if (exited.lost > 0) std::cout << "exiting writers: " << exited.first_problem << "\n";
   EXPECT_EQ(logs.duplicated, 0) << logs.first_problem;
   EXPECT_EQ(logs.other, 0) << logs.first_problem;
-  EXPECT_GT(logs.runs, writers);
+  EXPECT_GT(logs.runs, sizes.writers);
 
   // Runs a bgod spawned just before it was killed, before their state files were written:
   // killed by the next bgod, which marks where they end in their logs (any name).
@@ -325,20 +242,21 @@ TEST_F(KillNineTest, ChurnSurvivesRepeatedKillNineOfTheDaemon) {
   }
   const auto seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-  figures("kill9",
-          "kills=" + std::to_string(done_kills) +
-              " processes=" + std::to_string(writers + exiting_writers + loopers + churners) +
-              " client_calls=" + std::to_string(calls.load()) +
-              " calls_cut=" + std::to_string(failed_calls.load()) + " unreadable_state=" +
-              std::to_string(unreadable.size()) + " running_twice=" + std::to_string(max_twice) +
-              " orphans=" + std::to_string(orphans.size()) +
-              " writer_runs=" + std::to_string(logs.runs) + " lines=" + std::to_string(logs.lines) +
-              " lost=" + std::to_string(logs.lost) + " duplicated=" +
-              std::to_string(logs.duplicated) + " keepers_left=" + std::to_string(keepers.size()) +
-              " exiting_writer_runs=" + std::to_string(exited.runs) + " exiting_writer_lines=" +
-              std::to_string(exited.lines) + " exiting_writer_lost=" + std::to_string(exited.lost) +
-              " unrecorded_runs_killed=" + std::to_string(killed_unrecorded) +
-              " seconds=" + std::to_string(static_cast<int>(seconds)));
+  figures(
+      "kill9",
+      "kills=" + std::to_string(done_kills) + " processes=" +
+          std::to_string(sizes.writers + sizes.exiting_writers + sizes.loopers + sizes.churners) +
+          " client_calls=" + std::to_string(churn.calls()) +
+          " calls_cut=" + std::to_string(churn.failed_calls()) + " unreadable_state=" +
+          std::to_string(unreadable.size()) + " running_twice=" + std::to_string(max_twice) +
+          " orphans=" + std::to_string(orphans.size()) +
+          " writer_runs=" + std::to_string(logs.runs) + " lines=" + std::to_string(logs.lines) +
+          " lost=" + std::to_string(logs.lost) + " duplicated=" + std::to_string(logs.duplicated) +
+          " keepers_left=" + std::to_string(keepers.size()) + " exiting_writer_runs=" +
+          std::to_string(exited.runs) + " exiting_writer_lines=" + std::to_string(exited.lines) +
+          " exiting_writer_lost=" + std::to_string(exited.lost) +
+          " unrecorded_runs_killed=" + std::to_string(killed_unrecorded) +
+          " seconds=" + std::to_string(static_cast<int>(seconds)));
 }
 
 }  // namespace

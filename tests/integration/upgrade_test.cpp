@@ -4,6 +4,7 @@
 // failed; a binary that cannot take over is refused and the old bgod goes on.
 #include <atomic>
 #include <fstream>
+#include <iostream>
 #include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX kill()
 #include <sstream>
 #include <sys/stat.h>
@@ -154,16 +155,16 @@ TEST_F(UpgradeTest, ABinaryThatCannotTakeOverIsRefused) {
   const pid_t ticker = online_pid("ticker");
   const auto crash = script("crash.sh", "#!/bin/sh\nkill -SEGV $$\n");
   const auto other =
-      script("other.sh", "#!/bin/sh\necho 'bgod 9.0 reads hand-over format 2, not 1'\nexit 3\n");
+      script("other.sh", "#!/bin/sh\necho 'bgod 9.0 reads hand-over format 3, not 2'\nexit 3\n");
   const auto silent = script("silent.sh", "#!/bin/sh\nexit 0\n");
   const auto plain = home_.parent_path() / "plain";
   std::ofstream(plain) << "not a program\n";
   const std::vector<std::pair<std::string, std::string>> cases{
       {"/nonexistent/bgod", "cannot run /nonexistent/bgod: No such file or directory"},
       {plain.string(), "cannot run " + plain.string() + ": Permission denied"},
-      {"/bin/false", "/bin/false cannot take over (bgod --handover-check 1 failed, exit code 1)"},
+      {"/bin/false", "/bin/false cannot take over (bgod --handover-check 2 failed, exit code 1)"},
       {crash.string(), "signal 11"},
-      {other.string(), "reads hand-over format 2, not 1"},
+      {other.string(), "reads hand-over format 3, not 2"},
       {silent.string(), "exited 0 without the expected answer"},
   };
   for (const auto& [path, message] : cases) {
@@ -187,6 +188,62 @@ TEST_F(UpgradeTest, ABinaryThatCannotTakeOverIsRefused) {
   EXPECT_EQ(none.code, 1);
   EXPECT_TRUE(contains(none.err, "bgod is not running: nothing to upgrade")) << none.err;
   EXPECT_EQ(daemon_pid(), 0);
+}
+
+// A backoff does not hold an upgrade back: the restart comes at its deadline from the new
+// image, and the fast-crash streak goes on (the next backoff is the second step, 4 s).
+TEST_F(UpgradeTest, ABackoffIsCarriedWithItsDeadlineAndStreak) {
+  start_ok("crashy", {"--after", "150", "--exit", "3"}, {"-w"});
+  const auto watcher = home_ / "logs" / "crashy.watcher.log";
+  ASSERT_TRUE(wait_until([&] { return contains(read_file(watcher), "step 1/3"); }, 10s));
+  const auto asked = std::chrono::steady_clock::now();
+  RunResult r = bgo_within(60s, {"daemon", "upgrade"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(daemon_status()["upgrades"].as_int64(), 1);
+  // Done within the 2 s backoff (an image that waits it out is slower, but not refused: the
+  // watcher log below tells the two apart).
+  const auto took = std::chrono::steady_clock::now() - asked;
+  ASSERT_TRUE(wait_until([&] { return contains(read_file(watcher), "restart #1"); }, 10s));
+  ASSERT_TRUE(wait_until([&] { return contains(read_file(watcher), "step 2/3"); }, 10s))
+      << read_file(watcher);
+  EXPECT_FALSE(
+      contains(read_file(watcher).substr(read_file(watcher).find("restart #1")), "step 1/3"))
+      << read_file(watcher);
+  std::cout << "upgrade during a backoff took "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
+}
+
+// A program between the two images (a wrapper script given as --bgod that answers the check
+// like the real binary, then tries to damage the hand-over through /proc/self/fd/N before it
+// execs the real bgod) cannot: the memfd is sealed, and the upgrade goes through.
+TEST_F(UpgradeTest, AWrapperCannotDamageTheHandOver) {
+  start_ok("ticker", {"--tick", "50"});
+  const pid_t bgod = daemon_pid();
+  const pid_t ticker = online_pid("ticker");
+  const auto tried = home_.parent_path() / "tried";
+  const auto wrapper =
+      script("wrapper.sh",
+             "#!/bin/sh\n"
+             "[ \"$1\" = --handover-check ] && exec " +
+                 bin("bgod") +
+                 " \"$@\"\n"
+                 "fd=; prev=\n"
+                 "for a in \"$@\"; do [ \"$prev\" = --handover ] && fd=$a; prev=$a; done\n"
+                 "if ( : > /proc/self/fd/$fd ) 2>/dev/null; then echo truncated > " +
+                 tried.string() + "; else echo refused > " + tried.string() +
+                 "; fi\n"
+                 "if ( printf garbage >> /proc/self/fd/$fd ) 2>/dev/null; then echo written >> " +
+                 tried.string() + "; else echo refused >> " + tried.string() +
+                 "; fi\n"
+                 "exec " +
+                 bin("bgod") + " \"$@\"\n");
+  RunResult r = bgo_within(60s, {"daemon", "upgrade", "--bgod", wrapper.string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(read_file(tried), "refused\nrefused\n");
+  EXPECT_EQ(daemon_pid(), bgod);
+  EXPECT_EQ(daemon_status()["upgrades"].as_int64(), 1);
+  EXPECT_EQ(online_pid("ticker"), ticker);
+  EXPECT_EQ(bgo({"list"}).code, 0);
 }
 
 TEST_F(UpgradeTest, Sigusr2Upgrades) {

@@ -3,6 +3,7 @@
 #include "daemon/os/handover.hpp"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -23,6 +24,8 @@ Handover sample() {
   h.metrics_url = "http://127.0.0.1:9100/metrics";
   h.children.push_back({"web", 1234, 987654321, 17, 18});
   h.children.push_back({"worker-2", 1300, 12, 21, -1});
+  h.watch.push_back({"crashy", 2, 123456789012345, 340});
+  h.watch.push_back({"worker-2", 1, -1, 0});
   return h;
 }
 
@@ -48,6 +51,26 @@ TEST(Handover, RoundTrip) {
   EXPECT_EQ(back->children[0].out_fd, 17);
   EXPECT_EQ(back->children[1].err_fd, -1);
   EXPECT_EQ(handover_fds(*back), (std::vector<int>{9, 4, 11, 16, 20, 17, 18, 21}));
+  ASSERT_EQ(back->watch.size(), 2u);
+  EXPECT_EQ(back->watch[0].name, "crashy");
+  EXPECT_EQ(back->watch[0].streak, 2);
+  EXPECT_EQ(back->watch[0].restart_at_ns, 123456789012345);
+  EXPECT_EQ(back->watch[0].last_uptime_ms, 340);
+  EXPECT_EQ(back->watch[1].restart_at_ns, -1);
+}
+
+// What bgod 0.5.0 wrote (format 1, before `watch`): refused with the reason, the way back found.
+TEST(Handover, TheFirstFormatIsRefused) {
+  const std::string v1 =
+      "bgod-handover 1 9\n"
+      R"({"upgrades":1,"lock_fd":4,"listen_fd":11,"listen_from_systemd":false,)"
+      R"("notify_socket":"","keeper_fd":-1,"keeper_pid":0,"metrics_fd":-1,"metrics_url":"",)"
+      R"("children":[{"name":"web","pid":1234,"start_ticks":5,"out_fd":17,"err_fd":18}]})"
+      "\n";
+  auto back = decode_handover(v1);
+  ASSERT_FALSE(back);
+  EXPECT_EQ(back.error().message, "hand-over format 1 is not supported (this bgod reads 2)");
+  EXPECT_EQ(handover_old_exe_fd(v1), 9);
 }
 
 TEST(Handover, OtherVersionsAreRefusedButTheWayBackIsFound) {
@@ -80,6 +103,9 @@ TEST(Handover, GarbageIsRefused) {
   std::string bytes = encode_handover(sample());
   bytes.replace(bytes.find("\"pid\":1234"), 10, "\"pid\":1   ");
   EXPECT_FALSE(decode_handover(bytes));
+  bytes = encode_handover(sample());
+  bytes.replace(bytes.find("\"streak\":2"), 10, "\"streak\":-");
+  EXPECT_FALSE(decode_handover(bytes));
   // A descriptor number that is no descriptor.
   bytes = encode_handover(sample());
   bytes.replace(bytes.find("\"lock_fd\":4"), 11, R"("lock_fd":"4")");
@@ -97,6 +123,18 @@ TEST(Handover, MemfdRoundTrip) {
   EXPECT_EQ(back->children.size(), 2u);
   ASSERT_TRUE(set_cloexec({fd->get()}, false));
   EXPECT_EQ(::fcntl(fd->get(), F_GETFD) & FD_CLOEXEC, 0);
+}
+
+TEST(Handover, TheMemfdCannotBeChanged) {
+  auto fd = write_handover_memfd(sample());
+  ASSERT_TRUE(fd) << fd.error().message;
+  const std::string before = *read_handover_bytes(fd->get());
+  EXPECT_LT(::pwrite(fd->get(), "x", 1, 0), 0);
+  EXPECT_NE(::ftruncate(fd->get(), 0), 0);
+  // Nor by opening it again, as a script could through /proc/self/fd/N.
+  const std::string path = "/proc/self/fd/" + std::to_string(fd->get());
+  EXPECT_LT(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC), 0);
+  EXPECT_EQ(*read_handover_bytes(fd->get()), before);
 }
 
 }  // namespace
