@@ -35,7 +35,7 @@ class KeptPipes {
   // each closes its hung-up pipes that are empty now. Forgets the keepers that are gone.
   void recheck();
   // The home of this bgod: scan() marks the keepers whose environment names it.
-  void set_home(std::string home) { home_var_ = "BGO_HOME=" + home + '\0'; }
+  void set_home(const std::string& home) { home_var_ = "BGO_HOME=" + home + '\0'; }
   // Once every run the state files name has been recovered: sends k_release_signal to the
   // keepers of this home (pidfd and start time checked, as recheck() does), which then let go
   // of every hung-up pipe they hold. What this bgod opened it holds itself; what no record

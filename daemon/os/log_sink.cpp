@@ -114,7 +114,7 @@ void LogSink::drain_now(const std::string& name, UniqueFd out, UniqueFd err, con
     for (;;) {
       const ssize_t n = ::read(fds[i].get(), buffer_.get(), k_read_bytes);
       if (n > 0) {
-        const std::size_t taken = static_cast<std::size_t>(n);
+        const auto taken = static_cast<std::size_t>(n);
         if (admit(w, i, taken) == 0) {
           drop(w, i, taken);
         } else {
