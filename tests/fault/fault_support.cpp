@@ -14,6 +14,8 @@
 
 namespace bgo::test::fault {
 
+namespace json = boost::json;
+
 bool long_mode() {
   const char* v = std::getenv("BGO_FAULT_LONG");
   return v != nullptr && std::string(v) == "1";
@@ -123,6 +125,31 @@ int64_t rss_kb(pid_t pid) {
 }
 
 int64_t fd_count(pid_t pid) { return static_cast<int64_t>(open_fds(pid).size()); }
+
+std::set<pid_t> online_pids(const json::value& rows) {
+  std::set<pid_t> out;
+  if (!rows.is_array()) return out;
+  for (const auto& v : rows.as_array()) {
+    const json::object& row = v.as_object();
+    if (row.at("status").as_string() == "online" && row.at("pid").is_int64()) {
+      out.insert(static_cast<pid_t>(row.at("pid").as_int64()));
+    }
+  }
+  return out;
+}
+
+int64_t killed_unrecorded_markers(const std::filesystem::path& home) {
+  int64_t n = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(home / "logs", ec)) {
+    if (!entry.path().string().ends_with(".out.log")) continue;
+    std::istringstream in(read_file(entry.path()));
+    for (std::string line; std::getline(in, line);) {
+      if (contains(line, "[bgod] killed unrecorded")) ++n;
+    }
+  }
+  return n;
+}
 
 std::set<std::string> unreadable_state_files(const std::filesystem::path& home) {
   std::set<std::string> bad;

@@ -55,4 +55,11 @@ int64_t fd_count(pid_t pid);
 // Parses every procs/*.json of `home`; names those that are not a JSON object.
 std::set<std::string> unreadable_state_files(const std::filesystem::path& home);
 
+// Pids of the rows of `bgo status --json` (`rows`) that are online.
+std::set<pid_t> online_pids(const boost::json::value& rows);
+
+// "[bgod] killed unrecorded" marker lines in the stdout logs under `home`: runs a bgod spawned
+// just before it was killed, killed by the next bgod (docs/reliability.md).
+int64_t killed_unrecorded_markers(const std::filesystem::path& home);
+
 }  // namespace bgo::test::fault

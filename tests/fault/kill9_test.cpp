@@ -17,8 +17,6 @@
 #include <thread>
 #include <unistd.h>
 
-#include <boost/json.hpp>
-
 #include "tests/fault/churn.hpp"
 #include "tests/fault/fault_support.hpp"
 #include "tests/integration/process_probe.hpp"
@@ -26,7 +24,6 @@
 namespace bgo::test::fault {
 namespace {
 
-namespace json = boost::json;
 using namespace std::chrono_literals;
 
 // The pipe keepers (`bgod --keep-pipes`) serving `home`: their stderr is their bgod's, the
@@ -80,20 +77,6 @@ std::set<std::string> running_twice(const std::string& marker) {
 class KillNineTest : public DaemonTest {
  protected:
   std::string marker() const { return home_.parent_path().string() + "/"; }
-
-  // Pids bgod reports online.
-  std::set<pid_t> online_pids() {
-    std::set<pid_t> out;
-    const json::value rows = status_json();
-    if (!rows.is_array()) return out;
-    for (const auto& v : rows.as_array()) {
-      const json::object& row = v.as_object();
-      if (row.at("status").as_string() == "online" && row.at("pid").is_int64()) {
-        out.insert(static_cast<pid_t>(row.at("pid").as_int64()));
-      }
-    }
-    return out;
-  }
 };
 
 TEST_F(KillNineTest, ChurnSurvivesRepeatedKillNineOfTheDaemon) {
@@ -171,7 +154,7 @@ TEST_F(KillNineTest, ChurnSurvivesRepeatedKillNineOfTheDaemon) {
   const bool agreed = wait_until(
       [&] {
         orphans.clear();
-        const std::set<pid_t> online = online_pids();
+        const std::set<pid_t> online = online_pids(status_json());
         for (pid_t p : marked(marker(), true)) {
           if (online.count(p) == 0) orphans.insert(p);
         }
@@ -217,14 +200,7 @@ TEST_F(KillNineTest, ChurnSurvivesRepeatedKillNineOfTheDaemon) {
 
   // Runs a bgod spawned just before it was killed, before their state files were written:
   // killed by the next bgod, which marks where they end in their logs (any name).
-  int64_t killed_unrecorded = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(home_ / "logs")) {
-    if (!entry.path().string().ends_with(".out.log")) continue;
-    std::istringstream in(read_file(entry.path()));
-    for (std::string line; std::getline(in, line);) {
-      if (contains(line, "[bgod] killed unrecorded")) ++killed_unrecorded;
-    }
-  }
+  const int64_t killed_unrecorded = killed_unrecorded_markers(home_);
 
   // Keepers of killed bgods hold pipes of the children they saw until those exit; with
   // everything stopped they must all be gone.

@@ -8,47 +8,17 @@
 #include <random>
 #include <thread>
 
-#include <boost/json.hpp>
-
 #include "tests/fault/fault_support.hpp"
 #include "tests/integration/process_probe.hpp"
 
 namespace bgo::test::fault {
 namespace {
 
-namespace json = boost::json;
 using namespace std::chrono_literals;
 
 class SpawnWindowTest : public DaemonTest {
  protected:
   std::string marker() const { return home_.parent_path().string() + "/"; }
-
-  std::set<pid_t> online_pids() {
-    std::set<pid_t> out;
-    const json::value rows = status_json();
-    if (!rows.is_array()) return out;
-    for (const auto& v : rows.as_array()) {
-      const json::object& row = v.as_object();
-      if (row.at("status").as_string() == "online" && row.at("pid").is_int64()) {
-        out.insert(static_cast<pid_t>(row.at("pid").as_int64()));
-      }
-    }
-    return out;
-  }
-
-  // "[bgod] killed unrecorded" markers in the stdout logs.
-  int64_t killed_markers() {
-    int64_t n = 0;
-    for (const auto& entry : std::filesystem::directory_iterator(home_ / "logs")) {
-      if (!entry.path().string().ends_with(".out.log")) continue;
-      const std::string text = read_file(entry.path());
-      for (size_t at = text.find("[bgod] killed unrecorded"); at != std::string::npos;
-           at = text.find("[bgod] killed unrecorded", at + 1)) {
-        ++n;
-      }
-    }
-    return n;
-  }
 };
 
 TEST_F(SpawnWindowTest, NoProcessRunsUnknownAfterAKillAmidStarts) {
@@ -101,7 +71,7 @@ TEST_F(SpawnWindowTest, NoProcessRunsUnknownAfterAKillAmidStarts) {
     wait_until(
         [&] {
           orphans.clear();
-          const std::set<pid_t> online = online_pids();
+          const std::set<pid_t> online = online_pids(status_json());
           for (pid_t p : marked(marker(), true)) {
             if (online.count(p) == 0) orphans.insert(p);
           }
@@ -120,11 +90,12 @@ TEST_F(SpawnWindowTest, NoProcessRunsUnknownAfterAKillAmidStarts) {
   EXPECT_EQ(unknown, 0) << "processes bgod did not know (seed " << seed << "):" << evidence;
   const auto seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-  figures("spawn_window", "kills=" + std::to_string(rounds) + " starts_per_kill=" +
-                              std::to_string(starts) + " calls_cut=" + std::to_string(calls_cut) +
-                              " unrecorded_runs_killed=" + std::to_string(killed_markers()) +
-                              " unknown_processes=" + std::to_string(unknown) +
-                              " seconds=" + std::to_string(static_cast<int>(seconds)));
+  figures("spawn_window",
+          "kills=" + std::to_string(rounds) + " starts_per_kill=" + std::to_string(starts) +
+              " calls_cut=" + std::to_string(calls_cut) +
+              " unrecorded_runs_killed=" + std::to_string(killed_unrecorded_markers(home_)) +
+              " unknown_processes=" + std::to_string(unknown) +
+              " seconds=" + std::to_string(static_cast<int>(seconds)));
 }
 
 }  // namespace
