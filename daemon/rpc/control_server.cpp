@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 #include <boost/asio/io_context.hpp>
 #include <spdlog/spdlog.h>
@@ -85,12 +86,19 @@ void ControlServer::stop() {
 }
 
 void ControlServer::hold() {
+  held_ = true;
   boost::system::error_code ignored;
   acceptor_.cancel(ignored);  // the pending accept ends with operation_aborted
   retry_.cancel();
 }
 
+void ControlServer::release() {
+  if (!std::exchange(held_, false)) return;
+  accept();
+}
+
 void ControlServer::accept() {
+  if (held_) return;      // a completed accept of before the hold: the rest wait in the backlog
   (void)spare_.refill();  // false at the limit: then it is taken on a later accept
   acceptor_.async_accept(
       [this](const boost::system::error_code& ec, stream_protocol::socket socket) {

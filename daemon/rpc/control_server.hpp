@@ -44,7 +44,7 @@ class ControlServer {
   // Live upgrade: stops accepting without closing the socket (clients wait in the backlog), or
   // accepts again; and the listening descriptor to hand over.
   void hold();
-  void release() { accept(); }
+  void release();
   int native_handle() { return acceptor_.native_handle(); }
 
  private:
@@ -58,6 +58,10 @@ class ControlServer {
   Dispatcher& dispatcher_;
   EventHub& hub_;
   ServerLimits limits_;
+  // Set by hold(): no accept is armed again until release(). Cancelling the pending accept is
+  // not enough, as one may have completed already (its handler queued, or done at once when a
+  // client was waiting) and would arm the next.
+  bool held_ = false;
   std::chrono::steady_clock::time_point next_refusal_log_{};
   uint64_t refusals_unlogged_ = 0;
   std::chrono::steady_clock::time_point next_spare_log_{};
