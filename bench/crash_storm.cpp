@@ -26,89 +26,22 @@
 #include <unistd.h>
 #include <vector>
 
+#include "bench/bench_support.hpp"
 #include "tests/support/event_stream.hpp"
+
+namespace bench = bgo::bench;
 
 extern char** environ;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::cpu_ticks;
+using bench::read_text;
+using bench::report;
+using bench::rss_kib;
+using bench::to_ms;
 namespace fs = std::filesystem;
-
-int run(const std::vector<std::string>& args, const fs::path& home) {
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (std::string_view(*e).rfind("BGO_", 0) != 0) env_strings.emplace_back(*e);
-  }
-  env_strings.push_back("BGO_HOME=" + home.string());
-  std::vector<char*> envp;
-  envp.reserve(env_strings.size() + 1);
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_s = args;
-  std::vector<char*> argv;
-  argv.reserve(argv_s.size() + 1);
-  for (auto& s : argv_s) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return -1;
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// utime + stime of `pid`, in clock ticks.
-long cpu_ticks(pid_t pid) {
-  const std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
-  const size_t close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream in(stat.substr(close + 2));
-  std::string field;
-  long utime = 0, stime = 0;
-  for (int i = 3; in >> field; ++i) {
-    if (i == 14) utime = std::stol(field);
-    if (i == 15) {
-      stime = std::stol(field);
-      break;
-    }
-  }
-  return utime + stime;
-}
-
-long rss_kib(pid_t pid) {
-  std::istringstream in(read_text("/proc/" + std::to_string(pid) + "/status"));
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return 0;
-}
-
-void report(const char* what, std::vector<double> ms) {
-  if (ms.empty()) {
-    std::printf("%-12s no samples\n", what);
-    return;
-  }
-  std::sort(ms.begin(), ms.end());
-  auto pct = [&](double p) {
-    const size_t i =
-        std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())));
-    return ms[i];
-  };
-  std::printf("%-12s n=%zu  median %.3f ms  p90 %.3f ms  p99 %.3f ms  min %.3f  max %.3f\n", what,
-              ms.size(), pct(0.5), pct(0.9), pct(0.99), ms.front(), ms.back());
-}
-
-double to_ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 struct Tally {
   long spawned = 0, exited = 0, stopped = 0, out_of_order = 0;
@@ -212,7 +145,9 @@ int main(int argc, char** argv) {
   if (::mkdtemp(tmpl) == nullptr) return 1;
   const fs::path home = fs::path(tmpl) / "home";
   const std::string bgo = bin_dir + "/bgo";
-  if (run({bgo, "daemon", "start"}, home) != 0) {
+  const std::vector<std::string> env = bench::bench_env(home.string());
+  auto run = [&env](const std::vector<std::string>& args) { return bench::run_command(args, env); };
+  if (run({bgo, "daemon", "start"}) != 0) {
     std::cerr << "cannot start bgod\n";
     return 1;
   }
@@ -234,7 +169,7 @@ int main(int argc, char** argv) {
     if (!stream.ok()) {
       std::cerr << "cannot subscribe\n";
       rc = 1;
-    } else if (run({bgo, "start", "-w", "--min-uptime", "0", "--from", list.string()}, home) != 0) {
+    } else if (run({bgo, "start", "-w", "--min-uptime", "0", "--from", list.string()}) != 0) {
       std::cerr << "cannot start the children\n";
       rc = 1;
     } else {
@@ -249,7 +184,7 @@ int main(int argc, char** argv) {
     // Stops every child and drains its output into the logs before bgod exits. (`unwatch` of
     // each first would avoid a stop racing an exit, but 1,000 of them under the storm take
     // minutes: each answers once its state is on disk, behind the storm's own writes.)
-    if (run({bgo, "daemon", "stop"}, home) != 0) {
+    if (run({bgo, "daemon", "stop"}) != 0) {
       std::cerr << "daemon stop failed\n";
       rc = 1;
     }

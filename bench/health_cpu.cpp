@@ -25,42 +25,11 @@
 #include <unistd.h>
 #include <vector>
 
-extern char** environ;
+#include "bench/bench_support.hpp"
+
+namespace bench = bgo::bench;
 
 namespace {
-
-std::vector<std::string> g_env;
-
-int run(std::vector<std::string> args) {
-  std::vector<char*> argv;
-  argv.reserve(args.size() + 1);
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  envp.reserve(g_env.size() + 1);
-  for (auto& e : g_env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return -1;
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// utime + stime of `pid`, in clock ticks.
-long long cpu_ticks(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream rest(text.substr(text.rfind(')') + 2));
-  std::vector<std::string> f;
-  for (std::string s; rest >> s;) f.push_back(s);
-  return std::stoll(f.at(11)) + std::stoll(f.at(12));  // fields 14 and 15
-}
 
 uint16_t free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -98,11 +67,8 @@ int main(int argc, char** argv) {
   }
   char tmpl[] = "/tmp/bgo-bench-cpu-XXXXXX";
   const std::string home = ::mkdtemp(tmpl);
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (std::string_view(*e).starts_with("BGO_")) continue;
-    g_env.emplace_back(*e);
-  }
-  g_env.push_back("BGO_HOME=" + home);
+  const std::vector<std::string> env = bench::bench_env(home);
+  auto run = [&env](const std::vector<std::string>& args) { return bench::run_command(args, env); };
   const std::string bgo = std::string(BGO_BIN_DIR) + "/bgo";
   const std::string port = std::to_string(free_port());
   if (probes) {
@@ -122,11 +88,11 @@ int main(int argc, char** argv) {
   std::ifstream pid_file(home + "/bgod.pid");
   pid_t bgod = 0;
   pid_file >> bgod;
-  const long long before = cpu_ticks(bgod);
+  const long before = bench::cpu_ticks(bgod);
   std::this_thread::sleep_for(std::chrono::seconds(seconds));
-  const long long after = cpu_ticks(bgod);
+  const long after = bench::cpu_ticks(bgod);
   const long long hz = ::sysconf(_SC_CLK_TCK);
-  std::printf("procs=%d probes=%s interval=%s seconds=%d bgod_ticks=%lld cpu=%.2f%%\n", procs,
+  std::printf("procs=%d probes=%s interval=%s seconds=%d bgod_ticks=%ld cpu=%.2f%%\n", procs,
               probes ? "http" : "none", interval.c_str(), seconds, after - before,
               100.0 * static_cast<double>(after - before) / static_cast<double>(hz * seconds));
   run({bgo, "daemon", "stop"});

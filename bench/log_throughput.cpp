@@ -44,6 +44,10 @@
 #include <unistd.h>
 #include <vector>
 
+#include "bench/bench_support.hpp"
+
+namespace bench = bgo::bench;
+
 extern char** environ;
 
 namespace {
@@ -117,43 +121,12 @@ uint64_t read_count(const fs::path& path) {
 // Shows each phase's results at once when stdout is a pipe; a bench cannot do more if it fails.
 void flush_stdout() { (void)std::fflush(stdout); }
 
-std::vector<std::string> environment(const fs::path& home) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (std::string_view(*e).rfind("BGO_", 0) != 0) env.emplace_back(*e);
-  }
-  if (!home.empty()) env.push_back("BGO_HOME=" + home.string());
-  return env;
-}
-
 // Runs `args` to completion; returns its stdout.
 std::string run(const std::vector<std::string>& args, const fs::path& home, int* code = nullptr) {
-  int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return {};
-  auto env = environment(home);
-  std::vector<char*> argv, envp;
-  std::vector<std::string> a = args;
-  for (auto& s : a) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  for (auto& s : env) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  ::close(out[1]);
   std::string text;
-  if (rc == 0) {
-    char buf[65536];
-    for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) text.append(buf, size_t(n));
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    if (code != nullptr) *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  ::close(out[0]);
+  const int rc =
+      bench::run_command(args, bench::bench_env(home.string()), bench::Output::quiet, &text);
+  if (code != nullptr) *code = rc;
   return text;
 }
 

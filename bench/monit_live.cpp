@@ -36,36 +36,13 @@
 #include <unistd.h>
 #include <vector>
 
-extern char** environ;
+#include "bench/bench_support.hpp"
+
+namespace bench = bgo::bench;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::vector<std::string> g_env;
-
-int run(const std::vector<std::string>& args) {
-  std::vector<std::string> argv_s = args;
-  std::vector<char*> argv;
-  argv.reserve(argv_s.size() + 1);
-  for (auto& s : argv_s) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  envp.reserve(g_env.size() + 1);
-  for (auto& s : g_env) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return -1;
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 // utime + stime (ticks) and voluntary context switches (each one a wake-up) of `pid`.
 std::pair<long, long> cpu_and_wakeups(pid_t pid) {
@@ -223,17 +200,12 @@ int main(int argc, char** argv) {
   char tmpl[] = "/tmp/bgo-bench-monit-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr) return 1;
   const std::string home = std::string(tmpl) + "/home";
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string_view kv(*e);
-    if (kv.starts_with("BGO_") || kv.starts_with("COLUMNS=") || kv.starts_with("LINES=") ||
-        kv.starts_with("TERM=") || kv.starts_with("LANG=") || kv.starts_with("LC_ALL=")) {
-      continue;
-    }
-    g_env.emplace_back(kv);
-  }
-  g_env.push_back("BGO_HOME=" + home);
-  g_env.emplace_back("TERM=xterm-256color");
-  g_env.emplace_back("LANG=C.UTF-8");
+  std::vector<std::string> env =
+      bench::bench_env(home, {"TERM=xterm-256color", "LANG=C.UTF-8"},
+                       {"COLUMNS=", "LINES=", "TERM=", "LANG=", "LC_ALL="});
+  auto run = [&env](const std::vector<std::string>& args) {
+    return bench::run_command(args, env, bench::Output::quiet);
+  };
   const std::string bgo = bin_dir + "/bgo";
   const std::string child = bin_dir + "/bgo_test_child";
   if (run({bgo, "daemon", "start"}) != 0) {
@@ -258,8 +230,8 @@ int main(int argc, char** argv) {
   size.ws_row = 50;
   // Built before the fork: the child only execs.
   std::vector<char*> envp;
-  envp.reserve(g_env.size() + 1);
-  for (auto& s : g_env) envp.push_back(s.data());
+  envp.reserve(env.size() + 1);
+  for (auto& s : env) envp.push_back(s.data());
   envp.push_back(nullptr);
   int master = -1;
   const pid_t monit = ::forkpty(&master, nullptr, nullptr, &size);

@@ -29,44 +29,18 @@
 #include <unistd.h>
 #include <vector>
 
+#include "bench/bench_support.hpp"
 #include "tests/support/event_stream.hpp"
+
+namespace bench = bgo::bench;
 
 extern char** environ;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// --no-fsync: bgod runs with BGO_UNSAFE_NO_FSYNC=1, the no-fsync reference (bench only).
-bool g_no_fsync = false;
-
-int run(const std::vector<std::string>& args, const std::string& home) {
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (std::string_view(*e).rfind("BGO_", 0) != 0) env_strings.emplace_back(*e);
-  }
-  env_strings.push_back("BGO_HOME=" + home);
-  if (g_no_fsync) env_strings.emplace_back("BGO_UNSAFE_NO_FSYNC=1");
-  std::vector<char*> envp;
-  envp.reserve(env_strings.size() + 1);
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_s = args;
-  std::vector<char*> argv;
-  argv.reserve(argv_s.size() + 1);
-  for (auto& s : argv_s) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return -1;
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+using bench::Clock;
+using bench::report;
+using bench::to_ms;
 
 std::vector<int64_t> printed(const std::filesystem::path& log, const std::string& key) {
   std::vector<int64_t> out;
@@ -76,23 +50,6 @@ std::vector<int64_t> printed(const std::filesystem::path& log, const std::string
   }
   return out;
 }
-
-void report(const char* what, std::vector<double> ms) {
-  if (ms.empty()) {
-    std::printf("%-12s no samples\n", what);
-    return;
-  }
-  std::sort(ms.begin(), ms.end());
-  auto pct = [&](double p) {
-    const size_t i =
-        std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())));
-    return ms[i];
-  };
-  std::printf("%-12s n=%zu  median %.3f ms  p90 %.3f ms  p99 %.3f ms  min %.3f  max %.3f\n", what,
-              ms.size(), pct(0.5), pct(0.9), pct(0.99), ms.front(), ms.back());
-}
-
-double to_ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 // Baseline without bgod: posix_spawn of the same child by this process until its main() runs.
 std::vector<double> spawn_to_main(const std::string& child, int runs) {
@@ -131,6 +88,7 @@ int main(int argc, char** argv) {
   int restarts = 200;
   int life_ms = 120;  // above 100: ten restarts a second would be held back 100 ms
   std::string bin_dir = BGO_BIN_DIR;
+  bool no_fsync = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const char* v = i + 1 < argc ? argv[i + 1] : "";
@@ -141,7 +99,7 @@ int main(int argc, char** argv) {
     } else if (a == "--bin-dir") {
       bin_dir = v, ++i;
     } else if (a == "--no-fsync") {
-      g_no_fsync = true;
+      no_fsync = true;
     } else {
       std::cerr << "usage: " << argv[0]
                 << " [--restarts N] [--life MS] [--bin-dir DIR] [--no-fsync]\n";
@@ -152,8 +110,13 @@ int main(int argc, char** argv) {
   if (::mkdtemp(tmpl) == nullptr) return 1;
   const std::filesystem::path home = std::filesystem::path(tmpl) / "home";
   const std::string bgo = bin_dir + "/bgo";
+  // --no-fsync: bgod runs with BGO_UNSAFE_NO_FSYNC=1, the no-fsync reference (bench only).
+  const std::vector<std::string> env =
+      bench::bench_env(home.string(), no_fsync ? std::vector<std::string>{"BGO_UNSAFE_NO_FSYNC=1"}
+                                               : std::vector<std::string>{});
+  auto run = [&env](const std::vector<std::string>& args) { return bench::run_command(args, env); };
 
-  if (run({bgo, "daemon", "start"}, home) != 0) {
+  if (run({bgo, "daemon", "start"}) != 0) {
     std::cerr << "cannot start bgod\n";
     return 1;
   }
@@ -165,8 +128,7 @@ int main(int argc, char** argv) {
       rc = 1;
     } else if (run({bgo, "start", "-w", "--min-uptime", "0", "gap", "--",
                     bin_dir + "/bgo_test_child", "--print-times", "--after",
-                    std::to_string(life_ms)},
-                   home) != 0) {
+                    std::to_string(life_ms)}) != 0) {
       std::cerr << "cannot start the child\n";
       rc = 1;
     } else {
@@ -179,7 +141,7 @@ int main(int argc, char** argv) {
         rc = 1;
       }
     }
-    run({bgo, "stop", "gap"}, home);
+    run({bgo, "stop", "gap"});
     if (rc == 0) {
       // Pair every `exited` with the `spawned` that follows it.
       std::vector<Clock::time_point> exited_at, spawned_at;
@@ -202,14 +164,14 @@ int main(int argc, char** argv) {
           exit_to_main.push_back(static_cast<double>(starts[k + 1] - exits[k]) / 1e6);
       }
       std::printf("respawn gap over %d watch restarts (child lives %d ms, --min-uptime 0%s)\n",
-                  restarts, life_ms, g_no_fsync ? ", no fsync" : "");
+                  restarts, life_ms, no_fsync ? ", no fsync" : "");
       report("event gap", event_gap);
       report("exit->event", exit_to_event);
       report("exit->main", exit_to_main);
       report("spawn->main", spawn_to_main(bin_dir + "/bgo_test_child", 100));
     }
   }
-  run({bgo, "daemon", "stop"}, home);
+  run({bgo, "daemon", "stop"});
   std::error_code ec;
   std::filesystem::remove_all(tmpl, ec);
   return rc;

@@ -34,7 +34,9 @@
 
 #include <boost/json.hpp>
 
-extern char** environ;
+#include "bench/bench_support.hpp"
+
+namespace bench = bgo::bench;
 
 namespace {
 
@@ -51,25 +53,7 @@ struct Options {
 };
 
 int run(const std::vector<std::string>& args, const std::string& home) {
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (std::string_view(*e).rfind("BGO_", 0) != 0) env_strings.emplace_back(*e);
-  }
-  env_strings.push_back("BGO_HOME=" + home);
-  std::vector<char*> envp;
-  envp.reserve(env_strings.size() + 1);
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_s = args;
-  std::vector<char*> argv;
-  argv.reserve(argv_s.size() + 1);
-  for (auto& s : argv_s) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (::posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), envp.data()) != 0) return -1;
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return bench::run_command(args, bench::bench_env(home), bench::Output::shown);
 }
 
 class Connection {
