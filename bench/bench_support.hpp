@@ -15,7 +15,8 @@ using Clock = std::chrono::steady_clock;
 
 // This process's environment without any BGO_* variable (nor the names in `drop`, each a
 // "NAME=" prefix), then BGO_HOME=`home` (unless empty), then `extra`.
-std::vector<std::string> bench_env(const std::string& home, const std::vector<std::string>& extra = {},
+std::vector<std::string> bench_env(const std::string& home,
+                                   const std::vector<std::string>& extra = {},
                                    const std::vector<std::string>& drop = {});
 
 // Where a command's stdout and stderr go: inherited, or /dev/null.
