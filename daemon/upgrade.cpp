@@ -147,12 +147,14 @@ void Upgrader::exec_now() {
     h.children.push_back({c.name, c.pid, c.start_ticks, out, err});
   }
   for (const auto& w : supervisor_.watch_carry()) {
+    std::vector<int64_t> recent;
+    for (const auto ms : w.recent_restarts) recent.push_back(ms.count());
     h.watch.push_back({w.name, w.streak,
                        w.restart_at ? std::chrono::duration_cast<std::chrono::nanoseconds>(
                                           w.restart_at->time_since_epoch())
                                           .count()
                                     : -1,
-                       w.last_uptime.count()});
+                       w.last_uptime.count(), std::move(recent)});
   }
   h.keeper_fd = processes_.keeper().socket_fd();
   h.keeper_pid = processes_.keeper().pid();
@@ -193,7 +195,10 @@ void Upgrader::fail(const std::string& why) {
 std::vector<WatchCarry> carried_watch(const Handover& h) {
   std::vector<WatchCarry> out;
   for (const auto& w : h.watch) {
-    WatchCarry c{w.name, w.streak, std::nullopt, std::chrono::milliseconds(w.last_uptime_ms)};
+    WatchCarry c{w.name, w.streak, std::nullopt, std::chrono::milliseconds(w.last_uptime_ms), {}};
+    for (const int64_t ms : w.recent_restarts_ms) {
+      c.recent_restarts.emplace_back(ms);
+    }
     if (w.restart_at_ns >= 0) {
       c.restart_at = Clock::time_point(std::chrono::duration_cast<Clock::time_point::duration>(
           std::chrono::nanoseconds(w.restart_at_ns)));

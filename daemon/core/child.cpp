@@ -249,10 +249,16 @@ std::optional<Clock::time_point> Child::restart_at() const {
   return restart_at_;
 }
 
+std::vector<std::chrono::milliseconds> Child::recent_restarts() const {
+  return throttle_.recent(ports_.clock.now());
+}
+
 void Child::resume_watch(int streak, std::optional<Clock::time_point> restart_at,
-                         std::chrono::milliseconds last_uptime) {
+                         std::chrono::milliseconds last_uptime,
+                         const std::vector<std::chrono::milliseconds>& recent_restarts) {
   tracker_.set_streak(streak);
   last_uptime_ = last_uptime;
+  throttle_.restore(recent_restarts);
   if (!restart_at || phase_ != Phase::stopped || !watched()) return;
   set_phase(Phase::backoff);
   restart_at_ = *restart_at;

@@ -158,10 +158,14 @@ class Child {
   int streak() const { return tracker_.streak(); }
   std::optional<Clock::time_point> restart_at() const;
   std::chrono::milliseconds last_uptime() const { return last_uptime_; }
-  // In the next image, after load: the streak back and, for a watched child loaded stopped,
-  // stopped -> backoff with the restart armed for the same deadline (at once if it is past).
+  // The restarts that can still hold the next one back (RestartThrottle::recent).
+  std::vector<std::chrono::milliseconds> recent_restarts() const;
+  // In the next image, after load: the streak and the recent restarts back and, for a watched
+  // child loaded stopped, stopped -> backoff with the restart armed for the same deadline (at
+  // once if it is past).
   void resume_watch(int streak, std::optional<Clock::time_point> restart_at,
-                    std::chrono::milliseconds last_uptime);
+                    std::chrono::milliseconds last_uptime,
+                    const std::vector<std::chrono::milliseconds>& recent_restarts);
   // In backoff: arms the restart for its deadline again (once restarts are no longer held).
   void rearm_backoff();
 

@@ -113,8 +113,9 @@ std::vector<WatchCarry> Supervisor::watch_carry() const {
   std::vector<WatchCarry> out;
   for (const auto& [name, child] : children_) {
     const auto at = child->restart_at();
-    if (child->streak() == 0 && !at) continue;
-    out.push_back({name, child->streak(), at, child->last_uptime()});
+    auto recent = child->recent_restarts();
+    if (child->streak() == 0 && !at && recent.empty()) continue;
+    out.push_back({name, child->streak(), at, child->last_uptime(), std::move(recent)});
   }
   return out;
 }
@@ -127,7 +128,9 @@ void Supervisor::hold_restarts(bool held) {
 
 void Supervisor::resume_watch(const std::vector<WatchCarry>& carried) {
   for (const auto& c : carried) {
-    if (Child* child = find(c.name)) child->resume_watch(c.streak, c.restart_at, c.last_uptime);
+    if (Child* child = find(c.name)) {
+      child->resume_watch(c.streak, c.restart_at, c.last_uptime, c.recent_restarts);
+    }
   }
 }
 

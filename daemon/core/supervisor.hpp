@@ -102,6 +102,9 @@ struct WatchCarry {
   int streak = 0;                               // fast crashes in a row
   std::optional<Clock::time_point> restart_at;  // in backoff: when it restarts
   std::chrono::milliseconds last_uptime{0};     // of its last run (watcher log)
+  // Restarts within the throttle's window (RestartThrottle::recent), in ms of the clock's
+  // epoch: a crash loop is held back in the next image as it would have been in this one.
+  std::vector<std::chrono::milliseconds> recent_restarts;
 };
 
 struct WatchOverrides {

@@ -92,6 +92,30 @@ class RestartThrottle {
     return delay;
   }
 
+  // Live upgrade: the recorded restarts that can still hold one back at `now` (those within
+  // k_window of it, oldest first), in milliseconds of the clock's epoch...
+  template <class TimePoint>
+  [[nodiscard]] std::vector<std::chrono::milliseconds> recent(TimePoint now) const {
+    const auto t = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+    std::vector<std::chrono::milliseconds> out;
+    for (size_t i = 0; i < filled_; ++i) {
+      const auto at = recent_[(next_ + k_burst - filled_ + i) % k_burst];
+      if (t - at < k_window) out.push_back(at);
+    }
+    return out;
+  }
+  // ...and taken back by the next image (the last k_burst of them count).
+  void restore(const std::vector<std::chrono::milliseconds>& recent) {
+    filled_ = 0;
+    next_ = 0;
+    const size_t from = recent.size() > k_burst ? recent.size() - k_burst : 0;
+    for (size_t i = from; i < recent.size(); ++i) {
+      recent_[next_] = recent[i];
+      next_ = (next_ + 1) % k_burst;
+      ++filled_;
+    }
+  }
+
  private:
   std::array<std::chrono::milliseconds, k_burst> recent_{};  // ring of restart times
   size_t next_ = 0;                                          // the oldest entry

@@ -74,10 +74,13 @@ std::string encode_handover(const Handover& h) {
   }
   json::array watch;
   for (const auto& w : h.watch) {
+    json::array recent;
+    for (const int64_t ms : w.recent_restarts_ms) recent.emplace_back(ms);
     watch.emplace_back(json::object{{"name", w.name},
                                     {"streak", w.streak},
                                     {"restart_at_ns", w.restart_at_ns},
-                                    {"last_uptime_ms", w.last_uptime_ms}});
+                                    {"last_uptime_ms", w.last_uptime_ms},
+                                    {"recent_restarts_ms", std::move(recent)}});
   }
   const json::object body{
       {"upgrades", h.upgrades},           {"lock_fd", h.lock_fd},
@@ -136,6 +139,11 @@ Result<Handover> decode_handover(std::string_view bytes) {
       watch.streak = static_cast<int>(w.at("streak").to_number<int64_t>());
       watch.restart_at_ns = w.at("restart_at_ns").to_number<int64_t>();
       watch.last_uptime_ms = w.at("last_uptime_ms").to_number<int64_t>();
+      if (const json::value* recent = w.if_contains("recent_restarts_ms")) {  // optional
+        for (const auto& ms : recent->as_array()) {
+          watch.recent_restarts_ms.push_back(ms.to_number<int64_t>());
+        }
+      }
       if (watch.name.empty() || watch.streak < 0) return bad("malformed hand-over: bad watch");
       h.watch.push_back(std::move(watch));
     }

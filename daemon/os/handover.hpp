@@ -35,6 +35,9 @@ struct HandoverWatch {
   int streak = 0;
   int64_t restart_at_ns = -1;  // -1: no restart pending
   int64_t last_uptime_ms = 0;
+  // The restart throttle's recent restarts, ms of CLOCK_MONOTONIC. Optional in the format (an
+  // image that does not know it starts the throttle afresh), so format 2 still.
+  std::vector<int64_t> recent_restarts_ms;
 };
 
 // Everything bgod's state files do not hold. Descriptors are numbers valid in the new image

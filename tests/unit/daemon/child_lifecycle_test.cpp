@@ -74,6 +74,27 @@ TEST(RestartThrottle, TheEleventhRestartWithinASecondWaits100ms) {
   }
 }
 
+TEST(RestartThrottle, RecentRestartsCarriedToAFreshThrottleHoldBackAlike) {
+  RestartThrottle throttle;
+  Clock::time_point t{seconds{100}};
+  for (int i = 0; i < 12; ++i) {
+    (void)throttle.on_restart(t);
+    t += milliseconds{10};
+  }
+  // The last ten (the ring holds ten), oldest first.
+  const auto recent = throttle.recent(t);
+  ASSERT_EQ(recent.size(), 10u);
+  EXPECT_LT(recent.front(), recent.back());
+  RestartThrottle next;
+  next.restore(recent);
+  EXPECT_EQ(next.on_restart(t), milliseconds{100});
+  // A second later none of them can hold a restart back: none is carried.
+  EXPECT_TRUE(throttle.recent(t + seconds{2}).empty());
+  RestartThrottle later;
+  later.restore(throttle.recent(t + seconds{2}));
+  EXPECT_EQ(later.on_restart(t + seconds{2}), milliseconds{0});
+}
+
 class ChildLifecycleTest : public SupervisorTest {
  protected:
   void reap(pid_t pid, ExitStatus status = ExitStatus::signaled(SIGTERM)) {

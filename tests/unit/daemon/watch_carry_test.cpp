@@ -125,5 +125,30 @@ TEST_F(WatchCarryTest, HeldRestartsWaitInBackoffAndRunWhenReleased) {
   EXPECT_TRUE(snapshot("loop").online);
 }
 
+TEST_F(WatchCarryTest, ACrashLoopIsHeldBackInTheNextImageAsInThisOne) {
+  StartParams p = params("loop");
+  p.watch = true;
+  p.min_uptime = 0;  // every exit restarts at once, but more than 10 a second wait 100 ms
+  std::optional<Result<StartOutcome>> answer;
+  old->start(std::move(p), [&](Result<StartOutcome> r) { answer = std::move(r); });
+  ASSERT_TRUE(timers.fire_next());  // the start probe
+  ASSERT_TRUE(answer && *answer);
+  for (int i = 0; i < 10; ++i) {
+    timers.advance(milliseconds{20});
+    const size_t spawns = processes.spawn_count();
+    old_exit(processes.last_pid());
+    ASSERT_EQ(processes.spawn_count(), spawns + 1) << "restart " << i + 1 << " held back";
+  }
+  const std::vector<WatchCarry> carried = old->watch_carry();
+  ASSERT_EQ(carried.size(), 1u);
+  EXPECT_EQ(carried[0].recent_restarts.size(), 10u);
+
+  upgrade(carried, milliseconds{20});
+  ASSERT_TRUE(snapshot("loop").online);
+  exit_now(processes.last_pid());
+  // The eleventh restart within a second: held back 100 ms, as the old image would have.
+  EXPECT_EQ(timers.next_delay(), milliseconds{100});
+}
+
 }  // namespace
 }  // namespace bgo::daemon

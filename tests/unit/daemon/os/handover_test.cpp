@@ -24,8 +24,8 @@ Handover sample() {
   h.metrics_url = "http://127.0.0.1:9100/metrics";
   h.children.push_back({"web", 1234, 987654321, 17, 18});
   h.children.push_back({"worker-2", 1300, 12, 21, -1});
-  h.watch.push_back({"crashy", 2, 123456789012345, 340});
-  h.watch.push_back({"worker-2", 1, -1, 0});
+  h.watch.push_back({"crashy", 2, 123456789012345, 340, {5000, 5040}});
+  h.watch.push_back({"worker-2", 1, -1, 0, {}});
   return h;
 }
 
@@ -56,7 +56,24 @@ TEST(Handover, RoundTrip) {
   EXPECT_EQ(back->watch[0].streak, 2);
   EXPECT_EQ(back->watch[0].restart_at_ns, 123456789012345);
   EXPECT_EQ(back->watch[0].last_uptime_ms, 340);
+  EXPECT_EQ(back->watch[0].recent_restarts_ms, (std::vector<int64_t>{5000, 5040}));
   EXPECT_EQ(back->watch[1].restart_at_ns, -1);
+}
+
+// `recent_restarts_ms` came after format 2 was out: an image that wrote none is still read.
+TEST(Handover, RecentRestartsAreOptional) {
+  Handover h = sample();
+  h.watch.resize(1);
+  h.watch[0].recent_restarts_ms.clear();
+  std::string bytes = encode_handover(h);
+  const std::string key = R"(,"recent_restarts_ms":[])";
+  const size_t at = bytes.find(key);
+  ASSERT_NE(at, std::string::npos) << bytes;
+  bytes.erase(at, key.size());
+  auto back = decode_handover(bytes);
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_EQ(back->watch.size(), 1u);
+  EXPECT_TRUE(back->watch[0].recent_restarts_ms.empty());
 }
 
 // What bgod 0.5.0 wrote (format 1, before `watch`): refused with the reason, the way back found.
