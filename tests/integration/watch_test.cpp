@@ -127,9 +127,13 @@ TEST_F(WatchTest, StableChildIsRunningAgainRightAfterItExits) {
 }
 
 TEST_F(WatchTest, StopModeErrorsOnTheFirstFastCrashAndRestartClearsIt) {
-  start_ok("one", {"--stderr", "boom", "--after", "1500", "--exit", "4"},
+  // Each run waits for SIGUSR1, then exits 4 a second later: the first one is sent it here;
+  // the run `restart` makes below never is, so it is still running when its watch block is
+  // read, however slow the machine (with a fixed lifetime it could have crashed by then).
+  start_ok("one", {"--stderr", "boom", "--wait-usr1", "--after", "1000", "--exit", "4"},
            {"-w", "--on-fast-crash", "stop"});
-  const pid_t pid = static_cast<pid_t>(row("one")->at("pid").as_int64());
+  const pid_t pid = static_cast<pid_t>(state("one").at("pid").as_int64());  // no bgo call
+  ASSERT_EQ(::kill(pid, SIGUSR1), 0);
   auto errored = events_->wait_for("errored", "one", seconds(10));
   ASSERT_TRUE(errored);
   EXPECT_EQ(events_->size(), *errored + 1);
