@@ -244,6 +244,12 @@ int run_listing(Context& ctx, const Args& args, const std::optional<std::string>
         "argument -w/--watch: not allowed with argument --json (run `bgo status --json` "
         "again to refresh)");
   }
+  // Checked first: with -o or --format it would otherwise be ignored.
+  std::optional<std::vector<std::string>> fields;
+  if (args.has("fields")) {
+    if (!args.has("json")) args.fail("argument --fields: only with --json");
+    fields = checked_fields(args, args.vm["fields"].as<std::string>());
+  }
   if (args.has("format") || args.has("output")) {
     if (args.has("format") && args.has("output")) {
       args.fail("argument -o/--output: not allowed with argument --format");
@@ -256,14 +262,9 @@ int run_listing(Context& ctx, const Args& args, const std::optional<std::string>
                                   ? args.vm["format"].as<std::string>()
                                   : fields_template(args.vm["output"].as<std::string>());
     // -o's fields, when all are row keys, are all bgod needs to send (and read).
-    std::optional<std::vector<std::string>> fields;
-    if (args.has("output")) fields = row_keys_of(args.vm["output"].as<std::string>());
-    return print_formatted(ctx, args, name, project, templ, fields);
-  }
-  std::optional<std::vector<std::string>> fields;
-  if (args.has("fields")) {
-    if (!args.has("json")) args.fail("argument --fields: only with --json");
-    fields = checked_fields(args, args.vm["fields"].as<std::string>());
+    std::optional<std::vector<std::string>> keys;
+    if (args.has("output")) keys = row_keys_of(args.vm["output"].as<std::string>());
+    return print_formatted(ctx, args, name, project, templ, keys);
   }
   if (args.has("json")) {
     if (name) {

@@ -111,8 +111,8 @@ TEST_F(ListPageTest, AWalkStaysInOrderWhileNamesComeAndGo) {
   }
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), seen.size());
-  const std::vector<std::string> expected = {"p00", "p01", "p02", "p03", "p04", "p05",  "p06",
-                                             "p075x00", "p08", "p09", "p10", "p11"};
+  const std::vector<std::string> expected = {"p00", "p01",     "p02", "p03", "p04", "p05",
+                                             "p06", "p075x00", "p08", "p09", "p10", "p11"};
   EXPECT_EQ(seen, expected);
   EXPECT_EQ(v.at("result").at("total"), 12);  // 12 - 2 + 2
 }
@@ -146,10 +146,14 @@ TEST_F(ListPageTest, BadParamsAreRefusedNamingTheParam) {
   start_many(1);
   RawClient c(sock());
   const std::vector<std::pair<json::object, std::string>> bad = {
-      {{{"fields", {"name", "rss"}}}, "fields"}, {{{"fields", "name"}}, "fields"},
-      {{{"fields", {1}}}, "fields"},             {{{"limit", 0}}, "limit"},
-      {{{"limit", -3}}, "limit"},                {{{"limit", 1.5}}, "limit"},
-      {{{"limit", "5"}}, "limit"},               {{{"after", 5}}, "after"},
+      {{{"fields", {"name", "rss"}}}, "fields"},
+      {{{"fields", "name"}}, "fields"},
+      {{{"fields", {1}}}, "fields"},
+      {{{"limit", 0}}, "limit"},
+      {{{"limit", -3}}, "limit"},
+      {{{"limit", 1.5}}, "limit"},
+      {{{"limit", "5"}}, "limit"},
+      {{{"after", 5}}, "after"},
       {{{"project", true}}, "project"}};
   for (const auto& [params, param] : bad) {
     const json::value v = c.call("list", params);
@@ -180,7 +184,8 @@ TEST_F(ListPageTest, StatusJsonFieldsAndItsUsageErrors) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"status", "--json", "--fields", "rss"},
         std::vector<std::string>{"status", "--json", "--fields", "name,,pid"},
-        std::vector<std::string>{"status", "--fields", "pid"}}) {
+        std::vector<std::string>{"status", "--fields", "pid"},
+        std::vector<std::string>{"status", "-o", "name", "--fields", "pid"}}) {
     r = bgo(args);
     EXPECT_EQ(r.code, 2) << args.back();
     EXPECT_TRUE(contains(r.err, "argument --fields: ")) << r.err;

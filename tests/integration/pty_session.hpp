@@ -52,7 +52,8 @@ class PtyTest : public DaemonTest {
   }
 
   RunResult pty(const std::vector<std::string>& args, const std::vector<PtyStep>& steps,
-                const std::map<std::string, std::string>& env = {}, unsigned short columns = 80, unsigned short rows = 40) {
+                const std::map<std::string, std::string>& env = {}, unsigned short columns = 80,
+                unsigned short rows = 40) {
     std::vector<std::string> argv_s{bin("bgo")};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     return pty_argv(argv_s, steps, env, columns, rows);
@@ -110,7 +111,8 @@ class PtyTest : public DaemonTest {
     EXPECT_EQ(step, steps.size()) << "pty output so far:\n" << r.out;
     // The terminal closes as bgo exits; reaping may lag a moment behind.
     int status = 0;
-    if (!wait_until([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, std::chrono::seconds(5))) {
+    if (!wait_until([&] { return ::waitpid(pid, &status, WNOHANG) == pid; },
+                    std::chrono::seconds(5))) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
       ADD_FAILURE() << "bgo did not exit:\n" << r.out;
@@ -119,7 +121,6 @@ class PtyTest : public DaemonTest {
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return r;
   }
-
 };
 
 }  // namespace bgo::test
