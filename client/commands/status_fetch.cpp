@@ -85,7 +85,9 @@ std::vector<std::string> checked_fields(const Args& args, const std::string& lis
     if (!proto::row_key_index(field)) {
       std::string known;
       for (const auto k : proto::k_row_keys) known += (known.empty() ? "" : ", ") + std::string(k);
-      args.fail("argument --fields: unknown field '" + field + "' (choose from " + known + ")");
+      std::string message = "argument --fields: unknown field '";
+      message.append(field).append("' (choose from ").append(known).append(")");
+      args.fail(message);
     }
     out.push_back(std::move(field));
     if (comma == std::string::npos) return out;
