@@ -60,49 +60,85 @@ json::value percent(const std::string& text) {
   return v;
 }
 
+// The index of `key` in k_row_keys, found at compile time (a typo does not compile).
+consteval std::size_t key(std::string_view name) {
+  for (std::size_t i = 0; i < k_row_keys.size(); ++i) {
+    if (k_row_keys[i] == name) return i;
+  }
+  std::abort();  // not a row key: a call to a function that is not constexpr fails to compile
+}
+
 }  // namespace
 
+std::optional<std::size_t> row_key_index(std::string_view name) {
+  for (std::size_t i = 0; i < k_row_keys.size(); ++i) {
+    if (k_row_keys[i] == name) return i;
+  }
+  return std::nullopt;
+}
+
+bool needs_usage(const RowKeys& keys) {
+  return keys.test(key("cpu")) || keys.test(key("mem")) || keys.test(key("uptime")) ||
+         keys.test(key("cpu_percent")) || keys.test(key("memory_bytes")) ||
+         keys.test(key("uptime_seconds"));
+}
+
 json::object row_json(const ProcessRecord& r, bool online, const UsageText& usage,
-                      const HealthView& health) {
-  json::array command;
-  for (const auto& a : r.command) command.emplace_back(a);
+                      const HealthView& health, const RowKeys* keys) {
+  const auto want = [keys](std::size_t k) { return keys == nullptr || keys->test(k); };
   json::object o;
   o["name"] = r.name;
-  o["pid"] = opt(r.pid);
-  o["status"] = online ? "online" : (health.waiting ? "waiting" : "stopped");
-  o["cpu"] = online ? usage.cpu : "-";
-  o["mem"] = online ? usage.mem : "-";
-  o["uptime"] = online ? usage.uptime : "-";
-  o["command"] = std::move(command);
-  o["cwd"] = opt(r.cwd);
-  o["started_at"] = opt(r.started_at);
-  o["watch"] = r.watch ? json::value(to_json(*r.watch)) : json::value(nullptr);
+  if (want(key("pid"))) o["pid"] = opt(r.pid);
+  if (want(key("status")))
+    o["status"] = online ? "online" : (health.waiting ? "waiting" : "stopped");
+  if (want(key("cpu"))) o["cpu"] = online ? usage.cpu : "-";
+  if (want(key("mem"))) o["mem"] = online ? usage.mem : "-";
+  if (want(key("uptime"))) o["uptime"] = online ? usage.uptime : "-";
+  if (want(key("command"))) {
+    json::array command;
+    for (const auto& a : r.command) command.emplace_back(a);
+    o["command"] = std::move(command);
+  }
+  if (want(key("cwd"))) o["cwd"] = opt(r.cwd);
+  if (want(key("started_at"))) o["started_at"] = opt(r.started_at);
+  if (want(key("watch")))
+    o["watch"] = r.watch ? json::value(to_json(*r.watch)) : json::value(nullptr);
   // Added by the C++ bgo (issue #13), after the original's keys: how it last stopped, and the
   // numbers behind the display strings.
-  o["stop_reason"] = r.stop_reason ? json::value(to_string(*r.stop_reason)) : json::value(nullptr);
-  o["exit_code"] = opt(r.exit_code);
-  o["exit_signal"] = opt(r.exit_signal);
-  o["running_pid"] = online ? opt(r.pid) : json::value(nullptr);
-  o["cpu_percent"] = online ? percent(usage.cpu) : json::value(nullptr);
-  o["memory_bytes"] =
-      online && usage.rss_bytes ? json::value(*usage.rss_bytes) : json::value(nullptr);
-  o["uptime_seconds"] = online ? etime_seconds(usage.uptime) : json::value(nullptr);
-  o["restarts"] = r.watch ? r.watch->restarts : 0;
+  if (want(key("stop_reason"))) {
+    o["stop_reason"] =
+        r.stop_reason ? json::value(to_string(*r.stop_reason)) : json::value(nullptr);
+  }
+  if (want(key("exit_code"))) o["exit_code"] = opt(r.exit_code);
+  if (want(key("exit_signal"))) o["exit_signal"] = opt(r.exit_signal);
+  if (want(key("running_pid"))) o["running_pid"] = online ? opt(r.pid) : json::value(nullptr);
+  if (want(key("cpu_percent")))
+    o["cpu_percent"] = online ? percent(usage.cpu) : json::value(nullptr);
+  if (want(key("memory_bytes"))) {
+    o["memory_bytes"] =
+        online && usage.rss_bytes ? json::value(*usage.rss_bytes) : json::value(nullptr);
+  }
+  if (want(key("uptime_seconds"))) {
+    o["uptime_seconds"] = online ? etime_seconds(usage.uptime) : json::value(nullptr);
+  }
+  if (want(key("restarts"))) o["restarts"] = r.watch ? r.watch->restarts : 0;
   // Only for a process that has checks or dependencies: every other row keeps exactly the
   // keys it always had.
   const ProcessPolicy& p = r.policy;
   if (p.ready || p.live || p.watchdog_ms || !p.after.empty() || health.waiting) {
-    o["ready"] = opt(health.ready);
-    o["health"] = opt(health.health);
-    o["health_detail"] = opt(health.detail);
-    json::array waiting_for;
-    for (const auto& w : health.waiting_for) waiting_for.emplace_back(w);
-    o["waiting_for"] = std::move(waiting_for);
+    if (want(key("ready"))) o["ready"] = opt(health.ready);
+    if (want(key("health"))) o["health"] = opt(health.health);
+    if (want(key("health_detail"))) o["health_detail"] = opt(health.detail);
+    if (want(key("waiting_for"))) {
+      json::array waiting_for;
+      for (const auto& w : health.waiting_for) waiting_for.emplace_back(w);
+      o["waiting_for"] = std::move(waiting_for);
+    }
   }
   // Only for a process of a project (`bgo up`).
   if (r.project) {
-    o["project"] = *r.project;
-    o["definition"] = opt(r.definition);
+    if (want(key("project"))) o["project"] = *r.project;
+    if (want(key("definition"))) o["definition"] = opt(r.definition);
   }
   return o;
 }

@@ -8,6 +8,7 @@
 
 #include "client/command.hpp"
 #include "client/commands/common.hpp"
+#include "client/commands/status_fetch.hpp"
 #include "client/commands/status_listing.hpp"
 #include "client/offline.hpp"
 #include "client/render/detail.hpp"
@@ -26,53 +27,20 @@ namespace po = boost::program_options;
 
 namespace {
 
-void note_offline(Context& ctx) {
-  ctx.fail(paint(ctx.err(), Color::yellow, "⚠️") +
-           "  bgod is not running: showing the recorded state from " +
-           ctx.paths().procs_dir().string());
+// "… 9950 more not shown", when the listing was cut to the screen.
+std::string not_shown(const Listing& listing, const Style& style, std::string_view hint) {
+  if (!listing.counted || listing.counted->size() <= listing.rows.size()) return {};
+  const std::size_t hidden = listing.counted->size() - listing.rows.size();
+  return paint(style, Color::gray,
+               std::string(style.level == Level::plain ? "..." : "\u2026") + " " +
+                   std::to_string(hidden) + " more not shown" + std::string(hint)) +
+         "\n";
 }
 
-struct Listing {
-  std::vector<json::object> rows;
-  std::vector<std::string> broken;
-  bool daemon = true;
-};
-
-void keep_project(Listing& listing, const std::optional<std::string>& project) {
-  if (!project) return;
-  std::erase_if(listing.rows,
-                [&](const json::object& row) { return project_of_row(row) != *project; });
-}
-
-// Every process, or `project`'s only (bgod's `list` has no filter: the rows are few and small).
-std::optional<Listing> fetch(Context& ctx, const std::optional<std::string>& project = {}) {
-  Listing out;
-  Connection* conn = ctx.connection();
-  if (conn == nullptr) {
-    if (ctx.autostart()) {
-      ctx.require_connection();
-      return std::nullopt;
-    }
-    OfflineState st = read_offline_state(ctx.paths());
-    out.rows = std::move(st.rows);
-    out.broken = std::move(st.broken);
-    out.daemon = false;
-    note_offline(ctx);
-    keep_project(out, project);
-    return out;
-  }
-  auto r = conn->call("list", json::object{});
-  if (!r) {
-    ctx.fail(ctx.red_x() + " " + r.error().message);
-    return std::nullopt;
-  }
-  const ReplyView list("list", *r);
-  for (const auto& row : list.objects("processes")) out.rows.push_back(row.object());
-  for (const auto& b : list.objects("broken")) {
-    out.broken.push_back(b.str("file") + ": " + b.str("error"));
-  }
-  keep_project(out, project);
-  return out;
+// The table of `listing` (footers counting every process when it was cut).
+std::string table_of(const Listing& listing, const Style& style, TableOptions options) {
+  if (listing.counted) options.counted = &*listing.counted;
+  return render_table(listing.rows, style, terminal_columns(), listing.daemon, options);
 }
 
 // What an empty listing says: the original's lines, or, for a project, that it has none.
@@ -130,21 +98,20 @@ int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval,
   table.session = &columns_shown;
   bool first = true;
   while (!guard.interrupted()) {
-    auto listing = fetch(ctx, project);
-    if (!listing) return 1;
     const Style style = resolve_style(level, process_env(), tty);
-    const int columns = terminal_columns();
-    // On a terminal the frame is cut to the screen below, so rows past its height would never
-    // be seen: they are not rendered at all (with 10,000 processes that is most of the work).
-    if (const std::size_t rows = terminal_rows(); tty && rows > 0 && listing->rows.size() > rows) {
-      listing->rows.resize(rows);
-    }
+    // On a terminal only the rows the screen shows are asked for (and read from /proc by
+    // bgod): with 10,000 processes that is most of the work. The footers still count all.
+    const std::size_t fit = tty ? rows_that_fit(terminal_rows(), style.level, 2) : 0;
+    auto listing = fetch_listing(
+        ctx, ListingQuery{.project = project, .fields = std::nullopt, .screen_rows = fit});
+    if (!listing) return 1;
     std::string frame = listing->rows.empty()
                             ? render_empty(project, true)
-                            : render_table(listing->rows, style, columns, listing->daemon, table);
+                            : table_of(*listing, style, table) + not_shown(*listing, style, "");
     frame += paint(style, Color::gray,
                    "\nRefreshing every " + std::to_string(every) + "s. Ctrl-C to exit.") +
              "\n";
+    const int columns = terminal_columns();
     if (tty) {
       // Redraw in place: home, the frame cut to the screen (each line cleared to its end),
       // then clear below. Nothing wraps and nothing goes below the last row: no scrolling.
@@ -185,7 +152,8 @@ int watch_loop(Context& ctx, std::optional<Level> level, int64_t interval,
 
 // `--format` / `-o`: one line per process (or for `name`), in name order.
 int print_formatted(Context& ctx, const Args& args, const std::optional<std::string>& name,
-                    const std::optional<std::string>& project, const std::string& templ) {
+                    const std::optional<std::string>& project, const std::string& templ,
+                    const std::optional<std::vector<std::string>>& keys) {
   // Checked before asking bgod, so a typo fails the same with no processes registered.
   if (std::string unknown; !format_row(json::object{}, templ, unknown)) {
     std::string fields;
@@ -204,7 +172,7 @@ int print_formatted(Context& ctx, const Args& args, const std::optional<std::str
     }
     rows.push_back(std::move(*d));
   } else {
-    auto listing = fetch(ctx, project);
+    auto listing = fetch_listing(ctx, ListingQuery{.project = project, .fields = keys});
     if (!listing) return 1;
     warn_broken(ctx, listing->broken);
     rows = std::move(listing->rows);
@@ -258,6 +226,9 @@ void add_listing_options(CommandLine& spec) {
       "One line per process from a template, e.g. '{name} {status} {running_pid}'")(
       "output,o", po::value<std::string>()->value_name("FIELDS"),
       "One tab-separated line per process of these fields, e.g. name,status")(
+      "fields", po::value<std::string>()->value_name("FIELDS"),
+      "With --json: only these keys of each row (and name), e.g. status,memory_bytes")(
+      "all", "On a terminal too, list every row (the table is cut to the screen's height)")(
       "plain", "Force plain rendering (no color, ASCII only)")(
       "fancy", "Force fancy rendering (Unicode box-drawing)");
   spec.exclusive.emplace_back("plain", "fancy");
@@ -273,6 +244,12 @@ int run_listing(Context& ctx, const Args& args, const std::optional<std::string>
         "argument -w/--watch: not allowed with argument --json (run `bgo status --json` "
         "again to refresh)");
   }
+  // Checked first: with -o or --format it would otherwise be ignored.
+  std::optional<std::vector<std::string>> fields;
+  if (args.has("fields")) {
+    if (!args.has("json")) args.fail("argument --fields: only with --json");
+    fields = checked_fields(args, args.vm["fields"].as<std::string>());
+  }
   if (args.has("format") || args.has("output")) {
     if (args.has("format") && args.has("output")) {
       args.fail("argument -o/--output: not allowed with argument --format");
@@ -284,7 +261,10 @@ int run_listing(Context& ctx, const Args& args, const std::optional<std::string>
     const std::string templ = args.has("format")
                                   ? args.vm["format"].as<std::string>()
                                   : fields_template(args.vm["output"].as<std::string>());
-    return print_formatted(ctx, args, name, project, templ);
+    // -o's fields, when all are row keys, are all bgod needs to send (and read).
+    std::optional<std::vector<std::string>> keys;
+    if (args.has("output")) keys = row_keys_of(args.vm["output"].as<std::string>());
+    return print_formatted(ctx, args, name, project, templ, keys);
   }
   if (args.has("json")) {
     if (name) {
@@ -295,13 +275,13 @@ int run_listing(Context& ctx, const Args& args, const std::optional<std::string>
         std::cout << status_json_error(*name) << std::flush;  // Appendix D #7: stdout, exit 1
         return 1;
       }
-      std::cout << status_json(*d) << std::flush;
+      std::cout << status_json(*d, fields ? &*fields : nullptr) << std::flush;
       return 0;
     }
-    auto listing = fetch(ctx, project);
+    auto listing = fetch_listing(ctx, ListingQuery{.project = project, .fields = fields});
     if (!listing) return 1;
     warn_broken(ctx, listing->broken);
-    std::cout << status_json(listing->rows) << std::flush;
+    std::cout << status_json(listing->rows, fields ? &*fields : nullptr) << std::flush;
     return 0;
   }
   if (args.has("watch")) {
@@ -309,17 +289,22 @@ int run_listing(Context& ctx, const Args& args, const std::optional<std::string>
                       project);
   }
   if (name) return show_detail(ctx, *name, false);
-  auto listing = fetch(ctx, project);
+  const bool tty = ctx.stdout_tty();
+  const Style style = resolve_style(level, process_env(), tty);
+  // On a terminal, a table taller than the screen is cut (bgod reads /proc for the rows shown
+  // only); a last line says how many are left out. Anywhere else every row is printed.
+  const std::size_t fit =
+      tty && !args.has("all") ? rows_that_fit(terminal_rows(), style.level, 1) : 0;
+  auto listing = fetch_listing(
+      ctx, ListingQuery{.project = project, .fields = std::nullopt, .screen_rows = fit});
   if (!listing) return 1;
   warn_broken(ctx, listing->broken);
   if (listing->rows.empty()) {
     std::cout << render_empty(project, false) << std::flush;
     return 0;
   }
-  const Style style = resolve_style(level, process_env(), ctx.stdout_tty());
-  std::cout << render_table(listing->rows, style, terminal_columns(), listing->daemon,
-                            screen_table())
-            << std::flush;
+  std::cout << table_of(*listing, style, screen_table())
+            << not_shown(*listing, style, ": add --all to list every row") << std::flush;
   return 0;
 }
 

@@ -20,6 +20,20 @@ std::string_view name_of(const json::object& row) {
   return name != nullptr && name->is_string() ? std::string_view(name->get_string()) : "";
 }
 
+// status_row(full), cut to `name` and `fields` when there are some.
+json::object shown_row(const json::object& full, const std::vector<std::string>* fields) {
+  json::object row = status_row(full);
+  if (fields == nullptr) return row;
+  json::object out;
+  for (const auto& kv : row) {
+    if (kv.key() == "name" ||
+        std::find(fields->begin(), fields->end(), kv.key()) != fields->end()) {
+      out.emplace(kv.key(), kv.value());
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 json::object status_row(const json::object& full) {
@@ -42,7 +56,8 @@ json::object status_row(const json::object& full) {
   return row;
 }
 
-std::string status_json(const std::vector<json::object>& rows) {
+std::string status_json(const std::vector<json::object>& rows,
+                        const std::vector<std::string>* fields) {
   std::vector<const json::object*> sorted;
   sorted.reserve(rows.size());
   for (const auto& r : rows) sorted.push_back(&r);
@@ -51,12 +66,12 @@ std::string status_json(const std::vector<json::object>& rows) {
                    [](const auto* a, const auto* b) { return name_of(*a) < name_of(*b); });
   json::array out;
   out.reserve(sorted.size());
-  for (const auto* r : sorted) out.emplace_back(status_row(*r));
+  for (const auto* r : sorted) out.emplace_back(shown_row(*r, fields));
   return proto::python_json_dumps(out, 2) + "\n";
 }
 
-std::string status_json(const json::object& row) {
-  return proto::python_json_dumps(status_row(row), 2) + "\n";
+std::string status_json(const json::object& row, const std::vector<std::string>* fields) {
+  return proto::python_json_dumps(shown_row(row, fields), 2) + "\n";
 }
 
 std::string status_json_error(std::string_view name) {

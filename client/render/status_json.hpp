@@ -19,11 +19,14 @@ namespace bgo::client {
 boost::json::object status_row(const boost::json::object& full);
 
 // All rows, sorted by name (code-point order), as `json.dumps(rows, indent=2)` + '\n'
-// (non-ASCII escaped; `[]` when empty).
-std::string status_json(const std::vector<boost::json::object>& rows);
+// (non-ASCII escaped; `[]` when empty). With `fields` (--fields), each status_row() keeps
+// only `name` and the keys named there, in its own order.
+std::string status_json(const std::vector<boost::json::object>& rows,
+                        const std::vector<std::string>* fields = nullptr);
 
 // One row, for `status NAME --json`, same layout.
-std::string status_json(const boost::json::object& row);
+std::string status_json(const boost::json::object& row,
+                        const std::vector<std::string>* fields = nullptr);
 
 // `{"error": "no process named 'NAME'"}` + '\n' (Python's compact separators).
 std::string status_json_error(std::string_view name);

@@ -67,6 +67,17 @@ std::string repeat(std::string_view glyph, std::size_t count) {
   return out;
 }
 
+// `rows` sorted by name; byte order of UTF-8 is code-point order.
+std::vector<const json::object*> by_name(const std::vector<json::object>& rows) {
+  std::vector<const json::object*> sorted;
+  sorted.reserve(rows.size());
+  for (const auto& row : rows) sorted.push_back(&row);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+    return str_or(*a, "name", "") < str_or(*b, "name", "");
+  });
+  return sorted;
+}
+
 // One data row's cells before padding; the command is the untruncated argv text.
 struct RowCells {
   std::array<std::string, k_columns> cells;
@@ -76,19 +87,38 @@ struct RowCells {
   bool waiting = false;  // waiting for its dependencies (issue #14)
 };
 
+// How a row counts in the Total footer.
+struct RowState {
+  bool online = false;
+  bool starting = false;
+  bool crashed = false;
+  bool waiting = false;
+};
+
+RowState state_of(const json::object& row) {
+  RowState s;
+  const json::value* status = row.if_contains("status");
+  s.online = status != nullptr && status->is_string() && status->get_string() == "online";
+  s.starting = s.online && is_starting(row);
+  // Waiting before the crash test: a waiting start keeps the stop_reason of the run before it.
+  s.waiting = !s.online && is_waiting(row);
+  s.crashed = !s.online && !s.waiting && is_crashed(row);
+  return s;
+}
+
 RowCells make_cells(const json::object& row, const Style& style, bool daemon_running,
                     CommandText command) {
   const Glyphs& g = glyphs(style.level);
   RowCells out;
-  const json::value* status = row.if_contains("status");
-  out.online = status != nullptr && status->is_string() && status->get_string() == "online";
+  const RowState state = state_of(row);
+  out.online = state.online;
   auto& cells = out.cells;
   cells[k_name_column] = str_or(row, "name", "");
   cells[k_project_column] = project_of_row(row).value_or("-");
   const json::value* watch = row.if_contains("watch");
   cells[k_watch_column] = watch_cell(watch ? *watch : json::value{}, style, daemon_running);
   cells[k_command] = join_command(row, command);
-  out.starting = out.online && is_starting(row);
+  out.starting = state.starting;
   for (const std::size_t i : k_usage_columns) cells[i] = "-";
   if (out.online) {
     cells[k_status_column] = out.starting ? paint(style, Color::yellow, g.starting)
@@ -97,11 +127,10 @@ RowCells make_cells(const json::object& row, const Style& style, bool daemon_run
     cells[k_cpu_column] = str_or(row, "cpu", "-");
     cells[k_mem_column] = str_or(row, "mem", "-");
     cells[k_uptime_column] = str_or(row, "uptime", "-");
-  } else if (is_waiting(row)) {
-    // Before the crash test: a waiting start keeps the stop_reason of the run before it.
+  } else if (state.waiting) {
     out.waiting = true;
     cells[k_status_column] = paint(style, Color::yellow, g.waiting);
-  } else if (is_crashed(row)) {
+  } else if (state.crashed) {
     // Issue #13: a crash must not look like a stop; say how it ended (`crashed 3`, `SIGKILL`).
     out.crashed = true;
     const std::string how = exit_brief(row);
@@ -246,13 +275,7 @@ std::string render_table(const std::vector<json::object>& rows, const Style& sty
   const Glyphs& g = glyphs(style.level);
   const bool fancy = style.level == Level::fancy;
 
-  std::vector<const json::object*> sorted;
-  sorted.reserve(rows.size());
-  for (const auto& row : rows) sorted.push_back(&row);
-  // Byte order of UTF-8 is code-point order.
-  std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
-    return str_or(*a, "name", "") < str_or(*b, "name", "");
-  });
+  const std::vector<const json::object*> sorted = by_name(rows);
 
   std::vector<RowCells> cells;
   cells.reserve(sorted.size());
@@ -261,7 +284,8 @@ std::string render_table(const std::vector<json::object>& rows, const Style& sty
   }
 
   const ColumnDemand demand =
-      demand_of(cells, style, options.session != nullptr, project_column_wanted(rows));
+      demand_of(cells, style, options.session != nullptr,
+                project_column_wanted(options.counted != nullptr ? *options.counted : rows));
   const ColumnPlan plan = plan_columns(demand, columns, options.spare, options.session);
   if (options.session != nullptr) *options.session = plan;
   const std::size_t row_width = plan.row_width();
@@ -302,15 +326,19 @@ std::string render_table(const std::vector<json::object>& rows, const Style& sty
     out += rule;
   }
 
-  const auto count = [&](bool RowCells::*flag) {
-    return static_cast<std::size_t>(
-        std::count_if(cells.begin(), cells.end(), [&](const RowCells& c) { return c.*flag; }));
-  };
-  const std::size_t online = count(&RowCells::online), starting = count(&RowCells::starting),
-                    crashed = count(&RowCells::crashed), waiting = count(&RowCells::waiting);
-  out += "Total: " + std::to_string(cells.size()) + " | " + paint(style, Color::green, g.online) +
+  // The footers count every process, also those a screen's cut leaves out (`counted`).
+  const std::vector<json::object>& all = options.counted != nullptr ? *options.counted : rows;
+  std::size_t online = 0, starting = 0, crashed = 0, waiting = 0;
+  for (const auto& row : all) {
+    const RowState st = state_of(row);
+    online += st.online ? 1 : 0;
+    starting += st.starting ? 1 : 0;
+    crashed += st.crashed ? 1 : 0;
+    waiting += st.waiting ? 1 : 0;
+  }
+  out += "Total: " + std::to_string(all.size()) + " | " + paint(style, Color::green, g.online) +
          ": " + std::to_string(online - starting) + " | " + paint(style, Color::red, g.stopped) +
-         ": " + std::to_string(cells.size() - online - crashed - waiting);
+         ": " + std::to_string(all.size() - online - crashed - waiting);
   if (crashed > 0)
     out += " | " + paint(style, Color::red, g.crashed) + ": " + std::to_string(crashed);
   // Issue #14's states, counted apart like crashes and only when present.
@@ -322,7 +350,7 @@ std::string render_table(const std::vector<json::object>& rows, const Style& sty
 
   // Listed whether or not the block is still enabled (spec §6.3).
   std::vector<const json::object*> errored;
-  for (const auto* row : sorted) {
+  for (const auto* row : options.counted != nullptr ? by_name(*options.counted) : sorted) {
     const json::value* watch = row->if_contains("watch");
     if (watch == nullptr || !watch->is_object()) continue;
     const json::value* flag = watch->get_object().if_contains("errored");

@@ -34,6 +34,10 @@ struct TableOptions {
   // the terminal has room, the STATUS and WATCH cells of a crash or an errored watch
   // (`✗ crashed SIGKILL`, `⚠ errored`) are also given room before any row shows them.
   ColumnPlan* session = nullptr;
+  // When `rows` are only the first rows, cut to a screen: every process's row, of which the
+  // Total and errored footers and the PROJECT column's choice need name, status, stop_reason,
+  // ready, health, watch and project. Null: `rows` are all of them.
+  const std::vector<boost::json::object>* counted = nullptr;
 };
 
 // The table people read in `bgo status`: program names, spare width to COMMAND.

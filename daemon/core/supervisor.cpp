@@ -398,21 +398,43 @@ Result<AutostartPolicy> Supervisor::set_autostart(const std::string& name, Autos
 
 // ---- queries --------------------------------------------------------------------------------
 
-Snapshot Supervisor::snapshot(const Child& child) const {
+Snapshot Supervisor::snapshot(const Child& child, bool usage) const {
   Snapshot s;
   s.record = &child.record();
   s.online = child.online();
   s.phase = child.phase();
-  if (child.pid() != 0 && child.online()) s.usage = ports_.processes.usage(child.pid());
+  if (usage && child.pid() != 0 && child.online()) s.usage = ports_.processes.usage(child.pid());
   s.health = child.health_view();
   return s;
 }
 
-std::vector<Snapshot> Supervisor::list() const {
-  std::vector<Snapshot> out;
-  out.reserve(children_.size());
-  for (const auto& [name, child] : children_) out.push_back(snapshot(*child));
-  return out;
+std::vector<Snapshot> Supervisor::list() const { return list(ListQuery{}).rows; }
+
+// The names are a std::map's keys, so a page starts with one lookup and the rows outside it
+// cost nothing; only a project filter has to look at every record (to count `total`).
+ListPage Supervisor::list(const ListQuery& query) const {
+  BGO_ASSERT(!query.limit || *query.limit >= 1, "a list page holds at least one row");
+  ListPage page;
+  const auto selected = [&](const Child& c) {
+    return !query.project || c.record().project == query.project;
+  };
+  auto it = query.after ? children_.upper_bound(*query.after) : children_.begin();
+  if (query.project) {
+    for (const auto& [name, child] : children_) page.total += selected(*child) ? 1 : 0;
+  } else {
+    page.total = children_.size();
+  }
+  const std::size_t limit = query.limit.value_or(children_.size());
+  if (!query.limit) page.rows.reserve(children_.size());
+  for (; it != children_.end(); ++it) {
+    if (!selected(*it->second)) continue;
+    if (page.rows.size() == limit) {
+      page.next = page.rows.back().record->name;
+      break;
+    }
+    page.rows.push_back(snapshot(*it->second, query.usage));
+  }
+  return page;
 }
 
 Result<Snapshot> Supervisor::get(const std::string& name) const {

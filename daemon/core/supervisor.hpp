@@ -89,6 +89,20 @@ struct Snapshot {
   HealthView health;
 };
 
+// What `list` selects (docs/protocol.md "list"): a page of names in byte order, of every
+// process or of one project's, with or without the usage figures.
+struct ListQuery {
+  std::optional<std::string> after;    // only names sorting after it (it need not exist)
+  std::optional<std::size_t> limit;    // at most this many rows (>= 1); nullopt: all
+  std::optional<std::string> project;  // only the processes of this project
+  bool usage = true;  // CPU, memory and uptime of the online rows (the Processes port: /proc)
+};
+struct ListPage {
+  std::vector<Snapshot> rows;       // sorted by name, at most `limit`
+  std::size_t total = 0;            // the processes selected, all pages together
+  std::optional<std::string> next;  // the `after` of the next page; nullopt on the last
+};
+
 // A child bgod spawned itself and that runs now (a live upgrade hands these over).
 struct RunningChild {
   std::string name;
@@ -179,6 +193,9 @@ class Supervisor final : private ChildHost, private EventSink {
   void when_all_saved(std::function<void()> done);
 
   std::vector<Snapshot> list() const;  // sorted by name
+  // The rows `query` selects; the Processes port is asked only for the rows returned, and
+  // not at all without `query.usage`.
+  ListPage list(const ListQuery& query) const;
   Result<Snapshot> get(const std::string& name) const;
   const std::vector<BrokenState>& broken() const { return broken_; }
   size_t size() const { return children_.size(); }
@@ -257,7 +274,7 @@ class Supervisor final : private ChildHost, private EventSink {
   void answer_start(const std::shared_ptr<PendingStart>& pending);
   void refuse_unsaved_start(const std::shared_ptr<PendingStart>& pending, Error why);
   std::vector<Child*> file_order();
-  Snapshot snapshot(const Child& child) const;
+  Snapshot snapshot(const Child& child, bool usage = true) const;
   bool is_candidate_for_resurrect(const Child& child) const;
   void end_unrecorded_runs();
   void start_from_record(const std::string& name, const SharedEnv& env, StartDone done);

@@ -20,6 +20,15 @@ namespace json = boost::json;
 
 namespace {
 
+// Every registered name, in order, without reading /proc.
+std::vector<std::string> all_names(const Services& s) {
+  ListQuery names_only;
+  names_only.usage = false;
+  std::vector<std::string> names;
+  for (const auto& snap : s.supervisor.list(names_only).rows) names.push_back(snap.record->name);
+  return names;
+}
+
 std::optional<LogStream> parse_stream(std::string_view s) {
   if (s == "stdout") return LogStream::out;
   if (s == "stderr") return LogStream::err;
@@ -124,9 +133,7 @@ Result<std::vector<std::string>> follow_names(Services& s, const json::object& p
     return std::vector<std::string>{*name};
   }
   if (t.form == FollowTargets::Form::all) {
-    std::vector<std::string> names;
-    for (const auto& snap : s.supervisor.list()) names.push_back(snap.record->name);
-    return names;
+    return all_names(s);
   }
   std::vector<std::string> unknown;
   for (const auto& n : t.names) {
@@ -243,9 +250,9 @@ void register_logs(Dispatcher& d, Services& s) {
       s.flush_logs(*name);
       names.emplace_back(*name);
     } else {
-      for (const auto& snap : s.supervisor.list()) {
-        s.flush_logs(snap.record->name);
-        names.emplace_back(snap.record->name);
+      for (const auto& name : all_names(s)) {
+        s.flush_logs(name);
+        names.emplace_back(name);
       }
     }
     respond(json::object{{"flushed", std::move(names)}});

@@ -17,8 +17,45 @@ namespace json = boost::json;
 
 namespace {
 
-json::object row(const Snapshot& s) {
-  return proto::row_json(*s.record, s.online, s.usage, s.health);
+json::object row(const Snapshot& s, const proto::RowKeys* keys = nullptr) {
+  return proto::row_json(*s.record, s.online, s.usage, s.health, keys);
+}
+
+// `fields`: the row keys asked for (`name` always); nullopt when absent or null (every key).
+std::optional<proto::RowKeys> row_keys(const json::object& params) {
+  const json::value* v = params.if_contains("fields");
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  if (!v->is_array()) {
+    throw ParamError("fields", "invalid params: 'fields' must be an array of row keys");
+  }
+  proto::RowKeys keys;
+  keys.set(0);  // name
+  for (const auto& f : v->get_array()) {
+    if (!f.is_string()) {
+      throw ParamError("fields", "invalid params: 'fields' must be an array of row keys");
+    }
+    const auto index = proto::row_key_index(f.get_string());
+    if (!index) {
+      std::string known;
+      for (const auto k : proto::k_row_keys) known += (known.empty() ? "" : ", ") + std::string(k);
+      throw ParamError("fields", "invalid params: unknown field '" + std::string(f.get_string()) +
+                                     "' in 'fields' (choose from " + known + ")");
+    }
+    keys.set(*index);
+  }
+  return keys;
+}
+
+// `limit` and `after` (a page, issue #18) and `project`; ParamError for a wrong type or range.
+ListQuery list_query(const json::object& params) {
+  ListQuery q;
+  q.after = opt_param_string(params, "after");
+  q.project = opt_param_string(params, "project");
+  if (const auto limit = opt_param_int(params, "limit")) {
+    if (*limit < 1) throw ParamError("limit", "invalid params: 'limit' must be at least 1");
+    q.limit = static_cast<std::size_t>(*limit);
+  }
+  return q;
 }
 
 json::object detail(const Snapshot& s, const Paths& paths) {
@@ -28,14 +65,26 @@ json::object detail(const Snapshot& s, const Paths& paths) {
 }  // namespace
 
 void register_queries(Dispatcher& d, Services& s) {
-  d.add("list", [&s](Call&, const Respond& respond) {
+  d.add("list", [&s](Call& c, const Respond& respond) {
+    const auto keys = row_keys(c.params);
+    ListQuery query = list_query(c.params);
+    // /proc is read only for the rows of the page, and only when a field asked needs it.
+    query.usage = !keys || proto::needs_usage(*keys);
+    const ListPage page = s.supervisor.list(query);
     json::array rows;
-    for (const auto& snap : s.supervisor.list()) rows.push_back(row(snap));
+    rows.reserve(page.rows.size());
+    for (const auto& snap : page.rows) rows.push_back(row(snap, keys ? &*keys : nullptr));
     json::array broken;
     for (const auto& b : s.supervisor.broken()) {
       broken.push_back(json::object{{"file", b.file}, {"error", b.error}});
     }
-    respond(json::object{{"processes", std::move(rows)}, {"broken", std::move(broken)}});
+    json::object result{{"processes", std::move(rows)}, {"broken", std::move(broken)}};
+    // Only a paged call gains them: the answer without params stays what it always was.
+    if (query.limit || query.after) {
+      result["total"] = page.total;
+      result["next"] = page.next ? json::value(*page.next) : json::value(nullptr);
+    }
+    respond(std::move(result));
   });
   d.add("get", [&s](Call& c, const Respond& respond) {
     auto name = checked_name(c.params);

@@ -52,7 +52,11 @@ class FakeProcessPort final : public daemon::ProcessPort {
     return live.count(pid) != 0 && start_ticks == static_cast<uint64_t>(pid) * 10;
   }
 
-  UsageText usage(pid_t /*pid*/) override { return {}; }
+  UsageText usage(pid_t /*pid*/) override {
+    ++usage_reads;
+    return {};
+  }
+  int usage_reads = 0;  // calls of usage(): what bgod would read from /proc
 
   // A live pid is the recorded process when the record's start_ticks (or, for a file of the
   // Python bgo, its pid_start) matches the fake's pid * 10; a 0.2 file when `same_command`.

@@ -47,5 +47,49 @@ TEST(DetailJson, LogOptionsAreTheStateFilesOrNull) {
   EXPECT_FALSE(row.contains("log_options"));
 }
 
+// Every key of k_row_keys, and only those, are the keys of the full row of a process with
+// checks and a project, in the same order.
+TEST(RowJson, RowKeysListTheFullRowInOrder) {
+  ProcessRecord r = record();
+  r.policy.after = {Dependency{.name = "db"}};
+  r.project = "shop";
+  const json::object full = row_json(r, true, UsageText{}, HealthView{});
+  std::vector<std::string> keys;
+  for (const auto& kv : full) keys.emplace_back(kv.key());
+  EXPECT_EQ(keys, std::vector<std::string>(k_row_keys.begin(), k_row_keys.end()));
+  EXPECT_EQ(row_key_index("cpu_percent"), 14u);
+  EXPECT_FALSE(row_key_index("pgid").has_value());
+}
+
+// With keys, the row is the full row cut to those keys (and `name`), values unchanged;
+// conditional keys stay absent where the full row has none.
+TEST(RowJson, KeysCutTheFullRow) {
+  UsageText usage;
+  usage.cpu = "1.5";
+  usage.mem = "0.2";
+  usage.uptime = "01:02";
+  usage.rss_bytes = 4096;
+  const ProcessRecord r = record();
+  RowKeys keys;
+  keys.set(*row_key_index("status"));
+  keys.set(*row_key_index("memory_bytes"));
+  keys.set(*row_key_index("project"));
+  const json::object cut = row_json(r, true, usage, HealthView{}, &keys);
+  EXPECT_EQ(cut, (json::object{{"name", "api"}, {"status", "online"}, {"memory_bytes", 4096}}));
+  const json::object full = row_json(r, true, usage, HealthView{});
+  for (const auto& kv : cut) EXPECT_EQ(kv.value(), full.at(kv.key())) << kv.key();
+}
+
+TEST(RowJson, OnlyTheFiguresOfProcNeedUsage) {
+  for (std::size_t i = 0; i < k_row_keys.size(); ++i) {
+    RowKeys keys;
+    keys.set(i);
+    const std::string_view k = k_row_keys[i];
+    const bool figure = k == "cpu" || k == "mem" || k == "uptime" || k == "cpu_percent" ||
+                        k == "memory_bytes" || k == "uptime_seconds";
+    EXPECT_EQ(needs_usage(keys), figure) << k;
+  }
+}
+
 }  // namespace
 }  // namespace bgo::proto
