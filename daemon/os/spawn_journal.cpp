@@ -32,9 +32,9 @@ bool parse_inode(std::string_view text, uint64_t& out) {
 
 // "spawn OUT ERR INVOCATION"
 std::optional<JournalEntry> parse_line(std::string_view line, std::string_view home_id) {
-  constexpr std::string_view head = "spawn ";
-  if (line.size() > k_max_line || !line.starts_with(head)) return std::nullopt;
-  line.remove_prefix(head.size());
+  constexpr std::string_view k_head = "spawn ";
+  if (line.size() > k_max_line || !line.starts_with(k_head)) return std::nullopt;
+  line.remove_prefix(k_head.size());
   const size_t a = line.find(' ');
   const size_t b = a == std::string_view::npos ? a : line.find(' ', a + 1);
   if (b == std::string_view::npos) return std::nullopt;
