@@ -125,8 +125,8 @@ TEST_F(SpawnJournalTest, SymlinksAndOtherFilesAreNeverFollowedAndAreReplaced) {
 }
 
 TEST_F(SpawnJournalTest, StaysBoundedRotatingBehindTheBarrier) {
-  constexpr std::size_t bound = 1000;
-  SpawnJournal journal(dir_.path(), bound);
+  constexpr std::size_t k_bound = 1000;
+  SpawnJournal journal(dir_.path(), k_bound);
   std::vector<std::function<void()>> waiting;
   journal.set_barrier([&](std::function<void()> done) { waiting.push_back(std::move(done)); });
   journal.reset();
@@ -142,7 +142,7 @@ TEST_F(SpawnJournalTest, StaysBoundedRotatingBehindTheBarrier) {
   auto entries = journal.read(home_id());
   ASSERT_EQ(entries.size(), all.size());
   for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(entries[i].invocation, all[i]);
-  EXPECT_GT(fs::file_size(file()), bound);
+  EXPECT_GT(fs::file_size(file()), k_bound);
 
   waiting.front()();  // durable: the old generation goes
   EXPECT_FALSE(fs::exists(old_file()));
@@ -152,7 +152,7 @@ TEST_F(SpawnJournalTest, StaysBoundedRotatingBehindTheBarrier) {
   entries = journal.read(home_id());
   ASSERT_FALSE(entries.empty());
   EXPECT_EQ(entries.back().invocation, next);
-  EXPECT_LT(fs::file_size(file()), bound);
+  EXPECT_LT(fs::file_size(file()), k_bound);
   journal.reset();  // a barrier that comes after a fresh start removes nothing of it
   journal.append(200, 0, marker("after"));
   waiting.back()();
