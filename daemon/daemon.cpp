@@ -119,6 +119,11 @@ class Daemon {
         });
     logs_.set_reserve(config.log_reserve);
     supervisor_.set_health_ports(&probes_, &notify_);
+    // A rotated spawn journal is removed once every state saved before the rotation is on disk.
+    processes_.set_journal_barrier([this](std::function<void()> done) {
+      store_.when_durable(store_.newest(),
+                          [done = std::move(done)](const Result<void>&) { done(); });
+    });
     processes_.set_tree_listeners([this](pid_t leader) { supervisor_.on_group_empty(leader); },
                                   [this](pid_t leader) { supervisor_.on_memory_exceeded(leader); });
   }

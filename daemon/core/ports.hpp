@@ -62,6 +62,18 @@ struct UnrecordedRun {
   std::vector<pid_t> pids;  // every live process of the run, its leader first
 };
 
+// A run the spawn journal names that no record claims, whose pipes a keeper of a dead bgod
+// still holds with output in them: spawned just before a kill, it exited while no bgod ran.
+struct JournaledRun {
+  std::string name;
+  std::string invocation;
+  uint64_t out_pipe = 0;  // inode numbers (0: none)
+  uint64_t err_pipe = 0;
+  // An earlier run of a name whose record names a later one (its output outlived the 250 ms
+  // drain in a descendant), not a run no record ever named.
+  bool earlier = false;
+};
+
 // Processes. Exits and end-of-output come back as Supervisor::on_exit / on_output_closed.
 class ProcessPort {
  public:
@@ -98,6 +110,13 @@ class ProcessPort {
   }
   // Kills such a run and logs what it wrote, before returning.
   virtual void end_unrecorded(const UnrecordedRun& /*run*/, const LogOptions& /*logs*/) {}
+  // After a bgod died, once the unrecorded runs are ended: the runs of the spawn journal that
+  // no record (`known`) names and that left output in pipes a keeper holds, in spawn order.
+  virtual std::vector<JournaledRun> journaled_runs(const std::vector<KnownRun>& /*known*/) {
+    return {};
+  }
+  // Logs what such a run left in its pipes, then a marker saying it was not recorded.
+  virtual void recover_journaled(const JournaledRun& /*run*/, const LogOptions& /*logs*/) {}
   // Every record has been adopted, recovered or found dead, and every unrecorded run ended:
   // what the previous bgods' pipe keepers still hold, nobody will claim.
   virtual void recovery_done() {}

@@ -61,6 +61,14 @@ void Supervisor::end_unrecorded_runs() {
         child != nullptr && child->record().logs ? *child->record().logs : settings_.default_logs;
     ports_.processes.end_unrecorded(run, logs);
   }
+  // The same window, for runs that exited before this bgod looked: only the journal names
+  // their pipes. After every recorded run's output, before anything this bgod starts.
+  for (const JournaledRun& run : ports_.processes.journaled_runs(known)) {
+    const Child* child = find(run.name);
+    const LogOptions logs =
+        child != nullptr && child->record().logs ? *child->record().logs : settings_.default_logs;
+    ports_.processes.recover_journaled(run, logs);
+  }
   ports_.processes.recovery_done();
 }
 

@@ -42,6 +42,8 @@ class Invocations {
   // Live processes of this uid whose marker is of this home but of no recorded run (above);
   // grouped by run, the leader (the session leader that started first) first.
   std::vector<UnrecordedRun> unrecorded(const std::vector<KnownRun>& known) const;
+  // This home's part of every marker (16 hex digits).
+  const std::string& home_id() const { return home_; }
 
  private:
   std::string home_;

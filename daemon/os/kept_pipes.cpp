@@ -2,6 +2,7 @@
 // KeptPipes.
 #include "daemon/os/kept_pipes.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -122,6 +123,13 @@ UniqueFd KeptPipes::open(uint64_t ino) {
     if (fd && inode_of(fd.get()) == ino) return fd;  // else the keeper let go and reused N
   }
   return {};
+}
+
+bool KeptPipes::held_in_home(uint64_t ino) const {
+  if (ino == 0) return false;
+  const auto [begin, end] = pipes_.equal_range(ino);
+  return std::any_of(begin, end,
+                     [&](const auto& p) { return keepers_[p.second.second].same_home; });
 }
 
 void KeptPipes::note(uint64_t ino) {

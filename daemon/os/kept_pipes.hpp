@@ -27,6 +27,8 @@ class KeptPipes {
   // A new read end (O_NONBLOCK) of the held pipe with inode `ino`; empty when none holds it.
   // Its keepers are told to let go by recheck() from now on.
   UniqueFd open(uint64_t ino);
+  // True when a keeper started by a bgod of this home (set_home) holds the pipe `ino`.
+  bool held_in_home(uint64_t ino) const;
   // This bgod reads the pipe with inode `ino` (an adopted child's): its keepers are told to let
   // go by recheck() from now on.
   void note(uint64_t ino);

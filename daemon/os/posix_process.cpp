@@ -193,6 +193,15 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
     std::erase_if(plan.env, [&](const std::string& kv) { return kv.starts_with(key); });
     plan.env.push_back(key + invocation->text());
   }
+  const uint64_t out_pipe = inode_of(out->read.get());
+  const uint64_t err_pipe = inode_of(err->read.get());
+  // Before the spawn: if bgod dies before the run's state file is on disk, this line is what
+  // lets the next bgod find the pipes of a run that exited meanwhile.
+  if (journal_ && invocation) journal_->append(out_pipe, err_pipe, invocation->text());
+  // The keeper holds the read ends before the child can write: if bgod dies right after the
+  // spawn, the child's first write finds a reader instead of raising SIGPIPE. (Should the
+  // spawn fail, the pipes hang up empty once closed here and the keeper closes them.)
+  keeper_.keep({out->read.get(), err->read.get()});
   if (budget_.original_soft != budget_.soft) plan.nofile_soft = budget_.original_soft;
   plan.slots = &slots_;
   auto pid = request.contain && cgroups_ ? spawn_contained(request, plan)
@@ -201,9 +210,7 @@ Result<Spawned> PosixProcess::spawn(const SpawnRequest& request) {
   if (!pid) return failed_start(request.name, pid.error(), budget_.soft);
   out->write.reset();
   err->write.reset();
-  keeper_.keep({out->read.get(), err->read.get()});
-  Spawned spawned{*pid, 0, inode_of(out->read.get()), inode_of(err->read.get()),
-                  invocation ? invocation->text() : std::string()};
+  Spawned spawned{*pid, 0, out_pipe, err_pipe, invocation ? invocation->text() : std::string()};
   if (auto st = read_proc_stat(*pid)) spawned.start_ticks = st->start_ticks;
   logs_.attach(request.name, *pid, std::move(out->read), std::move(err->read), request.logs);
   return spawned;

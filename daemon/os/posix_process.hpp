@@ -16,6 +16,7 @@
 #include "daemon/os/invocation.hpp"
 #include "daemon/os/kept_pipes.hpp"
 #include "daemon/os/pipe_keeper.hpp"
+#include "daemon/os/spawn_journal.hpp"
 #include "daemon/os/spawn_slots.hpp"
 
 namespace boost::asio {
@@ -46,9 +47,15 @@ class PosixProcess final : public ProcessPort {
   // child led by `leader_pid` has no process left (before or after the leader's reap);
   // `on_memory_exceeded` when it reached its SpawnRequest::memory_max. Both run on the loop.
   void set_tree_listeners(PidFn on_tree_empty, PidFn on_memory_exceeded);
-  // Before Supervisor::load: the home whose children this bgod marks (BGO_INVOCATION), and
-  // whether the previous bgod died without stopping cleanly (then unrecorded_runs() looks).
+  // Before Supervisor::load: the home whose children this bgod marks (BGO_INVOCATION) and
+  // journals (spawns.journal), and whether the previous bgod died without stopping cleanly
+  // (then unrecorded_runs() and journaled_runs() look).
   void set_home(std::string_view home, bool after_crash);
+  // Before set_home: how the spawn journal learns that the state saved so far is on disk
+  // (SpawnJournal::set_barrier).
+  void set_journal_barrier(std::function<void(std::function<void()>)> barrier) {
+    journal_barrier_ = std::move(barrier);
+  }
   // LogSink read one of `pid`'s pipes to its end: the keepers (ours, and those of earlier
   // bgods) let go of what is empty.
   void on_output_closed(pid_t pid);
@@ -73,6 +80,8 @@ class PosixProcess final : public ProcessPort {
   void recover_output(const ProcessRecord& record, const LogOptions& logs) override;
   std::vector<UnrecordedRun> unrecorded_runs(const std::vector<KnownRun>& known) override;
   void end_unrecorded(const UnrecordedRun& run, const LogOptions& logs) override;
+  std::vector<JournaledRun> journaled_runs(const std::vector<KnownRun>& known) override;
+  void recover_journaled(const JournaledRun& run, const LogOptions& logs) override;
   void recovery_done() override;
 
   // Live upgrade. Before Supervisor::load: the children the previous image handed over, which
@@ -102,6 +111,10 @@ class PosixProcess final : public ProcessPort {
   PipeKeeper keeper_;  // holds every child's pipes too, in case bgod dies before the child
   KeptPipes kept_;     // the keepers of earlier bgods, found when something is adopted
   std::optional<Invocations> invocations_;
+  std::optional<SpawnJournal> journal_;  // from set_home on
+  std::vector<JournalEntry> journaled_;  // what it held at startup after a crash
+  std::set<std::string> ended_;          // invocations end_unrecorded() ended
+  std::function<void(std::function<void()>)> journal_barrier_;
   bool after_crash_ = false;
   bool recheck_posted_ = false;  // the keepers are told once per burst of ended pipes
   FdBudget budget_;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // PosixProcess after a bgod died: output left in pipes that keepers hold, runs no file records.
 #include <csignal>
+#include <filesystem>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -17,6 +20,11 @@ namespace bgo::daemon {
 void PosixProcess::set_home(std::string_view home, bool after_crash) {
   invocations_.emplace(home);
   after_crash_ = after_crash;
+  journal_.emplace(std::filesystem::path(home));
+  if (journal_barrier_) journal_->set_barrier(journal_barrier_);
+  // After a clean stop (or a live upgrade, whose image flushed its state files) every run the
+  // journal names is recorded: nothing to read.
+  if (after_crash) journaled_ = journal_->read(invocations_->home_id());
   keeper_.set_home(std::string(home));
   kept_.set_home(std::string(home));
 }
@@ -63,6 +71,7 @@ void PosixProcess::end_unrecorded(const UnrecordedRun& run, const LogOptions& lo
     // It may have exited meanwhile.
     (void)::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
   }
+  ended_.insert(run.invocation);  // its pipes are drained here, not by recover_journaled()
   spdlog::warn(
       "[{}] pid {} was spawned by a bgod that died before its state file was written; "
       "killed ({} processes)",
@@ -78,7 +87,67 @@ void PosixProcess::end_unrecorded(const UnrecordedRun& run, const LogOptions& lo
   kept_.recheck();
 }
 
+std::vector<JournaledRun> PosixProcess::journaled_runs(const std::vector<KnownRun>& known) {
+  if (!after_crash_ || journaled_.empty()) return {};
+  std::set<std::string_view> claimed;
+  for (const KnownRun& k : known) {
+    if (!k.invocation.empty()) claimed.insert(k.invocation);
+  }
+  // Names whose recorded run comes later in the journal than the entry at hand.
+  std::set<std::string_view> recorded_later;
+  for (const JournalEntry& e : journaled_) {
+    if (claimed.contains(e.invocation)) recorded_later.insert(e.name);
+  }
+  kept_.scan(keeper_.pid());
+  std::vector<JournaledRun> out;
+  for (const JournalEntry& e : journaled_) {
+    if (claimed.contains(e.invocation)) recorded_later.erase(e.name);
+    if (claimed.contains(e.invocation) || ended_.contains(e.invocation)) continue;
+    // Only pipes the keepers of this home hold: the runs whose output is still there.
+    if (!kept_.held_in_home(e.out_pipe) && !kept_.held_in_home(e.err_pipe)) continue;
+    claimed.insert(e.invocation);  // a line written twice is one run
+    out.push_back(JournaledRun{e.name, e.invocation, e.out_pipe, e.err_pipe,
+                               recorded_later.contains(e.name)});
+  }
+  return out;
+}
+
+void PosixProcess::recover_journaled(const JournaledRun& run, const LogOptions& logs) {
+  UniqueFd fds[2] = {kept_.open(run.out_pipe), kept_.open(run.err_pipe)};
+  bool output = false;
+  for (UniqueFd& fd : fds) {
+    if (!fd) continue;
+    // Hung up (every writer gone): the run ended, and a read ends at end-of-file. A pipe a
+    // writer still holds is left alone: draining it could wait for that writer.
+    pollfd p{fd.get(), POLLIN, 0};
+    int queued = 0;
+    if (::poll(&p, 1, 0) != 1 || (p.revents & POLLHUP) == 0) {
+      spdlog::warn("[{}] a pipe of unrecorded run {} still has a writer: not drained", run.name,
+                   run.invocation);
+      fd.reset();
+    } else if (::ioctl(fd.get(), FIONREAD, &queued) == 0 && queued > 0) {
+      output = true;
+    }
+  }
+  if (!output) return;  // drained already (by a bgod killed before it started afresh)
+  const std::string why = run.earlier ? "an earlier run, whose output outlived it"
+                                      : "spawned by a bgod that died before writing its state";
+  spdlog::warn("[{}] logging what run {} left in its pipes ({}); it ended while no bgod ran",
+               run.name, run.invocation, why);
+  logs_.drain_now(run.name, std::move(fds[0]), std::move(fds[1]), logs,
+                  std::chrono::steady_clock::now());
+  logs_.append_marker(run.name, "=== [" + iso_utc(std::chrono::system_clock::now()) + "] [bgod] " +
+                                    (run.earlier ? "output left by " : "exited unrecorded: ") +
+                                    run.invocation + " (" + why +
+                                    "); it exited while no bgod ran, exit status unknown ===\n");
+  kept_.recheck();
+}
+
 void PosixProcess::recovery_done() {
+  // Every run the journal named is recorded, ended or logged, and this bgod has spawned
+  // nothing yet: the journal starts afresh.
+  journaled_.clear();
+  if (journal_) journal_->reset();
   if (!after_crash_) return;  // a clean stop let its keeper go already
   kept_.scan(keeper_.pid());
   kept_.release_home();

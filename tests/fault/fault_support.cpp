@@ -138,14 +138,14 @@ std::set<pid_t> online_pids(const json::value& rows) {
   return out;
 }
 
-int64_t killed_unrecorded_markers(const std::filesystem::path& home) {
+int64_t killed_unrecorded_markers(const std::filesystem::path& home, std::string_view what) {
   int64_t n = 0;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(home / "logs", ec)) {
     if (!entry.path().string().ends_with(".out.log")) continue;
     std::istringstream in(read_file(entry.path()));
     for (std::string line; std::getline(in, line);) {
-      if (contains(line, "[bgod] killed unrecorded")) ++n;
+      if (line.starts_with("=== [") && contains(line, std::string(what))) ++n;
     }
   }
   return n;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 
 #include "tests/integration/daemon_harness.hpp"
@@ -58,8 +59,11 @@ std::set<std::string> unreadable_state_files(const std::filesystem::path& home);
 // Pids of the rows of `bgo status --json` (`rows`) that are online.
 std::set<pid_t> online_pids(const boost::json::value& rows);
 
-// "[bgod] killed unrecorded" marker lines in the stdout logs under `home`: runs a bgod spawned
-// just before it was killed, killed by the next bgod (docs/reliability.md).
-int64_t killed_unrecorded_markers(const std::filesystem::path& home);
+// Marker lines of bgod's containing `what` in the stdout logs under `home`. The default, "[bgod]
+// killed unrecorded": runs a bgod spawned just before it was killed, killed by the next bgod;
+// "[bgod] exited unrecorded": such runs that exited before the next bgod, whose output it took
+// through the spawn journal (docs/reliability.md).
+int64_t killed_unrecorded_markers(const std::filesystem::path& home,
+                                  std::string_view what = "[bgod] killed unrecorded");
 
 }  // namespace bgo::test::fault

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Fault scenario 5 (issue #17): hostile files in BGO_HOME. State files that are symlinks (to a
 // file outside the home), huge, truncated, of the wrong JSON types, or not UTF-8; a `logs/` that
-// is a symlink; a socket path that is a regular file. Each is refused or skipped with a warning,
+// is a symlink; a socket path that is a regular file; a spawn journal that is a symlink to a file
+// outside (read after a crash: a bgod.pid is left). Each is refused or skipped with a warning,
 // nothing outside the home is read into bgod's state or written, and bgod starts. Foreign
 // owners and group-writable files are covered by tests/integration/security_test.cpp.
 #include <fstream>
@@ -87,6 +88,11 @@ TEST_F(HostileHomeTest, HostileFilesAreSkippedNothingOutsideIsTouchedAndBgodStar
       << marker() << R"(utf8-ran"], "cwd": "/tmp",)"
       << R"( "status": "stopped", "stop_reason": "daemon"})";
   std::ofstream(home_ / "bgo.sock") << "not a socket\n";
+  // The spawn journal, read because bgod.pid says the last bgod did not stop cleanly.
+  fs::remove(home_ / "spawns.journal");  // the good bgod's
+  fs::create_symlink(canary, home_ / "spawns.journal");
+  fs::create_symlink(canary, home_ / "spawns.journal.old");
+  std::ofstream(home_ / "bgod.pid") << "999999\n";
   const std::vector<std::string> hostile{"link.json", "huge.json", "truncated.json", "types.json",
                                          "utf8.json"};
   for (const auto& f : hostile) {
@@ -119,6 +125,10 @@ TEST_F(HostileHomeTest, HostileFilesAreSkippedNothingOutsideIsTouchedAndBgodStar
   EXPECT_TRUE(canary_same);
   EXPECT_FALSE(fs::exists(logs_target));
   EXPECT_TRUE(fs::is_symlink(procs / "link.json"));  // left for the user to inspect
+  // The journal was not followed: skipped with a warning, then replaced by a fresh one.
+  EXPECT_TRUE(contains(log, "spawn journal skipped")) << log;
+  EXPECT_FALSE(fs::is_symlink(home_ / "spawns.journal"));
+  EXPECT_FALSE(fs::exists(home_ / "spawns.journal.old"));
   // The socket path is bgod's: a regular file there is replaced by the socket.
   EXPECT_TRUE(fs::is_socket(home_ / "bgo.sock"));
   // bgod serves normally.

@@ -16,38 +16,13 @@
 #include <unistd.h>
 
 #include "tests/integration/daemon_harness.hpp"
+#include "tests/integration/numbered_lines.hpp"
 #include "tests/integration/process_probe.hpp"
 
 namespace bgo::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-// How often "<word> K" occurs in `text`, for each K.
-std::map<long, int> numbered(const std::string& text, const std::string& word) {
-  std::map<long, int> out;
-  size_t at = 0;
-  const std::string head = word + " ";
-  while (at < text.size()) {
-    const size_t end = std::min(text.find('\n', at), text.size());
-    if (text.compare(at, head.size(), head) == 0) ++out[std::stol(text.substr(at + head.size()))];
-    at = end + 1;
-  }
-  return out;
-}
-
-// Every number from 1 to `n` exactly once, and nothing else.
-::testing::AssertionResult once_each(const std::map<long, int>& seen, long n) {
-  if (static_cast<long>(seen.size()) != n) {
-    return ::testing::AssertionFailure() << seen.size() << " distinct lines, not " << n;
-  }
-  for (const auto& [k, count] : seen) {
-    if (k < 1 || k > n || count != 1) {
-      return ::testing::AssertionFailure() << "line " << k << " seen " << count << " times";
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
 
 // The value of `key` in the environment `pid` started with.
 std::string env_of(pid_t pid, const std::string& key) {
