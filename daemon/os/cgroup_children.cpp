@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
@@ -35,12 +36,15 @@ Result<CgroupLeaf> CgroupChildren::prepare(const std::string& name,
   std::optional<CgroupLeaf> leaf;
   if (auto it = idle_.find(name); it != idle_.end()) {
     CgroupLeaf idle = std::move(it->second.leaf);
+    const bool fresh = it->second.fresh;
     idle_.erase(it);
     // Empty when parked; cgroups the last run made below it go (nothing may linger there).
-    for (const auto& below : child_cgroups(idle.folder())) {
-      (void)remove_cgroup(idle.folder() + "/" + below);
-    }
-    if (!idle.killed() && !idle.populated() && child_cgroups(idle.folder()).empty()) {
+    const auto below = child_cgroups(idle.folder());
+    for (const auto& folder : below) (void)remove_cgroup(idle.folder() + "/" + folder);
+    // Parked in this turn (a restart right after the reap), it was read empty a moment ago:
+    // reading it again would not close the window up to clone3 any better, only widen it.
+    if (!idle.killed() && (fresh || !idle.populated()) &&
+        (below.empty() || child_cgroups(idle.folder()).empty())) {
       leaf.emplace(std::move(idle));
     } else {
       discard(idle);
@@ -151,6 +155,11 @@ void CgroupChildren::on_change(int watch) {
     if (answers(entry) && on_memory_exceeded_) on_memory_exceeded_(leader);
     return;
   }
+  // Its leader not reaped yet (it emptied the cgroup by exiting, and its SIGCHLD follows):
+  // the reap settles the cgroup, and nobody waits for it to empty before that (only a
+  // lingering child does, whose leader is gone). Not read here, which keeps the read off the
+  // way from the exit to the restart.
+  if (!entry->leader_gone) return;
   if (entry->leaf.populated()) return;
   // The supervisor first (a lingering stop ends), then the cgroup is released if the leader
   // was reaped. The callback may start a new child, so the entry is looked up again after it.
@@ -185,9 +194,15 @@ void CgroupChildren::park(const std::string& name, CgroupLeaf leaf) {
     discard(it->second.leaf);  // one idle cgroup per name is enough
     idle_.erase(it);
   }
-  idle_.insert_or_assign(name,
-                         Idle{std::move(leaf), std::chrono::steady_clock::now() + k_idle_grace});
+  idle_.insert_or_assign(
+      name, Idle{std::move(leaf), std::chrono::steady_clock::now() + k_idle_grace, true});
   arm_idle_timer();
+  if (fresh_posted_) return;
+  fresh_posted_ = true;
+  boost::asio::post(idle_timer_->timer.get_executor(), [this] {
+    fresh_posted_ = false;
+    for (auto& entry : idle_) entry.second.fresh = false;
+  });
 }
 
 void CgroupChildren::arm_idle_timer() {

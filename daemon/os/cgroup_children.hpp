@@ -89,6 +89,7 @@ class CgroupChildren {
   struct Idle {
     CgroupLeaf leaf;
     std::chrono::steady_clock::time_point until;
+    bool fresh = false;  // parked in the current loop turn, right after it was read empty
   };
   struct Timer;
   void on_change(int watch);
@@ -105,6 +106,7 @@ class CgroupChildren {
   CgroupWatch watch_;
   std::unique_ptr<Timer> idle_timer_;
   bool idle_timer_armed_ = false;
+  bool fresh_posted_ = false;  // the end of this turn's freshness is posted
   PidFn on_tree_empty_;
   PidFn on_memory_exceeded_;
   std::map<pid_t, Entry*> live_;  // by leader pid
