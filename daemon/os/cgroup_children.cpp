@@ -3,6 +3,7 @@
 #include "daemon/os/cgroup_children.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -39,7 +40,8 @@ Result<CgroupLeaf> CgroupChildren::prepare(const std::string& name,
     const bool fresh = it->second.fresh;
     idle_.erase(it);
     // Empty when parked; cgroups the last run made below it go (nothing may linger there).
-    const auto below = child_cgroups(idle.folder());
+    const auto below = may_have_child_cgroups(idle.folder()) ? child_cgroups(idle.folder())
+                                                             : std::vector<std::string>{};
     for (const auto& folder : below) (void)remove_cgroup(idle.folder() + "/" + folder);
     // Parked in this turn (a restart right after the reap), it was read empty a moment ago:
     // reading it again would not close the window up to clone3 any better, only widen it.
@@ -180,13 +182,27 @@ void CgroupChildren::settle(Entry* entry) {
 void CgroupChildren::forget(Entry* entry) {
   for (const int w : {entry->events_watch, entry->memory_watch}) {
     if (w < 0) continue;
-    watch_.remove(w);
-    by_watch_.erase(w);
+    by_watch_.erase(w);  // its events are ignored from now on
+    unwatch_later(w);
   }
   if (answers(entry)) live_.erase(entry->leader);
   entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
                                 [entry](const auto& e) { return e.get() == entry; }),
                  entries_.end());
+}
+
+// inotify_rm_watch is slow (it waits for the kernel to let go of the mark), and a cgroup is
+// forgotten on the way from a leader's reap to its restart: the removal comes after it. A
+// watch added again meanwhile (the restart reuses the cgroup: inotify gives the same number
+// for the same file) belongs to the new run and stays.
+void CgroupChildren::unwatch_later(int watch) {
+  unwatch_.push_back(watch);
+  if (unwatch_.size() > 1) return;  // already posted
+  boost::asio::post(idle_timer_->timer.get_executor(), [this] {
+    for (const int w : std::exchange(unwatch_, {})) {
+      if (!by_watch_.contains(w)) watch_.remove(w);
+    }
+  });
 }
 
 void CgroupChildren::park(const std::string& name, CgroupLeaf leaf) {
