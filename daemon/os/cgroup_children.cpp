@@ -20,7 +20,8 @@ struct CgroupChildren::Timer {
 };
 
 CgroupChildren::CgroupChildren(boost::asio::io_context& io, std::unique_ptr<CgroupTree> tree)
-    : tree_(std::move(tree)),
+    : io_(io),
+      tree_(std::move(tree)),
       watch_(io, [this](int watch) { on_change(watch); }),
       idle_timer_(std::make_unique<Timer>(io)) {}
 
@@ -198,7 +199,7 @@ void CgroupChildren::forget(Entry* entry) {
 void CgroupChildren::unwatch_later(int watch) {
   unwatch_.push_back(watch);
   if (unwatch_.size() > 1) return;  // already posted
-  boost::asio::post(idle_timer_->timer.get_executor(), [this] {
+  boost::asio::post(io_, [this] {
     for (const int w : std::exchange(unwatch_, {})) {
       if (!by_watch_.contains(w)) watch_.remove(w);
     }
@@ -215,7 +216,7 @@ void CgroupChildren::park(const std::string& name, CgroupLeaf leaf) {
   arm_idle_timer();
   if (fresh_posted_) return;
   fresh_posted_ = true;
-  boost::asio::post(idle_timer_->timer.get_executor(), [this] {
+  boost::asio::post(io_, [this] {
     fresh_posted_ = false;
     for (auto& entry : idle_) entry.second.fresh = false;
   });

@@ -103,6 +103,7 @@ class CgroupChildren {
   void arm_idle_timer();
   void remove_expired_idle();
 
+  boost::asio::io_context& io_;
   std::unique_ptr<CgroupTree> tree_;
   CgroupWatch watch_;
   std::unique_ptr<Timer> idle_timer_;
