@@ -39,8 +39,9 @@ Result<Pipe> make_pipe() {
     return errno_error(Errc::io_error, errno_message("pipe2", err), err);
   }
   Pipe pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
-  const int flags = ::fcntl(pipe.read.get(), F_GETFL);
-  ::fcntl(pipe.read.get(), F_SETFL, flags | O_NONBLOCK);
+  // A new pipe's status flags are its access mode alone, which F_SETFL leaves as it is: no
+  // F_GETFL needed (a restart waits for every syscall here).
+  ::fcntl(pipe.read.get(), F_SETFL, O_NONBLOCK);
   return pipe;
 }
 

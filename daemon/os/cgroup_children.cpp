@@ -3,8 +3,10 @@
 #include "daemon/os/cgroup_children.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
@@ -18,7 +20,8 @@ struct CgroupChildren::Timer {
 };
 
 CgroupChildren::CgroupChildren(boost::asio::io_context& io, std::unique_ptr<CgroupTree> tree)
-    : tree_(std::move(tree)),
+    : io_(io),
+      tree_(std::move(tree)),
       watch_(io, [this](int watch) { on_change(watch); }),
       idle_timer_(std::make_unique<Timer>(io)) {}
 
@@ -35,12 +38,16 @@ Result<CgroupLeaf> CgroupChildren::prepare(const std::string& name,
   std::optional<CgroupLeaf> leaf;
   if (auto it = idle_.find(name); it != idle_.end()) {
     CgroupLeaf idle = std::move(it->second.leaf);
+    const bool fresh = it->second.fresh;
     idle_.erase(it);
     // Empty when parked; cgroups the last run made below it go (nothing may linger there).
-    for (const auto& below : child_cgroups(idle.folder())) {
-      (void)remove_cgroup(idle.folder() + "/" + below);
-    }
-    if (!idle.killed() && !idle.populated() && child_cgroups(idle.folder()).empty()) {
+    const auto below = may_have_child_cgroups(idle.folder()) ? child_cgroups(idle.folder())
+                                                             : std::vector<std::string>{};
+    for (const auto& folder : below) (void)remove_cgroup(idle.folder() + "/" + folder);
+    // Parked in this turn (a restart right after the reap), it was read empty a moment ago:
+    // reading it again would not close the window up to clone3 any better, only widen it.
+    if (!idle.killed() && (fresh || !idle.populated()) &&
+        (below.empty() || child_cgroups(idle.folder()).empty())) {
       leaf.emplace(std::move(idle));
     } else {
       discard(idle);
@@ -151,6 +158,11 @@ void CgroupChildren::on_change(int watch) {
     if (answers(entry) && on_memory_exceeded_) on_memory_exceeded_(leader);
     return;
   }
+  // Its leader not reaped yet (it emptied the cgroup by exiting, and its SIGCHLD follows):
+  // the reap settles the cgroup, and nobody waits for it to empty before that (only a
+  // lingering child does, whose leader is gone). Not read here, which keeps the read off the
+  // way from the exit to the restart.
+  if (!entry->leader_gone) return;
   if (entry->leaf.populated()) return;
   // The supervisor first (a lingering stop ends), then the cgroup is released if the leader
   // was reaped. The callback may start a new child, so the entry is looked up again after it.
@@ -171,8 +183,8 @@ void CgroupChildren::settle(Entry* entry) {
 void CgroupChildren::forget(Entry* entry) {
   for (const int w : {entry->events_watch, entry->memory_watch}) {
     if (w < 0) continue;
-    watch_.remove(w);
-    by_watch_.erase(w);
+    by_watch_.erase(w);  // its events are ignored from now on
+    unwatch_later(w);
   }
   if (answers(entry)) live_.erase(entry->leader);
   entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
@@ -180,14 +192,34 @@ void CgroupChildren::forget(Entry* entry) {
                  entries_.end());
 }
 
+// inotify_rm_watch is slow (it waits for the kernel to let go of the mark), and a cgroup is
+// forgotten on the way from a leader's reap to its restart: the removal comes after it. A
+// watch added again meanwhile (the restart reuses the cgroup: inotify gives the same number
+// for the same file) belongs to the new run and stays.
+void CgroupChildren::unwatch_later(int watch) {
+  unwatch_.push_back(watch);
+  if (unwatch_.size() > 1) return;  // already posted
+  boost::asio::post(io_, [this] {
+    for (const int w : std::exchange(unwatch_, {})) {
+      if (!by_watch_.contains(w)) watch_.remove(w);
+    }
+  });
+}
+
 void CgroupChildren::park(const std::string& name, CgroupLeaf leaf) {
   if (auto it = idle_.find(name); it != idle_.end()) {
     discard(it->second.leaf);  // one idle cgroup per name is enough
     idle_.erase(it);
   }
-  idle_.insert_or_assign(name,
-                         Idle{std::move(leaf), std::chrono::steady_clock::now() + k_idle_grace});
+  idle_.insert_or_assign(
+      name, Idle{std::move(leaf), std::chrono::steady_clock::now() + k_idle_grace, true});
   arm_idle_timer();
+  if (fresh_posted_) return;
+  fresh_posted_ = true;
+  boost::asio::post(io_, [this] {
+    fresh_posted_ = false;
+    for (auto& entry : idle_) entry.second.fresh = false;
+  });
 }
 
 void CgroupChildren::arm_idle_timer() {

@@ -89,6 +89,7 @@ class CgroupChildren {
   struct Idle {
     CgroupLeaf leaf;
     std::chrono::steady_clock::time_point until;
+    bool fresh = false;  // parked in the current loop turn, right after it was read empty
   };
   struct Timer;
   void on_change(int watch);
@@ -97,14 +98,18 @@ class CgroupChildren {
   void settle(Entry* entry);
   void watch(Entry& entry, bool memory_limited);
   void forget(Entry* entry);
+  void unwatch_later(int watch);
   void park(const std::string& name, CgroupLeaf leaf);
   void arm_idle_timer();
   void remove_expired_idle();
 
+  boost::asio::io_context& io_;
   std::unique_ptr<CgroupTree> tree_;
   CgroupWatch watch_;
   std::unique_ptr<Timer> idle_timer_;
   bool idle_timer_armed_ = false;
+  bool fresh_posted_ = false;  // the end of this turn's freshness is posted
+  std::vector<int> unwatch_;   // watches of forgotten entries, removed after this turn
   PidFn on_tree_empty_;
   PidFn on_memory_exceeded_;
   std::map<pid_t, Entry*> live_;  // by leader pid

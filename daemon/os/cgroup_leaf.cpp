@@ -110,6 +110,13 @@ int write_cgroup_file(const std::string& folder, const char* name, std::string_v
   return 0;
 }
 
+// kernfs keeps a directory's link count at 2 + its sub-directories, so one stat() stands in
+// for a listing. Any other count (or an error) says "maybe".
+bool may_have_child_cgroups(const std::string& folder) {
+  struct stat st {};
+  return ::stat(folder.c_str(), &st) != 0 || st.st_nlink != 2;
+}
+
 std::vector<std::string> child_cgroups(const std::string& folder) {
   std::vector<std::string> out;
   DIR* listing = ::opendir(folder.c_str());

@@ -60,6 +60,8 @@ std::optional<std::string> read_cgroup_file(const std::string& folder, const cha
 int write_cgroup_file(const std::string& folder, const char* name, std::string_view text);
 // The names of the cgroups (sub-folders) in `folder`.
 std::vector<std::string> child_cgroups(const std::string& folder);
+// False only when `folder` surely has no cgroup below it (cheaper than child_cgroups).
+bool may_have_child_cgroups(const std::string& folder);
 // Removes cgroup `folder` and every empty cgroup below it (deepest first); false when
 // something remains (a process, or an error). A folder already gone counts as removed.
 bool remove_cgroup(const std::string& folder);

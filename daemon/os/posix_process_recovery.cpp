@@ -32,12 +32,16 @@ void PosixProcess::set_home(std::string_view home, bool after_crash) {
 void PosixProcess::on_output_closed(pid_t /*pid*/) {
   // One word to the keepers for all the pipes that end in the same burst: a flood of them could
   // fill the keeper's socket and make a child's hand-over fail.
+  // Two hops: a child's pipes end just before its SIGCHLD, whose reap (and restart) is then
+  // queued behind the first hop, and the keepers' word can wait until after it.
   if (recheck_posted_) return;
   recheck_posted_ = true;
   boost::asio::post(io_, [this] {
-    recheck_posted_ = false;
-    keeper_.recheck();
-    kept_.recheck();
+    boost::asio::post(io_, [this] {
+      recheck_posted_ = false;
+      keeper_.recheck();
+      kept_.recheck();
+    });
   });
 }
 

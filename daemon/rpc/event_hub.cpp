@@ -15,6 +15,23 @@ namespace bgo::daemon {
 
 namespace json = boost::json;
 
+namespace {
+
+std::string event_line(const ProcessEvent& event) {
+  json::object params{{"kind", to_string(event.kind)}, {"name", event.name}};
+  if (event.pid) params["pid"] = *event.pid;
+  if (event.kind == EventKind::exited || event.kind == EventKind::stopped) {
+    params["exit_code"] = event.exit_code ? json::value(*event.exit_code) : json::value(nullptr);
+    params["exit_signal"] =
+        event.exit_signal ? json::value(*event.exit_signal) : json::value(nullptr);
+  }
+  if (event.delay_ms) params["delay_ms"] = *event.delay_ms;
+  if (!event.reason.empty()) params["reason"] = event.reason;
+  return proto::notification_line("event", params);
+}
+
+}  // namespace
+
 // Sessions never leave sessions_ while it is being iterated: Session::close() posts its
 // removal instead of calling remove() directly, so the loops below may close sessions
 // (a slow subscriber is cut off inside send()) without copying the set.
@@ -92,19 +109,12 @@ void EventHub::on_process_event(const ProcessEvent& event) {
       partial_.erase(event.name + '\0' + std::string(to_string(stream)));
     }
   }
-  json::object params{{"kind", to_string(event.kind)}, {"name", event.name}};
-  if (event.pid) params["pid"] = *event.pid;
-  if (event.kind == EventKind::exited || event.kind == EventKind::stopped) {
-    params["exit_code"] = event.exit_code ? json::value(*event.exit_code) : json::value(nullptr);
-    params["exit_signal"] =
-        event.exit_signal ? json::value(*event.exit_signal) : json::value(nullptr);
-  }
-  if (event.delay_ms) params["delay_ms"] = *event.delay_ms;
-  if (!event.reason.empty()) params["reason"] = event.reason;
+  // Built for the first subscriber only: with none, an event (a restart raises two before
+  // its spawn) costs no allocation.
   std::string line;
   for (const auto& s : sessions_) {
     if (!s->events || s->closed()) continue;
-    if (line.empty()) line = proto::notification_line("event", params);
+    if (line.empty()) line = event_line(event);
     s->send(line);
     ++events_sent_;
   }

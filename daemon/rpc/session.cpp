@@ -111,7 +111,15 @@ void Session::send(std::string line) {
   }
   queued_bytes_ += line.size();
   queue_.push_back(std::move(line));
-  write();
+  // Written once the current handler returns: a notification is raised in the middle of
+  // other work (a reap, a restart), and that work goes first. The lines of one turn leave in
+  // one write, in the order they were queued (a response queued behind them goes after).
+  if (flush_posted_ || writing_count_ > 0) return;
+  flush_posted_ = true;
+  boost::asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->flush_posted_ = false;
+    self->write();
+  });
 }
 
 void Session::respond(std::string line) {  // NOLINT(misc-no-recursion): async, see write()

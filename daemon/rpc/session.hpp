@@ -39,8 +39,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(boost::asio::local::stream_protocol::socket socket, Dispatcher& dispatcher,
           SessionLimits limits, std::function<void(Session*)> on_closed);
   void start();
-  // Queues a notification. A client too slow to take it (the queue would exceed
-  // max_queued_bytes) is disconnected at once and its queue dropped: bgod never waits.
+  // Queues a notification, written after the current handler. A client too slow to take it
+  // (the queue would exceed max_queued_bytes) is disconnected at once and its queue dropped:
+  // bgod never waits.
   void send(std::string line);
   // Queues a response line: never dropped while the connection is open.
   void respond(std::string line);
@@ -86,7 +87,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::array<char, std::size_t{64} * 1024> buffer_{};
   std::deque<std::string> queue_;
   size_t queued_bytes_ = 0;
-  size_t writing_count_ = 0;  // lines of queue_ handed to the current async_write
+  size_t writing_count_ = 0;   // lines of queue_ handed to the current async_write
+  bool flush_posted_ = false;  // a write of the notifications queued this turn is posted
   bool reading_ = false;
   bool paused_ = false;  // over the bound: lines wait in decoder_
   bool held_ = false;    // a live upgrade is under way: lines wait in decoder_

@@ -101,6 +101,20 @@ class SessionTest : public ::testing::Test {
   int on_closed_calls_ = 0;
 };
 
+// A notification raised in the middle of a handler (a reap that restarts) is written once the
+// handler is done, together with the others of that turn and in their order, responses too.
+TEST_F(SessionTest, NotificationsLeaveAfterTheHandlerInOrder) {
+  open(SessionLimits{});
+  session_->events = true;
+  session_->send("first\n");
+  session_->send("second\n");
+  EXPECT_EQ(read_some(), "");  // nothing written inside the handler
+  session_->respond("answer\n");
+  session_->send("third\n");
+  const std::string got = exchange([](const std::string& g) { return lines(g) == 4; });
+  EXPECT_EQ(got, "first\nsecond\nanswer\nthird\n");
+}
+
 TEST_F(SessionTest, SlowSubscriberIsCutOffNeverWaitedFor) {
   SessionLimits limits;
   limits.max_queued_bytes = size_t{64} * 1024;
