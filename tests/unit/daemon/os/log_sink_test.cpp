@@ -134,7 +134,7 @@ TEST(LogSink, AttachedPipesAreDrainedUntilEndOfFile) {
   EXPECT_NE(sink.pipe_fds(1000).second, -1);
   EXPECT_EQ(sink.pipe_fds(999), std::make_pair(-1, -1));
   for (int round = 0; round < 3; ++round) {
-    for (int c = 0; c < k_children; ++c) {
+    for (std::size_t c = 0; c < k_children; ++c) {
       write_all(writers[2 * c].get(), "out " + std::to_string(round) + "\n");
       write_all(writers[2 * c + 1].get(), "err " + std::to_string(round) + "\n");
     }
