@@ -27,6 +27,7 @@
 #include "daemon/os/fd_limits.hpp"
 #include "daemon/os/log_reader.hpp"
 #include "daemon/os/log_sink.hpp"
+#include "daemon/os/memory_trim.hpp"
 #include "daemon/os/metrics_http.hpp"
 #include "daemon/os/notify_sockets.hpp"
 #include "daemon/os/posix_process.hpp"
@@ -104,7 +105,10 @@ class Daemon {
                        [this] {
                          upgrader_.request(
                              {}, [](const Result<UpgradeStarted>&) {}, false);
-                       }}) {
+                       }}),
+        trim_(io_) {
+    // A burst of requests leaves freed memory behind: given back once it is over.
+    dispatcher_.set_after_line([this] { trim_.note_activity(); });
     // Output goes to followers and to a log readiness check (docs/health.md) still waiting
     // for its line; both are asked first, so output nobody waits for costs nothing more.
     logs_.set_output_listener(
@@ -313,6 +317,7 @@ class Daemon {
   Upgrader upgrader_;
   Reaper reaper_;
   SignalLoop signals_;
+  MemoryTrim trim_;
   Dispatcher dispatcher_;
   std::unique_ptr<ControlServer> server_;
   std::unique_ptr<MetricsHttpServer> metrics_;

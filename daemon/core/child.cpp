@@ -107,7 +107,7 @@ bool Child::on_saved(StoreTicket ticket, const Result<void>& result) {
   if (result) {
     save_error_.reset();
   } else {
-    save_error_ = result.error();
+    save_error_ = std::make_unique<Error>(result.error());
   }
   return true;
 }

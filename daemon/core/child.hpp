@@ -190,8 +190,9 @@ class Child {
   bool saving() const { return settled_save_ != last_save_; }
   // The outcome of save `ticket`; older ones than the newest are ignored (false).
   bool on_saved(StoreTicket ticket, const Result<void>& result);
-  // The result of the last settled save; an error stays until a later save succeeds.
-  const std::optional<Error>& save_error() const { return save_error_; }
+  // The result of the last settled save (null: it succeeded); an error stays until a later
+  // save succeeds.
+  const Error* save_error() const { return save_error_.get(); }
 
  private:
   void set_phase(Phase next);
@@ -236,7 +237,7 @@ class Child {
   std::vector<std::function<void()>> stop_waiters_;
   WatchTracker tracker_;
   RestartThrottle throttle_;
-  std::optional<Error> save_error_;
+  std::unique_ptr<Error> save_error_;  // 8 bytes, not 184: almost always none
   StoreTicket last_save_ = 0;
   StoreTicket settled_save_ = 0;
   std::unique_ptr<HealthMonitor> health_;  // the checks of the current run

@@ -3,19 +3,25 @@
 #include "daemon/os/log_sink.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <fcntl.h>
+#include <optional>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <system_error>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/errors.hpp"
 #include "common/home_dir.hpp"
 #include "common/log_tail.hpp"
 #include "common/size.hpp"
@@ -34,17 +40,23 @@ struct LogSink::Writer {
   LogOptions opts;
   std::uint64_t dropped[2] = {0, 0};  // output dropped below the reserve, not yet reported
   bool paused[2] = {false, false};    // the "logging paused" marker was written
+  int readers = 0;                    // pipes being drained into these logs
 };
 
-struct LogSink::Reader {
-  Reader(boost::asio::io_context& io, int fd) : descriptor(io, fd) {}
-  boost::asio::posix::stream_descriptor descriptor;
-  Writer* writer = nullptr;  // remove_logs() drops a name's readers with its writer
-  LogStream stream = LogStream::out;
-  pid_t pid = 0;
-  bool can_splice = true;  // false once splice(2) failed for this log's file system
-  bool enlarged = false;
+struct LogSink::Poller {
+  Poller(boost::asio::io_context& io, int epoll_fd) : descriptor(io, epoll_fd), repeats(io) {}
+  boost::asio::posix::stream_descriptor descriptor;  // owns the epoll descriptor
+  boost::asio::steady_timer repeats;                 // forget_repeats()
 };
+
+namespace {
+
+// A reader's key: its descriptor and generation (LogSink::ReaderKey).
+std::uint64_t key_of(int fd, std::uint32_t generation) {
+  return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(fd)) << 32) | generation;
+}
+
+}  // namespace
 
 LogSink::LogSink(boost::asio::io_context& io, Paths paths, ClosedFn on_closed,
                  std::size_t max_open_files)
@@ -52,7 +64,12 @@ LogSink::LogSink(boost::asio::io_context& io, Paths paths, ClosedFn on_closed,
       paths_(std::move(paths)),
       on_closed_(std::move(on_closed)),
       files_(max_open_files),
-      buffer_(new char[k_read_bytes]) {}
+      buffer_(new char[k_read_bytes]) {
+  const int epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
+  poller_ = std::make_unique<Poller>(io, epoll_fd);
+  wait_ready();
+}
 
 LogSink::~LogSink() = default;
 
@@ -93,14 +110,36 @@ void LogSink::attach(const std::string& name, pid_t pid, UniqueFd out, UniqueFd 
   UniqueFd fds[2] = {std::move(out), std::move(err)};
   for (int i = 0; i < 2; ++i) {
     if (!fds[i]) continue;
-    const std::uint64_t id = next_reader_id_++;
-    auto reader = std::make_unique<Reader>(io_, fds[i].release());
-    reader->writer = &w;
-    reader->stream = i == 0 ? LogStream::out : LogStream::err;
-    reader->pid = pid;
-    readers_.emplace(id, std::move(reader));
+    const int fd = fds[i].get();
+    if (static_cast<std::size_t>(fd) >= readers_.size()) {
+      readers_.resize(static_cast<std::size_t>(fd) + 1);
+    }
+    Reader& reader = readers_[static_cast<std::size_t>(fd)];
+    BGO_ASSERT(!reader.fd, "a pipe descriptor of a reader still in use");
+    reader.fd = std::move(fds[i]);
+    reader.writer = &w;
+    reader.generation = next_generation_++;
+    reader.stream = i == 0 ? LogStream::out : LogStream::err;
+    reader.pid = pid;
+    ++w.readers;
+    const ReaderKey key = key_of(fd, reader.generation);
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLET;  // EPOLLHUP (every writer gone) is always reported
+    ev.data.u64 = key;
+    if (::epoll_ctl(poller_->descriptor.native_handle(), EPOLL_CTL_ADD, fd, &ev) != 0) {
+      // Out of memory or of epoll watches (fs.epoll.max_user_watches): the pipe is closed, so
+      // the process's writes to it fail (EPIPE), and its end of file is reported as usual.
+      spdlog::error("[{}] output dropped, cannot watch its pipe: {}", name,
+                    errno_message("epoll_ctl", errno));
+      --w.readers;
+      reader = Reader{};
+      boost::asio::post(io_, [this, pid] {
+        if (on_closed_) on_closed_(pid);
+      });
+      continue;
+    }
     // Output written before we got here is already waiting: read it on the next turn.
-    boost::asio::post(io_, [this, id] { on_readable(id); });
+    boost::asio::post(io_, [this, key] { on_readable(key); });
   }
 }
 
@@ -137,43 +176,80 @@ void LogSink::drain_now(const std::string& name, UniqueFd out, UniqueFd err, con
 
 std::pair<int, int> LogSink::pipe_fds(pid_t pid) const {
   std::pair<int, int> fds{-1, -1};
-  for (const auto& [id, reader] : readers_) {
-    if (reader->pid != pid) continue;
-    (reader->stream == LogStream::err ? fds.second : fds.first) =
-        reader->descriptor.native_handle();
+  for (const Reader& reader : readers_) {
+    if (!reader.fd || reader.pid != pid) continue;
+    (reader.stream == LogStream::err ? fds.second : fds.first) = reader.fd.get();
   }
   return fds;
 }
 
-void LogSink::arm(std::uint64_t id) {
-  auto it = readers_.find(id);
-  if (it == readers_.end()) return;
-  // Asio's epoll reactor is edge-triggered: only arm once a read said EAGAIN.
-  it->second->descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                                    [this, id](const boost::system::error_code& ec) {
-                                      if (ec == boost::asio::error::operation_aborted) return;
-                                      on_readable(id);
-                                    });
+LogSink::Reader* LogSink::find_reader(ReaderKey key) {
+  const auto fd = static_cast<std::size_t>(key >> 32);
+  if (fd >= readers_.size()) return nullptr;
+  Reader& reader = readers_[fd];
+  if (!reader.fd || reader.generation != static_cast<std::uint32_t>(key)) return nullptr;
+  return &reader;
+}
+
+void LogSink::close_reader(Reader& reader) {
+  // Removed from the set by hand: the pipe keeper holds the same pipe, so closing our
+  // descriptor alone would leave it there (and firing) for as long as the keeper keeps it.
+  (void)::epoll_ctl(poller_->descriptor.native_handle(), EPOLL_CTL_DEL, reader.fd.get(), nullptr);
+  --reader.writer->readers;
+  reader = Reader{};  // closes the pipe
+}
+
+void LogSink::wait_ready() {
+  poller_->descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                                 [this](const boost::system::error_code& ec) {
+                                   if (ec == boost::asio::error::operation_aborted) return;
+                                   on_ready();
+                                 });
+}
+
+void LogSink::on_ready() {
+  // Asio watches the epoll set edge-triggered: empty it before waiting again, so that the
+  // next pipe to become ready makes the next edge.
+  std::array<epoll_event, 64> events{};
+  for (;;) {
+    const int n = ::epoll_wait(poller_->descriptor.native_handle(), events.data(),
+                               static_cast<int>(events.size()), 0);
+    if (n < 0 && errno == EINTR) continue;
+    for (int i = 0; i < n; ++i) {
+      const ReaderKey key = events[static_cast<std::size_t>(i)].data.u64;
+      Reader* reader = find_reader(key);
+      // Not waiting: a turn of it is already posted, and reads until EAGAIN.
+      if (reader == nullptr || !reader->waiting) continue;
+      reader->waiting = false;
+      on_readable(key);
+    }
+    if (n < static_cast<int>(events.size())) break;
+  }
+  wait_ready();
 }
 
 // on_readable() -> post_next() -> on_readable() only through the loop (a posted handler), never
 // as a nested call, so the stack never grows.
-void LogSink::on_readable(std::uint64_t id) {  // NOLINT(misc-no-recursion)
-  auto it = readers_.find(id);
-  if (it == readers_.end()) return;
-  Reader& reader = *it->second;
-  Writer& w = *reader.writer;
-  LogFile& file = w.files[reader.stream == LogStream::err ? 1 : 0];
-  const int fd = reader.descriptor.native_handle();
+void LogSink::on_readable(ReaderKey key) {  // NOLINT(misc-no-recursion)
+  const Reader* found = find_reader(key);
+  if (found == nullptr) return;
+  Writer& w = *found->writer;
+  const int fd = found->fd.get();
+  const int index = found->stream == LogStream::err ? 1 : 0;
+  LogFile& file = w.files[index];
   int avail = 0;
-  if (::ioctl(fd, FIONREAD, &avail) == 0 && avail >= 64 * 1024 && !reader.enlarged) {
+  if (::ioctl(fd, FIONREAD, &avail) == 0 && avail >= 64 * 1024 && !found->enlarged) {
     // Full at the default size: a chatty child. (Raising it is best effort: past the
     // per-user pipe quota the kernel refuses, and the pipe simply stays as it is.)
-    reader.enlarged = true;
+    readers_[static_cast<std::size_t>(fd)].enlarged = true;
     (void)::fcntl(fd, F_SETPIPE_SZ, k_big_pipe_bytes);
   }
-  const int index = reader.stream == LogStream::err ? 1 : 0;
   const std::size_t allowed = admit(w, index, avail > 0 ? static_cast<std::size_t>(avail) : 1);
+  // admit() may have told a listener, which may have started a process (attach() may have
+  // grown readers_) or deleted this one's logs: look the reader up again.
+  Reader* again = find_reader(key);
+  if (again == nullptr) return;
+  Reader& reader = *again;
   if (allowed == 0) {
     // Below the reserve: drain the pipe all the same (a child must never block on a full
     // pipe because the disk is full) and count what is lost.
@@ -183,11 +259,14 @@ void LogSink::on_readable(std::uint64_t id) {  // NOLINT(misc-no-recursion)
     } while (n < 0 && errno == EINTR);
     if (n > 0) {
       drop(w, index, static_cast<std::size_t>(n));
-      return post_next(id);
+      return post_next(key);
     }
-    if (n < 0 && errno == EAGAIN) return arm(id);
+    if (n < 0 && errno == EAGAIN) {
+      reader.waiting = true;
+      return;
+    }
     const pid_t pid = reader.pid;
-    readers_.erase(it);
+    close_reader(reader);
     if (on_closed_) on_closed_(pid);
     return;
   }
@@ -208,7 +287,7 @@ void LogSink::on_readable(std::uint64_t id) {  // NOLINT(misc-no-recursion)
       const ssize_t n = open_log(w, index).splice_from(fd, blind);
       if (n > 0) {
         reserve_.consume(static_cast<std::uint64_t>(n));
-        return post_next(id);
+        return post_next(key);
       }
       if (n < 0 && errno == EINVAL) reader.can_splice = false;
     } else {
@@ -222,12 +301,15 @@ void LogSink::on_readable(std::uint64_t id) {  // NOLINT(misc-no-recursion)
   if (n > 0) {
     reserve_.consume(static_cast<std::uint64_t>(n));
     deliver(w, reader.stream, std::string_view(buffer_.get(), static_cast<size_t>(n)));
-    return post_next(id);
+    return post_next(key);
   }
-  if (n < 0 && errno == EAGAIN) return arm(id);
+  if (n < 0 && errno == EAGAIN) {
+    reader.waiting = true;  // the pipe's next write is an edge in the epoll set
+    return;
+  }
   // End of file (or a read error): every writer of this pipe is gone.
   const pid_t pid = reader.pid;
-  readers_.erase(it);
+  close_reader(reader);
   if (on_closed_) on_closed_(pid);
 }
 
@@ -266,10 +348,10 @@ void LogSink::drop(Writer& w, int stream, std::size_t bytes) {
   if (on_output_) on_output_(w.name, stream == 1 ? LogStream::err : LogStream::out, marker);
 }
 
-void LogSink::post_next(std::uint64_t id) {  // NOLINT(misc-no-recursion): posted, see above
+void LogSink::post_next(ReaderKey key) {  // NOLINT(misc-no-recursion): posted, see above
   // Let the other pipes and the clients have their turn, then continue with this one until
-  // it says EAGAIN (the reactor is edge-triggered: only then may we wait for readiness).
-  boost::asio::post(io_, [this, id] { on_readable(id); });  // NOLINT(misc-no-recursion)
+  // it says EAGAIN (the epoll set is edge-triggered: only then may we wait for readiness).
+  boost::asio::post(io_, [this, key] { on_readable(key); });  // NOLINT(misc-no-recursion)
 }
 
 void LogSink::deliver(Writer& w, LogStream stream, std::string_view data) {
@@ -298,7 +380,7 @@ void LogSink::watcher_line(std::string_view name, std::string_view message) {
   // watcher log without bound); the count is written before the next different line.
   const auto now = std::chrono::steady_clock::now();
   Repeats& r = repeats_[std::string(name)];
-  if (message == r.last && now - r.written_at < std::chrono::seconds(1)) {
+  if (message == r.last && now - r.written_at < k_repeat_window) {
     ++r.suppressed;
     return;
   }
@@ -310,6 +392,36 @@ void LogSink::watcher_line(std::string_view name, std::string_view message) {
   r.last = std::string(message);
   r.written_at = now;
   write_watcher_line(name, message);
+  if (!repeats_armed_) arm_repeats(now + k_repeat_window);
+}
+
+void LogSink::arm_repeats(std::chrono::steady_clock::time_point at) {
+  repeats_armed_ = true;
+  poller_->repeats.expires_at(at);
+  poller_->repeats.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;  // cancelled: the sink is going away
+    repeats_armed_ = false;
+    forget_repeats();
+  });
+}
+
+void LogSink::forget_repeats() {
+  // A line more than a second old no longer suppresses anything: forgetting it changes
+  // nothing but memory. One that counts repeats stays until the next line writes the count.
+  const auto now = std::chrono::steady_clock::now();
+  std::optional<std::chrono::steady_clock::time_point> next;
+  for (auto it = repeats_.begin(); it != repeats_.end();) {
+    const auto until = it->second.written_at + k_repeat_window;
+    if (it->second.suppressed > 0) {
+      ++it;
+    } else if (until <= now) {
+      it = repeats_.erase(it);
+    } else {
+      next = next ? std::min(*next, until) : until;
+      ++it;
+    }
+  }
+  if (next) arm_repeats(*next);
 }
 
 void LogSink::write_watcher_line(std::string_view name, std::string_view message) {
@@ -334,7 +446,10 @@ void LogSink::remove_logs(std::string_view name) {
   // rather than re-create the files just deleted.
   if (auto it = writers_.find(name); it != writers_.end()) {
     const Writer* w = it->second.get();
-    std::erase_if(readers_, [w](const auto& kv) { return kv.second->writer == w; });
+    for (Reader& reader : readers_) {
+      if (w->readers == 0) break;
+      if (reader.fd && reader.writer == w) close_reader(reader);
+    }
     erase_writer(it);
   }
   LogFile(paths_.log_file(name, LogStream::out)).remove_all();
@@ -346,10 +461,7 @@ void LogSink::release(std::string_view name) {
   auto it = writers_.find(name);
   if (it == writers_.end()) return;
   // A descendant that still holds the pipes keeps writing through this writer: keep it.
-  const Writer* w = it->second.get();
-  for (const auto& [id, reader] : readers_) {
-    if (reader->writer == w) return;
-  }
+  if (it->second->readers > 0) return;
   erase_writer(it);
 }
 

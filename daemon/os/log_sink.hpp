@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 #include "common/paths.hpp"
 #include "common/unique_fd.hpp"
@@ -98,25 +99,51 @@ class LogSink final : public LogPort {
 
   // Log files open right now (for tests and the descriptor budget).
   std::size_t open_files() const { return files_.open_count(); }
+  // Names whose last watcher-log line is still remembered (for tests).
+  std::size_t remembered_lines() const { return repeats_.size(); }
 
  private:
   struct Writer;
-  struct Reader;
-  // The last watcher-log line of a name, and how often it came again within a second.
+  // A pipe being drained, at readers_[its descriptor]: descriptors are small and dense, so a
+  // slot per descriptor costs 24 bytes where an Asio descriptor (its reactor state and its
+  // pending wait) cost about 480 bytes a pipe (issue #18, memory). Every pipe is in one epoll
+  // set of our own, edge-triggered, which Asio watches as a single descriptor.
+  struct Reader {
+    UniqueFd fd;                   // empty: the slot is free
+    Writer* writer = nullptr;      // remove_logs() drops a name's readers with its writer
+    std::uint32_t generation = 0;  // tells a posted turn of an earlier reader of this slot
+    pid_t pid = 0;
+    LogStream stream = LogStream::out;
+    bool waiting = false;    // a read said EAGAIN: the next readiness event continues it
+    bool can_splice = true;  // false once splice(2) failed for this log's file system
+    bool enlarged = false;
+  };
+  // A reader's descriptor and generation, which posted turns and epoll events carry.
+  using ReaderKey = std::uint64_t;
+  struct Poller;
+  // The last watcher-log line of a name, and how often it came again within a second. Kept
+  // only while it can still matter: within the second, or while it counts repeats not yet
+  // written (a timer forgets the others, so an idle process keeps none).
+  static constexpr std::chrono::seconds k_repeat_window{1};
   struct Repeats {
     std::string last;
     std::chrono::steady_clock::time_point written_at{};
     uint64_t suppressed = 0;
   };
   void write_watcher_line(std::string_view name, std::string_view message);
+  void arm_repeats(std::chrono::steady_clock::time_point at);
+  void forget_repeats();
   Writer& writer(std::string_view name);
   void erase_writer(std::map<std::string, std::unique_ptr<Writer>, std::less<>>::iterator it);
   // The log of `stream` (0 stdout, 1 stderr) of `w`, opened through the cache.
   LogFile& open_log(Writer& w, int stream);
   void deliver(Writer& w, LogStream stream, std::string_view data);
-  void arm(std::uint64_t id);
-  void on_readable(std::uint64_t id);
-  void post_next(std::uint64_t id);
+  Reader* find_reader(ReaderKey key);
+  void close_reader(Reader& reader);  // without an end-of-file report
+  void wait_ready();
+  void on_ready();
+  void on_readable(ReaderKey key);
+  void post_next(ReaderKey key);
   std::size_t admit(Writer& w, int stream, std::size_t want);
   void drop(Writer& w, int stream, std::size_t bytes);
 
@@ -127,12 +154,14 @@ class LogSink final : public LogPort {
   InterestFn wanted_;
   LogFileCache files_;  // outlives writers_, whose files it points to
   std::map<std::string, std::unique_ptr<Writer>, std::less<>> writers_;
-  std::map<std::uint64_t, std::unique_ptr<Reader>> readers_;
-  std::uint64_t next_reader_id_ = 1;
+  std::vector<Reader> readers_;  // by descriptor
+  std::uint32_t next_generation_ = 1;
+  std::unique_ptr<Poller> poller_;  // the epoll set of the pipes, watched by the loop
   std::unique_ptr<char[]> buffer_;  // one buffer for every pipe: reads are sequential
   std::string stamped_;             // scratch for `--time`, reused to avoid allocations
   LogReserve reserve_;
   std::map<std::string, Repeats, std::less<>> repeats_;
+  bool repeats_armed_ = false;  // the timer of forget_repeats() is armed
 };
 
 }  // namespace bgo::daemon

@@ -43,6 +43,12 @@ std::vector<std::string> Dispatcher::methods() const {
 
 void Dispatcher::handle_line(std::string_view line, const std::shared_ptr<Session>& session,
                              LineDone done) {
+  if (after_line_) {
+    done = [inner = std::move(done), after = after_line_](std::string text) {
+      inner(std::move(text));
+      after();
+    };
+  }
   json::value v;
   try {
     json::parse_options options;

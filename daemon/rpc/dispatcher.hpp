@@ -52,11 +52,15 @@ class Dispatcher {
   void handle_line(std::string_view line, const std::shared_ptr<Session>& session, LineDone done);
   // The registered method names, sorted.
   std::vector<std::string> methods() const;
+  // Called after each line's `done`, once what it owed is handed over (bgod trims its heap
+  // after a burst of requests: os/memory_trim.hpp).
+  void set_after_line(std::function<void()> fn) { after_line_ = std::move(fn); }
 
  private:
   void run_one(const boost::json::value& request, const std::shared_ptr<Session>& session,
                std::function<void(std::string)> reply);
   std::map<std::string, Handler, std::less<>> methods_;
+  std::function<void()> after_line_;
 };
 
 // Parameter readers: throw ParamError("invalid params: 'name' must be a string").

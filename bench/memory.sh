@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Memory per process (issue #18): bgod's VmRSS with 0 and then N watched `sleep`s, one bgod
+# grown step by step; optionally under heaptrack for where the live heap goes. bench/README.md
+# has the method. Every process it starts is stopped by bgod or killed by pid; the home is
+# private.
+#   bench/memory.sh [--bin DIR] [--ns "100 1000 4000"] [--settle S] [--heaptrack FILE]
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${BGO_BIN:-$here/../build-bench/bin}
+ns="100 1000 4000"
+settle=1
+heaptrack_out=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --bin) bin=$2; shift ;;
+    --ns) ns=$2; shift ;;
+    --settle) settle=$2; shift ;;
+    --heaptrack) heaptrack_out=$2; shift ;;
+    *) echo "usage: $0 [--bin DIR] [--ns LIST] [--settle S] [--heaptrack FILE]" >&2; exit 2 ;;
+  esac
+  shift
+done
+bin=$(cd "$bin" && pwd)
+for tool in "$bin/bgo" "$bin/bgod"; do
+  [ -x "$tool" ] || { echo "memory.sh: $tool not built (cmake --build BUILD --target bgo bgod)" >&2; exit 2; }
+done
+if [ -n "$heaptrack_out" ]; then
+  command -v heaptrack >/dev/null || { echo "memory.sh: --heaptrack needs heaptrack (apt-get install heaptrack)" >&2; exit 2; }
+fi
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+ulimit -u "$(ulimit -Hu)" 2>/dev/null || true
+
+work=$(mktemp -d /tmp/bgo-memory.XXXXXX)
+chmod 700 "$work"
+export BGO_HOME=$work/home
+mkdir -m 700 "$BGO_HOME"
+sleep_bin=$(command -v sleep)
+bgod=""
+tracer=""
+
+# Only what this run started, by pid: bgod, then every child it recorded.
+cleanup() {
+  local pids
+  pids=$(cat "$BGO_HOME"/procs/*.json 2>/dev/null | grep -o '"pid": *[0-9]*' | grep -o '[0-9]*$' || true)
+  [ -n "$bgod" ] && kill -KILL "$bgod" 2>/dev/null || true
+  for pid in $pids; do kill -KILL "$pid" 2>/dev/null || true; done
+  [ -n "$tracer" ] && wait "$tracer" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+wait_for() {  # waits up to 30 s for file $1
+  local deadline=$(( $(date +%s) + 30 ))
+  until [ -s "$1" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "memory.sh: $1 never appeared" >&2; exit 1; }
+    sleep 0.05
+  done
+}
+
+if [ -n "$heaptrack_out" ]; then
+  heaptrack -o "$heaptrack_out" "$bin/bgod" --foreground >"$work/heaptrack.log" 2>&1 &
+  tracer=$!
+else
+  "$bin/bgo" daemon start >/dev/null
+fi
+wait_for "$BGO_HOME/bgod.pid"
+bgod=$(cat "$BGO_HOME/bgod.pid")
+until BGO_NO_AUTOSTART=1 "$bin/bgo" status >/dev/null 2>&1; do sleep 0.05; done
+sleep "$settle"
+base=$(rss_kib "$bgod")
+printf 'n\trss_kib\tkib_per_process\tstart_s\n'
+printf '0\t%s\t-\t-\n' "$base"
+done_n=0
+for n in $ns; do
+  [ "$n" -gt "$done_n" ] || continue
+  seq $((done_n + 1)) "$n" | sed "s|.*|p& -- $sleep_bin 100000|" > "$work/list"
+  t0=$(date +%s%N)
+  "$bin/bgo" start -w --from "$work/list" >/dev/null
+  t1=$(date +%s%N)
+  done_n=$n
+  sleep "$settle"
+  rss=$(rss_kib "$bgod")
+  printf '%s\t%s\t%s\t%s\n' "$n" "$rss" \
+    "$(awk -v r="$rss" -v b="$base" -v n="$n" 'BEGIN {printf "%.2f", (r - b) / n}')" \
+    "$(awk -v d=$((t1 - t0)) 'BEGIN {printf "%.1f", d / 1e9}')"
+done
+
+if [ -n "$heaptrack_out" ]; then
+  # Killed, so that what heaptrack calls leaked is exactly what was live at the last N.
+  kill -KILL "$bgod"
+  wait "$tracer" 2>/dev/null || true
+  tracer=""
+  echo "heaptrack data: $(ls "$heaptrack_out"* | head -1) (heaptrack_print --print-leaks 1 FILE)" >&2
+else
+  "$bin/bgo" daemon stop >/dev/null 2>&1 || true
+fi
