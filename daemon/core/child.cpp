@@ -141,13 +141,9 @@ StoreTicket Child::update(const std::function<void(ProcessRecord&)>& edit) {
 Result<pid_t> Child::spawn(std::string_view marker_tag,
                            const std::function<void(ProcessRecord&)>& amend) {
   const auto wall = ports_.clock.wall_now();
-  // Written once the spawn was issued, so that a restart does not wait for it: the new run's
-  // output stays in its pipes until the loop reads them, which is after this returns.
-  auto write_marker = [&] {
-    ports_.logs.append_marker(record_.name, "\n=== [" + iso_utc(wall) + "] [" +
-                                                std::string(marker_tag) + "] " +
-                                                join(record_.command) + " ===\n");
-  };
+  ports_.logs.append_marker(record_.name, "\n=== [" + iso_utc(wall) + "] [" +
+                                              std::string(marker_tag) + "] " +
+                                              join(record_.command) + " ===\n");
   SpawnRequest request;
   request.name = record_.name;
   request.argv = record_.command;
@@ -161,10 +157,7 @@ Result<pid_t> Child::spawn(std::string_view marker_tag,
       return make_error(Errc::spawn_failed, "this bgod has no notify sockets");
     }
     auto socket = ports_.notify->open(record_.name);
-    if (!socket) {
-      write_marker();
-      return socket.error();
-    }
+    if (!socket) return socket.error();
     notify_open_ = true;
     request.env.push_back("NOTIFY_SOCKET=" + *socket);
   }
@@ -172,7 +165,6 @@ Result<pid_t> Child::spawn(std::string_view marker_tag,
   // the work after it (pipes handed to the keeper, /proc read) must not shorten the run.
   const Clock::time_point started = ports_.clock.now();
   auto spawned = ports_.processes.spawn(request);
-  write_marker();
   if (!spawned) return spawned.error();
   timer_.cancel();
   pid_ = spawned->pid;
