@@ -62,15 +62,6 @@ class AdoptionTest : public DaemonTest {
     std::ofstream(home_ / "procs" / (name + ".json")) << json::serialize(o);
   }
 
-  // Kills the running bgod with SIGKILL: no shutdown, no final state writes.
-  pid_t crash_daemon() {
-    const pid_t old = daemon_pid();
-    EXPECT_GT(old, 0);
-    EXPECT_EQ(::kill(old, SIGKILL), 0);
-    EXPECT_TRUE(wait_until([&] { return !pid_alive(old); }));
-    return old;
-  }
-
   std::map<std::string, pid_t> online_pids() {
     std::map<std::string, pid_t> out;
     json::value rows = status_json();

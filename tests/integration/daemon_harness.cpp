@@ -224,6 +224,20 @@ pid_t DaemonTest::daemon_pid() {
   return text.empty() ? 0 : static_cast<pid_t>(std::strtol(text.c_str(), nullptr, 10));
 }
 
+pid_t DaemonTest::crash_daemon() {
+  const pid_t old = daemon_pid();
+  EXPECT_GT(old, 0);
+  EXPECT_EQ(::kill(old, SIGKILL), 0);
+  EXPECT_TRUE(wait_until([&] { return !pid_alive(old); }));
+  return old;
+}
+
+pid_t DaemonTest::online_pid(const std::string& name) {
+  const auto r = row(name);
+  if (!r || r->at("status").as_string() != "online") return 0;
+  return static_cast<pid_t>(r->at("pid").as_int64());
+}
+
 std::vector<std::string> DaemonTest::child(std::vector<std::string> args) {
   args.insert(args.begin(), bin("bgo_test_child"));
   return args;

@@ -56,8 +56,13 @@ class DaemonTest : public ::testing::Test {
   // `bgo status --json` parsed (array).
   boost::json::value status_json();
   std::optional<boost::json::object> row(const std::string& name);
-  boost::json::object state(const std::string& name);             // procs/<name>.json
-  pid_t daemon_pid();                                             // from bgod.pid, 0 when absent
+  boost::json::object state(const std::string& name);  // procs/<name>.json
+  pid_t daemon_pid();                                  // from bgod.pid, 0 when absent
+  // Kills the running bgod with SIGKILL (no shutdown, no last state writes) and waits until
+  // it is gone; its pid.
+  pid_t crash_daemon();
+  // The pid of `name` when its row says online, else 0.
+  pid_t online_pid(const std::string& name);
   std::vector<std::string> child(std::vector<std::string> args);  // test_child argv
   void start_ok(const std::string& name, const std::vector<std::string>& child_args,
                 std::vector<std::string> opts = {});

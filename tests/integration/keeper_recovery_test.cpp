@@ -47,20 +47,6 @@ class KeeperRecoveryTest : public DaemonTest {
     }
   }
 
-  pid_t crash_daemon() {
-    const pid_t old = daemon_pid();
-    EXPECT_GT(old, 0);
-    EXPECT_EQ(::kill(old, SIGKILL), 0);
-    EXPECT_TRUE(wait_until([&] { return !pid_alive(old); }));
-    return old;
-  }
-
-  pid_t online_pid(const std::string& name) {
-    const auto r = row(name);
-    if (!r || r->at("status").as_string() != "online") return 0;
-    return static_cast<pid_t>(r->at("pid").as_int64());
-  }
-
   // A bgo_test_child in a session of its own with `invocation` as its BGO_INVOCATION and its
   // stdout on a pipe whose read end this test keeps (unread), as a pipe keeper would.
   pid_t spawn_marked(const std::string& invocation, std::vector<std::string> args) {

@@ -32,20 +32,6 @@ size_t count_lines(const std::string& text, const std::string& what) {
 
 class SpawnJournalTest : public DaemonTest {
  protected:
-  pid_t crash_daemon() {
-    const pid_t old = daemon_pid();
-    EXPECT_GT(old, 0);
-    EXPECT_EQ(::kill(old, SIGKILL), 0);
-    EXPECT_TRUE(wait_until([&] { return !pid_alive(old); }));
-    return old;
-  }
-
-  pid_t online_pid(const std::string& name) {
-    const auto r = row(name);
-    if (!r || r->at("status").as_string() != "online") return 0;
-    return static_cast<pid_t>(r->at("pid").as_int64());
-  }
-
   fs::path journal() const { return home_ / "spawns.journal"; }
 };
 
