@@ -2,6 +2,8 @@
 // Supervisor: dependencies between processes (`after`, docs/health.md): checks at start,
 // waiting starts, and stops in dependency order.
 #include <algorithm>
+#include <set>
+#include <string_view>
 
 #include "daemon/core/supervisor.hpp"
 
@@ -217,20 +219,24 @@ void Supervisor::stop_in_order(std::vector<std::string> names, StopRequest why,
   advance_stops(plan);
 }
 
-// Asks every pending name that nothing pending or still stopping depends on.
+// Asks every pending name that nothing pending or still stopping depends on. The names they
+// depend on are gathered once a call: linear in the plan, not in the plan times every child.
 void Supervisor::advance_stops(const std::shared_ptr<StopPlan>& plan) {
   std::vector<std::string> ready;
-  for (const auto& n : plan->pending) {
-    bool blocked = false;
-    for (const auto& [other, child] : children_) {
-      if (other == n || (!plan->pending.contains(other) && !plan->in_flight.contains(other))) {
-        continue;
+  if (!plan->pending.empty()) {
+    std::set<std::string_view> depended_on;
+    for (const auto* names : {&plan->pending, &plan->in_flight}) {
+      for (const auto& other : *names) {
+        const Child* child = find(other);
+        if (child == nullptr) continue;
+        for (const Dependency& d : child->record().policy.after) {
+          if (d.name != other) depended_on.insert(d.name);
+        }
       }
-      const auto& after = child->record().policy.after;
-      blocked = blocked || std::any_of(after.begin(), after.end(),
-                                       [&](const Dependency& d) { return d.name == n; });
     }
-    if (!blocked) ready.push_back(n);
+    for (const auto& n : plan->pending) {
+      if (!depended_on.contains(n)) ready.push_back(n);
+    }
   }
   // Nothing unblocked but names remain: a cycle left by an older file; stop them anyway.
   if (ready.empty() && !plan->pending.empty() && plan->in_flight.empty()) {
