@@ -66,12 +66,11 @@ Result<void> write_file_atomically(const std::filesystem::path& target, std::str
   return {};
 }
 
-Result<void> write_file_atomically_at(int dirfd, std::string_view name, std::string_view content,
-                                      SyncDir sync_dir, SyncFile sync_file) {
+Result<StagedFile> stage_file_at(int dirfd, std::string_view name, std::string_view content,
+                                 SyncFile sync_file) {
   BGO_ASSERT(!name.empty() && name.find('/') == std::string_view::npos, "one path component");
   static std::atomic<unsigned> counter{0};
-  const std::string target(name);
-  std::string tmp;
+  StagedFile staged{{}, std::string(name)};
   UniqueFd fd;
   // Unpredictable enough and unique within this process; O_EXCL settles any collision.
   for (int attempt = 0; attempt < 100 && !fd; ++attempt) {
@@ -80,29 +79,46 @@ Result<void> write_file_atomically_at(int dirfd, std::string_view name, std::str
                         static_cast<unsigned long long>(
                             std::chrono::steady_clock::now().time_since_epoch().count()),
                         counter.fetch_add(1));
-    tmp = "." + target + suffix;
-    const int raw = ::openat(dirfd, tmp.c_str(),
+    staged.temp = "." + staged.target + suffix;
+    const int raw = ::openat(dirfd, staged.temp.c_str(),
                              O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
     if (raw >= 0) {
       fd.reset(raw);
     } else if (errno != EEXIST) {
-      return make_error(Errc::io_error, errno_message("cannot create " + tmp, errno));
+      return make_error(Errc::io_error, errno_message("cannot create " + staged.temp, errno));
     }
   }
-  if (!fd) return make_error(Errc::io_error, "cannot create a temp file for " + target);
-  auto fail = [&](const std::string& what, int err) -> Result<void> {
-    ::unlinkat(dirfd, tmp.c_str(), 0);
-    return make_error(Errc::io_error, errno_message(what, err));
-  };
+  if (!fd) return make_error(Errc::io_error, "cannot create a temp file for " + staged.target);
   if (auto r = write_all(fd.get(), content); !r) {
-    ::unlinkat(dirfd, tmp.c_str(), 0);
-    return r;
+    discard_staged_at(dirfd, staged);
+    return r.error();
   }
-  if (sync_file == SyncFile::yes && ::fsync(fd.get()) != 0) return fail("fsync " + tmp, errno);
-  fd.reset();
-  if (::renameat(dirfd, tmp.c_str(), dirfd, target.c_str()) != 0) {
-    return fail("rename to " + target, errno);
+  if (sync_file == SyncFile::yes && ::fsync(fd.get()) != 0) {
+    const int err = errno;
+    discard_staged_at(dirfd, staged);
+    return make_error(Errc::io_error, errno_message("fsync " + staged.temp, err));
   }
+  return staged;
+}
+
+Result<void> install_staged_at(int dirfd, const StagedFile& staged) {
+  if (::renameat(dirfd, staged.temp.c_str(), dirfd, staged.target.c_str()) != 0) {
+    const int err = errno;
+    discard_staged_at(dirfd, staged);
+    return make_error(Errc::io_error, errno_message("rename to " + staged.target, err));
+  }
+  return {};
+}
+
+void discard_staged_at(int dirfd, const StagedFile& staged) {
+  (void)::unlinkat(dirfd, staged.temp.c_str(), 0);
+}
+
+Result<void> write_file_atomically_at(int dirfd, std::string_view name, std::string_view content,
+                                      SyncDir sync_dir, SyncFile sync_file) {
+  auto staged = stage_file_at(dirfd, name, content, sync_file);
+  if (!staged) return staged.error();
+  if (auto r = install_staged_at(dirfd, *staged); !r) return r;
   if (sync_dir == SyncDir::yes) ::fsync(dirfd);  // the rename is durable once the entry is
   return {};
 }

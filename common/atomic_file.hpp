@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 #include "common/errors.hpp"
@@ -27,5 +28,18 @@ Result<void> write_file_atomically(const std::filesystem::path& target, std::str
 Result<void> write_file_atomically_at(int dirfd, std::string_view name, std::string_view content,
                                       SyncDir sync_dir = SyncDir::yes,
                                       SyncFile sync_file = SyncFile::yes);
+
+// The same in two steps, for a group of files made durable at once: stage_file_at() writes
+// the temp file (fsync'ed only with SyncFile::yes) and install_staged_at() renames it over its
+// target (removing it on failure). In between, the caller makes every staged file durable
+// (syncfs(2)), or discards it with discard_staged_at().
+struct StagedFile {
+  std::string temp;    // ".<target>.<pid>.<time>.<n>.tmp" in the folder
+  std::string target;  // one path component
+};
+Result<StagedFile> stage_file_at(int dirfd, std::string_view name, std::string_view content,
+                                 SyncFile sync_file);
+Result<void> install_staged_at(int dirfd, const StagedFile& staged);
+void discard_staged_at(int dirfd, const StagedFile& staged);
 
 }  // namespace bgo

@@ -2,6 +2,7 @@
 // StateStore: the loop's side (queue, tickets, stats) and the writer thread's (group commit).
 #include "daemon/os/state_store.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <csignal>
@@ -122,8 +123,11 @@ void StateStore::run_writer() {
 }
 
 // Each file goes to a temp file, fsync, rename; then one fsync of procs/ makes the renames
-// (and removals) of the whole group durable. A folder that cannot be trusted any more fails
-// every write of the group: it is opened for each group, never held.
+// (and removals) of the whole group durable. A group of two files or more is faster with one
+// syncfs(2) than with an fsync each (on this machine's ext4, 0.4 to 1.5 ms a file in groups
+// against 6 to 7: docs/architecture.md): every temp file is written, then the file system is
+// synced once, then they are renamed. A folder that cannot be trusted any more fails every
+// write of the group: it is opened for each group, never held.
 StateStore::Commit StateStore::commit(const WriteQueue::Batch& batch,
                                       Clock::time_point oldest) const {
   Commit c;
@@ -143,24 +147,11 @@ StateStore::Commit StateStore::commit(const WriteQueue::Batch& batch,
     c.commit_latency = clock_.now() - oldest;
     return c;
   }
-  const SyncFile sync = fsync_ == Fsync::yes ? SyncFile::yes : SyncFile::no;
-  std::vector<const StateWrite*> written;
-  for (const auto& w : batch.writes) {
-    const auto began = clock_.now();
-    const std::string file = w.name + ".json";
-    Result<void> r;
-    if (w.bytes) {
-      r = write_file_atomically_at(dir->get(), file, *w.bytes, SyncDir::no, sync);
-    } else if (::unlinkat(dir->get(), file.c_str(), 0) != 0 && errno != ENOENT) {
-      r = make_error(Errc::io_error, errno_message("cannot remove " + file, errno));
-    }
-    c.file_latency.push_back(clock_.now() - began);
-    if (r) {
-      written.push_back(&w);
-    } else {
-      fail(w, r.error(), w.bytes ? "save" : "remove");
-    }
-  }
+  const auto saves = std::count_if(batch.writes.begin(), batch.writes.end(),
+                                   [](const StateWrite& w) { return w.bytes.has_value(); });
+  std::vector<const StateWrite*> written = fsync_ == Fsync::yes && saves >= 2
+                                               ? commit_group(dir->get(), batch, c, fail)
+                                               : commit_each(dir->get(), batch, c, fail);
   if (!written.empty() && fsync_ == Fsync::yes && ::fsync(dir->get()) != 0) {
     // The renames may not be on disk: none of them is promised.
     const Error e = make_error(Errc::io_error, errno_message("fsync procs/", errno));
@@ -168,6 +159,84 @@ StateStore::Commit StateStore::commit(const WriteQueue::Batch& batch,
   }
   c.commit_latency = clock_.now() - oldest;
   return c;
+}
+
+namespace {
+
+Result<void> remove_state_at(int dir, const std::string& file) {
+  if (::unlinkat(dir, file.c_str(), 0) != 0 && errno != ENOENT) {
+    return make_error(Errc::io_error, errno_message("cannot remove " + file, errno));
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<const StateWrite*> StateStore::commit_each(int dir, const WriteQueue::Batch& batch,
+                                                       Commit& c, const FailFn& fail) const {
+  const SyncFile sync = fsync_ == Fsync::yes ? SyncFile::yes : SyncFile::no;
+  std::vector<const StateWrite*> written;
+  for (const auto& w : batch.writes) {
+    const auto began = clock_.now();
+    const std::string file = w.name + ".json";
+    const Result<void> r = w.bytes
+                               ? write_file_atomically_at(dir, file, *w.bytes, SyncDir::no, sync)
+                               : remove_state_at(dir, file);
+    c.file_latency.push_back(clock_.now() - began);
+    if (r) {
+      written.push_back(&w);
+    } else {
+      fail(w, r.error(), w.bytes ? "save" : "remove");
+    }
+  }
+  return written;
+}
+
+// Every file of the group waited for the whole group: each is timed from its start to its end.
+std::vector<const StateWrite*> StateStore::commit_group(int dir, const WriteQueue::Batch& batch,
+                                                        Commit& c, const FailFn& fail) const {
+  const auto began = clock_.now();
+  std::vector<std::optional<StagedFile>> staged(batch.writes.size());
+  bool any = false;
+  for (size_t i = 0; i < batch.writes.size(); ++i) {
+    const StateWrite& w = batch.writes[i];
+    if (!w.bytes) continue;
+    auto s = stage_file_at(dir, w.name + ".json", *w.bytes, SyncFile::no);
+    if (s) {
+      staged[i] = std::move(*s);
+      any = true;
+    } else {
+      fail(w, s.error(), "save");
+    }
+  }
+  // Every temp file's bytes on disk before any is renamed over the file it replaces.
+  std::optional<Error> unsynced;
+  if (any && ::syncfs(dir) != 0) {
+    unsynced = make_error(Errc::io_error, errno_message("syncfs procs/", errno));
+  }
+  std::vector<const StateWrite*> written;
+  for (size_t i = 0; i < batch.writes.size(); ++i) {
+    const StateWrite& w = batch.writes[i];
+    Result<void> r;
+    if (!w.bytes) {
+      r = remove_state_at(dir, w.name + ".json");
+    } else if (!staged[i]) {
+      continue;  // failed above
+    } else if (unsynced) {
+      discard_staged_at(dir, *staged[i]);
+      r = *unsynced;
+    } else {
+      r = install_staged_at(dir, *staged[i]);
+    }
+    if (r) {
+      written.push_back(&w);
+    } else {
+      fail(w, r.error(), w.bytes ? "save" : "remove");
+    }
+  }
+  const auto took = clock_.now() - began;
+  c.file_latency.insert(c.file_latency.end(), batch.writes.size(), took);
+  return written;
 }
 
 void StateStore::drain(bool run_waiters) {

@@ -3,9 +3,11 @@
 // startup.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -27,8 +29,9 @@ enum class Fsync { yes, no };
 // The state files (docs/architecture.md, "What is durable when"). save() and remove()
 // serialise on the loop and hand the bytes to the writer thread, the one thread of bgod besides
 // the loop's: it owns no state, and the queue is all the two share (behind a mutex). The writer
-// takes everything queued, writes each name's newest state (temp file, fsync, rename), fsyncs
-// procs/ once for the whole group, and posts the outcome to the loop, where when_durable()
+// takes everything queued, writes each name's newest state (temp file, fsync, rename; for two
+// files or more, every temp file, one syncfs(2), every rename), fsyncs procs/ once for the
+// whole group, and posts the outcome to the loop, where when_durable()
 // waiters run and stats() is kept. Every member function is for the loop's thread.
 class StateStore final : public StorePort {
  public:
@@ -68,8 +71,14 @@ class StateStore final : public StorePort {
   StoreTicket push(std::string name, std::optional<std::string> bytes);
   void run_writer();                                                              // writer thread
   Commit commit(const WriteQueue::Batch& batch, Clock::time_point oldest) const;  // either thread
-  void drain(bool run_waiters);                                                   // loop
-  void account(const Commit& done);                                               // loop
+  // The two ways commit() writes a batch; each returns the writes that succeeded.
+  using FailFn = std::function<void(const StateWrite&, const Error&, std::string_view)>;
+  std::vector<const StateWrite*> commit_each(int dir, const WriteQueue::Batch& batch, Commit& c,
+                                             const FailFn& fail) const;
+  std::vector<const StateWrite*> commit_group(int dir, const WriteQueue::Batch& batch, Commit& c,
+                                              const FailFn& fail) const;
+  void drain(bool run_waiters);      // loop
+  void account(const Commit& done);  // loop
 
   boost::asio::io_context& io_;
   Paths paths_;

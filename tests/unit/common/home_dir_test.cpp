@@ -139,5 +139,34 @@ TEST_F(HomeDirTest, AtomicWriteAtReplacesASymlinkInsteadOfFollowingIt) {
   EXPECT_EQ(files, 2);  // no temp file left behind
 }
 
+TEST_F(HomeDirTest, AStagedFileReplacesItsTargetOnlyWhenInstalled) {
+  write(root_ / "a.json", "old");
+  auto dir = open_trusted_dir(root_);
+  ASSERT_TRUE(dir);
+  auto a = stage_file_at(dir->get(), "a.json", "new", SyncFile::no);
+  auto b = stage_file_at(dir->get(), "b.json", "bee", SyncFile::yes);
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(a->target, "a.json");
+  EXPECT_TRUE(a->temp.starts_with(".a.json.") && a->temp.ends_with(".tmp")) << a->temp;
+  // Staged: the targets are untouched, the temp files hold the new bytes.
+  EXPECT_EQ(slurp(root_ / "a.json"), "old");
+  EXPECT_FALSE(fs::exists(root_ / "b.json"));
+  EXPECT_EQ(slurp(root_ / a->temp), "new");
+  ASSERT_TRUE(install_staged_at(dir->get(), *a));
+  discard_staged_at(dir->get(), *b);
+  EXPECT_EQ(slurp(root_ / "a.json"), "new");
+  EXPECT_FALSE(fs::exists(root_ / "b.json"));
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(root_)) ++files;
+  EXPECT_EQ(files, 1);  // both temp files gone: one renamed, one discarded
+  // A temp file that is gone by the time of the rename fails cleanly.
+  auto c = stage_file_at(dir->get(), "c.json", "sea", SyncFile::no);
+  ASSERT_TRUE(c);
+  discard_staged_at(dir->get(), *c);
+  EXPECT_FALSE(install_staged_at(dir->get(), *c));
+  EXPECT_FALSE(fs::exists(root_ / "c.json"));
+}
+
 }  // namespace
 }  // namespace bgo

@@ -132,6 +132,15 @@ TEST_F(StateStoreTest, CloseWritesWhatIsQueuedWithoutTheLoop) {
     EXPECT_EQ(std::filesystem::exists(paths_.state_file("p" + std::to_string(i))), i != 3) << i;
   }
   EXPECT_FALSE(called);  // nobody is left to tell
+  // However the writer grouped them (alone, or in groups with one syncfs and the renames):
+  // every file counted and timed, no temp file left.
+  const StoreStats& s = store_.stats();
+  EXPECT_EQ(s.writes + s.coalesced, 21U);
+  EXPECT_EQ(s.latency.count(), s.writes);
+  EXPECT_EQ(s.failures, 0U);
+  for (const auto& e : std::filesystem::directory_iterator(paths_.procs_dir())) {
+    EXPECT_EQ(e.path().extension(), ".json") << e.path();
+  }
   // After close, a save is written at once.
   const StoreTicket late = store_.save(record("late"));
   EXPECT_TRUE(std::filesystem::exists(paths_.state_file("late")));
