@@ -91,7 +91,8 @@ class Daemon {
         upgrader_(io_, supervisor_, hub_, processes_, notifier_,
                   {[this] { return handover_base(); }, [this](bool held) { hold(held); },
                    [this] { store_.close(true); }},
-                  config.args, handover_ ? handover_->upgrades : 0),
+                  config.args, handover_ ? handover_->upgrades : 0,
+                  handover_ ? handover_->refused : std::string()),
         // Exec probes and an upgrade's check are bgod's children too: their exits end there.
         reaper_([this](pid_t pid, const ExitStatus& s) {
           if (probes_.on_exit(pid, s) || upgrader_.on_exit(pid, s)) return;

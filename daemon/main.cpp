@@ -30,9 +30,9 @@ int parse_fd(const std::string& text) {
 // `bgod --handover-check VERSION`: "bgod-handover VERSION ok BGOD_VERSION" and 0 when this
 // binary reads that hand-over format, a reason and 3 otherwise.
 int handover_check(std::string_view version) {
-  if (version != std::to_string(bgo::daemon::k_handover_version)) {
+  if (version != std::to_string(bgo::daemon::handover_version())) {
     std::cout << "bgod " << BGO_VERSION << " reads hand-over format "
-              << bgo::daemon::k_handover_version << ", not " << version << "\n";
+              << bgo::daemon::handover_version() << ", not " << version << "\n";
     return 3;
   }
   std::cout << "bgod-handover " << version << " ok " << BGO_VERSION << "\n";

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <stdexcept>
 #include <unistd.h>
@@ -27,6 +28,8 @@ constexpr std::chrono::seconds k_check_timeout{10};
 constexpr std::chrono::seconds k_settle_timeout{10};
 // Answers already queued get this long to be written before the exec.
 constexpr std::chrono::seconds k_flush_timeout{2};
+// An image that refuses the hand-over tells the previous one why through this variable.
+constexpr const char* k_refused_env = "BGOD_HANDOVER_REFUSED";
 
 // The signals bgod handles stay blocked across the exec: one arriving in between is kept
 // pending instead of meeting the default action (SIGTERM, SIGUSR2 would kill bgod), and the
@@ -49,7 +52,7 @@ std::string monotonic_usec() {
 
 Upgrader::Upgrader(boost::asio::io_context& io, Supervisor& supervisor, EventHub& hub,
                    PosixProcess& processes, const Notifier& notifier, Hooks hooks,
-                   std::vector<std::string> args, uint64_t upgrades)
+                   std::vector<std::string> args, uint64_t upgrades, std::string last_error)
     : io_(io),
       supervisor_(supervisor),
       hub_(hub),
@@ -61,8 +64,10 @@ Upgrader::Upgrader(boost::asio::io_context& io, Supervisor& supervisor, EventHub
       exe_path_(current_exe_path()),
       self_(open_current_exe()),
       check_(io),
-      deadline_(io) {
+      deadline_(io),
+      last_error_(std::move(last_error)) {
   hub_.set_progress_listener([this] { on_progress(); });
+  if (!last_error_.empty()) spdlog::error("upgrade failed: {}", last_error_);
 }
 
 Upgrader::~Upgrader() { hub_.set_progress_listener(nullptr); }
@@ -216,10 +221,24 @@ Handover take_handover(int fd, const std::vector<std::string>& args, bool return
     (void)std::fprintf(stderr, "bgod: cannot take over: %s%s\n", h.error().message.c_str(),
                        back >= 0 ? "; running the previous bgod again" : "");
     if (back >= 0) {
+      // Why, for the previous image's daemon.status, in the environment: its command line must
+      // stay one every version reads, and an image that does not know the variable ignores it.
+      const std::string why = current_exe_path() + " cannot take over: " + h.error().message;
+      (void)::setenv(k_refused_env, why.c_str(), 1);  // on failure only the reason is lost
       const Error e = exec_image_fd(back, args, fd);
       throw std::runtime_error("cannot take over, nor go back: " + e.message);
     }
     throw std::runtime_error("cannot take over: " + h.error().message);
+  }
+  if (returned) {
+    // The way back: this image is the one that wrote the hand-over, counting the upgrade that
+    // failed. Undone here, so that `bgo daemon upgrade` sees the count it had and reports the
+    // failure, with the next image's reason.
+    const char* why = std::getenv(k_refused_env);
+    h->refused = why != nullptr && *why != '\0' ? why : "the new bgod could not take over";
+    h->refused += "; running the previous bgod again";
+    ::unsetenv(k_refused_env);  // not for the next upgrade's images
+    if (h->upgrades > 0) --h->upgrades;
   }
   (void)set_cloexec(handover_fds(*h), true);       // none may leak into a child
   if (h->old_exe_fd >= 0) ::close(h->old_exe_fd);  // this image keeps its own way back

@@ -41,10 +41,11 @@ class Upgrader {
     std::function<void()> flush_state;    // every queued state file on disk, the writer ended
   };
   // `args`: bgod's arguments (without argv[0] and --handover), given to the new image too.
-  // `upgrades`: how many upgrades came before this image.
+  // `upgrades`: how many upgrades came before this image. `last_error`: why the last upgrade
+  // failed, when this image was exec'd back by the next one (Handover::refused), else empty.
   Upgrader(boost::asio::io_context& io, Supervisor& supervisor, EventHub& hub,
            PosixProcess& processes, const Notifier& notifier, Hooks hooks,
-           std::vector<std::string> args, uint64_t upgrades);
+           std::vector<std::string> args, uint64_t upgrades, std::string last_error);
   ~Upgrader();
   Upgrader(const Upgrader&) = delete;
   Upgrader& operator=(const Upgrader&) = delete;
@@ -91,8 +92,10 @@ std::vector<WatchCarry> carried_watch(const Handover& h);
 
 // In an image started with `--handover FD`: reads the hand-over and makes every descriptor it
 // names close-on-exec again. When it cannot be read (another format, garbage), logs why and
-// execs the previous image back with the same descriptors and `args` (unless this image is
-// that way back already: `returned`); throws when it cannot go on.
+// execs the previous image back with the same descriptors and `args`, telling it why in
+// $BGOD_HANDOVER_REFUSED (unless this image is that way back already: `returned`); throws when
+// it cannot go on. In the image exec'd back (`returned`), the count of upgrades is the one
+// before the failed upgrade and `refused` says why it failed.
 Handover take_handover(int fd, const std::vector<std::string>& args, bool returned);
 
 }  // namespace bgo::daemon

@@ -106,9 +106,9 @@ Result<Handover> decode_handover(std::string_view bytes) {
   if (!parse_header(bytes, h.version, h.old_exe_fd, body)) {
     return bad("not a bgod hand-over (bad header)");
   }
-  if (h.version != k_handover_version) {
+  if (h.version != handover_version()) {
     return bad("hand-over format " + std::to_string(h.version) +
-               " is not supported (this bgod reads " + std::to_string(k_handover_version) + ")");
+               " is not supported (this bgod reads " + std::to_string(handover_version()) + ")");
   }
   try {
     const json::object o = json::parse(bytes.substr(body)).as_object();

@@ -13,10 +13,15 @@
 
 namespace bgo::daemon {
 
-// The format this bgod writes and the only one it reads. Raise it whenever a field changes
+// The format this source writes and the only one it reads. Raise it whenever a field changes
 // meaning or a new one is required; `bgod --handover-check N` answers whether N is readable.
-// 2: `watch` (fast-crash streaks and backoff deadlines).
+// 1: bgod 0.5.0. 2: `watch` (fast-crash streaks and backoff deadlines).
 inline constexpr uint32_t k_handover_version = 2;
+// The format this binary writes and reads: what every run-time use asks (never the constant).
+// Defined alone in handover_version.cpp, as k_handover_version, so that a test build can link
+// another definition with the same daemon library: tests/helpers/bgod_older_format.cpp, a
+// bgod that reads format 1 only, for the end-to-end test of the way back after the exec.
+uint32_t handover_version();
 
 // A running child handed over: it stays bgod's own child (same pid across exec), so its exit
 // is reaped with its real status. `out_fd`/`err_fd` are the read ends of its output pipes.
@@ -43,7 +48,7 @@ struct HandoverWatch {
 // Everything bgod's state files do not hold. Descriptors are numbers valid in the new image
 // (execve keeps them, since their close-on-exec flag was cleared); -1 when absent.
 struct Handover {
-  uint32_t version = k_handover_version;
+  uint32_t version = handover_version();
   int old_exe_fd = -1;    // the previous image (O_PATH): exec'd back if this one cannot go on
   uint64_t upgrades = 0;  // live upgrades since bgod started, this one included
   int lock_fd = -1;       // holds flock(bgod.lock)
@@ -56,6 +61,8 @@ struct Handover {
   std::string metrics_url;
   std::vector<HandoverChild> children;
   std::vector<HandoverWatch> watch;
+  // Not in the format: in the image exec'd back, why the next one refused (take_handover).
+  std::string refused;
 };
 
 // Every descriptor `h` names, for clearing and restoring close-on-exec.
@@ -65,7 +72,7 @@ std::vector<int> handover_fds(const Handover& h);
 // versions, so any image can find the way back) and a JSON object.
 std::string encode_handover(const Handover& h);
 // Errors (invalid_params, message for bgod.log): not a hand-over, a version other than
-// k_handover_version ("hand-over format 3 is not supported (this bgod reads 2)"), malformed.
+// handover_version() ("hand-over format 3 is not supported (this bgod reads 2)"), malformed.
 Result<Handover> decode_handover(std::string_view bytes);
 // The previous image's descriptor from the header alone; -1 when even that is unreadable.
 int handover_old_exe_fd(std::string_view bytes);

@@ -107,7 +107,7 @@ void ImageCheck::start(const std::string& path, std::chrono::milliseconds timeou
   posix_spawn_file_actions_adddup2(&actions, pipe->write.get(), 2);
   posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   const CleanSpawnAttr attr;
-  std::vector<std::string> argv{path, "--handover-check", std::to_string(k_handover_version)};
+  std::vector<std::string> argv{path, "--handover-check", std::to_string(handover_version())};
   auto cargv = c_argv(argv);
   pid_t pid = 0;
   const int rc = ::posix_spawn(&pid, path.c_str(), &actions, attr.get(), cargv.data(), environ);
@@ -157,7 +157,7 @@ void ImageCheck::finish_if_done() {
   if (!run_ || !run_->exit || !run_->eof) return;
   std::unique_ptr<Run> run = std::move(run_);
   run->timer.cancel();
-  const std::string expect = "bgod-handover " + std::to_string(k_handover_version) + " ok ";
+  const std::string expect = "bgod-handover " + std::to_string(handover_version()) + " ok ";
   const std::string line = last_line(run->answer);
   Result<std::string> result = make_error(Errc::invalid_params, "");
   if (run->timed_out) {
@@ -171,7 +171,7 @@ void ImageCheck::finish_if_done() {
     if (!line.empty()) why += ": " + line;
     result = make_error(Errc::invalid_params,
                         run->path + " cannot take over (bgod --handover-check " +
-                            std::to_string(k_handover_version) + " failed, " + why + ")");
+                            std::to_string(handover_version()) + " failed, " + why + ")");
   }
   boost::asio::post(io_, [done = std::move(run->done), result = std::move(result)]() mutable {
     done(std::move(result));

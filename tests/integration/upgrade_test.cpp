@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Live upgrade (issue #17): `bgo daemon upgrade` re-executes bgod in place. Same pid, the same
 // children (still its own: exit codes recorded), no log line lost or doubled, no client call
-// failed; a binary that cannot take over is refused and the old bgod goes on.
+// failed; a binary that cannot take over is refused and the old bgod goes on, or, refusing
+// the hand-over after the exec, execs the old image back.
 #include <atomic>
 #include <fstream>
 #include <iostream>
@@ -154,8 +155,6 @@ TEST_F(UpgradeTest, ABinaryThatCannotTakeOverIsRefused) {
   const pid_t bgod = daemon_pid();
   const pid_t ticker = online_pid("ticker");
   const auto crash = script("crash.sh", "#!/bin/sh\nkill -SEGV $$\n");
-  const auto other =
-      script("other.sh", "#!/bin/sh\necho 'bgod 9.0 reads hand-over format 3, not 2'\nexit 3\n");
   const auto silent = script("silent.sh", "#!/bin/sh\nexit 0\n");
   const auto plain = home_.parent_path() / "plain";
   std::ofstream(plain) << "not a program\n";
@@ -164,7 +163,10 @@ TEST_F(UpgradeTest, ABinaryThatCannotTakeOverIsRefused) {
       {plain.string(), "cannot run " + plain.string() + ": Permission denied"},
       {"/bin/false", "/bin/false cannot take over (bgod --handover-check 2 failed, exit code 1)"},
       {crash.string(), "signal 11"},
-      {other.string(), "reads hand-over format 3, not 2"},
+      // A real bgod of the format before this one (tests/helpers/bgod_older_format.cpp).
+      {bin("bgod_older_format"),
+       "cannot take over (bgod --handover-check 2 failed, exit code 3: bgod " BGO_VERSION
+       " reads hand-over format 1, not 2)"},
       {silent.string(), "exited 0 without the expected answer"},
   };
   for (const auto& [path, message] : cases) {
@@ -244,6 +246,98 @@ TEST_F(UpgradeTest, AWrapperCannotDamageTheHandOver) {
   EXPECT_EQ(daemon_status()["upgrades"].as_int64(), 1);
   EXPECT_EQ(online_pid("ticker"), ticker);
   EXPECT_EQ(bgo({"list"}).code, 0);
+}
+
+// The way back after the exec: a new image that passes the check but then cannot read the
+// hand-over (bgod_older_format, reading format 1, behind a wrapper that lets the real bgod
+// answer the check) execs the previous image back. Same pid, the same children, still its own
+// (an exit is reaped with its code), no tick lost; the CLI reports the failure and why.
+TEST_F(UpgradeTest, AnImageThatRefusesTheHandOverExecsThePreviousOneBack) {
+  start_ok("ticker", {"--tick", "10"});
+  start_ok("waiter", {"--wait-usr1", "--after", "0", "--exit", "7"});
+  const pid_t bgod = daemon_pid();
+  const pid_t ticker = online_pid("ticker");
+  const pid_t waiter = online_pid("waiter");
+  ASSERT_GT(ticker, 0);
+  ASSERT_GT(waiter, 0);
+  ASSERT_TRUE(wait_until([&] { return ticks("ticker").size() >= 3; }, 5s));
+  const auto older =
+      script("older.sh", "#!/bin/sh\n[ \"$1\" = --handover-check ] && exec " + bin("bgod") +
+                             " \"$@\"\nexec " + bin("bgod_older_format") + " \"$@\"\n");
+
+  RunResult r = bgo_within(60s, {"daemon", "upgrade", "--bgod", older.string()});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  const std::string why =
+      "bgod_older_format cannot take over: hand-over format 2 is not supported (this bgod "
+      "reads 1); running the previous bgod again";
+  EXPECT_TRUE(contains(r.err, "upgrade failed: ")) << r.err;
+  EXPECT_TRUE(contains(r.err, why)) << r.err;
+  EXPECT_EQ(daemon_pid(), bgod);
+  EXPECT_EQ(std::filesystem::read_symlink("/proc/" + std::to_string(bgod) + "/exe"),
+            std::filesystem::path(bin("bgod")));
+  json::object st = daemon_status();
+  EXPECT_EQ(st["pid"].as_int64(), bgod);
+  EXPECT_EQ(st["upgrades"].as_int64(), 0);
+  ASSERT_TRUE(st["last_upgrade_error"].is_string()) << json::serialize(st);
+  EXPECT_TRUE(contains(std::string(st["last_upgrade_error"].as_string()), why));
+  const std::string log = read_file(home_ / "bgod.log");
+  EXPECT_TRUE(contains(log,
+                       "bgod: cannot take over: hand-over format 2 is not supported (this "
+                       "bgod reads 1); running the previous bgod again"))
+      << log;
+  EXPECT_EQ(online_pid("ticker"), ticker);
+  EXPECT_EQ(online_pid("waiter"), waiter);
+  RunResult list = bgo({"list"});
+  EXPECT_EQ(list.code, 0) << list.err;
+  EXPECT_TRUE(contains(list.out, "ticker")) << list.out;
+
+  // Still bgod's child: the waiter's exit is reaped with its code.
+  ASSERT_EQ(::kill(waiter, SIGUSR1), 0);
+  ASSERT_TRUE(wait_until([&] { return online_pid("waiter") == 0; }, 10s));
+  json::object w = state("waiter");
+  ASSERT_TRUE(w.contains("exit_code")) << json::serialize(w);
+  EXPECT_EQ(w["exit_code"].as_int64(), 7) << json::serialize(w);
+
+  // And a normal upgrade from there goes through.
+  RunResult again = bgo_within(60s, {"daemon", "upgrade"});
+  EXPECT_EQ(again.code, 0) << again.out << again.err;
+  EXPECT_EQ(daemon_pid(), bgod);
+  EXPECT_EQ(daemon_status()["upgrades"].as_int64(), 1);
+  EXPECT_EQ(online_pid("ticker"), ticker);
+  const size_t seen = ticks("ticker").size();
+  ASSERT_TRUE(wait_until([&] { return ticks("ticker").size() >= seen + 5; }, 10s));
+  const auto t = ticks("ticker");
+  for (size_t i = 0; i < t.size(); ++i) ASSERT_EQ(t[i], static_cast<long>(i + 1)) << "at " << i;
+}
+
+// A new image that dies before it is ready (a wrapper that kills itself once the real bgod has
+// answered the check) takes bgod's process with it: no image is left to go back to, so it is a
+// crash of bgod. The CLI says bgod did not come back; the children run on, their pipes held by
+// the pipe keeper, and the next bgod adopts them as after a kill -9 (no line lost, but an
+// adopted child's exit status is no longer known).
+TEST_F(UpgradeTest, AnImageThatDiesBeforeReadyLeavesTheChildrenToTheNextBgod) {
+  start_ok("ticker", {"--tick", "10"});
+  const pid_t bgod = daemon_pid();
+  const pid_t ticker = online_pid("ticker");
+  ASSERT_GT(ticker, 0);
+  ASSERT_TRUE(wait_until([&] { return ticks("ticker").size() >= 3; }, 5s));
+  const auto dies = script("dies.sh", "#!/bin/sh\n[ \"$1\" = --handover-check ] && exec " +
+                                          bin("bgod") + " \"$@\"\nulimit -c 0\nkill -SEGV $$\n");
+
+  RunResult r = bgo_within(60s, {"daemon", "upgrade", "--bgod", dies.string()});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_TRUE(contains(r.err, "bgod did not come back after the upgrade")) << r.err;
+  ASSERT_TRUE(wait_until([&] { return !pid_alive(bgod); }, 10s));
+  EXPECT_TRUE(pid_alive(ticker));
+
+  RunResult list = bgo({"list"});  // starts the next bgod
+  EXPECT_EQ(list.code, 0) << list.err;
+  EXPECT_NE(daemon_pid(), bgod);
+  EXPECT_EQ(online_pid("ticker"), ticker);
+  const size_t seen = ticks("ticker").size();
+  ASSERT_TRUE(wait_until([&] { return ticks("ticker").size() >= seen + 5; }, 10s));
+  const auto t = ticks("ticker");
+  for (size_t i = 0; i < t.size(); ++i) ASSERT_EQ(t[i], static_cast<long>(i + 1)) << "at " << i;
 }
 
 TEST_F(UpgradeTest, Sigusr2Upgrades) {
