@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <string>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "common/unique_fd.hpp"
@@ -112,6 +114,22 @@ Result<void> install_staged_at(int dirfd, const StagedFile& staged) {
 
 void discard_staged_at(int dirfd, const StagedFile& staged) {
   (void)::unlinkat(dirfd, staged.temp.c_str(), 0);
+}
+
+bool syncfs_covers_every_file(int fd) {
+  struct statfs fs {};
+  if (::fstatfs(fd, &fs) != 0) return false;
+  switch (static_cast<unsigned long>(fs.f_type)) {
+    case EXT4_SUPER_MAGIC:  // ext2 and ext3 too: the same number
+    case XFS_SUPER_MAGIC:
+    case BTRFS_SUPER_MAGIC:
+    case F2FS_SUPER_MAGIC:
+    case TMPFS_MAGIC:
+    case OVERLAYFS_SUPER_MAGIC:  // a container's: its syncfs syncs the upper file system
+      return true;
+    default:
+      return false;
+  }
 }
 
 Result<void> write_file_atomically_at(int dirfd, std::string_view name, std::string_view content,

@@ -41,5 +41,10 @@ Result<StagedFile> stage_file_at(int dirfd, std::string_view name, std::string_v
                                  SyncFile sync_file);
 Result<void> install_staged_at(int dirfd, const StagedFile& staged);
 void discard_staged_at(int dirfd, const StagedFile& staged);
+// Whether one syncfs(2) of the file system holding `fd` is as good as an fsync of each of its
+// files: true for the local file systems whose sync writes back and flushes every file (ext4,
+// xfs, btrfs, f2fs, tmpfs, and overlayfs, which syncs its upper one); false elsewhere (FUSE may
+// ignore a syncfs, NFS and others are left to their fsync), and when it cannot be told.
+bool syncfs_covers_every_file(int fd);
 
 }  // namespace bgo

@@ -123,8 +123,9 @@ void StateStore::run_writer() {
 }
 
 // Each file goes to a temp file, fsync, rename; then one fsync of procs/ makes the renames
-// (and removals) of the whole group durable. A group of two files or more is faster with one
-// syncfs(2) than with an fsync each (on this machine's ext4, 0.4 to 1.5 ms a file in groups
+// (and removals) of the whole group durable. A group of two files or more, on a local file
+// system where a syncfs(2) is as good as an fsync of each file, is faster with one syncfs than
+// with an fsync each (on this machine's ext4, 0.4 to 1.5 ms a file in groups
 // against 6 to 7: docs/architecture.md): every temp file is written, then the file system is
 // synced once, then they are renamed. A folder that cannot be trusted any more fails every
 // write of the group: it is opened for each group, never held.
@@ -149,9 +150,9 @@ StateStore::Commit StateStore::commit(const WriteQueue::Batch& batch,
   }
   const auto saves = std::count_if(batch.writes.begin(), batch.writes.end(),
                                    [](const StateWrite& w) { return w.bytes.has_value(); });
-  std::vector<const StateWrite*> written = fsync_ == Fsync::yes && saves >= 2
-                                               ? commit_group(dir->get(), batch, c, fail)
-                                               : commit_each(dir->get(), batch, c, fail);
+  const bool group = fsync_ == Fsync::yes && saves >= 2 && syncfs_covers_every_file(dir->get());
+  std::vector<const StateWrite*> written =
+      group ? commit_group(dir->get(), batch, c, fail) : commit_each(dir->get(), batch, c, fail);
   if (!written.empty() && fsync_ == Fsync::yes && ::fsync(dir->get()) != 0) {
     // The renames may not be on disk: none of them is promised.
     const Error e = make_error(Errc::io_error, errno_message("fsync procs/", errno));

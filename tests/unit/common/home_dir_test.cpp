@@ -5,7 +5,9 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -166,6 +168,21 @@ TEST_F(HomeDirTest, AStagedFileReplacesItsTargetOnlyWhenInstalled) {
   discard_staged_at(dir->get(), *c);
   EXPECT_FALSE(install_staged_at(dir->get(), *c));
   EXPECT_FALSE(fs::exists(root_ / "c.json"));
+}
+
+TEST_F(HomeDirTest, OneSyncfsStandsForEveryFsyncOnlyOnALocalFileSystem) {
+  auto proc = open_fd("/proc", O_RDONLY | O_DIRECTORY);
+  ASSERT_TRUE(proc);
+  EXPECT_FALSE(syncfs_covers_every_file(proc->get()));  // procfs: not one of them
+  EXPECT_FALSE(syncfs_covers_every_file(-1));
+  // The tests' temporary folder, when it is on ext4 or tmpfs (on this machine, ext4).
+  auto dir = open_trusted_dir(root_);
+  ASSERT_TRUE(dir);
+  struct statfs fs {};
+  ASSERT_EQ(::fstatfs(dir->get(), &fs), 0);
+  if (fs.f_type == EXT4_SUPER_MAGIC || fs.f_type == TMPFS_MAGIC) {
+    EXPECT_TRUE(syncfs_covers_every_file(dir->get()));
+  }
 }
 
 }  // namespace
