@@ -82,10 +82,12 @@ class Daemon {
         store_(io_, paths_, clock_, state_fsync()),
         log_reader_(paths_),
         probes_(io_),
-        notify_(io_, paths_,
-                [this](const std::string& name, const NotifyFields& fields) {
-                  supervisor_.on_notify(name, fields);
-                }),
+        notify_(
+            io_, paths_,
+            [this](const std::string& name, const NotifyFields& fields) {
+              supervisor_.on_notify(name, fields);
+            },
+            handover_ ? std::move(handover_->notify_sockets) : std::vector<HandoverNotify>{}),
         desktop_(hub_, probes_, notify_settings()),
         supervisor_(processes_, store_, logs_, timers_, clock_, desktop_, settings(config)),
         upgrader_(io_, supervisor_, hub_, processes_, notifier_,
@@ -149,7 +151,8 @@ class Daemon {
     }
     supervisor_.load(std::move(loaded.records), std::move(loaded.broken));
     processes_.finish_handover();
-    // Backoffs go on to the same deadlines, streaks where they were.
+    // Backoffs go on to the same deadlines, streaks where they were, health checks (on the
+    // notify sockets taken above) where they stood.
     if (handover_) supervisor_.resume_watch(carried_watch(*handover_));
     Services services{supervisor_,
                       hub_,
@@ -253,6 +256,7 @@ class Daemon {
     h.listen_fd = server_ ? server_->native_handle() : -1;
     h.listen_from_systemd = listen_from_systemd_;
     h.notify_socket = notifier_.path();
+    h.notify_sockets = notify_.handover();
     h.metrics_fd = metrics_ ? metrics_->listening_fd() : -1;
     h.metrics_url = metrics_url_;
     return h;
@@ -312,7 +316,8 @@ class Daemon {
   StateStore store_;
   LogReader log_reader_;
   ProbeRunner probes_;       // before the supervisor: its children hold probe handles
-  NotifySockets notify_;     // built under bgod.lock: removes an earlier bgod's sockets
+  NotifySockets notify_;     // built under bgod.lock: removes an earlier bgod's sockets,
+                             // but those the previous image of a live upgrade handed over
   DesktopNotifier desktop_;  // between the supervisor's events and the hub
   Supervisor supervisor_;
   Upgrader upgrader_;

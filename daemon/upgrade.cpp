@@ -41,6 +41,18 @@ sigset_t handled_signals() {
   return set;
 }
 
+// Deadlines cross the exec as ns of CLOCK_MONOTONIC (steady_clock's epoch); -1 for none.
+int64_t ns_of(std::optional<Clock::time_point> t) {
+  if (!t) return -1;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t->time_since_epoch()).count();
+}
+
+std::optional<Clock::time_point> time_of(int64_t ns) {
+  if (ns < 0) return std::nullopt;
+  return Clock::time_point(
+      std::chrono::duration_cast<Clock::time_point::duration>(std::chrono::nanoseconds(ns)));
+}
+
 std::string monotonic_usec() {
   timespec ts{};
   ::clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -151,16 +163,7 @@ void Upgrader::exec_now() {
     const auto [out, err] = processes_.pipe_fds(c.pid);
     h.children.push_back({c.name, c.pid, c.start_ticks, out, err});
   }
-  for (const auto& w : supervisor_.watch_carry()) {
-    std::vector<int64_t> recent;
-    for (const auto ms : w.recent_restarts) recent.push_back(ms.count());
-    h.watch.push_back({w.name, w.streak,
-                       w.restart_at ? std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                          w.restart_at->time_since_epoch())
-                                          .count()
-                                    : -1,
-                       w.last_uptime.count(), std::move(recent)});
-  }
+  for (const auto& w : supervisor_.watch_carry()) h.watch.push_back(handover_watch(w));
   h.keeper_fd = processes_.keeper().socket_fd();
   h.keeper_pid = processes_.keeper().pid();
   auto memfd = write_handover_memfd(h);
@@ -197,16 +200,40 @@ void Upgrader::fail(const std::string& why) {
   if (auto done = std::exchange(done_, nullptr)) done(make_error(Errc::invalid_state, why));
 }
 
+HandoverWatch handover_watch(const WatchCarry& w) {
+  HandoverWatch out{w.name, w.streak, ns_of(w.restart_at), w.last_uptime.count(), {}, {}};
+  for (const auto ms : w.recent_restarts) out.recent_restarts_ms.push_back(ms.count());
+  if (w.health) {
+    const HealthCarry& c = *w.health;
+    out.health = HandoverHealth{c.ready,
+                                ns_of(c.ready_deadline),
+                                ns_of(c.next_probe),
+                                ns_of(c.watchdog_at),
+                                c.live_failures,
+                                c.live_ok,
+                                c.detail};
+  }
+  return out;
+}
+
 std::vector<WatchCarry> carried_watch(const Handover& h) {
   std::vector<WatchCarry> out;
   for (const auto& w : h.watch) {
-    WatchCarry c{w.name, w.streak, std::nullopt, std::chrono::milliseconds(w.last_uptime_ms), {}};
+    WatchCarry c{
+        w.name, w.streak, time_of(w.restart_at_ns), std::chrono::milliseconds(w.last_uptime_ms),
+        {},     {}};
     for (const int64_t ms : w.recent_restarts_ms) {
       c.recent_restarts.emplace_back(ms);
     }
-    if (w.restart_at_ns >= 0) {
-      c.restart_at = Clock::time_point(std::chrono::duration_cast<Clock::time_point::duration>(
-          std::chrono::nanoseconds(w.restart_at_ns)));
+    if (w.health) {
+      const HandoverHealth& x = *w.health;
+      c.health = HealthCarry{x.ready,
+                             time_of(x.ready_deadline_ns),
+                             time_of(x.next_probe_ns),
+                             time_of(x.watchdog_ns),
+                             x.live_failures,
+                             x.live_ok,
+                             x.detail};
     }
     out.push_back(std::move(c));
   }

@@ -87,7 +87,9 @@ class Upgrader {
   std::string last_error_;
 };
 
-// The watch state of `h` for Supervisor::resume_watch (deadlines back on steady_clock).
+// One child's watch and health state for the hand-over (deadlines as ns of CLOCK_MONOTONIC),
+// and the watch state of `h` for Supervisor::resume_watch (deadlines back on steady_clock).
+HandoverWatch handover_watch(const WatchCarry& w);
 std::vector<WatchCarry> carried_watch(const Handover& h);
 
 // In an image started with `--handover FD`: reads the hand-over and makes every descriptor it

@@ -71,7 +71,9 @@ Child::Child(ChildHost& host, ChildPorts& ports, const SupervisorSettings& setti
       timer_(ports.timers),
       probe_timer_(ports.timers),
       group_timer_(ports.timers),
-      cron_timer_(ports.timers) {}
+      cron_timer_(ports.timers),
+      // A live upgrade hands the sockets over: this name's may be open already.
+      notify_open_(ports.notify != nullptr && ports.notify->is_open(record_.name)) {}
 
 Child::~Child() {
   if (notify_open_ && ports_.notify != nullptr) ports_.notify->close(record_.name);
@@ -253,15 +255,24 @@ std::vector<std::chrono::milliseconds> Child::recent_restarts() const {
   return throttle_.recent(ports_.clock.now());
 }
 
-void Child::resume_watch(int streak, std::optional<Clock::time_point> restart_at,
-                         std::chrono::milliseconds last_uptime,
-                         const std::vector<std::chrono::milliseconds>& recent_restarts) {
-  tracker_.set_streak(streak);
-  last_uptime_ = last_uptime;
-  throttle_.restore(recent_restarts);
-  if (!restart_at || phase_ != Phase::stopped || !watched()) return;
+std::optional<HealthCarry> Child::health_carry() const {
+  if (phase_ != Phase::running || adopted_ || !health_) return std::nullopt;
+  return health_->carry();
+}
+
+void Child::resume_watch(const WatchCarry& carried) {
+  tracker_.set_streak(carried.streak);
+  last_uptime_ = carried.last_uptime;
+  throttle_.restore(carried.recent_restarts);
+  // load() took a handed-over child as adopted (ready, no watchdog); the carried state is
+  // better, unless the checks listen on a socket that did not come along (an older image).
+  const bool needs_socket = record_.policy.ready && record_.policy.ready->kind == CheckKind::notify;
+  if (carried.health && phase_ == Phase::running && !adopted_ && (notify_open_ || !needs_socket)) {
+    start_health(false, &*carried.health);
+  }
+  if (!carried.restart_at || phase_ != Phase::stopped || !watched()) return;
   set_phase(Phase::backoff);
-  restart_at_ = *restart_at;
+  restart_at_ = *carried.restart_at;
   timer_.arm(restart_at_, [this] { watch_restart(); });
 }
 
@@ -537,7 +548,7 @@ std::chrono::milliseconds Child::stop_timeout() const {
   return settings_.stop_timeout;
 }
 
-void Child::start_health(bool adopted) {
+void Child::start_health(bool adopted, const HealthCarry* carried) {
   health_.reset();
   const ProcessPolicy& policy = record_.policy;
   if (!policy.ready && !policy.live && !policy.watchdog_ms) return;
@@ -569,7 +580,9 @@ void Child::start_health(bool adopted) {
     return argv ? *argv : check->command;  // a missing program fails each attempt instead
   };
   health_->set_exec_context(env, cwd, resolve(policy.ready), resolve(policy.live));
-  if (adopted) {
+  if (carried != nullptr) {
+    health_->resume(*carried);
+  } else if (adopted) {
     health_->start_adopted();
   } else {
     health_->start();

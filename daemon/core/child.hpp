@@ -15,6 +15,7 @@
 #include "common/errors.hpp"
 #include "common/exit_status.hpp"
 #include "common/process_record.hpp"
+#include "daemon/core/carry.hpp"
 #include "daemon/core/child_state.hpp"
 #include "daemon/core/lazy_timer.hpp"
 #include "daemon/core/ports.hpp"
@@ -160,12 +161,16 @@ class Child {
   std::chrono::milliseconds last_uptime() const { return last_uptime_; }
   // The restarts that can still hold the next one back (RestartThrottle::recent).
   std::vector<std::chrono::milliseconds> recent_restarts() const;
-  // In the next image, after load: the streak and the recent restarts back and, for a watched
+  // Its health checks where they stand: running, spawned by this image (or handed to it) and
+  // with checks that have not ended the run; nullopt otherwise.
+  std::optional<HealthCarry> health_carry() const;
+  // In the next image, after load: the streak and the recent restarts back; for a watched
   // child loaded stopped, stopped -> backoff with the restart armed for the same deadline (at
-  // once if it is past).
-  void resume_watch(int streak, std::optional<Clock::time_point> restart_at,
-                    std::chrono::milliseconds last_uptime,
-                    const std::vector<std::chrono::milliseconds>& recent_restarts);
+  // once if it is past); for a child handed over running, its health checks go on from
+  // `carried.health` (readiness to the same deadline, the watchdog armed as it was) instead of
+  // being taken as adopted (docs/health.md). A notify check needs the child's socket handed
+  // over too (NotifyPort::is_open); without it the child stays as adopted.
+  void resume_watch(const WatchCarry& carried);
   // In backoff: arms the restart for its deadline again (once restarts are no longer held).
   void rearm_backoff();
 
@@ -209,7 +214,8 @@ class Child {
   void arm_group_bound();
   void enter_exiting();
   void leave_lingering();
-  void start_health(bool adopted);
+  // A fresh run's checks, an adopted one's (taken as ready), or a handed-over run's `carried`.
+  void start_health(bool adopted, const HealthCarry* carried = nullptr);
   void fail_run(const std::string& why);
   int stop_signal() const;
 

@@ -64,9 +64,14 @@ std::optional<std::string> HealthMonitor::health() const {
 
 void HealthMonitor::start() {
   if (!policy_.ready) return start_liveness();
+  detail_.clear();
+  start_readiness(ports_.clock.now() + milliseconds(policy_.ready->timeout_ms));
+  if (is_probe(policy_.ready->kind)) attempt_ready();
+}
+
+void HealthMonitor::start_readiness(Clock::time_point deadline) {
   const HealthCheck& check = *policy_.ready;
   ready_ = false;
-  detail_.clear();
   if (check.kind == CheckKind::log) {
     try {
       log_re_.emplace(check.target, std::regex::ECMAScript);
@@ -74,7 +79,8 @@ void HealthMonitor::start() {
       log_re_.reset();  // refused when the start was accepted; never here
     }
   }
-  deadline_->arm(ports_.clock.now() + milliseconds(check.timeout_ms), [this] {
+  ready_deadline_ = deadline;
+  deadline_->arm(deadline, [this] {
     if (ready_.value_or(true) || done_) return;
     in_flight_.reset();
     next_try_->cancel();
@@ -85,7 +91,6 @@ void HealthMonitor::start() {
     detail_ = why;
     if (verdicts_.unready) verdicts_.unready(why);
   });
-  if (is_probe(check.kind)) attempt_ready();
 }
 
 // An adopted process was started by an earlier bgod: its NOTIFY_SOCKET names a socket that is
@@ -94,6 +99,48 @@ void HealthMonitor::start_adopted() {
   if (policy_.ready) ready_ = true;
   adopted_ = true;
   start_liveness();
+}
+
+std::optional<HealthCarry> HealthMonitor::carry() const {
+  if (done_ || adopted_) return std::nullopt;
+  HealthCarry c;
+  c.ready = ready_.value_or(true);
+  c.detail = detail_;
+  c.live_failures = live_failures_;
+  c.live_ok = live_ok_;
+  const bool probing =
+      !c.ready ? policy_.ready && is_probe(policy_.ready->kind) : policy_.live.has_value();
+  // An attempt in flight is not carried: the next image tries again at once.
+  if (probing) c.next_probe = in_flight_ ? ports_.clock.now() : next_try_at_;
+  if (!c.ready) {
+    c.ready_deadline = ready_deadline_;
+  } else if (policy_.watchdog_ms) {
+    c.watchdog_at = watchdog_at_;
+  }
+  return c;
+}
+
+void HealthMonitor::resume(const HealthCarry& carried) {
+  const Clock::time_point now = ports_.clock.now();
+  detail_ = carried.detail;
+  if (policy_.ready && !carried.ready) {
+    const HealthCheck& check = *policy_.ready;
+    // A deadline passed during the upgrade fires at once: unready, as it would have been.
+    start_readiness(carried.ready_deadline.value_or(now + milliseconds(check.timeout_ms)));
+    if (is_probe(check.kind)) {
+      arm_next_try(carried.next_probe.value_or(now), &HealthMonitor::attempt_ready);
+    }
+    return;
+  }
+  if (policy_.ready) ready_ = true;
+  live_ok_ = carried.live_ok;
+  if (policy_.watchdog_ms) {
+    arm_watchdog(carried.watchdog_at.value_or(now + milliseconds(*policy_.watchdog_ms)));
+  }
+  if (!policy_.live) return;
+  live_failures_ = carried.live_failures;
+  arm_next_try(carried.next_probe.value_or(now + milliseconds(policy_.live->interval_ms)),
+               &HealthMonitor::attempt_live);
 }
 
 void HealthMonitor::become_ready(const std::string& how) {
@@ -120,17 +167,24 @@ void HealthMonitor::attempt_ready() {
         in_flight_.reset();
         if (result.ok) return become_ready(result.detail);
         detail_ = result.detail;
-        next_try_->arm(ports_.clock.now() + milliseconds(policy_.ready->interval_ms),
-                       [this] { attempt_ready(); });
+        arm_next_try(ports_.clock.now() + milliseconds(policy_.ready->interval_ms),
+                     &HealthMonitor::attempt_ready);
       });
 }
 
 void HealthMonitor::start_liveness() {
-  if (policy_.watchdog_ms && !adopted_) arm_watchdog();
+  if (policy_.watchdog_ms && !adopted_) {
+    arm_watchdog(ports_.clock.now() + milliseconds(*policy_.watchdog_ms));
+  }
   if (!policy_.live || done_) return;
   live_failures_ = 0;
-  next_try_->arm(ports_.clock.now() + milliseconds(policy_.live->interval_ms),
-                 [this] { attempt_live(); });
+  arm_next_try(ports_.clock.now() + milliseconds(policy_.live->interval_ms),
+               &HealthMonitor::attempt_live);
+}
+
+void HealthMonitor::arm_next_try(Clock::time_point at, void (HealthMonitor::*attempt)()) {
+  next_try_at_ = at;
+  next_try_->arm(at, [this, attempt] { (this->*attempt)(); });
 }
 
 void HealthMonitor::attempt_live() {
@@ -153,13 +207,14 @@ void HealthMonitor::attempt_live() {
             return;
           }
         }
-        next_try_->arm(ports_.clock.now() + milliseconds(policy_.live->interval_ms),
-                       [this] { attempt_live(); });
+        arm_next_try(ports_.clock.now() + milliseconds(policy_.live->interval_ms),
+                     &HealthMonitor::attempt_live);
       });
 }
 
-void HealthMonitor::arm_watchdog() {
-  watchdog_->arm(ports_.clock.now() + milliseconds(*policy_.watchdog_ms), [this] {
+void HealthMonitor::arm_watchdog(Clock::time_point at) {
+  watchdog_at_ = at;
+  watchdog_->arm(at, [this] {
     if (done_) return;
     done_ = true;
     live_ok_ = false;
@@ -197,7 +252,7 @@ void HealthMonitor::on_notify(const std::vector<std::pair<std::string, std::stri
                policy_.ready->kind == CheckKind::notify) {
       become_ready("");
     } else if (key == "WATCHDOG" && value == "1" && policy_.watchdog_ms && !done_) {
-      arm_watchdog();
+      arm_watchdog(ports_.clock.now() + milliseconds(*policy_.watchdog_ms));
     }
   }
 }

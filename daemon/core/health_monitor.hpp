@@ -15,6 +15,7 @@
 
 #include "common/clock.hpp"
 #include "common/process_policy.hpp"
+#include "daemon/core/carry.hpp"
 #include "daemon/core/ports.hpp"
 
 namespace bgo::daemon {
@@ -50,6 +51,14 @@ class HealthMonitor {
   void start();
   // The process was adopted from an earlier bgod: it is taken as ready; liveness starts.
   void start_adopted();
+  // Live upgrade: where the checks stand, for the next image (nullopt once a verdict ended the
+  // run, or for an adopted process, which the next image adopts again).
+  std::optional<HealthCarry> carry() const;
+  // In the next image, instead of start(): goes on from `carried`. Not ready yet: `starting`
+  // until a READY=1, a probe or the log line, `unready` at the carried deadline. Ready:
+  // liveness and the watchdog go on (the watchdog to its carried deadline, the failures
+  // counted so far kept).
+  void resume(const HealthCarry& carried);
 
   // Output of the process, for a log check (only while wants_output()).
   bool wants_output() const { return log_re_.has_value() && !ready_.value_or(true); }
@@ -63,11 +72,13 @@ class HealthMonitor {
   const std::string& detail() const { return detail_; }
 
  private:
+  void start_readiness(Clock::time_point deadline);
   void become_ready(const std::string& how);
   void attempt_ready();
   void start_liveness();
   void attempt_live();
-  void arm_watchdog();
+  void arm_next_try(Clock::time_point at, void (HealthMonitor::*attempt)());
+  void arm_watchdog(Clock::time_point at);
 
   const ProcessPolicy& policy_;
   HealthPorts ports_;
@@ -85,6 +96,10 @@ class HealthMonitor {
   std::unique_ptr<Timer> deadline_;  // readiness timeout
   std::unique_ptr<Timer> next_try_;  // next probe attempt (readiness, then liveness)
   std::unique_ptr<Timer> watchdog_;  // WATCHDOG=1 deadline
+  // The timers' deadlines, for carry(): each valid while its timer is armed.
+  Clock::time_point ready_deadline_{};
+  Clock::time_point next_try_at_{};
+  Clock::time_point watchdog_at_{};
   std::unique_ptr<ProbeRun> in_flight_;
   bool done_ = false;     // a verdict that ends the run was given: report nothing more
   bool adopted_ = false;  // started by an earlier bgod: no watchdog (its socket is gone)

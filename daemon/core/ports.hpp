@@ -259,6 +259,8 @@ class NotifyPort {
   // A socket for `name`; the value of NOTIFY_SOCKET for its environment. Idempotent.
   [[nodiscard]] virtual Result<std::string> open(std::string_view name) = 0;
   virtual void close(std::string_view name) = 0;
+  // Whether `name` has a socket: opened, or handed over by a live upgrade's previous image.
+  [[nodiscard]] virtual bool is_open(std::string_view name) const = 0;
 };
 
 enum class EventKind {

@@ -114,8 +114,10 @@ std::vector<WatchCarry> Supervisor::watch_carry() const {
   for (const auto& [name, child] : children_) {
     const auto at = child->restart_at();
     auto recent = child->recent_restarts();
-    if (child->streak() == 0 && !at && recent.empty()) continue;
-    out.push_back({name, child->streak(), at, child->last_uptime(), std::move(recent)});
+    auto health = child->health_carry();
+    if (child->streak() == 0 && !at && recent.empty() && !health) continue;
+    out.push_back(
+        {name, child->streak(), at, child->last_uptime(), std::move(recent), std::move(health)});
   }
   return out;
 }
@@ -129,7 +131,7 @@ void Supervisor::hold_restarts(bool held) {
 void Supervisor::resume_watch(const std::vector<WatchCarry>& carried) {
   for (const auto& c : carried) {
     if (Child* child = find(c.name)) {
-      child->resume_watch(c.streak, c.restart_at, c.last_uptime, c.recent_restarts);
+      child->resume_watch(c);
     }
   }
 }

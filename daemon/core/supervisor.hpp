@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/exit_status.hpp"
+#include "daemon/core/carry.hpp"
 #include "daemon/core/child.hpp"
 #include "daemon/core/env_table.hpp"
 #include "daemon/core/ports.hpp"
@@ -110,17 +111,6 @@ struct RunningChild {
   uint64_t start_ticks = 0;
 };
 
-// A child's watch state that no state file holds, carried by a live upgrade to the next image.
-struct WatchCarry {
-  std::string name;
-  int streak = 0;                               // fast crashes in a row
-  std::optional<Clock::time_point> restart_at;  // in backoff: when it restarts
-  std::chrono::milliseconds last_uptime{0};     // of its last run (watcher log)
-  // Restarts within the throttle's window (RestartThrottle::recent), in ms of the clock's
-  // epoch: a crash loop is held back in the next image as it would have been in this one.
-  std::vector<std::chrono::milliseconds> recent_restarts;
-};
-
 struct WatchOverrides {
   std::optional<int64_t> interval;
   std::optional<int64_t> min_uptime;
@@ -205,8 +195,8 @@ class Supervisor final : private ChildHost, private EventSink {
   // answered), which the upgrade waits out. A child in backoff is carried (watch_carry).
   std::vector<RunningChild> own_running() const;
   size_t settling_count() const;
-  // The children with a fast-crash streak or a restart pending, and, in the next image after
-  // load(), their state back (names no longer known are skipped).
+  // The children with a fast-crash streak, a restart pending or, running, health checks, and,
+  // in the next image after load(), their state back (names no longer known are skipped).
   std::vector<WatchCarry> watch_carry() const;
   void resume_watch(const std::vector<WatchCarry>& carried);
   // While an upgrade settles: watch restarts wait in backoff (a crash loop exits once more at

@@ -12,6 +12,8 @@
 
 #include <boost/json.hpp>
 
+#include "common/name.hpp"
+
 namespace bgo::daemon {
 
 namespace json = boost::json;
@@ -51,6 +53,42 @@ std::string text_field(const json::object& o, std::string_view key) {
   return std::string(o.at(key).as_string());
 }
 
+// A deadline in ns of CLOCK_MONOTONIC, or -1 for none.
+int64_t ns_field(const json::object& o, std::string_view key) {
+  const int64_t n = o.at(key).to_number<int64_t>();
+  if (n < -1) throw std::invalid_argument(std::string(key));
+  return n;
+}
+
+json::object encode_health(const HandoverHealth& h) {
+  json::value live_ok = nullptr;
+  if (h.live_ok) live_ok = *h.live_ok;
+  return json::object{{"ready", h.ready},
+                      {"ready_deadline_ns", h.ready_deadline_ns},
+                      {"next_probe_ns", h.next_probe_ns},
+                      {"watchdog_ns", h.watchdog_ns},
+                      {"live_failures", h.live_failures},
+                      {"live_ok", std::move(live_ok)},
+                      // STATUS= text is the child's: the parser of the next image refuses
+                      // invalid UTF-8, which would refuse the whole hand-over.
+                      {"detail", replace_invalid_utf8(h.detail)}};
+}
+
+HandoverHealth decode_health(const json::object& o) {
+  HandoverHealth h;
+  h.ready = o.at("ready").as_bool();
+  h.ready_deadline_ns = ns_field(o, "ready_deadline_ns");
+  h.next_probe_ns = ns_field(o, "next_probe_ns");
+  h.watchdog_ns = ns_field(o, "watchdog_ns");
+  h.live_failures = o.at("live_failures").to_number<int64_t>();
+  if (const json::value& ok = o.at("live_ok"); !ok.is_null()) h.live_ok = ok.as_bool();
+  h.detail = text_field(o, "detail");
+  if (h.live_failures < 0 || (!h.ready && h.ready_deadline_ns < 0)) {
+    throw std::invalid_argument("health");
+  }
+  return h;
+}
+
 }  // namespace
 
 std::vector<int> handover_fds(const Handover& h) {
@@ -59,6 +97,7 @@ std::vector<int> handover_fds(const Handover& h) {
     fds.push_back(c.out_fd);
     fds.push_back(c.err_fd);
   }
+  for (const auto& n : h.notify_sockets) fds.push_back(n.fd);
   std::erase_if(fds, [](int fd) { return fd < 0; });
   return fds;
 }
@@ -76,11 +115,17 @@ std::string encode_handover(const Handover& h) {
   for (const auto& w : h.watch) {
     json::array recent;
     for (const int64_t ms : w.recent_restarts_ms) recent.emplace_back(ms);
-    watch.emplace_back(json::object{{"name", w.name},
-                                    {"streak", w.streak},
-                                    {"restart_at_ns", w.restart_at_ns},
-                                    {"last_uptime_ms", w.last_uptime_ms},
-                                    {"recent_restarts_ms", std::move(recent)}});
+    json::object entry{{"name", w.name},
+                       {"streak", w.streak},
+                       {"restart_at_ns", w.restart_at_ns},
+                       {"last_uptime_ms", w.last_uptime_ms},
+                       {"recent_restarts_ms", std::move(recent)}};
+    if (w.health) entry["health"] = encode_health(*w.health);
+    watch.emplace_back(std::move(entry));
+  }
+  json::array notify;
+  for (const auto& n : h.notify_sockets) {
+    notify.emplace_back(json::object{{"name", n.name}, {"path", n.path}, {"fd", n.fd}});
   }
   const json::object body{
       {"upgrades", h.upgrades},           {"lock_fd", h.lock_fd},
@@ -88,7 +133,7 @@ std::string encode_handover(const Handover& h) {
       {"notify_socket", h.notify_socket}, {"keeper_fd", h.keeper_fd},
       {"keeper_pid", h.keeper_pid},       {"metrics_fd", h.metrics_fd},
       {"metrics_url", h.metrics_url},     {"children", std::move(children)},
-      {"watch", std::move(watch)}};
+      {"watch", std::move(watch)},        {"notify_sockets", std::move(notify)}};
   return std::string(k_magic) + std::to_string(h.version) + " " + std::to_string(h.old_exe_fd) +
          "\n" + json::serialize(body) + "\n";
 }
@@ -144,8 +189,21 @@ Result<Handover> decode_handover(std::string_view bytes) {
           watch.recent_restarts_ms.push_back(ms.to_number<int64_t>());
         }
       }
+      if (const json::value* health = w.if_contains("health")) {  // optional
+        watch.health = decode_health(health->as_object());
+      }
       if (watch.name.empty() || watch.streak < 0) return bad("malformed hand-over: bad watch");
       h.watch.push_back(std::move(watch));
+    }
+    if (const json::value* notify = o.if_contains("notify_sockets")) {  // optional
+      for (const auto& v : notify->as_array()) {
+        const json::object& n = v.as_object();
+        HandoverNotify socket{text_field(n, "name"), text_field(n, "path"), fd_field(n, "fd")};
+        if (socket.name.empty() || socket.path.empty() || socket.fd < 0) {
+          return bad("malformed hand-over: bad notify socket");
+        }
+        h.notify_sockets.push_back(std::move(socket));
+      }
     }
   } catch (const std::exception& e) {
     return bad(std::string("malformed hand-over: ") + e.what());

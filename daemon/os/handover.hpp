@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -15,7 +16,8 @@ namespace bgo::daemon {
 
 // The format this source writes and the only one it reads. Raise it whenever a field changes
 // meaning or a new one is required; `bgod --handover-check N` answers whether N is readable.
-// 1: bgod 0.5.0. 2: `watch` (fast-crash streaks and backoff deadlines).
+// 1: bgod 0.5.0. 2: `watch` (fast-crash streaks and backoff deadlines); later, optional in
+// 2: the restart throttle's recent restarts, health checks, notify sockets.
 inline constexpr uint32_t k_handover_version = 2;
 // The format this binary writes and reads: what every run-time use asks (never the constant).
 // Defined alone in handover_version.cpp, as k_handover_version, so that a test build can link
@@ -33,6 +35,19 @@ struct HandoverChild {
   int err_fd = -1;
 };
 
+// A running child's health checks (core HealthCarry): times in ns of CLOCK_MONOTONIC, -1 for
+// none. Optional in the format (an image that does not write it has the child taken as
+// adopted: ready, no watchdog), so format 2 still.
+struct HandoverHealth {
+  bool ready = true;
+  int64_t ready_deadline_ns = -1;  // required when !ready
+  int64_t next_probe_ns = -1;
+  int64_t watchdog_ns = -1;
+  int64_t live_failures = 0;
+  std::optional<bool> live_ok;
+  std::string detail;  // written as valid UTF-8 (invalid bytes replaced)
+};
+
 // A watched child's fast-crash streak and, in backoff, its restart's deadline: nanoseconds of
 // CLOCK_MONOTONIC (steady_clock), which reads the same in the next image of the same process.
 struct HandoverWatch {
@@ -43,6 +58,17 @@ struct HandoverWatch {
   // The restart throttle's recent restarts, ms of CLOCK_MONOTONIC. Optional in the format (an
   // image that does not know it starts the throttle afresh), so format 2 still.
   std::vector<int64_t> recent_restarts_ms;
+  std::optional<HandoverHealth> health;
+};
+
+// A child's sd_notify socket, open and bound at `path` (in $BGO_HOME/notify/, which the child's
+// NOTIFY_SOCKET names): the next image reads it on, so no datagram is lost. Optional in the
+// format (an image that does not write the list closes the sockets; the next removes their
+// files), so format 2 still.
+struct HandoverNotify {
+  std::string name;  // the process
+  std::string path;
+  int fd = -1;
 };
 
 // Everything bgod's state files do not hold. Descriptors are numbers valid in the new image
@@ -61,6 +87,7 @@ struct Handover {
   std::string metrics_url;
   std::vector<HandoverChild> children;
   std::vector<HandoverWatch> watch;
+  std::vector<HandoverNotify> notify_sockets;
   // Not in the format: in the image exec'd back, why the next one refused (take_handover).
   std::string refused;
 };

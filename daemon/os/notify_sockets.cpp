@@ -2,11 +2,15 @@
 // NotifySockets: bind, SO_PASSCRED, recvmsg on readability, uid check, KEY=VALUE parsing.
 #include "daemon/os/notify_sockets.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <cstddef>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <optional>
+#include <set>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -69,11 +73,63 @@ struct NotifySockets::Entry {
   bool warned = false;  // a dropped datagram was logged (once per socket: a flood stays out)
 };
 
-NotifySockets::NotifySockets(asio::io_context& io, Paths paths, MessageFn on_message)
+NotifySockets::NotifySockets(asio::io_context& io, Paths paths, MessageFn on_message,
+                             std::vector<HandoverNotify> handed)
     : io_(io), paths_(std::move(paths)), on_message_(std::move(on_message)) {
+  // First: remove_stale() leaves the files of the sockets taken here alone.
+  for (auto& socket : handed) adopt(std::move(socket));
   if (auto r = ensure_dir(CreateDirs::no); !r && !is_missing(r.error())) {
     spdlog::warn("notify sockets: {}", r.error().message);
   }
+}
+
+// The socket stayed open across the exec, bound at its path: what its child sent meanwhile
+// waits in its queue and is read once the loop runs.
+void NotifySockets::adopt(HandoverNotify handed) {
+  UniqueFd fd(handed.fd);
+  const std::filesystem::path path(handed.path);
+  const std::string file = path.filename().string();
+  uint64_t number = 0;
+  const auto [end, ec] = std::from_chars(file.data(), file.data() + file.size(), number);
+  sockaddr_un addr{};
+  socklen_t len = sizeof addr;
+  int type = 0;
+  socklen_t type_len = sizeof type;
+  const bool ok =
+      path.parent_path() == paths_.notify_dir() && ec == std::errc() &&
+      std::string_view(end, file.data() + file.size() - end) == ".sock" &&
+      !entries_.contains(handed.name) &&
+      ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) == 0 &&
+      addr.sun_family == AF_UNIX && len > offsetof(sockaddr_un, sun_path) &&
+      std::string_view(addr.sun_path,
+                       ::strnlen(addr.sun_path, len - offsetof(sockaddr_un, sun_path))) ==
+          handed.path &&
+      ::getsockopt(fd.get(), SOL_SOCKET, SO_TYPE, &type, &type_len) == 0 && type == SOCK_DGRAM;
+  if (!ok) {
+    spdlog::warn("[{}] notify socket {} handed over is not one of ours; closed", handed.name,
+                 handed.path);
+    return;
+  }
+  auto entry = std::make_shared<Entry>(io_, std::move(handed.name), file);
+  boost::system::error_code assign_ec;
+  entry->socket.assign(asio::local::datagram_protocol(), fd.get(), assign_ec);
+  if (assign_ec) {
+    spdlog::warn("[{}] notify socket {}: {}", entry->name, handed.path, assign_ec.message());
+    return;
+  }
+  (void)fd.release();  // the Asio socket owns it now
+  counter_ = std::max(counter_, number);
+  entries_.emplace(entry->name, entry);
+  arm(entry);
+}
+
+std::vector<HandoverNotify> NotifySockets::handover() const {
+  std::vector<HandoverNotify> out;
+  for (const auto& [name, entry] : entries_) {
+    out.push_back(
+        {name, (paths_.notify_dir() / entry->file).string(), entry->socket.native_handle()});
+  }
+  return out;
 }
 
 NotifySockets::~NotifySockets() {
@@ -114,7 +170,7 @@ Result<void> NotifySockets::ensure_dir(CreateDirs create) {
 }
 
 // Under bgod.lock no other bgod uses the folder, and this one has not opened a socket yet:
-// every socket file in it is an earlier bgod's.
+// every socket file in it is an earlier bgod's, but those a live upgrade handed over.
 void NotifySockets::remove_stale() {
   const int fd = ::fcntl(dir_.get(), F_DUPFD_CLOEXEC, 0);
   DIR* dir = fd < 0 ? nullptr : ::fdopendir(fd);
@@ -124,10 +180,13 @@ void NotifySockets::remove_stale() {
                  std::strerror(errno));
     return;
   }
+  std::set<std::string, std::less<>> handed;  // a live upgrade's, still in use
+  for (const auto& [name, entry] : entries_) handed.insert(entry->file);
   std::vector<std::string> stale;
   while (const dirent* e = ::readdir(dir)) {
     struct stat st {};
-    if (::fstatat(dir_.get(), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISSOCK(st.st_mode)) {
+    if (::fstatat(dir_.get(), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISSOCK(st.st_mode) &&
+        !handed.contains(std::string_view(e->d_name))) {
       stale.emplace_back(e->d_name);
     }
   }

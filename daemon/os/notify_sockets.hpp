@@ -16,6 +16,7 @@
 #include "common/paths.hpp"
 #include "common/unique_fd.hpp"
 #include "daemon/core/ports.hpp"
+#include "daemon/os/handover.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -47,8 +48,13 @@ class NotifySockets final : public NotifyPort {
   static constexpr std::size_t k_max_datagram = 4096;
 
   // Removes the socket files an earlier bgod left in the folder when it exists (call it with
-  // bgod.lock held); otherwise the folder is created by the first open().
-  NotifySockets(boost::asio::io_context& io, Paths paths, MessageFn on_message);
+  // bgod.lock held); otherwise the folder is created by the first open(). `handed`: the
+  // sockets a live upgrade's previous image handed over (each fd owned from now on): each is
+  // read on at its path, and never removed as stale; one that is not a socket bound at its
+  // path in the folder is closed with a warning. Datagrams that queued meanwhile are read
+  // once the loop runs. New sockets are numbered on past the highest handed one.
+  NotifySockets(boost::asio::io_context& io, Paths paths, MessageFn on_message,
+                std::vector<HandoverNotify> handed = {});
   // Closes and removes every socket.
   ~NotifySockets() override;
   NotifySockets(const NotifySockets&) = delete;
@@ -60,11 +66,17 @@ class NotifySockets final : public NotifyPort {
   [[nodiscard]] Result<std::string> open(std::string_view name) override;
   // Closes `name`'s socket and removes its file; no-op when it has none.
   void close(std::string_view name) override;
+  [[nodiscard]] bool is_open(std::string_view name) const override {
+    return entries_.find(name) != entries_.end();
+  }
+  // Every open socket, for a live upgrade's hand-over (descriptors stay owned here).
+  std::vector<HandoverNotify> handover() const;
 
  private:
   struct Entry;
   Result<void> ensure_dir(CreateDirs create);
   void remove_stale();
+  void adopt(HandoverNotify handed);
   void arm(const std::shared_ptr<Entry>& entry);
   void drain(const std::shared_ptr<Entry>& entry);
 

@@ -49,6 +49,13 @@ class UpgradeTest : public DaemonTest {
     return out;
   }
 
+  // A string field of `name`'s row ("" when absent or not a string).
+  std::string text_field(const std::string& name, const std::string& key) {
+    auto r = row(name);
+    if (!r || !r->contains(key) || !r->at(key).is_string()) return "";
+    return std::string(r->at(key).as_string());
+  }
+
   std::filesystem::path script(const std::string& name, const std::string& text) {
     auto path = home_.parent_path() / name;
     std::ofstream(path) << text;
@@ -338,6 +345,91 @@ TEST_F(UpgradeTest, AnImageThatDiesBeforeReadyLeavesTheChildrenToTheNextBgod) {
   ASSERT_TRUE(wait_until([&] { return ticks("ticker").size() >= seen + 5; }, 10s));
   const auto t = ticks("ticker");
   for (size_t i = 0; i < t.size(); ++i) ASSERT_EQ(t[i], static_cast<long>(i + 1)) << "at " << i;
+}
+
+// A --ready-notify child that is not ready yet when bgod is upgraded stays `starting` in the
+// new image (its STATUS= kept) and becomes ready on the READY=1 it sends afterwards to the same
+// NOTIFY_SOCKET: the socket was handed over. Same pid, no restart.
+TEST_F(UpgradeTest, ANotifyChildNotReadyYetBecomesReadyAfterTheUpgrade) {
+  const std::string script =
+      "import os, signal, socket\n"
+      "signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])\n"
+      "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
+      "s.sendto(b'STATUS=warming up\\n', os.environ['NOTIFY_SOCKET'])\n"
+      "signal.sigwait([signal.SIGUSR1])\n"
+      "s.sendto(b'READY=1\\nSTATUS=serving\\n', os.environ['NOTIFY_SOCKET'])\n"
+      "signal.sigwait([signal.SIGUSR1])\n";
+  RunResult r = bgo(
+      {"start", "pyn", "--ready-notify", "--ready-timeout", "120s", "--", "python3", "-c", script});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  ASSERT_TRUE(wait_until([&] { return text_field("pyn", "health_detail") == "warming up"; }, 10s))
+      << json::serialize(*row("pyn"));
+  const pid_t pid = online_pid("pyn");
+  ASSERT_GT(pid, 0);
+  EXPECT_EQ(text_field("pyn", "health"), "starting");
+
+  RunResult up = bgo_within(60s, {"daemon", "upgrade"});
+  ASSERT_EQ(up.code, 0) << up.out << up.err;
+  EXPECT_EQ(daemon_status()["upgrades"].as_int64(), 1);
+  EXPECT_EQ(text_field("pyn", "health"), "starting") << json::serialize(*row("pyn"));
+  EXPECT_EQ(text_field("pyn", "health_detail"), "warming up");
+
+  ASSERT_EQ(::kill(pid, SIGUSR1), 0);
+  ASSERT_TRUE(wait_until([&] { return text_field("pyn", "health") == "ready"; }, 10s))
+      << json::serialize(*row("pyn"));
+  EXPECT_EQ(text_field("pyn", "health_detail"), "serving");
+  EXPECT_EQ(online_pid("pyn"), pid);
+  const std::string watcher = read_file(home_ / "logs" / "pyn.watcher.log");
+  EXPECT_FALSE(contains(watcher, "unready")) << watcher;
+  EXPECT_TRUE(contains(watcher, "ready")) << watcher;
+}
+
+// A watchdog child's pings reach the new image (its notify socket was handed over), and when
+// it stops pinging after the upgrade the new image finds it unhealthy and restarts it.
+TEST_F(UpgradeTest, AWatchdogChildThatStopsPingingAfterTheUpgradeIsRestarted) {
+  const std::string script =
+      "import os, signal, socket, time\n"
+      "stop = False\n"
+      "def quiet(*_):\n"
+      "    global stop\n"
+      "    stop = True\n"
+      "signal.signal(signal.SIGUSR1, quiet)\n"
+      "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
+      "s.sendto(b'READY=1\\n', os.environ['NOTIFY_SOCKET'])\n"
+      "n = 0\n"
+      "while not stop:\n"
+      "    n += 1\n"
+      "    s.sendto(f'WATCHDOG=1\\nSTATUS=ping {n}\\n'.encode(), os.environ['NOTIFY_SOCKET'])\n"
+      "    time.sleep(0.1)\n"
+      "while True:\n"
+      "    time.sleep(600)\n";
+  RunResult r =
+      bgo({"start", "wd", "--ready-notify", "--watchdog", "2s", "--", "python3", "-c", script});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  // The number of the last ping bgod saw (0 before the first).
+  auto pings = [&] {
+    const std::string detail = text_field("wd", "health_detail");
+    return detail.rfind("ping ", 0) == 0 ? std::stol(detail.substr(5)) : 0L;
+  };
+  ASSERT_TRUE(wait_until([&] { return pings() > 0; }, 10s)) << json::serialize(*row("wd"));
+  const pid_t pid = online_pid("wd");
+  ASSERT_GT(pid, 0);
+
+  RunResult up = bgo_within(60s, {"daemon", "upgrade"});
+  ASSERT_EQ(up.code, 0) << up.out << up.err;
+  const long after = pings();
+  ASSERT_TRUE(wait_until([&] { return pings() > after + 3; }, 10s))
+      << "no ping reached the new image: " << json::serialize(*row("wd"));
+  EXPECT_EQ(online_pid("wd"), pid);
+
+  ASSERT_EQ(::kill(pid, SIGUSR1), 0);
+  const auto watcher = home_ / "logs" / "wd.watcher.log";
+  ASSERT_TRUE(wait_until([&] { return online_pid("wd") != pid && online_pid("wd") != 0; }, 20s))
+      << read_file(watcher);
+  EXPECT_TRUE(
+      contains(read_file(watcher), "unhealthy: no WATCHDOG=1 for 2s (watchdog); restarting"))
+      << read_file(watcher);
+  EXPECT_NE(::kill(pid, 0), 0) << "the silent process is gone";
 }
 
 TEST_F(UpgradeTest, Sigusr2Upgrades) {

@@ -52,6 +52,9 @@ class FakeProcessPort final : public daemon::ProcessPort {
     return live.count(pid) != 0 && start_ticks == static_cast<uint64_t>(pid) * 10;
   }
 
+  // A live upgrade's child: still bgod's own (not adopted after a crash).
+  bool handed_over(pid_t pid) const override { return handed.count(pid) != 0; }
+
   UsageText usage(pid_t /*pid*/) override {
     ++usage_reads;
     return {};
@@ -87,11 +90,12 @@ class FakeProcessPort final : public daemon::ProcessPort {
   pid_t last_pid() const { return next_pid_ == k_first_pid ? 0 : next_pid_ - 1; }
   size_t spawn_count() const { return spawns.size(); }
 
-  std::vector<daemon::SpawnRequest> spawns;             // every attempt, failed ones included
-  std::vector<std::pair<pid_t, int>> signals;           // (group leader, signal)
-  std::set<pid_t> live;                                 // pids handed out (tests erase at exit)
-  std::set<pid_t> lingering_groups;                     // groups with members left after the leader
-  bool same_command = false;                            // identify(): a 0.2 file's process matches
+  std::vector<daemon::SpawnRequest> spawns;    // every attempt, failed ones included
+  std::vector<std::pair<pid_t, int>> signals;  // (group leader, signal)
+  std::set<pid_t> live;                        // pids handed out (tests erase at exit)
+  std::set<pid_t> lingering_groups;            // groups with members left after the leader
+  std::set<pid_t> handed;                      // handed over by a live upgrade (set by tests)
+  bool same_command = false;                   // identify(): a 0.2 file's process matches
   std::map<pid_t, std::optional<uint64_t>> identities;  // identify() answers, per pid
 
  private:
@@ -267,11 +271,19 @@ class FakeNotify final : public daemon::NotifyPort {
  public:
   Result<std::string> open(std::string_view name) override {
     opened.emplace_back(name);
+    open_now.emplace(name);
     return "/run/notify/" + std::string(name);
   }
-  void close(std::string_view name) override { closed.emplace_back(name); }
+  void close(std::string_view name) override {
+    closed.emplace_back(name);
+    open_now.erase(std::string(name));
+  }
+  bool is_open(std::string_view name) const override {
+    return open_now.count(std::string(name)) != 0;
+  }
   std::vector<std::string> opened;
   std::vector<std::string> closed;
+  std::set<std::string> open_now;  // opened and not closed since, or handed over (set by tests)
 };
 
 }  // namespace bgo::test

@@ -24,8 +24,8 @@ Handover sample() {
   h.metrics_url = "http://127.0.0.1:9100/metrics";
   h.children.push_back({"web", 1234, 987654321, 17, 18});
   h.children.push_back({"worker-2", 1300, 12, 21, -1});
-  h.watch.push_back({"crashy", 2, 123456789012345, 340, {5000, 5040}});
-  h.watch.push_back({"worker-2", 1, -1, 0, {}});
+  h.watch.push_back({"crashy", 2, 123456789012345, 340, {5000, 5040}, {}});
+  h.watch.push_back({"worker-2", 1, -1, 0, {}, {}});
   return h;
 }
 
@@ -74,6 +74,83 @@ TEST(Handover, RecentRestartsAreOptional) {
   ASSERT_TRUE(back) << back.error().message;
   ASSERT_EQ(back->watch.size(), 1u);
   EXPECT_TRUE(back->watch[0].recent_restarts_ms.empty());
+}
+
+// A child's health checks and its notify socket came after format 2 was out.
+Handover with_health() {
+  Handover h = sample();
+  h.watch[1].health = HandoverHealth{false, 5'000'000'000, 4'200'000'000, -1, 0, {}, "warming up"};
+  h.watch.push_back(
+      {"pg", 0, -1, 0, {}, HandoverHealth{true, -1, -1, 9'000'000'000, 2, false, ""}});
+  h.notify_sockets.push_back({"worker-2", "/home/u/.bgo/notify/3.sock", 23});
+  h.notify_sockets.push_back({"pg", "/home/u/.bgo/notify/12.sock", 24});
+  return h;
+}
+
+TEST(Handover, HealthAndNotifySocketsRoundTrip) {
+  auto back = decode_handover(encode_handover(with_health()));
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_EQ(back->watch.size(), 3u);
+  EXPECT_FALSE(back->watch[0].health.has_value());
+  ASSERT_TRUE(back->watch[1].health.has_value());
+  const HandoverHealth& starting = *back->watch[1].health;
+  EXPECT_FALSE(starting.ready);
+  EXPECT_EQ(starting.ready_deadline_ns, 5'000'000'000);
+  EXPECT_EQ(starting.next_probe_ns, 4'200'000'000);
+  EXPECT_EQ(starting.watchdog_ns, -1);
+  EXPECT_FALSE(starting.live_ok.has_value());
+  EXPECT_EQ(starting.detail, "warming up");
+  ASSERT_TRUE(back->watch[2].health.has_value());
+  const HandoverHealth& live = *back->watch[2].health;
+  EXPECT_TRUE(live.ready);
+  EXPECT_EQ(live.watchdog_ns, 9'000'000'000);
+  EXPECT_EQ(live.live_failures, 2);
+  EXPECT_EQ(live.live_ok, std::optional<bool>(false));
+  ASSERT_EQ(back->notify_sockets.size(), 2u);
+  EXPECT_EQ(back->notify_sockets[0].name, "worker-2");
+  EXPECT_EQ(back->notify_sockets[0].path, "/home/u/.bgo/notify/3.sock");
+  EXPECT_EQ(back->notify_sockets[1].fd, 24);
+  // Their descriptors are cleared for the exec like every other.
+  EXPECT_EQ(handover_fds(*back), (std::vector<int>{9, 4, 11, 16, 20, 17, 18, 21, 23, 24}));
+}
+
+// What an image of format 2 wrote before them is read as having none: the next image then
+// treats the children as adopted, as it did then.
+TEST(Handover, HealthAndNotifySocketsAreOptional) {
+  std::string bytes = encode_handover(sample());
+  const std::string key = R"(,"notify_sockets":[])";
+  const size_t at = bytes.find(key);
+  ASSERT_NE(at, std::string::npos) << bytes;
+  bytes.erase(at, key.size());
+  ASSERT_EQ(bytes.find("health"), std::string::npos) << bytes;
+  auto back = decode_handover(bytes);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_TRUE(back->notify_sockets.empty());
+  ASSERT_EQ(back->watch.size(), 2u);
+  EXPECT_FALSE(back->watch[0].health.has_value());
+  EXPECT_FALSE(back->watch[1].health.has_value());
+}
+
+// STATUS= is the child's text: bytes that are not UTF-8 must not make the hand-over unreadable.
+TEST(Handover, AStatusThatIsNotUtf8KeepsTheHandOverReadable) {
+  Handover h = sample();
+  h.watch[0].health = HandoverHealth{true, -1, -1, -1, 0, true, "load \xff\xfe 90%"};
+  auto back = decode_handover(encode_handover(h));
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_TRUE(back->watch[0].health.has_value());
+  EXPECT_EQ(back->watch[0].health->detail, "load \uFFFD\uFFFD 90%");
+}
+
+TEST(Handover, MalformedHealthOrNotifySocketsAreRefused) {
+  Handover h = sample();
+  h.watch[0].health = HandoverHealth{false, -1, -1, -1, 0, {}, ""};  // starting, no deadline
+  EXPECT_FALSE(decode_handover(encode_handover(h)));
+  h = sample();
+  h.notify_sockets.push_back({"pg", "/home/u/.bgo/notify/1.sock", -1});
+  EXPECT_FALSE(decode_handover(encode_handover(h)));
+  std::string bytes = encode_handover(with_health());
+  bytes.replace(bytes.find(R"("ready":false)"), 13, R"("ready":"no" )");
+  EXPECT_FALSE(decode_handover(bytes));
 }
 
 // What bgod 0.5.0 wrote (format 1, before `watch`): refused with the reason, the way back found.

@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -119,11 +120,13 @@ class NotifySocketsTest : public ::testing::Test {
  protected:
   NotifySocketsTest() { EXPECT_TRUE(paths_.ensure_dirs()); }
 
-  std::unique_ptr<NotifySockets> make() {
-    return std::make_unique<NotifySockets>(io_, paths_,
-                                           [this](const std::string& name, NotifyFields fields) {
-                                             messages_.push_back({name, std::move(fields)});
-                                           });
+  std::unique_ptr<NotifySockets> make(std::vector<HandoverNotify> handed = {}) {
+    return std::make_unique<NotifySockets>(
+        io_, paths_,
+        [this](const std::string& name, NotifyFields fields) {
+          messages_.push_back({name, std::move(fields)});
+        },
+        std::move(handed));
   }
   // Runs the loop until `pid` exited, and returns its exit code (-1: killed, or 10 s passed).
   int wait_exit(pid_t pid) {
@@ -273,6 +276,95 @@ TEST_F(NotifySocketsTest, StaleSocketsAreRemovedAtStart) {
   auto notify = make();
   EXPECT_FALSE(fs::exists(fs::symlink_status(stale)));
   EXPECT_TRUE(fs::exists(paths_.notify_dir() / "notes.txt"));  // only sockets are removed
+}
+
+// A datagram sent from this process (our uid) to `path`.
+void send_to(const std::string& path, std::string_view text) {
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  EXPECT_EQ(::sendto(fd, text.data(), text.size(), 0, reinterpret_cast<const sockaddr*>(&addr),
+                     sizeof addr),
+            static_cast<ssize_t>(text.size()))
+      << std::strerror(errno);
+  ::close(fd);
+}
+
+// A live upgrade: the previous image's sockets (here on a loop that never runs again, as an
+// image that exec'd) are taken by the next one at the same path, with what queued meanwhile.
+TEST_F(NotifySocketsTest, HandedOverSocketsAreReadOnAtTheSamePathWithWhatQueued) {
+  asio::io_context old_io;
+  NotifySockets old(old_io, paths_, [](const std::string&, const NotifyFields&) {});
+  auto api = old.open("api");
+  auto web = old.open("web");
+  ASSERT_TRUE(api && web);
+  std::vector<HandoverNotify> handed = old.handover();
+  ASSERT_EQ(handed.size(), 2u);
+  EXPECT_EQ(handed[0].name, "api");
+  EXPECT_EQ(handed[0].path, *api);
+  EXPECT_EQ(handed[1].path, *web);
+  // The exec keeps the descriptors; here the old object keeps its own, so the next gets copies.
+  for (auto& h : handed) h.fd = ::fcntl(h.fd, F_DUPFD_CLOEXEC, 3);
+  send_to(*api, "READY=1\nSTATUS=sent during the upgrade\n");  // nobody reads: it queues
+  const std::string stale = (paths_.notify_dir() / "9.sock").string();
+  const int stale_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, stale.c_str(), stale.size() + 1);
+  ASSERT_EQ(::bind(stale_fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), 0);
+  ::close(stale_fd);
+
+  auto next = make(std::move(handed));
+  EXPECT_TRUE(fs::exists(fs::symlink_status(*api))) << "a handed socket is not stale";
+  EXPECT_TRUE(fs::exists(fs::symlink_status(*web)));
+  EXPECT_FALSE(fs::exists(fs::symlink_status(stale)));
+  EXPECT_TRUE(next->is_open("api"));
+  EXPECT_FALSE(next->is_open("x"));
+  ASSERT_TRUE(test::run_until(io_, [&] { return !messages_.empty(); }));
+  EXPECT_EQ(messages_[0].name, "api");
+  EXPECT_EQ(messages_[0].get("READY"), "1");
+  EXPECT_EQ(messages_[0].get("STATUS"), "sent during the upgrade");
+  send_to(*web, "WATCHDOG=1");
+  ASSERT_TRUE(test::run_until(io_, [&] { return messages_.size() == 2; }));
+  EXPECT_EQ(messages_[1].name, "web");
+  auto again = next->open("api");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, *api);  // the child's NOTIFY_SOCKET stays valid
+  auto fresh = next->open("db");
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(*fresh, (paths_.notify_dir() / "3.sock").string());  // past the highest handed
+  next->close("web");
+  EXPECT_FALSE(fs::exists(fs::symlink_status(*web)));
+}
+
+TEST_F(NotifySocketsTest, AHandedDescriptorThatIsNotOneOfOursIsClosed) {
+  ASSERT_EQ(::mkdir(paths_.notify_dir().c_str(), 0700), 0);
+  const std::string inside = (paths_.notify_dir() / "4.sock").string();
+  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const int dgram = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string outside = (tmp_.path() / "5.sock").string();
+  std::memcpy(addr.sun_path, outside.c_str(), outside.size() + 1);
+  ASSERT_EQ(::bind(dgram, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), 0);
+  // Closed: the number is free or reused (the folder's descriptor takes the lowest).
+  auto closed = [](int fd) {
+    struct stat before {};
+    EXPECT_EQ(::fstat(fd, &before), 0);
+    return [fd, before] {
+      struct stat now {};
+      return ::fstat(fd, &now) != 0 || now.st_ino != before.st_ino || now.st_dev != before.st_dev;
+    };
+  };
+  auto null_closed = closed(null_fd);
+  auto dgram_closed = closed(dgram);
+  auto notify = make({{"a", inside, null_fd}, {"b", outside, dgram}});
+  EXPECT_FALSE(notify->is_open("a"));
+  EXPECT_FALSE(notify->is_open("b"));
+  EXPECT_TRUE(null_closed());
+  EXPECT_TRUE(dgram_closed());
+  EXPECT_TRUE(fs::exists(fs::symlink_status(outside))) << "nothing outside the folder is touched";
 }
 
 TEST_F(NotifySocketsTest, AnOpenFolderIsClosedDownAndAWritableOneRefused) {
