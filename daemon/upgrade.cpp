@@ -143,7 +143,7 @@ void Upgrader::exec_now() {
   h.upgrades = upgrades_ + 1;
   h.old_exe_fd = self_.get();
   for (const auto& c : supervisor_.own_running()) {
-    const auto [out, err] = processes_.pipe_fds(c.pid);
+    const auto [out, err] = processes_.pipe_fds(c.name, c.pid);
     h.children.push_back({c.name, c.pid, c.start_ticks, out, err});
   }
   for (const auto& w : supervisor_.watch_carry()) {

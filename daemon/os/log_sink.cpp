@@ -40,7 +40,7 @@ struct LogSink::Writer {
   LogOptions opts;
   std::uint64_t dropped[2] = {0, 0};  // output dropped below the reserve, not yet reported
   bool paused[2] = {false, false};    // the "logging paused" marker was written
-  int readers = 0;                    // pipes being drained into these logs
+  int first_reader = -1;              // the slot of the first pipe drained into these logs
 };
 
 struct LogSink::Poller {
@@ -121,7 +121,8 @@ void LogSink::attach(const std::string& name, pid_t pid, UniqueFd out, UniqueFd 
     reader.generation = next_generation_++;
     reader.stream = i == 0 ? LogStream::out : LogStream::err;
     reader.pid = pid;
-    ++w.readers;
+    reader.next = w.first_reader;
+    w.first_reader = fd;
     const ReaderKey key = key_of(fd, reader.generation);
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLET;  // EPOLLHUP (every writer gone) is always reported
@@ -131,7 +132,7 @@ void LogSink::attach(const std::string& name, pid_t pid, UniqueFd out, UniqueFd 
       // the process's writes to it fail (EPIPE), and its end of file is reported as usual.
       spdlog::error("[{}] output dropped, cannot watch its pipe: {}", name,
                     errno_message("epoll_ctl", errno));
-      --w.readers;
+      w.first_reader = reader.next;
       reader = Reader{};
       boost::asio::post(io_, [this, pid] {
         if (on_closed_) on_closed_(pid);
@@ -174,11 +175,16 @@ void LogSink::drain_now(const std::string& name, UniqueFd out, UniqueFd err, con
   }
 }
 
-std::pair<int, int> LogSink::pipe_fds(pid_t pid) const {
+std::pair<int, int> LogSink::pipe_fds(std::string_view name, pid_t pid) const {
   std::pair<int, int> fds{-1, -1};
-  for (const Reader& reader : readers_) {
-    if (!reader.fd || reader.pid != pid) continue;
-    (reader.stream == LogStream::err ? fds.second : fds.first) = reader.fd.get();
+  const auto it = writers_.find(name);
+  if (it == writers_.end()) return fds;
+  for (int slot = it->second->first_reader; slot >= 0;) {
+    const Reader& reader = readers_[static_cast<std::size_t>(slot)];
+    if (reader.pid == pid) {
+      (reader.stream == LogStream::err ? fds.second : fds.first) = reader.fd.get();
+    }
+    slot = reader.next;
   }
   return fds;
 }
@@ -194,8 +200,12 @@ LogSink::Reader* LogSink::find_reader(ReaderKey key) {
 void LogSink::close_reader(Reader& reader) {
   // Removed from the set by hand: the pipe keeper holds the same pipe, so closing our
   // descriptor alone would leave it there (and firing) for as long as the keeper keeps it.
-  (void)::epoll_ctl(poller_->descriptor.native_handle(), EPOLL_CTL_DEL, reader.fd.get(), nullptr);
-  --reader.writer->readers;
+  const int fd = reader.fd.get();
+  (void)::epoll_ctl(poller_->descriptor.native_handle(), EPOLL_CTL_DEL, fd, nullptr);
+  // Unlinked from its writer's list: a walk of that name's few readers.
+  int* link = &reader.writer->first_reader;
+  while (*link != fd) link = &readers_[static_cast<std::size_t>(*link)].next;
+  *link = reader.next;
   reader = Reader{};  // closes the pipe
 }
 
@@ -445,11 +455,8 @@ void LogSink::remove_logs(std::string_view name) {
   // Descendants of a deleted process that still hold its pipes lose their reader (EPIPE)
   // rather than re-create the files just deleted.
   if (auto it = writers_.find(name); it != writers_.end()) {
-    const Writer* w = it->second.get();
-    for (Reader& reader : readers_) {
-      if (w->readers == 0) break;
-      if (reader.fd && reader.writer == w) close_reader(reader);
-    }
+    const Writer& w = *it->second;
+    while (w.first_reader >= 0) close_reader(readers_[static_cast<std::size_t>(w.first_reader)]);
     erase_writer(it);
   }
   LogFile(paths_.log_file(name, LogStream::out)).remove_all();
@@ -461,7 +468,7 @@ void LogSink::release(std::string_view name) {
   auto it = writers_.find(name);
   if (it == writers_.end()) return;
   // A descendant that still holds the pipes keeps writing through this writer: keep it.
-  if (it->second->readers > 0) return;
+  if (it->second->first_reader >= 0) return;
   erase_writer(it);
 }
 

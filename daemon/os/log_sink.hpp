@@ -79,9 +79,10 @@ class LogSink final : public LogPort {
   void drain_now(const std::string& name, UniqueFd out, UniqueFd err, const LogOptions& opts,
                  std::chrono::steady_clock::time_point deadline);
 
-  // The read ends of `pid`'s pipes still being drained ({-1, -1} when none), for a live
-  // upgrade's hand-over: they stay owned here.
-  std::pair<int, int> pipe_fds(pid_t pid) const;
+  // The read ends of `pid`'s pipes into the logs of `name` still being drained ({-1, -1} when
+  // none), for a live upgrade's hand-over: they stay owned here. A lookup of the name and a
+  // walk of its few readers, so a hand-over of N children costs O(N log N).
+  std::pair<int, int> pipe_fds(std::string_view name, pid_t pid) const;
 
   // LogPort
   void append_marker(std::string_view name, std::string_view marker) override;
@@ -108,8 +109,11 @@ class LogSink final : public LogPort {
   // slot per descriptor costs 24 bytes where an Asio descriptor (its reactor state and its
   // pending wait) cost about 480 bytes a pipe (issue #18, memory). Every pipe is in one epoll
   // set of our own, edge-triggered, which Asio watches as a single descriptor.
+  // The readers of one writer form a list through their slots (Writer::first_reader), so that
+  // what concerns one name never scans every pipe.
   struct Reader {
     UniqueFd fd;                   // empty: the slot is free
+    int next = -1;                 // the next reader of the same writer (its slot), or -1
     Writer* writer = nullptr;      // remove_logs() drops a name's readers with its writer
     std::uint32_t generation = 0;  // tells a posted turn of an earlier reader of this slot
     pid_t pid = 0;
@@ -139,7 +143,7 @@ class LogSink final : public LogPort {
   LogFile& open_log(Writer& w, int stream);
   void deliver(Writer& w, LogStream stream, std::string_view data);
   Reader* find_reader(ReaderKey key);
-  void close_reader(Reader& reader);  // without an end-of-file report
+  void close_reader(Reader& reader);  // without an end-of-file report; unlinked from its writer
   void wait_ready();
   void on_ready();
   void on_readable(ReaderKey key);
