@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdint>
 #include <fcntl.h>
-#include <optional>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
@@ -18,11 +17,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include "common/errors.hpp"
-#include "common/home_dir.hpp"
 #include "common/log_tail.hpp"
 #include "common/size.hpp"
 #include "common/time_format.hpp"
@@ -44,9 +41,8 @@ struct LogSink::Writer {
 };
 
 struct LogSink::Poller {
-  Poller(boost::asio::io_context& io, int epoll_fd) : descriptor(io, epoll_fd), repeats(io) {}
+  Poller(boost::asio::io_context& io, int epoll_fd) : descriptor(io, epoll_fd) {}
   boost::asio::posix::stream_descriptor descriptor;  // owns the epoll descriptor
-  boost::asio::steady_timer repeats;                 // forget_repeats()
 };
 
 namespace {
@@ -64,7 +60,10 @@ LogSink::LogSink(boost::asio::io_context& io, Paths paths, ClosedFn on_closed,
       paths_(std::move(paths)),
       on_closed_(std::move(on_closed)),
       files_(max_open_files),
-      buffer_(new char[k_read_bytes]) {
+      buffer_(new char[k_read_bytes]),
+      watcher_(io, paths_, [this](const std::string& name, std::string_view line) {
+        if (on_output_) on_output_(name, LogStream::watcher, line);
+      }) {
   const int epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
   poller_ = std::make_unique<Poller>(io, epoll_fd);
@@ -386,64 +385,7 @@ void LogSink::append_marker(std::string_view name, std::string_view marker) {
 }
 
 void LogSink::watcher_line(std::string_view name, std::string_view message) {
-  // The same line again within a second is counted, not written (a loop must not grow the
-  // watcher log without bound); the count is written before the next different line.
-  const auto now = std::chrono::steady_clock::now();
-  Repeats& r = repeats_[std::string(name)];
-  if (message == r.last && now - r.written_at < k_repeat_window) {
-    ++r.suppressed;
-    return;
-  }
-  if (r.suppressed > 0) {
-    const uint64_t n = std::exchange(r.suppressed, 0);
-    write_watcher_line(name, "(last message repeated " + std::to_string(n) + " more time" +
-                                 (n == 1 ? "" : "s") + ")");
-  }
-  r.last = std::string(message);
-  r.written_at = now;
-  write_watcher_line(name, message);
-  if (!repeats_armed_) arm_repeats(now + k_repeat_window);
-}
-
-void LogSink::arm_repeats(std::chrono::steady_clock::time_point at) {
-  repeats_armed_ = true;
-  poller_->repeats.expires_at(at);
-  poller_->repeats.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;  // cancelled: the sink is going away
-    repeats_armed_ = false;
-    forget_repeats();
-  });
-}
-
-void LogSink::forget_repeats() {
-  // A line more than a second old no longer suppresses anything: forgetting it changes
-  // nothing but memory. One that counts repeats stays until the next line writes the count.
-  const auto now = std::chrono::steady_clock::now();
-  std::optional<std::chrono::steady_clock::time_point> next;
-  for (auto it = repeats_.begin(); it != repeats_.end();) {
-    const auto until = it->second.written_at + k_repeat_window;
-    if (it->second.suppressed > 0) {
-      ++it;
-    } else if (until <= now) {
-      it = repeats_.erase(it);
-    } else {
-      next = next ? std::min(*next, until) : until;
-      ++it;
-    }
-  }
-  if (next) arm_repeats(*next);
-}
-
-void LogSink::write_watcher_line(std::string_view name, std::string_view message) {
-  const auto path = paths_.log_file(name, LogStream::watcher);
-  const std::string line =
-      "[" + iso_utc_seconds(std::chrono::system_clock::now()) + "] " + std::string(message) + "\n";
-  if (auto fd = open_home_file(path, O_WRONLY | O_APPEND | O_CREAT, 0644); !fd) {
-    spdlog::warn("[{}] cannot write the watcher log: {}", name, fd.error().message);
-  } else if (::write(fd->get(), line.data(), line.size()) < 0) {
-    spdlog::warn("[{}] cannot write the watcher log: {}", name, errno_message("write", errno));
-  }
-  if (on_output_) on_output_(std::string(name), LogStream::watcher, line);
+  watcher_.line(name, message);
 }
 
 std::string LogSink::stderr_tail(std::string_view name) {
@@ -451,7 +393,6 @@ std::string LogSink::stderr_tail(std::string_view name) {
 }
 
 void LogSink::remove_logs(std::string_view name) {
-  if (auto it = repeats_.find(name); it != repeats_.end()) repeats_.erase(it);
   // Descendants of a deleted process that still hold its pipes lose their reader (EPIPE)
   // rather than re-create the files just deleted.
   if (auto it = writers_.find(name); it != writers_.end()) {
@@ -461,7 +402,7 @@ void LogSink::remove_logs(std::string_view name) {
   }
   LogFile(paths_.log_file(name, LogStream::out)).remove_all();
   LogFile(paths_.log_file(name, LogStream::err)).remove_all();
-  ::unlink(paths_.log_file(name, LogStream::watcher).c_str());
+  watcher_.remove(name);
 }
 
 void LogSink::release(std::string_view name) {
@@ -476,11 +417,7 @@ void LogSink::flush(std::string_view name) {
   Writer& w = writer(name);
   open_log(w, 0).truncate_all();
   open_log(w, 1).truncate_all();
-  // Opened like every log (no symlink, a regular file of ours), then emptied.
-  if (auto fd = open_home_file(paths_.log_file(name, LogStream::watcher), O_WRONLY | O_TRUNC);
-      !fd && !is_missing(fd.error())) {
-    spdlog::warn("[{}] cannot empty the watcher log: {}", name, fd.error().message);
-  }
+  watcher_.truncate(name);
 }
 
 void LogSink::reopen_all() {

@@ -16,6 +16,7 @@
 #include "daemon/core/ports.hpp"
 #include "daemon/os/log_file_cache.hpp"
 #include "daemon/os/log_reserve.hpp"
+#include "daemon/os/watcher_log.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -101,7 +102,7 @@ class LogSink final : public LogPort {
   // Log files open right now (for tests and the descriptor budget).
   std::size_t open_files() const { return files_.open_count(); }
   // Names whose last watcher-log line is still remembered (for tests).
-  std::size_t remembered_lines() const { return repeats_.size(); }
+  std::size_t remembered_lines() const { return watcher_.remembered(); }
 
  private:
   struct Writer;
@@ -125,18 +126,6 @@ class LogSink final : public LogPort {
   // A reader's descriptor and generation, which posted turns and epoll events carry.
   using ReaderKey = std::uint64_t;
   struct Poller;
-  // The last watcher-log line of a name, and how often it came again within a second. Kept
-  // only while it can still matter: within the second, or while it counts repeats not yet
-  // written (a timer forgets the others, so an idle process keeps none).
-  static constexpr std::chrono::seconds k_repeat_window{1};
-  struct Repeats {
-    std::string last;
-    std::chrono::steady_clock::time_point written_at{};
-    uint64_t suppressed = 0;
-  };
-  void write_watcher_line(std::string_view name, std::string_view message);
-  void arm_repeats(std::chrono::steady_clock::time_point at);
-  void forget_repeats();
   Writer& writer(std::string_view name);
   void erase_writer(std::map<std::string, std::unique_ptr<Writer>, std::less<>>::iterator it);
   // The log of `stream` (0 stdout, 1 stderr) of `w`, opened through the cache.
@@ -164,8 +153,7 @@ class LogSink final : public LogPort {
   std::unique_ptr<char[]> buffer_;  // one buffer for every pipe: reads are sequential
   std::string stamped_;             // scratch for `--time`, reused to avoid allocations
   LogReserve reserve_;
-  std::map<std::string, Repeats, std::less<>> repeats_;
-  bool repeats_armed_ = false;  // the timer of forget_repeats() is armed
+  WatcherLog watcher_;
 };
 
 }  // namespace bgo::daemon
