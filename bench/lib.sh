@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=bash
-# Shared by bench/scale.sh, bench/list_cost.sh and bench/memory.sh (sourced, not run): the
+# Shared by bench/scale.sh, list_cost.sh, memory.sh and upgrade_time.sh (sourced, not run): the
 # checks and limits before a run, N watched `sleep`s, timing and the daemon's memory.
 
 # Exits 2 with a hint unless DIR holds built bgo and bgod; `script` names the caller.
