@@ -20,10 +20,10 @@ while [ $# -gt 0 ]; do
   shift
 done
 bin=$(cd "$bin" && pwd)
-for tool in "$bin/bgo" "$bin/bgod"; do
-  [ -x "$tool" ] || { echo "list_cost.sh: $tool not built (cmake --build BUILD --target bgo bgod)" >&2; exit 2; }
-done
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+bench_require_bins list_cost.sh "$bin"
+bench_raise_limits
 
 work=$(mktemp -d /tmp/bgo-list-cost.XXXXXX)
 chmod 700 "$work"
@@ -33,17 +33,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-# Median wall time in ms of 5 runs of "$@" (output discarded).
-median_ms() {
-  local times=() t0
-  for _ in 1 2 3 4 5; do
-    t0=$(date +%s%N)
-    "$@" >/dev/null 2>&1 || true
-    times+=($(( ($(date +%s%N) - t0) / 1000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n 3p | awk '{printf "%.1f", $1 / 1000}'
-}
 
 # Median round trip in ms of 5 `list` calls per shape, on one connection (no client start-up),
 # and the reply's size: "full_ms full_bytes fields_ms fields_bytes page_ms page_bytes".
@@ -72,7 +61,6 @@ PY
 }
 
 printf 'n\tlist_ms\tlist_bytes\tfields_ms\tfields_bytes\tpage50_ms\tpage50_bytes\tstatus_json_ms\tstatus_fields_ms\tps_ms\n' >> "$out"
-sleep_bin=$(command -v sleep)
 for n in $ns; do
   home="$work/home-$n"
   mkdir -m 700 "$home"
@@ -80,7 +68,7 @@ for n in $ns; do
   "$bin/bgo" daemon start >/dev/null
   bgod=$(cat "$home/bgod.pid")
   pids+=("$bgod")
-  seq 1 "$n" | sed "s|.*|p& -- $sleep_bin 100000|" > "$work/list"
+  sleep_list 1 "$n" "$work/list"
   "$bin/bgo" start -w --from "$work/list" >/dev/null
   mapfile -t -O "${#pids[@]}" pids < <("$bin/bgo" status --json --fields pid | jq -r '.[].pid // empty')
   read -r full full_b fields fields_b page page_b < <(rpc_times "$home/bgo.sock")

@@ -23,20 +23,18 @@ while [ $# -gt 0 ]; do
   shift
 done
 bin=$(cd "$bin" && pwd)
-for tool in "$bin/bgo" "$bin/bgod"; do
-  [ -x "$tool" ] || { echo "memory.sh: $tool not built (cmake --build BUILD --target bgo bgod)" >&2; exit 2; }
-done
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+bench_require_bins memory.sh "$bin"
 if [ -n "$heaptrack_out" ]; then
   command -v heaptrack >/dev/null || { echo "memory.sh: --heaptrack needs heaptrack (apt-get install heaptrack)" >&2; exit 2; }
 fi
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-ulimit -u "$(ulimit -Hu)" 2>/dev/null || true
+bench_raise_limits
 
 work=$(mktemp -d /tmp/bgo-memory.XXXXXX)
 chmod 700 "$work"
 export BGO_HOME=$work/home
 mkdir -m 700 "$BGO_HOME"
-sleep_bin=$(command -v sleep)
 bgod=""
 tracer=""
 
@@ -51,7 +49,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 wait_for() {  # waits up to 30 s for file $1
   local deadline=$(( $(date +%s) + 30 ))
   until [ -s "$1" ]; do
@@ -76,7 +73,7 @@ printf '0\t%s\t-\t-\n' "$base"
 done_n=0
 for n in $ns; do
   [ "$n" -gt "$done_n" ] || continue
-  seq $((done_n + 1)) "$n" | sed "s|.*|p& -- $sleep_bin 100000|" > "$work/list"
+  sleep_list $((done_n + 1)) "$n" "$work/list"
   t0=$(date +%s%N)
   "$bin/bgo" start -w --from "$work/list" >/dev/null
   t1=$(date +%s%N)

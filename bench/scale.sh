@@ -28,14 +28,12 @@ while [ $# -gt 0 ]; do
   shift
 done
 bin=$(cd "$bin" && pwd)
-for tool in "$bin/bgo" "$bin/bgod"; do
-  [ -x "$tool" ] || { echo "scale.sh: $tool not built (cmake --build BUILD --target bgo bgod)" >&2; exit 2; }
-done
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+bench_require_bins scale.sh "$bin"
 command -v cc >/dev/null || { echo "scale.sh: needs cc (bench/install-peers.sh)" >&2; exit 2; }
 
-# 10,000 processes need more descriptors than the usual soft limit: take the hard one.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-ulimit -u "$(ulimit -Hu)" 2>/dev/null || true
+bench_raise_limits
 
 work=$(mktemp -d /tmp/bgo-scale.XXXXXX)
 chmod 700 "$work"
@@ -52,17 +50,6 @@ cleanup() {
 trap cleanup EXIT
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-# Median wall time in ms of 5 runs of "$@" (output discarded).
-median_ms() {
-  local times=() t0
-  for _ in 1 2 3 4 5; do
-    t0=$(date +%s%N)
-    "$@" >/dev/null 2>&1 || true
-    times+=($(( ($(date +%s%N) - t0) / 1000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n 3p | awk '{printf "%.1f", $1 / 1000}'
-}
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 idle_ticks() {
@@ -109,7 +96,7 @@ bgo_run() {
   if [ "$n" = "$(set -- $ns; echo "$1")" ]; then
     row bgo 0 - 0 "$(median_ms "$bin/bgo" status --json)" - - "$(rss_kib "$bgod")" "$(fds "$bgod")" - - - 0 "empty daemon"
   fi
-  seq 1 "$n" | sed "s|.*|p& -- $sleep_bin 100000|" > "$work/list"
+  sleep_list 1 "$n" "$work/list"
   local t0 start running note=""
   t0=$(now_ms)
   timeout "$limit" "$bin/bgo" start -w --from "$work/list" >/dev/null 2>"$work/bgo.err" || note="start: $(tail -1 "$work/bgo.err")"

@@ -110,8 +110,10 @@ class Daemon {
                              {}, [](const Result<UpgradeStarted>&) {}, false);
                        }}),
         trim_(io_) {
-    // A burst of requests leaves freed memory behind: given back once it is over.
+    // A burst of requests or of connections leaves freed memory behind (each session's read
+    // buffer is below glibc's mmap threshold): given back once the burst is over.
     dispatcher_.set_after_line([this] { trim_.note_activity(); });
+    hub_.set_close_listener([this] { trim_.note_activity(); });
     // Output goes to followers and to a log readiness check (docs/health.md) still waiting
     // for its line; both are asked first, so output nobody waits for costs nothing more.
     logs_.set_output_listener(

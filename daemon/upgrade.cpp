@@ -2,6 +2,7 @@
 // Upgrader.
 #include "daemon/upgrade.hpp"
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -156,11 +157,12 @@ void Upgrader::exec_now() {
   // The writer thread dies with this image: what it still holds goes to disk first, and the
   // store writes at once from now on (also if the exec fails and this image goes on).
   hooks_.flush_state();
+  const auto began = std::chrono::steady_clock::now();  // the hand-over's cost, for the log
   Handover h = hooks_.fixed();
   h.upgrades = upgrades_ + 1;
   h.old_exe_fd = self_.get();
   for (const auto& c : supervisor_.own_running()) {
-    const auto [out, err] = processes_.pipe_fds(c.pid);
+    const auto [out, err] = processes_.pipe_fds(c.name, c.pid);
     h.children.push_back({c.name, c.pid, c.start_ticks, out, err});
   }
   for (const auto& w : supervisor_.watch_carry()) h.watch.push_back(handover_watch(w));
@@ -172,8 +174,11 @@ void Upgrader::exec_now() {
   fds.push_back(memfd->get());
   notifier_.send("RELOADING=1\nMONOTONIC_USEC=" + monotonic_usec() + "\nSTATUS=upgrading to " +
                  path_);
-  spdlog::info("upgrade: exec {} (bgod {}), {} process(es) handed over", path_, version_,
-               h.children.size());
+  spdlog::info("upgrade: exec {} (bgod {}), {} process(es) handed over in {} us", path_, version_,
+               h.children.size(),
+               std::chrono::duration_cast<std::chrono::microseconds>(
+                   std::chrono::steady_clock::now() - began)
+                   .count());
   spdlog::default_logger()->flush();
   const sigset_t blocked = handled_signals();
   sigset_t old_mask;

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdint>
 #include <fcntl.h>
-#include <optional>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
@@ -18,11 +17,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include "common/errors.hpp"
-#include "common/home_dir.hpp"
 #include "common/log_tail.hpp"
 #include "common/size.hpp"
 #include "common/time_format.hpp"
@@ -40,13 +37,12 @@ struct LogSink::Writer {
   LogOptions opts;
   std::uint64_t dropped[2] = {0, 0};  // output dropped below the reserve, not yet reported
   bool paused[2] = {false, false};    // the "logging paused" marker was written
-  int readers = 0;                    // pipes being drained into these logs
+  int first_reader = -1;              // the slot of the first pipe drained into these logs
 };
 
 struct LogSink::Poller {
-  Poller(boost::asio::io_context& io, int epoll_fd) : descriptor(io, epoll_fd), repeats(io) {}
+  Poller(boost::asio::io_context& io, int epoll_fd) : descriptor(io, epoll_fd) {}
   boost::asio::posix::stream_descriptor descriptor;  // owns the epoll descriptor
-  boost::asio::steady_timer repeats;                 // forget_repeats()
 };
 
 namespace {
@@ -64,7 +60,10 @@ LogSink::LogSink(boost::asio::io_context& io, Paths paths, ClosedFn on_closed,
       paths_(std::move(paths)),
       on_closed_(std::move(on_closed)),
       files_(max_open_files),
-      buffer_(new char[k_read_bytes]) {
+      buffer_(new char[k_read_bytes]),
+      watcher_(io, paths_, [this](const std::string& name, std::string_view line) {
+        if (on_output_) on_output_(name, LogStream::watcher, line);
+      }) {
   const int epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
   poller_ = std::make_unique<Poller>(io, epoll_fd);
@@ -121,7 +120,8 @@ void LogSink::attach(const std::string& name, pid_t pid, UniqueFd out, UniqueFd 
     reader.generation = next_generation_++;
     reader.stream = i == 0 ? LogStream::out : LogStream::err;
     reader.pid = pid;
-    ++w.readers;
+    reader.next = w.first_reader;
+    w.first_reader = fd;
     const ReaderKey key = key_of(fd, reader.generation);
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLET;  // EPOLLHUP (every writer gone) is always reported
@@ -131,7 +131,7 @@ void LogSink::attach(const std::string& name, pid_t pid, UniqueFd out, UniqueFd 
       // the process's writes to it fail (EPIPE), and its end of file is reported as usual.
       spdlog::error("[{}] output dropped, cannot watch its pipe: {}", name,
                     errno_message("epoll_ctl", errno));
-      --w.readers;
+      w.first_reader = reader.next;
       reader = Reader{};
       boost::asio::post(io_, [this, pid] {
         if (on_closed_) on_closed_(pid);
@@ -174,11 +174,16 @@ void LogSink::drain_now(const std::string& name, UniqueFd out, UniqueFd err, con
   }
 }
 
-std::pair<int, int> LogSink::pipe_fds(pid_t pid) const {
+std::pair<int, int> LogSink::pipe_fds(std::string_view name, pid_t pid) const {
   std::pair<int, int> fds{-1, -1};
-  for (const Reader& reader : readers_) {
-    if (!reader.fd || reader.pid != pid) continue;
-    (reader.stream == LogStream::err ? fds.second : fds.first) = reader.fd.get();
+  const auto it = writers_.find(name);
+  if (it == writers_.end()) return fds;
+  for (int slot = it->second->first_reader; slot >= 0;) {
+    const Reader& reader = readers_[static_cast<std::size_t>(slot)];
+    if (reader.pid == pid) {
+      (reader.stream == LogStream::err ? fds.second : fds.first) = reader.fd.get();
+    }
+    slot = reader.next;
   }
   return fds;
 }
@@ -194,8 +199,12 @@ LogSink::Reader* LogSink::find_reader(ReaderKey key) {
 void LogSink::close_reader(Reader& reader) {
   // Removed from the set by hand: the pipe keeper holds the same pipe, so closing our
   // descriptor alone would leave it there (and firing) for as long as the keeper keeps it.
-  (void)::epoll_ctl(poller_->descriptor.native_handle(), EPOLL_CTL_DEL, reader.fd.get(), nullptr);
-  --reader.writer->readers;
+  const int fd = reader.fd.get();
+  (void)::epoll_ctl(poller_->descriptor.native_handle(), EPOLL_CTL_DEL, fd, nullptr);
+  // Unlinked from its writer's list: a walk of that name's few readers.
+  int* link = &reader.writer->first_reader;
+  while (*link != fd) link = &readers_[static_cast<std::size_t>(*link)].next;
+  *link = reader.next;
   reader = Reader{};  // closes the pipe
 }
 
@@ -376,64 +385,7 @@ void LogSink::append_marker(std::string_view name, std::string_view marker) {
 }
 
 void LogSink::watcher_line(std::string_view name, std::string_view message) {
-  // The same line again within a second is counted, not written (a loop must not grow the
-  // watcher log without bound); the count is written before the next different line.
-  const auto now = std::chrono::steady_clock::now();
-  Repeats& r = repeats_[std::string(name)];
-  if (message == r.last && now - r.written_at < k_repeat_window) {
-    ++r.suppressed;
-    return;
-  }
-  if (r.suppressed > 0) {
-    const uint64_t n = std::exchange(r.suppressed, 0);
-    write_watcher_line(name, "(last message repeated " + std::to_string(n) + " more time" +
-                                 (n == 1 ? "" : "s") + ")");
-  }
-  r.last = std::string(message);
-  r.written_at = now;
-  write_watcher_line(name, message);
-  if (!repeats_armed_) arm_repeats(now + k_repeat_window);
-}
-
-void LogSink::arm_repeats(std::chrono::steady_clock::time_point at) {
-  repeats_armed_ = true;
-  poller_->repeats.expires_at(at);
-  poller_->repeats.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;  // cancelled: the sink is going away
-    repeats_armed_ = false;
-    forget_repeats();
-  });
-}
-
-void LogSink::forget_repeats() {
-  // A line more than a second old no longer suppresses anything: forgetting it changes
-  // nothing but memory. One that counts repeats stays until the next line writes the count.
-  const auto now = std::chrono::steady_clock::now();
-  std::optional<std::chrono::steady_clock::time_point> next;
-  for (auto it = repeats_.begin(); it != repeats_.end();) {
-    const auto until = it->second.written_at + k_repeat_window;
-    if (it->second.suppressed > 0) {
-      ++it;
-    } else if (until <= now) {
-      it = repeats_.erase(it);
-    } else {
-      next = next ? std::min(*next, until) : until;
-      ++it;
-    }
-  }
-  if (next) arm_repeats(*next);
-}
-
-void LogSink::write_watcher_line(std::string_view name, std::string_view message) {
-  const auto path = paths_.log_file(name, LogStream::watcher);
-  const std::string line =
-      "[" + iso_utc_seconds(std::chrono::system_clock::now()) + "] " + std::string(message) + "\n";
-  if (auto fd = open_home_file(path, O_WRONLY | O_APPEND | O_CREAT, 0644); !fd) {
-    spdlog::warn("[{}] cannot write the watcher log: {}", name, fd.error().message);
-  } else if (::write(fd->get(), line.data(), line.size()) < 0) {
-    spdlog::warn("[{}] cannot write the watcher log: {}", name, errno_message("write", errno));
-  }
-  if (on_output_) on_output_(std::string(name), LogStream::watcher, line);
+  watcher_.line(name, message);
 }
 
 std::string LogSink::stderr_tail(std::string_view name) {
@@ -441,27 +393,23 @@ std::string LogSink::stderr_tail(std::string_view name) {
 }
 
 void LogSink::remove_logs(std::string_view name) {
-  if (auto it = repeats_.find(name); it != repeats_.end()) repeats_.erase(it);
   // Descendants of a deleted process that still hold its pipes lose their reader (EPIPE)
   // rather than re-create the files just deleted.
   if (auto it = writers_.find(name); it != writers_.end()) {
-    const Writer* w = it->second.get();
-    for (Reader& reader : readers_) {
-      if (w->readers == 0) break;
-      if (reader.fd && reader.writer == w) close_reader(reader);
-    }
+    const Writer& w = *it->second;
+    while (w.first_reader >= 0) close_reader(readers_[static_cast<std::size_t>(w.first_reader)]);
     erase_writer(it);
   }
   LogFile(paths_.log_file(name, LogStream::out)).remove_all();
   LogFile(paths_.log_file(name, LogStream::err)).remove_all();
-  ::unlink(paths_.log_file(name, LogStream::watcher).c_str());
+  watcher_.remove(name);
 }
 
 void LogSink::release(std::string_view name) {
   auto it = writers_.find(name);
   if (it == writers_.end()) return;
   // A descendant that still holds the pipes keeps writing through this writer: keep it.
-  if (it->second->readers > 0) return;
+  if (it->second->first_reader >= 0) return;
   erase_writer(it);
 }
 
@@ -469,11 +417,7 @@ void LogSink::flush(std::string_view name) {
   Writer& w = writer(name);
   open_log(w, 0).truncate_all();
   open_log(w, 1).truncate_all();
-  // Opened like every log (no symlink, a regular file of ours), then emptied.
-  if (auto fd = open_home_file(paths_.log_file(name, LogStream::watcher), O_WRONLY | O_TRUNC);
-      !fd && !is_missing(fd.error())) {
-    spdlog::warn("[{}] cannot empty the watcher log: {}", name, fd.error().message);
-  }
+  watcher_.truncate(name);
 }
 
 void LogSink::reopen_all() {

@@ -16,6 +16,7 @@
 #include "daemon/core/ports.hpp"
 #include "daemon/os/log_file_cache.hpp"
 #include "daemon/os/log_reserve.hpp"
+#include "daemon/os/watcher_log.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -79,9 +80,10 @@ class LogSink final : public LogPort {
   void drain_now(const std::string& name, UniqueFd out, UniqueFd err, const LogOptions& opts,
                  std::chrono::steady_clock::time_point deadline);
 
-  // The read ends of `pid`'s pipes still being drained ({-1, -1} when none), for a live
-  // upgrade's hand-over: they stay owned here.
-  std::pair<int, int> pipe_fds(pid_t pid) const;
+  // The read ends of `pid`'s pipes into the logs of `name` still being drained ({-1, -1} when
+  // none), for a live upgrade's hand-over: they stay owned here. A lookup of the name and a
+  // walk of its few readers, so a hand-over of N children costs O(N log N).
+  std::pair<int, int> pipe_fds(std::string_view name, pid_t pid) const;
 
   // LogPort
   void append_marker(std::string_view name, std::string_view marker) override;
@@ -100,7 +102,7 @@ class LogSink final : public LogPort {
   // Log files open right now (for tests and the descriptor budget).
   std::size_t open_files() const { return files_.open_count(); }
   // Names whose last watcher-log line is still remembered (for tests).
-  std::size_t remembered_lines() const { return repeats_.size(); }
+  std::size_t remembered_lines() const { return watcher_.remembered(); }
 
  private:
   struct Writer;
@@ -108,8 +110,11 @@ class LogSink final : public LogPort {
   // slot per descriptor costs 24 bytes where an Asio descriptor (its reactor state and its
   // pending wait) cost about 480 bytes a pipe (issue #18, memory). Every pipe is in one epoll
   // set of our own, edge-triggered, which Asio watches as a single descriptor.
+  // The readers of one writer form a list through their slots (Writer::first_reader), so that
+  // what concerns one name never scans every pipe.
   struct Reader {
     UniqueFd fd;                   // empty: the slot is free
+    int next = -1;                 // the next reader of the same writer (its slot), or -1
     Writer* writer = nullptr;      // remove_logs() drops a name's readers with its writer
     std::uint32_t generation = 0;  // tells a posted turn of an earlier reader of this slot
     pid_t pid = 0;
@@ -121,25 +126,13 @@ class LogSink final : public LogPort {
   // A reader's descriptor and generation, which posted turns and epoll events carry.
   using ReaderKey = std::uint64_t;
   struct Poller;
-  // The last watcher-log line of a name, and how often it came again within a second. Kept
-  // only while it can still matter: within the second, or while it counts repeats not yet
-  // written (a timer forgets the others, so an idle process keeps none).
-  static constexpr std::chrono::seconds k_repeat_window{1};
-  struct Repeats {
-    std::string last;
-    std::chrono::steady_clock::time_point written_at{};
-    uint64_t suppressed = 0;
-  };
-  void write_watcher_line(std::string_view name, std::string_view message);
-  void arm_repeats(std::chrono::steady_clock::time_point at);
-  void forget_repeats();
   Writer& writer(std::string_view name);
   void erase_writer(std::map<std::string, std::unique_ptr<Writer>, std::less<>>::iterator it);
   // The log of `stream` (0 stdout, 1 stderr) of `w`, opened through the cache.
   LogFile& open_log(Writer& w, int stream);
   void deliver(Writer& w, LogStream stream, std::string_view data);
   Reader* find_reader(ReaderKey key);
-  void close_reader(Reader& reader);  // without an end-of-file report
+  void close_reader(Reader& reader);  // without an end-of-file report; unlinked from its writer
   void wait_ready();
   void on_ready();
   void on_readable(ReaderKey key);
@@ -160,8 +153,7 @@ class LogSink final : public LogPort {
   std::unique_ptr<char[]> buffer_;  // one buffer for every pipe: reads are sequential
   std::string stamped_;             // scratch for `--time`, reused to avoid allocations
   LogReserve reserve_;
-  std::map<std::string, Repeats, std::less<>> repeats_;
-  bool repeats_armed_ = false;  // the timer of forget_repeats() is armed
+  WatcherLog watcher_;
 };
 
 }  // namespace bgo::daemon

@@ -15,14 +15,15 @@ struct MemoryTrim::Impl {
   boost::asio::steady_timer timer;
 };
 
-MemoryTrim::MemoryTrim(boost::asio::io_context& io) : impl_(std::make_unique<Impl>(io)) {}
+MemoryTrim::MemoryTrim(boost::asio::io_context& io, std::chrono::steady_clock::duration quiet)
+    : impl_(std::make_unique<Impl>(io)), quiet_(quiet) {}
 
 MemoryTrim::~MemoryTrim() = default;
 
 void MemoryTrim::note_activity() {
   last_activity_ = std::chrono::steady_clock::now();
   // Already armed: it fires early and moves itself on; no timer operation per request.
-  if (!armed_) arm(last_activity_ + k_quiet);
+  if (!armed_) arm(last_activity_ + quiet_);
 }
 
 void MemoryTrim::arm(std::chrono::steady_clock::time_point at) {
@@ -35,7 +36,7 @@ void MemoryTrim::arm(std::chrono::steady_clock::time_point at) {
 }
 
 void MemoryTrim::on_timer() {
-  const auto due = last_activity_ + k_quiet;
+  const auto due = last_activity_ + quiet_;
   if (std::chrono::steady_clock::now() < due) return arm(due);
   armed_ = false;
   const auto began = std::chrono::steady_clock::now();

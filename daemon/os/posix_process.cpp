@@ -270,7 +270,9 @@ void PosixProcess::finish_handover() {
   }
 }
 
-std::pair<int, int> PosixProcess::pipe_fds(pid_t pid) const { return logs_.pipe_fds(pid); }
+std::pair<int, int> PosixProcess::pipe_fds(std::string_view name, pid_t pid) const {
+  return logs_.pipe_fds(name, pid);
+}
 
 bool PosixProcess::group_alive(pid_t pgid) {
   if (cgroups_) {

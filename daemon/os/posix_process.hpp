@@ -89,8 +89,8 @@ class PosixProcess final : public ProcessPort {
   // given pipes. After it: finish_handover() closes the pipes no record claimed.
   void expect_handed_over(std::vector<HandoverChild> children);
   void finish_handover();
-  // For the hand-over: the read ends of `pid`'s pipes, and the pipe keeper.
-  std::pair<int, int> pipe_fds(pid_t pid) const;
+  // For the hand-over: the read ends of the pipes of `name`'s run `pid`, and the pipe keeper.
+  std::pair<int, int> pipe_fds(std::string_view name, pid_t pid) const;
   PipeKeeper& keeper() { return keeper_; }
   bool group_alive(pid_t pgid) override;
   Containment containment() const override;

@@ -2,7 +2,6 @@
 // EventHub.
 #include "daemon/rpc/event_hub.hpp"
 
-#include <malloc.h>
 #include <tuple>
 
 #include <boost/json.hpp>
@@ -38,7 +37,6 @@ std::string event_line(const ProcessEvent& event) {
 
 void EventHub::add(const std::shared_ptr<Session>& session) {
   sessions_.insert(session);
-  peak_since_trim_ = std::max(peak_since_trim_, sessions_.size());
   session->set_progress_listener([this] {
     if (progress_) progress_();
   });
@@ -67,12 +65,7 @@ size_t EventHub::queued_bytes() const {
 void EventHub::remove(Session* session) {
   std::erase_if(sessions_, [session](const auto& s) { return s.get() == session; });
   if (progress_) progress_();
-  // Each session holds a 64 KiB read buffer, below glibc's mmap threshold: after a burst of
-  // connections the freed heap would stay resident. Hand it back once the burst is over.
-  if (sessions_.empty() && peak_since_trim_ > k_trim_after_sessions) {
-    ::malloc_trim(0);
-    peak_since_trim_ = 0;
-  }
+  if (closed_) closed_();
 }
 
 void EventHub::close_all() {

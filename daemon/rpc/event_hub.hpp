@@ -52,16 +52,18 @@ class EventHub final : public EventSink {
   void set_progress_listener(std::function<void()> on_progress) {
     progress_ = std::move(on_progress);
   }
+  // Runs after a session is removed: what it held (a 64 KiB read buffer among others) is free
+  // now, and bgod gives freed memory back once a burst is over (os/memory_trim.hpp).
+  void set_close_listener(std::function<void()> on_close) { closed_ = std::move(on_close); }
   size_t in_flight() const;     // requests read and not yet answered, over all sessions
   size_t queued_bytes() const;  // bytes waiting to be written, over all sessions
 
  private:
   std::unordered_set<std::shared_ptr<Session>> sessions_;
-  static constexpr size_t k_trim_after_sessions = 16;
-  size_t peak_since_trim_ = 0;  // most sessions at once since memory was last handed back
   uint64_t events_sent_ = 0;
   bool held_ = false;
   std::function<void()> progress_;
+  std::function<void()> closed_;
   // Held-back bytes of an incomplete UTF-8 sequence, by "<name>\0<stream>".
   std::map<std::string, std::string, std::less<>> partial_;
 };

@@ -130,9 +130,11 @@ TEST(LogSink, AttachedPipesAreDrainedUntilEndOfFile) {
     writers.push_back(std::move(out->write));
     writers.push_back(std::move(err->write));
   }
-  EXPECT_NE(sink.pipe_fds(1000).first, -1);
-  EXPECT_NE(sink.pipe_fds(1000).second, -1);
-  EXPECT_EQ(sink.pipe_fds(999), std::make_pair(-1, -1));
+  EXPECT_NE(sink.pipe_fds("c0", 1000).first, -1);
+  EXPECT_NE(sink.pipe_fds("c0", 1000).second, -1);
+  EXPECT_NE(sink.pipe_fds("c1", 1001).first, sink.pipe_fds("c0", 1000).first);
+  EXPECT_EQ(sink.pipe_fds("c0", 999), std::make_pair(-1, -1));
+  EXPECT_EQ(sink.pipe_fds("c1", 1000), std::make_pair(-1, -1));  // another name's pid
   for (int round = 0; round < 3; ++round) {
     for (std::size_t c = 0; c < k_children; ++c) {
       write_all(writers[2 * c].get(), "out " + std::to_string(round) + "\n");
@@ -155,7 +157,7 @@ TEST(LogSink, AttachedPipesAreDrainedUntilEndOfFile) {
     EXPECT_EQ(slurp(paths.log_file(name, LogStream::out)), "out 0\nout 1\nout 2\n") << name;
     EXPECT_EQ(slurp(paths.log_file(name, LogStream::err)), "err 0\nerr 1\nerr 2\n") << name;
   }
-  EXPECT_EQ(sink.pipe_fds(1000), std::make_pair(-1, -1));
+  EXPECT_EQ(sink.pipe_fds("c0", 1000), std::make_pair(-1, -1));
 }
 
 // A descriptor number freed by one pipe and taken by the next is a new reader: the first
@@ -187,6 +189,40 @@ TEST(LogSink, AReusedDescriptorIsANewReader) {
   EXPECT_EQ(slurp(paths.log_file("a", LogStream::out)), "one\n");
 }
 
+// The pipes of several runs of one name (a descendant of an earlier run still holding its
+// pipes) are told apart by pid, also after one in the middle of the name's list is gone.
+TEST(LogSink, PipesAreFoundByNameAndPid) {
+  test::TempDir dir("bgo_log_sink");
+  const Paths paths(dir.path() / "home");
+  ASSERT_TRUE(paths.ensure_dirs());
+  boost::asio::io_context io;
+  std::vector<pid_t> closed;
+  LogSink sink(io, paths, [&](pid_t pid) { closed.push_back(pid); });
+  std::vector<UniqueFd> writers;
+  std::vector<std::pair<int, int>> fds;
+  for (pid_t pid = 1; pid <= 3; ++pid) {
+    auto out = make_pipe();
+    auto err = make_pipe();
+    ASSERT_TRUE(out && err);
+    fds.emplace_back(out->read.get(), err->read.get());
+    sink.attach("n", pid, std::move(out->read), std::move(err->read), LogOptions{});
+    writers.push_back(std::move(out->write));
+    writers.push_back(std::move(err->write));
+  }
+  for (pid_t pid = 1; pid <= 3; ++pid) EXPECT_EQ(sink.pipe_fds("n", pid), fds[pid - 1]) << pid;
+  writers[2].reset();  // run 2's stdout: end of file, the middle of the name's list
+  ASSERT_TRUE(test::run_until(io, [&] { return closed.size() == 1; }));
+  EXPECT_EQ(sink.pipe_fds("n", 2), std::make_pair(-1, fds[1].second));
+  EXPECT_EQ(sink.pipe_fds("n", 1), fds[0]);
+  EXPECT_EQ(sink.pipe_fds("n", 3), fds[2]);
+  sink.release("n");  // still read: kept
+  EXPECT_EQ(sink.pipe_fds("n", 3), fds[2]);
+  sink.remove_logs("n");  // every reader of the name, without reports
+  for (pid_t pid = 1; pid <= 3; ++pid) EXPECT_EQ(sink.pipe_fds("n", pid), std::make_pair(-1, -1));
+  io.poll();
+  EXPECT_EQ(closed, std::vector<pid_t>{2});
+}
+
 // Deleting a process's logs drops its readers at once, without an end-of-file report: a
 // descendant still writing finds the pipe closed.
 TEST(LogSink, RemovingLogsClosesTheirPipes) {
@@ -207,7 +243,7 @@ TEST(LogSink, RemovingLogsClosesTheirPipes) {
   pollfd p{out->write.get(), POLLOUT, 0};
   ASSERT_EQ(::poll(&p, 1, 0), 1);
   EXPECT_NE(p.revents & POLLERR, 0);  // no reader left
-  EXPECT_EQ(sink.pipe_fds(7), std::make_pair(-1, -1));
+  EXPECT_EQ(sink.pipe_fds("gone", 7), std::make_pair(-1, -1));
   io.poll();
   EXPECT_EQ(closed, 0);
 }
