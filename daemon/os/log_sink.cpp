@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
 
@@ -328,7 +329,9 @@ std::size_t LogSink::admit(Writer& w, int stream, std::size_t want) {
     w.paused[stream] = false;
     w.dropped[stream] = 0;
     file.append(marker, w.opts.max_size, w.opts.files);
-    if (on_output_) on_output_(w.name, stream == 1 ? LogStream::err : LogStream::out, marker);
+    if (on_output_) {
+      on_output_(w.name, stream == 1 ? LogStream::err : LogStream::out, marker, file.end());
+    }
   }
   return static_cast<std::size_t>(allowed);
 }
@@ -345,7 +348,9 @@ void LogSink::drop(Writer& w, int stream, std::size_t bytes) {
   spdlog::warn("[{}] logging paused: less than {} free on the logs' file system", w.name,
                format_size(reserve_.reserve()));
   file.append(marker, w.opts.max_size, w.opts.files);
-  if (on_output_) on_output_(w.name, stream == 1 ? LogStream::err : LogStream::out, marker);
+  if (on_output_) {
+    on_output_(w.name, stream == 1 ? LogStream::err : LogStream::out, marker, file.end());
+  }
 }
 
 void LogSink::post_next(ReaderKey key) {  // NOLINT(misc-no-recursion): posted, see above
@@ -364,14 +369,16 @@ void LogSink::deliver(Writer& w, LogStream stream, std::string_view data) {
     data = stamped_;
   }
   file.append(data, w.opts.max_size, w.opts.files);
-  if (on_output_) on_output_(w.name, stream, data);
+  if (on_output_) on_output_(w.name, stream, data, file.end());
 }
 
 void LogSink::append_marker(std::string_view name, std::string_view marker) {
   Writer& w = writer(name);
   for (int i = 0; i < 2; ++i) {
-    open_log(w, i).append(marker, w.opts.max_size, w.opts.files);
-    if (on_output_) on_output_(w.name, i == 0 ? LogStream::out : LogStream::err, marker);
+    LogFile& file = open_log(w, i);
+    file.append(marker, w.opts.max_size, w.opts.files);
+    if (on_output_)
+      on_output_(w.name, i == 0 ? LogStream::out : LogStream::err, marker, file.end());
   }
 }
 
@@ -428,12 +435,15 @@ void LogSink::write_watcher_line(std::string_view name, std::string_view message
   const auto path = paths_.log_file(name, LogStream::watcher);
   const std::string line =
       "[" + iso_utc_seconds(std::chrono::system_clock::now()) + "] " + std::string(message) + "\n";
+  LogPosition end;
   if (auto fd = open_home_file(path, O_WRONLY | O_APPEND | O_CREAT, 0644); !fd) {
     spdlog::warn("[{}] cannot write the watcher log: {}", name, fd.error().message);
   } else if (::write(fd->get(), line.data(), line.size()) < 0) {
     spdlog::warn("[{}] cannot write the watcher log: {}", name, errno_message("write", errno));
+  } else if (struct stat st{}; ::fstat(fd->get(), &st) == 0) {
+    end = {file_id_of(fd->get()), static_cast<std::uint64_t>(st.st_size)};
   }
-  if (on_output_) on_output_(std::string(name), LogStream::watcher, line);
+  if (on_output_) on_output_(std::string(name), LogStream::watcher, line, end);
 }
 
 std::string LogSink::stderr_tail(std::string_view name) {
