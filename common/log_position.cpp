@@ -33,7 +33,7 @@ std::string to_token(const LogFileId& id) {
   auto r = std::to_chars(buf, buf + sizeof buf, id.ino, 16);
   *r.ptr++ = '-';
   r = std::to_chars(r.ptr, buf + sizeof buf, id.birth_ns, 16);
-  return std::string(buf, r.ptr);
+  return {buf, r.ptr};
 }
 
 std::optional<LogFileId> parse_token(std::string_view token) {

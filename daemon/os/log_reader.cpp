@@ -82,6 +82,7 @@ LogCatchUp LogReader::catch_up(std::string_view name, LogStream stream, const Lo
   }
   chain.push_back(std::move(*current));
   std::vector<LogExtent> extents;
+  extents.reserve(chain.size());
   for (const auto& log : chain) extents.push_back(log.extent);
   const ResumePlan plan = plan_resume(from, extents, max_bytes);
   out.skipped = plan.skipped;
