@@ -66,8 +66,9 @@ json::object follow_params(const FollowRequest& request, bool one,
 constexpr auto k_resume_deadline = std::chrono::seconds(60);
 
 // After `daemon.upgrading` closed the connection: a new one (the listening socket stays open
-// through the upgrade, so connect() fails only if bgod is gone; retried on a timer, 10 ms
-// doubling to 1 s, until the deadline), then `follow` again from `positions`. A second upgrade
+// through the upgrade, so connect() fails only if bgod is gone: at once when the socket is
+// gone too, else retried on a timer, 10 ms doubling to 1 s, until the deadline, for a bgod
+// that its service manager starts again), then `follow` again from `positions`. A second upgrade
 // right behind the first closes that call's connection too: it starts over, until the deadline.
 // nullopt when bgod did not come back (or Ctrl-C).
 std::optional<json::value> resume_follow(Connection& conn, const FollowRequest& request, bool one,
@@ -79,12 +80,15 @@ std::optional<json::value> resume_follow(Connection& conn, const FollowRequest& 
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || guard.interrupted()) return std::nullopt;
-    if (conn.reconnect()) {
+    auto connected = conn.reconnect();
+    if (connected) {
       auto r = conn.call("follow", follow_params(request, one, &positions), left);
       if (r) return std::move(*r);
       if (!conn.upgrading()) return std::nullopt;  // refused, or closed without a notice
       continue;
     }
+    // No socket at all: bgod stopped (it removes it; an upgrade never closes it).
+    if (connected.error().cause == std::errc::no_such_file_or_directory) return std::nullopt;
     if (guard.wait_readable(-1, std::min(delay, left)) == InterruptGuard::Wait::interrupted) {
       return std::nullopt;
     }
