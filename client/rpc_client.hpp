@@ -64,6 +64,9 @@ class Connection {
   // Blocks until bgod closes the connection (or `timeout`). True when it did.
   bool wait_closed(std::chrono::milliseconds timeout);
   int fd() const { return fd_.get(); }
+  // Whether bgod sent `daemon.upgrading` and nothing since: a connection it closes after that
+  // was closed by a live upgrade, and a new one reaches the new image.
+  bool upgrading() const { return upgrading_; }
 
  private:
   Connection(UniqueFd fd, std::string socket_path)

@@ -117,11 +117,12 @@ class Daemon {
     // Output goes to followers and to a log readiness check (docs/health.md) still waiting
     // for its line; both are asked first, so output nobody waits for costs nothing more.
     logs_.set_output_listener(
-        [this](const std::string& name, LogStream stream, std::string_view data) {
+        [this](const std::string& name, LogStream stream, std::string_view data,
+               const LogPosition& end) {
           if (stream != LogStream::watcher && supervisor_.wants_output(name)) {
             supervisor_.on_output(name, data);
           }
-          if (hub_.followed(name)) hub_.on_output(name, stream, data);
+          if (hub_.followed(name)) hub_.on_output(name, stream, data, end);
         },
         [this](const std::string& name) {
           return hub_.followed(name) || supervisor_.wants_output(name);

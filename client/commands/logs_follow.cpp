@@ -3,10 +3,12 @@
 #include "client/commands/logs_follow.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 
 #include <boost/json.hpp>
 
+#include "client/commands/follow_positions.hpp"
 #include "client/reply_view.hpp"
 #include "client/terminal.hpp"
 
@@ -34,8 +36,11 @@ std::optional<proto::Reply> next_log(Connection& conn, const InterruptGuard& gua
 }
 
 // The `follow` call (docs/protocol.md): `name` for one process (as bgo always sent it), else
-// `names` or `all`; the markers of restarts do not count toward `lines` (issue #13.7).
-json::object follow_params(const FollowRequest& request, bool one) {
+// `names` or `all`; the markers of restarts do not count toward `lines` (issue #13.7). With
+// positions (an older bgod ignores the parameter and sends none), so that the stream can go on
+// after a live upgrade; `resume` then, without `lines`.
+json::object follow_params(const FollowRequest& request, bool one,
+                           const FollowPositions* resume = nullptr) {
   json::object params;
   if (one) {
     params["name"] = request.names.front();
@@ -44,11 +49,51 @@ json::object follow_params(const FollowRequest& request, bool one) {
   } else {
     params["names"] = json::array(request.names.begin(), request.names.end());
   }
-  if (request.lines) params["lines"] = *request.lines;
   params["streams"] = json::array(request.streams.begin(), request.streams.end());
+  params["positions"] = true;
+  if (resume != nullptr) {
+    params["resume"] = resume->resume();
+    return params;
+  }
+  if (request.lines) params["lines"] = *request.lines;
   params["count_markers"] = false;
   if (request.since_start) params["since_start"] = true;
   return params;
+}
+
+// How long `logs -f` waits for bgod to take its followers back after `daemon.upgrading`: the
+// upgrade's own bounds (10 s to settle, 10 s for the new binary's check, its start) and more.
+constexpr auto k_resume_deadline = std::chrono::seconds(60);
+
+// After `daemon.upgrading` closed the connection: a new one (the listening socket stays open
+// through the upgrade, so connect() fails only if bgod is gone: at once when the socket is
+// gone too, else retried on a timer, 10 ms doubling to 1 s, until the deadline, for a bgod
+// that its service manager starts again), then `follow` again from `positions`. A second upgrade
+// right behind the first closes that call's connection too: it starts over, until the deadline.
+// nullopt when bgod did not come back (or Ctrl-C).
+std::optional<json::value> resume_follow(Connection& conn, const FollowRequest& request, bool one,
+                                         const FollowPositions& positions,
+                                         const InterruptGuard& guard) {
+  const auto deadline = std::chrono::steady_clock::now() + k_resume_deadline;
+  auto delay = std::chrono::milliseconds(10);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || guard.interrupted()) return std::nullopt;
+    auto connected = conn.reconnect();
+    if (connected) {
+      auto r = conn.call("follow", follow_params(request, one, &positions), left);
+      if (r) return std::move(*r);
+      if (!conn.upgrading()) return std::nullopt;  // refused, or closed without a notice
+      continue;
+    }
+    // No socket at all: bgod stopped (it removes it; an upgrade never closes it).
+    if (connected.error().cause == std::errc::no_such_file_or_directory) return std::nullopt;
+    if (guard.wait_readable(-1, std::min(delay, left)) == InterruptGuard::Wait::interrupted) {
+      return std::nullopt;
+    }
+    delay = std::min(delay * 2, std::chrono::milliseconds(1000));
+  }
 }
 
 struct Tail {
@@ -75,6 +120,8 @@ int follow_logs(Context& ctx, const FollowRequest& request) {
     if (one && r.error().code == Errc::no_such_process) suggest_names(ctx, request.names.front());
     return 1;
   }
+  FollowPositions positions;
+  positions.on_result(*r);
   const ReplyView reply("follow", *r);
   LinePrefixer prefixer(ctx.out(), one ? Prefixes::none : request.prefixes);
   std::string who;
@@ -119,7 +166,27 @@ int follow_logs(Context& ctx, const FollowRequest& request) {
   std::cout << std::flush;
 
   bool closed = false;
-  while (!guard.interrupted() && !closed) {
+  while (!guard.interrupted()) {
+    if (closed) {
+      // A live upgrade closed the connection (it said so first): the same stream goes on from
+      // where it was, on a new connection, with what was written meanwhile read back from the
+      // files. Closed without the notice, bgod stopped or dropped us: the end, as before.
+      if (!conn->upgrading() || positions.empty()) break;
+      auto again = resume_follow(*conn, request, one, positions, guard);
+      if (!again) break;
+      closed = false;
+      positions.on_result(*again);
+      for (const auto& loss : FollowPositions::losses(*again)) {
+        std::cout << std::flush;
+        std::cerr << "bgo: " << loss << std::endl;
+      }
+      if (!one) {
+        for (const auto& name : ReplyView("follow", *again).strings("following")) {
+          prefixer.add(name);
+        }
+      }
+      continue;
+    }
     auto n = next_log(*conn, guard, closed);
     if (!n || n->method != "log" || !n->params.is_object()) continue;
     const ReplyView p("log", n->params);
@@ -130,6 +197,7 @@ int follow_logs(Context& ctx, const FollowRequest& request) {
     }
     show(p.str("name"), stream, p.str("data"));
     std::cout.flush();
+    positions.on_log(n->params);
   }
   std::cout << lines.finish() << std::flush;
   if (guard.interrupted()) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include "common/clock.hpp"
 #include "common/errors.hpp"
 #include "common/latency_histogram.hpp"
+#include "common/log_position.hpp"
 #include "common/log_tail.hpp"
 #include "common/paths.hpp"
 #include "common/process_record.hpp"
@@ -195,6 +197,18 @@ class LogPort {
   virtual void release(std::string_view /*name*/) {}
 };
 
+// The bytes a follower missed, read back from the log files (LogReadPort::catch_up).
+struct LogCatchUp {
+  struct Piece {
+    std::string data;  // at most k_piece_bytes, from one file
+    LogPosition end;   // the position just after `data`
+  };
+  static constexpr std::size_t k_piece_bytes = std::size_t{256} * 1024;
+  std::vector<Piece> pieces;  // in order
+  std::uint64_t skipped = 0;  // left out after the start point, to stay within the bound
+  ResumeReset reset = ResumeReset::none;
+};
+
 // Reads of the log files, for the `logs` and `follow` methods (bounded; blocking file I/O).
 class LogReadPort {
  public:
@@ -207,6 +221,13 @@ class LogReadPort {
                                          const TailOptions& options) = 0;
   // True when the log exists and is not empty.
   virtual bool has_output(std::string_view name, LogStream stream) = 0;
+  // The identity and end of the current log file (identity unknown, offset 0: no file yet).
+  virtual LogPosition position(std::string_view name, LogStream stream) = 0;
+  // What the log holds after `from` (the rotated copies still there included, oldest first),
+  // up to the end of the current file less `hold` bytes, at most `max_bytes`: the newest
+  // bytes when more are there (docs/protocol.md, `follow` with `resume`).
+  virtual LogCatchUp catch_up(std::string_view name, LogStream stream, const LogPosition& from,
+                              std::uint64_t hold, std::uint64_t max_bytes) = 0;
 };
 
 // A one-shot timer. It may be destroyed from its own callback (LazyTimer does).

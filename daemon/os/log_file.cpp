@@ -91,6 +91,7 @@ Result<void> LogFile::open() {
   if (!fd) return fd.error();
   struct stat st {};
   size_ = ::fstat(fd->get(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+  id_ = file_id_of(fd->get());
   fd_ = std::move(*fd);
   last_byte_unknown_ = size_ > 0;
   at_line_start_ = true;
@@ -221,6 +222,7 @@ void LogFile::remove_all() {
   ::unlink(path_.c_str());  // unlink never follows a symlink: it removes the entry itself
   remove_rotated();
   size_ = 0;
+  id_ = {};
   at_line_start_ = true;
 }
 

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <sys/types.h>
 
+#include "common/log_position.hpp"
 #include "common/unique_fd.hpp"
 
 namespace bgo::daemon {
@@ -70,6 +71,9 @@ class LogFile {
 
   std::filesystem::path path() const { return path_; }
   std::uint64_t size() const { return size_; }
+  // The file's identity (from its last open; unknown before) and its end: where the next
+  // byte goes, for followers' resume positions.
+  LogPosition end() const { return {id_, size_}; }
   // Whether the file ends with a line end (or is empty).
   bool at_line_start();
 
@@ -84,6 +88,7 @@ class LogFile {
   std::string path_;
   UniqueFd fd_;
   std::uint64_t size_ = 0;  // also where the next byte goes: bgod is the only writer
+  LogFileId id_;            // of the file last opened: a rotation opens a new one
   bool at_line_start_ = true;
   bool last_byte_unknown_ = false;  // after a splice: pread() it when it matters
   bool failing_ = false;            // a write failed: warn once until one succeeds again

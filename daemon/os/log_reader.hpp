@@ -14,6 +14,9 @@ class LogReader final : public LogReadPort {
   std::optional<TailResult> tail(std::string_view name, LogStream stream, long lines,
                                  const TailOptions& options) override;
   bool has_output(std::string_view name, LogStream stream) override;
+  LogPosition position(std::string_view name, LogStream stream) override;
+  LogCatchUp catch_up(std::string_view name, LogStream stream, const LogPosition& from,
+                      std::uint64_t hold, std::uint64_t max_bytes) override;
 
  private:
   Paths paths_;

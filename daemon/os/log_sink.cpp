@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
 
@@ -61,9 +62,10 @@ LogSink::LogSink(boost::asio::io_context& io, Paths paths, ClosedFn on_closed,
       on_closed_(std::move(on_closed)),
       files_(max_open_files),
       buffer_(new char[k_read_bytes]),
-      watcher_(io, paths_, [this](const std::string& name, std::string_view line) {
-        if (on_output_) on_output_(name, LogStream::watcher, line);
-      }) {
+      watcher_(io, paths_,
+               [this](const std::string& name, std::string_view line, const LogPosition& end) {
+                 if (on_output_) on_output_(name, LogStream::watcher, line, end);
+               }) {
   const int epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
   poller_ = std::make_unique<Poller>(io, epoll_fd);
@@ -337,7 +339,9 @@ std::size_t LogSink::admit(Writer& w, int stream, std::size_t want) {
     w.paused[stream] = false;
     w.dropped[stream] = 0;
     file.append(marker, w.opts.max_size, w.opts.files);
-    if (on_output_) on_output_(w.name, stream == 1 ? LogStream::err : LogStream::out, marker);
+    if (on_output_) {
+      on_output_(w.name, stream == 1 ? LogStream::err : LogStream::out, marker, file.end());
+    }
   }
   return static_cast<std::size_t>(allowed);
 }
@@ -354,7 +358,9 @@ void LogSink::drop(Writer& w, int stream, std::size_t bytes) {
   spdlog::warn("[{}] logging paused: less than {} free on the logs' file system", w.name,
                format_size(reserve_.reserve()));
   file.append(marker, w.opts.max_size, w.opts.files);
-  if (on_output_) on_output_(w.name, stream == 1 ? LogStream::err : LogStream::out, marker);
+  if (on_output_) {
+    on_output_(w.name, stream == 1 ? LogStream::err : LogStream::out, marker, file.end());
+  }
 }
 
 void LogSink::post_next(ReaderKey key) {  // NOLINT(misc-no-recursion): posted, see above
@@ -373,14 +379,16 @@ void LogSink::deliver(Writer& w, LogStream stream, std::string_view data) {
     data = stamped_;
   }
   file.append(data, w.opts.max_size, w.opts.files);
-  if (on_output_) on_output_(w.name, stream, data);
+  if (on_output_) on_output_(w.name, stream, data, file.end());
 }
 
 void LogSink::append_marker(std::string_view name, std::string_view marker) {
   Writer& w = writer(name);
   for (int i = 0; i < 2; ++i) {
-    open_log(w, i).append(marker, w.opts.max_size, w.opts.files);
-    if (on_output_) on_output_(w.name, i == 0 ? LogStream::out : LogStream::err, marker);
+    LogFile& file = open_log(w, i);
+    file.append(marker, w.opts.max_size, w.opts.files);
+    if (on_output_)
+      on_output_(w.name, i == 0 ? LogStream::out : LogStream::err, marker, file.end());
   }
 }
 

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <vector>
 
+#include "common/log_position.hpp"
 #include "common/paths.hpp"
 #include "common/unique_fd.hpp"
 #include "daemon/core/ports.hpp"
@@ -29,8 +30,10 @@ class LogSink final : public LogPort {
   // Called once per pipe of `pid` that reaches end-of-file (so twice per spawned child).
   using ClosedFn = std::function<void(pid_t)>;
   // Sees every byte appended to a log file (timestamps and start markers included), right
-  // after it is written, for followers. Watcher-log lines come as LogStream::watcher.
-  using OutputFn = std::function<void(const std::string&, LogStream, std::string_view)>;
+  // after it is written, for followers, with the end of the file just after it (its identity
+  // unknown when it could not be opened). Watcher-log lines come as LogStream::watcher.
+  using OutputFn =
+      std::function<void(const std::string&, LogStream, std::string_view, const LogPosition&)>;
   // Whether anyone wants the output of a name right now (a follower). When nobody does and
   // no timestamps are added, output goes from the pipe to the file with splice(2), without
   // passing through bgod's memory.

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <optional>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
 
@@ -80,12 +81,15 @@ void WatcherLog::write(std::string_view name, std::string_view message) {
   const auto path = paths_.log_file(name, LogStream::watcher);
   const std::string line =
       "[" + iso_utc_seconds(std::chrono::system_clock::now()) + "] " + std::string(message) + "\n";
+  LogPosition end;
   if (auto fd = open_home_file(path, O_WRONLY | O_APPEND | O_CREAT, 0644); !fd) {
     spdlog::warn("[{}] cannot write the watcher log: {}", name, fd.error().message);
   } else if (::write(fd->get(), line.data(), line.size()) < 0) {
     spdlog::warn("[{}] cannot write the watcher log: {}", name, errno_message("write", errno));
+  } else if (struct stat st{}; ::fstat(fd->get(), &st) == 0) {
+    end = {file_id_of(fd->get()), static_cast<std::uint64_t>(st.st_size)};
   }
-  if (on_line_) on_line_(std::string(name), line);
+  if (on_line_) on_line_(std::string(name), line, end);
 }
 
 void WatcherLog::truncate(std::string_view name) {

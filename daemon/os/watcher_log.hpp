@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/log_position.hpp"
 #include "common/paths.hpp"
 
 namespace boost::asio {
@@ -28,8 +29,10 @@ namespace bgo::daemon {
 // none. Loop thread only.
 class WatcherLog {
  public:
-  // Sees every line written (the repeat counts included), for followers.
-  using LineFn = std::function<void(const std::string& name, std::string_view line)>;
+  // Sees every line written (the repeat counts included), for followers, with the log file's
+  // position just after it (empty when it could not be written).
+  using LineFn =
+      std::function<void(const std::string& name, std::string_view line, const LogPosition& end)>;
   static constexpr std::chrono::seconds k_repeat_window{1};
 
   WatcherLog(boost::asio::io_context& io, Paths paths, LineFn on_line);

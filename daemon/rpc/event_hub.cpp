@@ -120,11 +120,22 @@ bool EventHub::followed(const std::string& name) const {
   return false;
 }
 
-void EventHub::on_output(const std::string& name, LogStream stream, std::string_view data) {
+void EventHub::forget_held_back(const std::string& name) {
+  for (auto stream : {LogStream::out, LogStream::err, LogStream::watcher}) {
+    partial_.erase(name + '\0' + std::string(to_string(stream)));
+  }
+}
+
+size_t EventHub::held_back(const std::string& name, LogStream stream) const {
+  const auto it = partial_.find(name + '\0' + std::string(to_string(stream)));
+  return it == partial_.end() ? 0 : it->second.size();
+}
+
+void EventHub::on_output(const std::string& name, LogStream stream, std::string_view data,
+                         const LogPosition& end) {
   auto follows = [&name](const std::shared_ptr<Session>& s) {
     return !s->closed() && s->follows.contains(name);
   };
-  const std::string key = name + '\0' + std::string(to_string(stream));
   bool any = false;
   for (const auto& s : sessions_) {
     if (follows(s)) {
@@ -132,6 +143,7 @@ void EventHub::on_output(const std::string& name, LogStream stream, std::string_
       break;
     }
   }
+  const std::string key = name + '\0' + std::string(to_string(stream));
   if (!any) {
     partial_.erase(key);
     return;
@@ -142,16 +154,38 @@ void EventHub::on_output(const std::string& name, LogStream stream, std::string_
     partial_.erase(it);
   }
   text.append(data);
-  if (const size_t keep = proto::incomplete_utf8_tail(text); keep > 0) {
+  const size_t keep = proto::incomplete_utf8_tail(text);
+  if (keep > 0) {
     partial_.emplace(key, text.substr(text.size() - keep));
     text.resize(text.size() - keep);
   }
   if (text.empty()) return;
-  const std::string line = proto::notification_line(
-      "log", json::object{{"name", name}, {"stream", to_string(stream)}, {"data", text}});
+  // Built once each, and only when some session wants that form: most followers take the
+  // plain one, byte for byte what they got before positions existed.
+  std::string plain;
+  std::string positioned;
   for (const auto& s : sessions_) {
-    if (follows(s)) s->send(line);
+    if (!follows(s)) continue;
+    std::string& line = s->follows.positions() ? positioned : plain;
+    if (line.empty()) {
+      std::optional<LogPosition> after;
+      if (s->follows.positions()) {
+        after = LogPosition{end.file, end.offset - std::min<uint64_t>(keep, end.offset)};
+      }
+      line = log_line(name, stream, text, after);
+    }
+    s->send(line);
   }
+}
+
+std::string log_line(const std::string& name, LogStream stream, std::string_view text,
+                     const std::optional<LogPosition>& end) {
+  json::object params{{"name", name}, {"stream", to_string(stream)}, {"data", text}};
+  if (end) {
+    params["file"] = to_token(end->file);
+    params["offset"] = end->offset;
+  }
+  return proto::notification_line("log", params);
 }
 
 }  // namespace bgo::daemon

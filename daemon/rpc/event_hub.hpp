@@ -8,10 +8,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 
+#include "common/log_position.hpp"
 #include "common/paths.hpp"
 #include "daemon/core/ports.hpp"
 
@@ -27,7 +29,16 @@ class EventHub final : public EventSink {
   void on_process_event(const ProcessEvent& event) override;
   // `log` notifications to every session following `name`. A multi-byte UTF-8 sequence cut
   // at the end of `data` is held back until the next chunk of the same stream completes it.
-  void on_output(const std::string& name, LogStream stream, std::string_view data);
+  // `end` is the log file's end just after `data`: sessions that asked for positions get the
+  // file and the offset after what their notification holds (`end` less what is held back).
+  void on_output(const std::string& name, LogStream stream, std::string_view data,
+                 const LogPosition& end);
+  // Bytes at the end of `name`'s `stream` log held back (above) for the next notification:
+  // a follower resumed up to the end less these gets them with that notification.
+  size_t held_back(const std::string& name, LogStream stream) const;
+  // Forgets what is held back for `name`: called when a first follower of it comes (bytes held
+  // while nobody followed any more are in the file, and its catch-up or tail has them).
+  void forget_held_back(const std::string& name);
   // Whether some open session follows `name` (LogSink copies output through bgod only then).
   bool followed(const std::string& name) const;
   size_t connections() const { return sessions_.size(); }
@@ -67,5 +78,9 @@ class EventHub final : public EventSink {
   // Held-back bytes of an incomplete UTF-8 sequence, by "<name>\0<stream>".
   std::map<std::string, std::string, std::less<>> partial_;
 };
+
+// One `log` notification line; with `end`, the position after `text` too (`file`, `offset`).
+std::string log_line(const std::string& name, LogStream stream, std::string_view text,
+                     const std::optional<LogPosition>& end);
 
 }  // namespace bgo::daemon

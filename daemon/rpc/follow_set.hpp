@@ -42,10 +42,16 @@ class FollowSet {
   }
   bool empty() const { return !all_ && names_.empty(); }
 
+  // `follow` with `positions` (or `resume`): from then on this connection's `log`
+  // notifications carry the file and offset after their data.
+  void want_positions() { positions_ = true; }
+  bool positions() const { return positions_; }
+
  private:
   std::set<std::string, std::less<>> names_;
   bool all_ = false;
   std::set<std::string, std::less<>> except_;  // unfollowed while following all
+  bool positions_ = false;
 };
 
 }  // namespace bgo::daemon

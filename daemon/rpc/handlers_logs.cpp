@@ -9,6 +9,7 @@
 #include "daemon/core/supervisor.hpp"
 #include "daemon/rpc/dispatcher.hpp"
 #include "daemon/rpc/event_hub.hpp"
+#include "daemon/rpc/follow_resume.hpp"
 #include "daemon/rpc/handler_support.hpp"
 #include "daemon/rpc/handlers.hpp"
 #include "daemon/rpc/services.hpp"
@@ -158,6 +159,8 @@ void follow(Services& s, Call& c, const Respond& respond) {
   if (!names) return respond(names.error());
   const auto lines = opt_param_int(c.params, "lines");
   const bool since_start = param_bool(c.params, "since_start");
+  const std::vector<ResumeEntry> resume = parse_resume(c.params);
+  const bool positions = param_bool(c.params, "positions") || !resume.empty();
   std::vector<LogStream> streams;
   for (const auto& text : param_strings(c.params, "streams")) {
     streams.push_back(stream_param(text));
@@ -189,19 +192,32 @@ void follow(Services& s, Call& c, const Respond& respond) {
       }
     }
   }
+  for (const auto& name : *names) {
+    if (!s.events.followed(name)) s.events.forget_held_back(name);
+  }
+  json::object result;
   if (one) {
     c.session->follows.follow(*names);
-    return respond(json::object{{"following", names->front()}, {"tails", std::move(tails)}});
-  }
-  if (targets.form == FollowTargets::Form::all) {
-    c.session->follows.follow_all();
+    result = json::object{{"following", names->front()}, {"tails", std::move(tails)}};
   } else {
-    c.session->follows.follow(*names);
+    if (targets.form == FollowTargets::Form::all) {
+      c.session->follows.follow_all();
+    } else {
+      c.session->follows.follow(*names);
+    }
+    json::array following(names->begin(), names->end());
+    result = json::object{{"following", std::move(following)},
+                          {"all", targets.form == FollowTargets::Form::all},
+                          {"tails", std::move(tails)}};
   }
-  json::array following(names->begin(), names->end());
-  respond(json::object{{"following", std::move(following)},
-                       {"all", targets.form == FollowTargets::Form::all},
-                       {"tails", std::move(tails)}});
+  if (!positions) return respond(json::value(std::move(result)));
+  // Read in this turn, like the tails: the catch-up ends where the next notification begins.
+  c.session->follows.want_positions();
+  result["positions"] = positions_json(s, *names, streams);
+  CatchUp missed = catch_up(s, resume, *names);
+  if (!resume.empty()) result["resumed"] = std::move(missed.resumed);
+  respond(json::value(std::move(result)));
+  for (auto& line : missed.lines) c.session->send(std::move(line));
 }
 
 void unfollow(Call& c, const Respond& respond) {

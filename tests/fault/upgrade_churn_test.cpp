@@ -7,12 +7,16 @@
 // under way have their exit codes recorded.
 #include <atomic>
 #include <random>
+#include <sstream>
+#include <sys/wait.h>
 #include <thread>
 
 #include <boost/json.hpp>
 
 #include "tests/fault/churn.hpp"
 #include "tests/fault/fault_support.hpp"
+#include "tests/integration/background.hpp"
+#include "tests/integration/numbered_lines.hpp"
 #include "tests/integration/process_probe.hpp"
 
 namespace bgo::test::fault {
@@ -97,6 +101,12 @@ TEST_F(UpgradeChurnTest, LiveUpgradesUnderChurnLoseNothing) {
     }
   });
 
+  // A follower (`bgo logs -f`) of a steady ticker through every upgrade: it must print each
+  // tick once, in order, and still run at the end.
+  Background follower({bin("bgo"), "logs", "-f", "-n", "100000", "s0"}, home_);
+  extra_pids_.push_back(follower.pid());
+  ASSERT_TRUE(follower.wait_for("(Ctrl+C to exit)\n")) << follower.output();
+
   // The upgrades. Before each, children that exit on their own some time between now and the
   // end of the upgrade (while the new binary is checked, while bgod settles, around the exec,
   // while the new image takes over), with an exit code each of their own.
@@ -155,12 +165,41 @@ TEST_F(UpgradeChurnTest, LiveUpgradesUnderChurnLoseNothing) {
       delete_args.push_back(name);
     }
     EXPECT_EQ(bgo_within(30s, delete_args).code, 0);
+    follower.pump();  // its output pipe must not fill
     std::this_thread::sleep_for(std::chrono::milliseconds(rng() % (long_mode() ? 1000 : 200)));
   }
   done = true;
   lister.join();
   churn.stop_clients();
   for (const auto& o : churn.odd()) ADD_FAILURE() << o << " (seed " << seed << ")";
+
+  // The follower got up to the log's last tick, each tick once and in order, and runs on.
+  const auto s0_ticks = numbered(read_file(home_ / "logs" / "s0.out.log"), "tick");
+  const long last_tick = s0_ticks.empty() ? 0 : s0_ticks.rbegin()->first;
+  EXPECT_TRUE(follower.wait_for("tick " + std::to_string(last_tick) + "\n", 30s));
+  int follower_status = 0;
+  const bool follower_alive = ::waitpid(follower.pid(), &follower_status, WNOHANG) == 0;
+  EXPECT_TRUE(follower_alive) << follower.output();
+  int64_t follower_lines = 0;
+  int64_t follower_lost = 0;
+  int64_t follower_duplicated = 0;
+  {
+    std::istringstream lines(follower.output());
+    long previous = 0;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("tick ", 0) != 0) continue;
+      const long k = std::stol(line.substr(5));
+      ++follower_lines;
+      if (k <= previous) {
+        ++follower_duplicated;
+      } else {
+        follower_lost += k - previous - 1;
+        previous = k;
+      }
+    }
+  }
+  EXPECT_EQ(follower_lost, 0) << follower.output();
+  EXPECT_EQ(follower_duplicated, 0) << follower.output();
 
   // The same bgod, upgraded each time.
   EXPECT_EQ(daemon_pid(), bgod);
@@ -223,8 +262,12 @@ TEST_F(UpgradeChurnTest, LiveUpgradesUnderChurnLoseNothing) {
           std::to_string(writer_runs_extra) + " writer_runs=" + std::to_string(logs.runs) +
           " lines=" + std::to_string(logs.lines + finite.lines) +
           " lost=" + std::to_string(logs.lost + finite.lost) +
-          " duplicated=" + std::to_string(logs.duplicated + finite.duplicated) + " list_calls=" +
-          std::to_string(lists.load()) + " list_failed=" + std::to_string(failed_lists.load()) +
+          " duplicated=" + std::to_string(logs.duplicated + finite.duplicated) +
+          " follower_lines=" + std::to_string(follower_lines) +
+          " follower_lost=" + std::to_string(follower_lost) +
+          " follower_duplicated=" + std::to_string(follower_duplicated) + " follower_alive=" +
+          std::to_string(follower_alive ? 1 : 0) + " list_calls=" + std::to_string(lists.load()) +
+          " list_failed=" + std::to_string(failed_lists.load()) +
           " churn_calls=" + std::to_string(churn.calls()) +
           " churn_refused=" + std::to_string(churn.failed_calls() - churn.transport_failures()) +
           " churn_cut=" + std::to_string(churn.transport_failures()) + " exits_during_upgrade=" +
