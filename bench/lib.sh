@@ -39,3 +39,12 @@ median_ms() {
 
 # VmRSS of pid $1 in KiB (0 when it is gone).
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# Kills by pid bgod ($2, when not empty) and every child the state files of home $1 record:
+# only what the run started.
+bench_kill_recorded() {
+  local pids
+  pids=$(cat "$1"/procs/*.json 2>/dev/null | grep -o '"pid": *[0-9]*' | grep -o '[0-9]*$' || true)
+  [ -n "$2" ] && kill -KILL "$2" 2>/dev/null || true
+  for pid in $pids; do kill -KILL "$pid" 2>/dev/null || true; done
+}

@@ -40,10 +40,7 @@ tracer=""
 
 # Only what this run started, by pid: bgod, then every child it recorded.
 cleanup() {
-  local pids
-  pids=$(cat "$BGO_HOME"/procs/*.json 2>/dev/null | grep -o '"pid": *[0-9]*' | grep -o '[0-9]*$' || true)
-  [ -n "$bgod" ] && kill -KILL "$bgod" 2>/dev/null || true
-  for pid in $pids; do kill -KILL "$pid" 2>/dev/null || true; done
+  bench_kill_recorded "$BGO_HOME" "$bgod"
   [ -n "$tracer" ] && wait "$tracer" 2>/dev/null || true
   rm -rf "$work"
 }
