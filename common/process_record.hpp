@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/process_policy.hpp"
+#include "common/sparse.hpp"
 
 namespace bgo {
 
@@ -95,7 +96,7 @@ struct ProcessRecord {
   std::optional<std::string> invocation;
   SharedEnv env;  // the environment it was started with
   std::optional<LogOptions> logs;
-  ProcessPolicy policy;  // docs/health.md; its keys follow, each only when set
+  Sparse<ProcessPolicy> policy;  // docs/health.md; its keys follow, each only when set
   // `bgo up` (docs/bgo-file.md): the project that owns the process, and the hash of its
   // normalised definition in the file (opaque to bgod); each only when set.
   std::optional<std::string> project;

@@ -124,7 +124,7 @@ json::object row_json(const ProcessRecord& r, bool online, const UsageText& usag
   if (want(key("restarts"))) o["restarts"] = r.watch ? r.watch->restarts : 0;
   // Only for a process that has checks or dependencies: every other row keeps exactly the
   // keys it always had.
-  const ProcessPolicy& p = r.policy;
+  const ProcessPolicy& p = *r.policy;
   if (p.ready || p.live || p.watchdog_ms || !p.after.empty() || health.waiting) {
     if (want(key("ready"))) o["ready"] = opt(health.ready);
     if (want(key("health"))) o["health"] = opt(health.health);
@@ -161,9 +161,9 @@ json::object detail_json(const ProcessRecord& r, bool online, const UsageText& u
   }
   // The health and order settings, under their state-file names, in one object of their own
   // (the row's `ready` is the readiness state, not the check).
-  if (!r.policy.empty()) {
+  if (!r.policy->empty()) {
     json::object settings;
-    put_policy(settings, r.policy);
+    put_policy(settings, *r.policy);
     o["settings"] = std::move(settings);
   }
   // The log options given at start (the state file's `logs`), for `bgo save`; null: bgod's.

@@ -208,7 +208,7 @@ json::object to_json(const ProcessRecord& r) {
                              {"files", r.logs->files},
                              {"timestamps", r.logs->timestamps}};
   }
-  put_policy(o, r.policy);
+  put_policy(o, *r.policy);
   if (r.project) o["project"] = *r.project;
   if (r.definition) o["definition"] = *r.definition;
   put_extras(o, r.extra);

@@ -152,9 +152,9 @@ Result<pid_t> Child::spawn(std::string_view marker_tag,
   if (record_.env) request.env = *record_.env;
   request.cwd = record_.cwd.value_or("/");
   request.logs = record_.logs.value_or(settings_.default_logs);
-  request.contain = record_.policy.kill_mode.value_or(KillMode::tree) == KillMode::tree;
-  request.memory_max = record_.policy.max_memory;
-  if (record_.policy.ready && record_.policy.ready->kind == CheckKind::notify) {
+  request.contain = record_.policy->kill_mode.value_or(KillMode::tree) == KillMode::tree;
+  request.memory_max = record_.policy->max_memory;
+  if (record_.policy->ready && record_.policy->ready->kind == CheckKind::notify) {
     if (ports_.notify == nullptr) {
       return make_error(Errc::spawn_failed, "this bgod has no notify sockets");
     }
@@ -266,7 +266,8 @@ void Child::resume_watch(const WatchCarry& carried) {
   throttle_.restore(carried.recent_restarts);
   // load() took a handed-over child as adopted (ready, no watchdog); the carried state is
   // better, unless the checks listen on a socket that did not come along (an older image).
-  const bool needs_socket = record_.policy.ready && record_.policy.ready->kind == CheckKind::notify;
+  const bool needs_socket =
+      record_.policy->ready && record_.policy->ready->kind == CheckKind::notify;
   if (carried.health && phase_ == Phase::running && !adopted_ && (notify_open_ || !needs_socket)) {
     start_health(false, &*carried.health);
   }
@@ -365,7 +366,7 @@ void Child::on_exit(const ExitStatus& status) {
   // behind gets the stop signal now, SIGKILL at the stop timeout (systemd's control-group).
   if (!stop_request_ && !adopted_ && phase_ == Phase::running &&
       ports_.processes.containment() == Containment::cgroup &&
-      record_.policy.kill_mode.value_or(KillMode::tree) == KillMode::tree &&
+      record_.policy->kill_mode.value_or(KillMode::tree) == KillMode::tree &&
       ports_.processes.group_alive(pgid_)) {
     ports_.processes.signal_group(pgid_, stop_signal());
     set_phase(Phase::lingering);
@@ -448,7 +449,7 @@ void Child::handle_crash() {
   record_.stopped_at = iso_utc(ports_.clock.wall_now());
   // A policy that says what success is (docs/health.md) turns a successful exit into `exited`,
   // and `restart: on-failure` leaves it at that.
-  const ProcessPolicy& policy = record_.policy;
+  const ProcessPolicy& policy = *record_.policy;
   const bool success = !fast_fail_ && record_.exit_code && policy.is_success(*record_.exit_code);
   if (success && (policy.restart || policy.success_codes)) record_.stop_reason = StopReason::exited;
   const bool done = success && policy.restart == RestartPolicy::on_failure;
@@ -539,18 +540,18 @@ void Child::watch_restart() {
 
 // ---- health and order -----------------------------------------------------------------------
 
-int Child::stop_signal() const { return record_.policy.stop_signal.value_or(SIGTERM); }
+int Child::stop_signal() const { return record_.policy->stop_signal.value_or(SIGTERM); }
 
 std::chrono::milliseconds Child::stop_timeout() const {
-  if (record_.policy.stop_timeout_ms) {
-    return std::chrono::milliseconds(*record_.policy.stop_timeout_ms);
+  if (record_.policy->stop_timeout_ms) {
+    return std::chrono::milliseconds(*record_.policy->stop_timeout_ms);
   }
   return settings_.stop_timeout;
 }
 
 void Child::start_health(bool adopted, const HealthCarry* carried) {
   health_.reset();
-  const ProcessPolicy& policy = record_.policy;
+  const ProcessPolicy& policy = *record_.policy;
   if (!policy.ready && !policy.live && !policy.watchdog_ms) return;
   HealthVerdicts verdicts;
   verdicts.ready = [this] {
@@ -569,8 +570,9 @@ void Child::start_health(bool adopted, const HealthCarry* carried) {
     emit(EventKind::unhealthy, why);
     host_.on_restart_wanted(*this, why);
   };
-  health_ = std::make_unique<HealthMonitor>(
-      record_.policy, HealthPorts{ports_.probes, ports_.timers, ports_.clock}, std::move(verdicts));
+  health_ = std::make_unique<HealthMonitor>(*record_.policy,
+                                            HealthPorts{ports_.probes, ports_.timers, ports_.clock},
+                                            std::move(verdicts));
   // Exec checks run like the process itself: its environment, its folder, argv[0] on its PATH.
   const auto env = record_.env ? *record_.env : std::vector<std::string>{};
   const auto cwd = record_.cwd.value_or("/");
@@ -606,10 +608,10 @@ HealthView Child::health_view() const {
     v.waiting = true;
     v.waiting_for = waiting_for_;
     v.health = "waiting";
-    if (record_.policy.ready) v.ready = false;
+    if (record_.policy->ready) v.ready = false;
     return v;
   }
-  const ProcessPolicy& policy = record_.policy;
+  const ProcessPolicy& policy = *record_.policy;
   if (!policy.ready && !policy.live && !policy.watchdog_ms) return v;
   if (health_ && online()) {
     v.ready = health_->ready();
@@ -624,7 +626,7 @@ HealthView Child::health_view() const {
 
 bool Child::is_ready() const {
   if (phase_ != Phase::running) return false;
-  if (!record_.policy.ready) return true;
+  if (!record_.policy->ready) return true;
   return health_ && health_->ready().value_or(false);
 }
 
@@ -636,7 +638,7 @@ bool Child::has_completed() const {
 }
 
 bool Child::has_succeeded() const {
-  return has_completed() && record_.exit_code && record_.policy.is_success(*record_.exit_code);
+  return has_completed() && record_.exit_code && record_.policy->is_success(*record_.exit_code);
 }
 
 bool Child::wants_output() const { return health_ && health_->wants_output(); }
@@ -651,15 +653,15 @@ void Child::on_notify(const std::vector<std::pair<std::string, std::string>>& fi
 
 void Child::arm_schedule() {
   cron_timer_.cancel();
-  if (!record_.policy.cron) return;
-  auto schedule = CronSchedule::parse(*record_.policy.cron);
+  if (!record_.policy->cron) return;
+  auto schedule = CronSchedule::parse(*record_.policy->cron);
   if (!schedule) return;  // refused when the start was accepted
   const auto wall = ports_.clock.wall_now();
   const auto next = schedule->next_after(wall);
   if (!next) return;
   const auto wait = std::chrono::duration_cast<Clock::time_point::duration>(*next - wall);
   cron_timer_.arm(ports_.clock.now() + wait, [this] {
-    ports_.logs.watcher_line(record_.name, "cron '" + *record_.policy.cron + "': restarting");
+    ports_.logs.watcher_line(record_.name, "cron '" + *record_.policy->cron + "': restarting");
     arm_schedule();  // first: the restart may replace nothing, but the next match is due
     host_.on_restart_wanted(*this, "cron");
   });

@@ -105,7 +105,7 @@ void Supervisor::start_from_record(const std::string& name, const SharedEnv& env
   // Python bgo have none, so they get the environment of whoever asks.
   params.env = r.env ? r.env : env;
   params.autostart = r.autostart_policy();
-  params.policy = r.policy;
+  params.policy = *r.policy;
   params.project = r.project;
   params.definition = r.definition;
   params.keep_unknown_keys = true;

@@ -39,7 +39,7 @@ Result<void> Supervisor::check_dependencies(const std::string& name,
     const Child* c = find(at);
     if (c == nullptr) return false;
     path.push_back(at);
-    for (const Dependency& d : c->record().policy.after) {
+    for (const Dependency& d : c->record().policy->after) {
       if (reaches(d.name)) return true;
     }
     path.pop_back();
@@ -58,7 +58,7 @@ Result<void> Supervisor::check_dependencies(const std::string& name,
 
 Supervisor::DependencyState Supervisor::dependency_state(const Child& child) const {
   DependencyState state;
-  for (const Dependency& d : child.record().policy.after) {
+  for (const Dependency& d : child.record().policy->after) {
     const Child* dep = find(d.name);
     if (dep == nullptr) {
       state.failed = "dependency '" + d.name + "' was deleted";
@@ -135,7 +135,7 @@ void Supervisor::recheck_waiting() {
     // A dependency that was stopped, errored or deleted while this start waited: it gives up.
     // An unwatched dependency that exited is stopped too, unless completing is the condition.
     std::optional<std::string> failed;
-    for (const Dependency& d : child->record().policy.after) {
+    for (const Dependency& d : child->record().policy->after) {
       const auto it = failures.find(d.name);
       if (it == failures.end()) continue;
       // Waiting for an exit, a user stop is no failure (the next run may complete); a delete is.
@@ -147,7 +147,7 @@ void Supervisor::recheck_waiting() {
     if (!failed) failed = state.failed;
     if (!failed) {
       // A dependency that exited on its own and will not come back cannot become ready.
-      for (const Dependency& d : child->record().policy.after) {
+      for (const Dependency& d : child->record().policy->after) {
         const Child* dep = find(d.name);
         if (dep != nullptr && dep->phase() == Phase::stopped && dep->has_completed() &&
             (d.condition == DependencyCondition::started ||
@@ -187,7 +187,7 @@ std::vector<std::string> Supervisor::dependents_of(const std::string& name) cons
     const std::string at = frontier.back();
     frontier.pop_back();
     for (const auto& [n, child] : children_) {
-      const auto& after = child->record().policy.after;
+      const auto& after = child->record().policy->after;
       const bool depends = std::any_of(after.begin(), after.end(),
                                        [&](const Dependency& d) { return d.name == at; });
       if (depends && n != name && std::find(out.begin(), out.end(), n) == out.end()) {
@@ -229,7 +229,7 @@ void Supervisor::advance_stops(const std::shared_ptr<StopPlan>& plan) {
       for (const auto& other : *names) {
         const Child* child = find(other);
         if (child == nullptr) continue;
-        for (const Dependency& d : child->record().policy.after) {
+        for (const Dependency& d : child->record().policy->after) {
           if (d.name != other) depended_on.insert(d.name);
         }
       }

@@ -42,7 +42,7 @@ void write_processes(OpenMetricsWriter& w, const std::vector<Snapshot>& processe
   w.family("bgo_process_ready", MetricType::gauge, "",
            "1 once the readiness check has passed, else 0; only processes with one");
   each([&](const Snapshot& s, const ProcessRecord& r, const MetricLabels& l) {
-    if (r.policy.ready) w.sample(l, s.health.ready.value_or(false));
+    if (r.policy->ready) w.sample(l, s.health.ready.value_or(false));
   });
   w.family(
       "bgo_process_restarts", MetricType::counter, "",

@@ -116,10 +116,10 @@ TEST(PolicyCodec, TheStateFileKeepsTheSettingsAfterTheOthers) {
   EXPECT_NE(text.find("\"stop_signal\": \"SIGINT\""), std::string::npos) << text;
   auto back = parse_state(text, "api");
   ASSERT_TRUE(back);
-  ASSERT_TRUE(back->policy.ready);
-  EXPECT_EQ(back->policy.ready->kind, CheckKind::notify);
-  EXPECT_EQ(back->policy.watchdog_ms, 3000);
-  EXPECT_EQ(back->policy.after.at(0).condition, DependencyCondition::started);
+  ASSERT_TRUE(back->policy->ready);
+  EXPECT_EQ(back->policy->ready->kind, CheckKind::notify);
+  EXPECT_EQ(back->policy->watchdog_ms, 3000);
+  EXPECT_EQ(back->policy->after.at(0).condition, DependencyCondition::started);
   EXPECT_EQ(serialize_state(*back), text);
 }
 
@@ -127,7 +127,7 @@ TEST(PolicyCodec, TheProjectAndDefinitionComeLastAndRoundTrip) {
   ProcessRecord r;
   r.name = "api";
   r.command = {"/bin/api"};
-  r.policy.stop_timeout_ms = 3000;
+  r.policy.edit().stop_timeout_ms = 3000;
   r.project = "shop";
   r.definition = "9f2c";
   const std::string text = serialize_state(r);

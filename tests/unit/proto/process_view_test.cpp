@@ -51,7 +51,7 @@ TEST(DetailJson, LogOptionsAreTheStateFilesOrNull) {
 // checks and a project, in the same order.
 TEST(RowJson, RowKeysListTheFullRowInOrder) {
   ProcessRecord r = record();
-  r.policy.after = {Dependency{.name = "db"}};
+  r.policy.edit().after = {Dependency{.name = "db"}};
   r.project = "shop";
   const json::object full = row_json(r, true, UsageText{}, HealthView{});
   std::vector<std::string> keys;

@@ -32,7 +32,7 @@ struct Fixture {
     ProcessRecord& db = records.emplace_back();
     db.name = "we\"ird db";
     db.pid = 4343;
-    db.policy.ready = HealthCheck{};
+    db.policy.edit().ready = HealthCheck{};
     ProcessRecord& job = records.emplace_back();
     job.name = "job";
     job.pid = 4444;  // the last run's: not shown while stopped
@@ -40,7 +40,7 @@ struct Fixture {
     job.started_at = "2025-03-01T09:00:00+00:00";
     ProcessRecord& waiting = records.emplace_back();
     waiting.name = "waiting";
-    waiting.policy.ready = HealthCheck{};
+    waiting.policy.edit().ready = HealthCheck{};
 
     Snapshot s;
     s.record = &records[0];
