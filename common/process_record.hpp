@@ -19,20 +19,47 @@ namespace bgo {
 // by another tool or a newer bgo survives a load-modify-save.
 using ExtraFields = std::vector<std::pair<std::string, std::string>>;
 
-// The `watch` block (spec §1.5); key order is the order of the members.
+// What a `watch` block holds only once a watch has failed, or when a file brought it: kept
+// behind a pointer (Sparse) so that the block of every healthy watched process is smaller.
+struct WatchRare {
+  std::optional<int64_t> watcher_pid;   // always written null by bgod (it is the watcher)
+  std::optional<int64_t> watcher_pgid;  // idem
+  std::optional<std::string> error_reason;
+  std::optional<std::string> last_stderr_tail;
+  ExtraFields extra;  // keys of the block this version does not know
+
+  bool empty() const {
+    return !watcher_pid && !watcher_pgid && !error_reason && !last_stderr_tail && extra.empty();
+  }
+};
+
+// The `watch` block (spec §1.5). The file's key order: enabled, interval, min_uptime,
+// on_fast_crash, watcher_pid, watcher_pgid, restarts, last_restart_at, errored, error_reason,
+// last_stderr_tail, then unknown keys (proto/state_codec.cpp).
 struct WatchBlock {
   bool enabled = true;
   int64_t interval = 3;
   int64_t min_uptime = 2;
   std::string on_fast_crash = "backoff";
-  std::optional<int64_t> watcher_pid;   // always written null by bgod (it is the watcher)
-  std::optional<int64_t> watcher_pgid;  // idem
   int64_t restarts = 0;
   std::optional<std::string> last_restart_at;
   bool errored = false;
-  std::optional<std::string> error_reason;
-  std::optional<std::string> last_stderr_tail;
-  ExtraFields extra;
+  Sparse<WatchRare> rare;
+
+  // The errored state's reason and stderr tail gone (a fresh start or a stop by the user).
+  void clear_error() {
+    rare.clear_with([](WatchRare& r) {
+      r.error_reason.reset();
+      r.last_stderr_tail.reset();
+    });
+  }
+  // No watcher pid or group: bgod is the watcher (Appendix D #2).
+  void clear_watcher() {
+    rare.clear_with([](WatchRare& r) {
+      r.watcher_pid.reset();
+      r.watcher_pgid.reset();
+    });
+  }
 };
 
 struct LogOptions {

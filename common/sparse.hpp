@@ -46,6 +46,14 @@ class Sparse {
     if (!value_) value_ = std::make_unique<T>();
     return *value_;
   }
+  // An edit that only clears: applied to a held value, which is freed if it became empty;
+  // nothing is allocated for an empty one.
+  template <typename Clear>
+  void clear_with(Clear&& clear) {
+    if (!value_) return;
+    std::forward<Clear>(clear)(*value_);
+    if (value_->empty()) value_.reset();
+  }
 
  private:
   void assign(T value) {

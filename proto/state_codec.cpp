@@ -88,14 +88,16 @@ WatchBlock parse_watch(const json::object& o) {
   w.interval = opt_int(o, "interval").value_or(3);
   w.min_uptime = opt_int(o, "min_uptime").value_or(2);
   w.on_fast_crash = opt_string(o, "on_fast_crash").value_or("backoff");
-  w.watcher_pid = opt_int(o, "watcher_pid");
-  w.watcher_pgid = opt_int(o, "watcher_pgid");
   w.restarts = opt_int(o, "restarts").value_or(0);
   w.last_restart_at = opt_string(o, "last_restart_at");
   w.errored = opt_bool(o, "errored", false);
-  w.error_reason = opt_string(o, "error_reason");
-  w.last_stderr_tail = opt_string(o, "last_stderr_tail");
-  w.extra = extras(o, k_watch_keys);
+  WatchRare rare;
+  rare.watcher_pid = opt_int(o, "watcher_pid");
+  rare.watcher_pgid = opt_int(o, "watcher_pgid");
+  rare.error_reason = opt_string(o, "error_reason");
+  rare.last_stderr_tail = opt_string(o, "last_stderr_tail");
+  rare.extra = extras(o, k_watch_keys);
+  w.rare = std::move(rare);  // allocated only if any of these is set
   return w;
 }
 
@@ -165,14 +167,14 @@ json::object to_json(const WatchBlock& w) {
   o["interval"] = w.interval;
   o["min_uptime"] = w.min_uptime;
   o["on_fast_crash"] = w.on_fast_crash;
-  o["watcher_pid"] = opt_value(w.watcher_pid);
-  o["watcher_pgid"] = opt_value(w.watcher_pgid);
+  o["watcher_pid"] = opt_value(w.rare->watcher_pid);
+  o["watcher_pgid"] = opt_value(w.rare->watcher_pgid);
   o["restarts"] = w.restarts;
   o["last_restart_at"] = opt_value(w.last_restart_at);
   o["errored"] = w.errored;
-  o["error_reason"] = opt_value(w.error_reason);
-  o["last_stderr_tail"] = opt_value(w.last_stderr_tail);
-  put_extras(o, w.extra);
+  o["error_reason"] = opt_value(w.rare->error_reason);
+  o["last_stderr_tail"] = opt_value(w.rare->last_stderr_tail);
+  put_extras(o, w.rare->extra);
   return o;
 }
 

@@ -504,10 +504,10 @@ void Child::handle_crash() {
 void Child::become_errored(const std::string& reason) {
   WatchBlock& w = *record_.watch;
   w.errored = true;
-  w.error_reason = reason;
-  w.last_stderr_tail = ports_.logs.stderr_tail(record_.name);
-  w.watcher_pid.reset();
-  w.watcher_pgid.reset();
+  w.clear_watcher();
+  WatchRare& rare = w.rare.edit();
+  rare.error_reason = reason;
+  rare.last_stderr_tail = ports_.logs.stderr_tail(record_.name);
   record_.status = RecordStatus::stopped;
   record_.stop_reason = StopReason::crashed;
   set_phase(Phase::stopped);

@@ -280,8 +280,7 @@ void Supervisor::restart(const std::string& name, RestartParams params,
   if (child->record().watch) {
     (void)child->update([&](ProcessRecord& r) {  // kept dirty and retried on failure
       r.watch->errored = false;
-      r.watch->error_reason.reset();
-      r.watch->last_stderr_tail.reset();
+      r.watch->clear_error();
       if (params.reset_counters) {
         r.watch->restarts = 0;
         r.watch->last_restart_at.reset();
@@ -357,11 +356,9 @@ Result<WatchBlock> Supervisor::watch(const std::string& name, const WatchOverrid
     w = *child->record().watch;
     w.enabled = true;
     w.errored = false;
-    w.error_reason.reset();
-    w.last_stderr_tail.reset();
+    w.clear_error();
   }
-  w.watcher_pid.reset();
-  w.watcher_pgid.reset();
+  w.clear_watcher();
   if (overrides.interval) w.interval = *overrides.interval;
   if (overrides.min_uptime) w.min_uptime = *overrides.min_uptime;
   if (overrides.on_fast_crash) w.on_fast_crash = *overrides.on_fast_crash;
@@ -385,8 +382,7 @@ Result<bool> Supervisor::unwatch(const std::string& name) {
   child->cancel_backoff();
   (void)child->update([](ProcessRecord& r) {  // the caller waits: when_saved
     r.watch->enabled = false;
-    r.watch->watcher_pid.reset();
-    r.watch->watcher_pgid.reset();
+    r.watch->clear_watcher();
   });
   return true;
 }

@@ -66,12 +66,10 @@ void Supervisor::start(StartParams params, StartDone done) {
     fresh.watch = w;
   } else if (prior) {
     WatchBlock w = *prior;
-    w.watcher_pid.reset();
-    w.watcher_pgid.reset();
+    w.clear_watcher();
     if (w.enabled) {
       w.errored = false;
-      w.error_reason.reset();
-      w.last_stderr_tail.reset();
+      w.clear_error();
     }
     fresh.watch = w;
   }

@@ -72,11 +72,11 @@ TEST_F(SupervisorTest, BackoffWaits2Then4Then8ThenErrors) {
   const WatchBlock& w = block("api");
   EXPECT_TRUE(w.errored);
   EXPECT_TRUE(w.enabled);
-  EXPECT_EQ(w.error_reason, "4 consecutive fast-crashes");
-  EXPECT_EQ(w.last_stderr_tail, "Traceback\nValueError: boom");
+  EXPECT_EQ(w.rare->error_reason, "4 consecutive fast-crashes");
+  EXPECT_EQ(w.rare->last_stderr_tail, "Traceback\nValueError: boom");
   EXPECT_EQ(w.restarts, 3);
-  EXPECT_FALSE(w.watcher_pid.has_value());
-  EXPECT_FALSE(w.watcher_pgid.has_value());
+  EXPECT_FALSE(w.rare->watcher_pid.has_value());
+  EXPECT_FALSE(w.rare->watcher_pgid.has_value());
   EXPECT_EQ(record("api").status, RecordStatus::stopped);
   EXPECT_EQ(record("api").stop_reason, StopReason::crashed);
   EXPECT_EQ(events.events.back().kind, EventKind::errored);
@@ -132,8 +132,8 @@ TEST_F(SupervisorTest, StopModeErrorsOnTheFirstFastCrash) {
   EXPECT_EQ(processes.spawn_count(), 1u);
   EXPECT_EQ(timers.armed_count(), 0u);
   EXPECT_TRUE(block("one").errored);
-  EXPECT_EQ(block("one").error_reason, "fast-crash (uptime 0.53s, mode=stop)");
-  EXPECT_EQ(block("one").last_stderr_tail, "boom");
+  EXPECT_EQ(block("one").rare->error_reason, "fast-crash (uptime 0.53s, mode=stop)");
+  EXPECT_EQ(block("one").rare->last_stderr_tail, "boom");
   EXPECT_EQ(block("one").restarts, 0);
   EXPECT_EQ(logs.lines("one"), (Lines{"watcher started for pid=" + std::to_string(pid),
                                       "fast-crash: uptime=0.53s mode=stop", "errored; exiting"}));
@@ -265,8 +265,8 @@ TEST_F(SupervisorTest, RestartWhileErroredClearsItAndKeepsTheCounter) {
   ASSERT_TRUE((*answer)->start.has_value());
   const WatchBlock& w = block("api");
   EXPECT_FALSE(w.errored);
-  EXPECT_FALSE(w.error_reason.has_value());
-  EXPECT_FALSE(w.last_stderr_tail.has_value());
+  EXPECT_FALSE(w.rare->error_reason.has_value());
+  EXPECT_FALSE(w.rare->last_stderr_tail.has_value());
   EXPECT_TRUE(w.enabled);
   EXPECT_EQ(w.restarts, 3);
   EXPECT_TRUE(snapshot("api").online);
@@ -370,8 +370,8 @@ TEST_F(SupervisorTest, RespawnFailureBecomesErrored) {
   ASSERT_TRUE(timers.fire_next());
   EXPECT_EQ(processes.spawn_count(), 3u);
   EXPECT_TRUE(block("api").errored);
-  EXPECT_EQ(block("api").error_reason, "command not found: /bin/app");
-  EXPECT_EQ(block("api").last_stderr_tail, "last words");
+  EXPECT_EQ(block("api").rare->error_reason, "command not found: /bin/app");
+  EXPECT_EQ(block("api").rare->last_stderr_tail, "last words");
   EXPECT_EQ(block("api").restarts, 1);
   EXPECT_EQ(record("api").status, RecordStatus::stopped);
   EXPECT_EQ(record("api").stop_reason, StopReason::crashed);
