@@ -131,6 +131,7 @@ void Child::emit(EventKind kind, std::string reason, std::optional<int64_t> dela
 void Child::replace_record(ProcessRecord fresh, bool reset_streak) {
   BGO_ASSERT(idle(), "a record is replaced only while no process runs");
   timer_.cancel();
+  health_.reset();  // none while idle; it refers to the policy the new record replaces
   record_ = std::move(fresh);
   if (reset_streak) tracker_.reset();
 }
