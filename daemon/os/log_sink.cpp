@@ -62,10 +62,12 @@ LogSink::LogSink(boost::asio::io_context& io, Paths paths, ClosedFn on_closed,
       on_closed_(std::move(on_closed)),
       files_(max_open_files),
       buffer_(new char[k_read_bytes]),
-      watcher_(io, paths_,
-               [this](const std::string& name, std::string_view line, const LogPosition& end) {
-                 if (on_output_) on_output_(name, LogStream::watcher, line, end);
-               }) {
+      watcher_(
+          io, paths_,
+          [this](const std::string& name, std::string_view line, const LogPosition& end) {
+            on_output_(name, LogStream::watcher, line, end);
+          },
+          [this](const std::string& name) { return listens(name); }) {
   const int epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
   poller_ = std::make_unique<Poller>(io, epoll_fd);
@@ -282,7 +284,7 @@ void LogSink::on_readable(ReaderKey key) {  // NOLINT(misc-no-recursion)
     return;
   }
   std::size_t want = allowed;
-  const bool copy = w.opts.timestamps || (on_output_ && (!wanted_ || wanted_(w.name)));
+  const bool copy = w.opts.timestamps || listens(w.name);
   if (avail > 0 && !copy && reader.can_splice) {
     // Bytes that surely belong to the current file go there without being looked at: all
     // of them when they fit, else all but the window in which the rotation will cut at a

@@ -129,6 +129,8 @@ class LogSink final : public LogPort {
   // A reader's descriptor and generation, which posted turns and epoll events carry.
   using ReaderKey = std::uint64_t;
   struct Poller;
+  // Whether the output listener wants the output of `name` now (set_output_listener()).
+  bool listens(const std::string& name) const { return on_output_ && (!wanted_ || wanted_(name)); }
   Writer& writer(std::string_view name);
   void erase_writer(std::map<std::string, std::unique_ptr<Writer>, std::less<>>::iterator it);
   // The log of `stream` (0 stdout, 1 stderr) of `w`, opened through the cache.

@@ -25,8 +25,11 @@ struct WatcherLog::Timer {
   boost::asio::steady_timer timer;
 };
 
-WatcherLog::WatcherLog(boost::asio::io_context& io, Paths paths, LineFn on_line)
-    : paths_(std::move(paths)), on_line_(std::move(on_line)), timer_(std::make_unique<Timer>(io)) {}
+WatcherLog::WatcherLog(boost::asio::io_context& io, Paths paths, LineFn on_line, InterestFn wanted)
+    : paths_(std::move(paths)),
+      on_line_(std::move(on_line)),
+      wanted_(std::move(wanted)),
+      timer_(std::make_unique<Timer>(io)) {}
 
 WatcherLog::~WatcherLog() = default;
 
@@ -81,15 +84,19 @@ void WatcherLog::write(std::string_view name, std::string_view message) {
   const auto path = paths_.log_file(name, LogStream::watcher);
   const std::string line =
       "[" + iso_utc_seconds(std::chrono::system_clock::now()) + "] " + std::string(message) + "\n";
+  // A watcher line is written on every restart: its position (two more syscalls) is read
+  // only for a name someone follows.
+  const std::string who(name);
+  const bool tell = on_line_ && (!wanted_ || wanted_(who));
   LogPosition end;
   if (auto fd = open_home_file(path, O_WRONLY | O_APPEND | O_CREAT, 0644); !fd) {
     spdlog::warn("[{}] cannot write the watcher log: {}", name, fd.error().message);
   } else if (::write(fd->get(), line.data(), line.size()) < 0) {
     spdlog::warn("[{}] cannot write the watcher log: {}", name, errno_message("write", errno));
-  } else if (struct stat st{}; ::fstat(fd->get(), &st) == 0) {
+  } else if (struct stat st{}; tell && ::fstat(fd->get(), &st) == 0) {
     end = {file_id_of(fd->get()), static_cast<std::uint64_t>(st.st_size)};
   }
-  if (on_line_) on_line_(std::string(name), line, end);
+  if (tell) on_line_(who, line, end);
 }
 
 void WatcherLog::truncate(std::string_view name) {

@@ -29,13 +29,15 @@ namespace bgo::daemon {
 // none. Loop thread only.
 class WatcherLog {
  public:
-  // Sees every line written (the repeat counts included), for followers, with the log file's
-  // position just after it (empty when it could not be written).
+  // Sees every line written (the repeat counts included) of a name `wanted` says someone
+  // wants, for followers, with the log file's position just after it (empty when it could not
+  // be written). For the others the file is only written: no position is read.
   using LineFn =
       std::function<void(const std::string& name, std::string_view line, const LogPosition& end)>;
+  using InterestFn = std::function<bool(const std::string& name)>;
   static constexpr std::chrono::seconds k_repeat_window{1};
 
-  WatcherLog(boost::asio::io_context& io, Paths paths, LineFn on_line);
+  WatcherLog(boost::asio::io_context& io, Paths paths, LineFn on_line, InterestFn wanted);
   ~WatcherLog();
   WatcherLog(const WatcherLog&) = delete;
   WatcherLog& operator=(const WatcherLog&) = delete;
@@ -62,6 +64,7 @@ class WatcherLog {
 
   Paths paths_;
   LineFn on_line_;
+  InterestFn wanted_;
   std::unique_ptr<Timer> timer_;  // forget()
   std::map<std::string, Repeats, std::less<>> repeats_;
   bool armed_ = false;

@@ -50,6 +50,30 @@ TEST(LogSink, RepeatedWatcherLinesAreCountedNotWritten) {
   EXPECT_EQ(count(slurp(paths.log_file("api", LogStream::watcher)), "] a\n"), 2u);
 }
 
+// A watcher-log line reaches the output listener, with the file's end after it, only for a
+// name the listener wants; every line is written either way.
+TEST(LogSink, WatcherLinesReachTheListenerOnlyForAWantedName) {
+  test::TempDir dir("bgo_log_sink");
+  const Paths paths(dir.path() / "home");
+  ASSERT_TRUE(paths.ensure_dirs());
+  boost::asio::io_context io;
+  LogSink sink(io, paths, [](pid_t) {});
+  std::vector<std::pair<std::string, LogPosition>> heard;
+  sink.set_output_listener(
+      [&](const std::string& name, LogStream stream, std::string_view, const LogPosition& end) {
+        EXPECT_EQ(stream, LogStream::watcher);
+        heard.emplace_back(name, end);
+      },
+      [](const std::string& name) { return name == "api"; });
+  sink.watcher_line("api", "watcher started for pid=42");
+  sink.watcher_line("other", "watcher started for pid=43");
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard[0].first, "api");
+  EXPECT_TRUE(heard[0].second.file.known());
+  EXPECT_EQ(heard[0].second.offset, slurp(paths.log_file("api", LogStream::watcher)).size());
+  EXPECT_EQ(count(slurp(paths.log_file("other", LogStream::watcher)), "pid=43"), 1u);
+}
+
 // A watcher-log line is remembered for the second in which it suppresses repeats, and while
 // it counts repeats not yet written; then forgotten, so an idle process costs nothing there.
 TEST(LogSink, WatcherLinesAreForgottenOnceTheyCannotMatter) {
