@@ -27,32 +27,33 @@ std::optional<std::uint64_t> offset_at(const json::object& o) {
 
 }  // namespace
 
+std::optional<std::pair<FollowPositions::Key, FollowPositions::At>> FollowPositions::entry_of(
+    const json::object& o) {
+  const auto* name = string_at(o, "name");
+  const auto* stream = string_at(o, "stream");
+  const auto* file = string_at(o, "file");
+  const auto offset = offset_at(o);
+  if (name == nullptr || stream == nullptr || file == nullptr || !offset) return std::nullopt;
+  return std::pair{Key{std::string(*name), std::string(*stream)}, At{std::string(*file), *offset}};
+}
+
 void FollowPositions::on_result(const json::value& result) {
   const json::value* list =
       result.is_object() ? result.as_object().if_contains("positions") : nullptr;
   if (list == nullptr || !list->is_array()) return;
   for (const auto& item : list->as_array()) {
     if (!item.is_object()) continue;
-    const auto& o = item.as_object();
-    const auto* name = string_at(o, "name");
-    const auto* stream = string_at(o, "stream");
-    const auto* file = string_at(o, "file");
-    const auto offset = offset_at(o);
-    if (name == nullptr || stream == nullptr || file == nullptr || !offset) continue;
-    std::pair<std::string, std::string> key{std::string(*name), std::string(*stream)};
-    at_.try_emplace(std::move(key), At{std::string(*file), *offset});
+    if (auto entry = entry_of(item.as_object())) {
+      at_.try_emplace(std::move(entry->first), std::move(entry->second));
+    }
   }
 }
 
 void FollowPositions::on_log(const json::value& params) {
   if (!params.is_object()) return;
-  const auto& o = params.as_object();
-  const auto* name = string_at(o, "name");
-  const auto* stream = string_at(o, "stream");
-  const auto* file = string_at(o, "file");
-  const auto offset = offset_at(o);
-  if (name == nullptr || stream == nullptr || file == nullptr || !offset) return;
-  at_[{std::string(*name), std::string(*stream)}] = At{std::string(*file), *offset};
+  if (auto entry = entry_of(params.as_object())) {
+    at_[std::move(entry->first)] = std::move(entry->second);
+  }
 }
 
 json::array FollowPositions::resume() const {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,11 +33,15 @@ class FollowPositions {
   static std::vector<std::string> losses(const boost::json::value& result);
 
  private:
+  using Key = std::pair<std::string, std::string>;  // (name, stream)
   struct At {
     std::string file;
     std::uint64_t offset = 0;
   };
-  std::map<std::pair<std::string, std::string>, At> at_;  // by (name, stream)
+  // A position object's key and position: `positions` items and `log` params carry the same
+  // four keys (none without all four).
+  static std::optional<std::pair<Key, At>> entry_of(const boost::json::object& o);
+  std::map<Key, At> at_;
 };
 
 }  // namespace bgo::client
